@@ -1,0 +1,36 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "netlab",
+    products: [
+        .executable(name: "netlab", targets: ["netlab"]),
+        .library(name: "NetLabCore", targets: ["NetLabCore"]),
+        .library(name: "NetLabReport", targets: ["NetLabReport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.1"),
+    ],
+    targets: [
+        // The event engine: time, event queues, the simulation loop, random streams. No I/O, no C.
+        .target(
+            name: "NetLabCore",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+        ),
+        // Rendering of results: tables for people, JSON and CSV for programs.
+        .target(name: "NetLabReport"),
+        // The command-line interface: thin commands over the libraries.
+        .executableTarget(
+            name: "netlab",
+            dependencies: [
+                "NetLabCore",
+                "NetLabReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "NetLabCoreTests", dependencies: ["NetLabCore"]),
+        .testTarget(name: "NetLabReportTests", dependencies: ["NetLabReport"]),
+        .testTarget(name: "NetLabCLITests", dependencies: ["netlab"]),
+    ]
+)

@@ -1,0 +1,48 @@
+/// A plain-text table for people: a header row, a rule, and columns padded to their widest cell.
+public struct TextTable: Sendable {
+    public enum Alignment: Sendable { case left, right }
+
+    public struct Column: Sendable {
+        public var title: String
+        public var alignment: Alignment
+        public init(_ title: String, alignment: Alignment = .left) {
+            self.title = title
+            self.alignment = alignment
+        }
+    }
+
+    public var columns: [Column]
+    public private(set) var rows: [[String]] = []
+
+    public init(columns: [Column]) {
+        self.columns = columns
+    }
+
+    /// Adds a row; missing trailing cells are left blank.
+    /// - Precondition: no more cells than columns.
+    public mutating func append(_ cells: [String]) {
+        precondition(cells.count <= columns.count, "row has more cells than the table has columns")
+        rows.append(cells + Array(repeating: "", count: columns.count - cells.count))
+    }
+
+    /// The table as lines joined by newlines, columns separated by two spaces, no trailing spaces.
+    public func rendered() -> String {
+        let widths = columns.indices.map { column in
+            rows.reduce(columns[column].title.count) { max($0, $1[column].count) }
+        }
+        func line(_ cells: [String]) -> String {
+            var text = ""
+            for (column, cell) in cells.enumerated() {
+                let padding = String(repeating: " ", count: widths[column] - cell.count)
+                if column > 0 { text += "  " }
+                text += columns[column].alignment == .right ? padding + cell : cell + padding
+            }
+            while text.last == " " { text.removeLast() }
+            return text
+        }
+        var lines = [line(columns.map(\.title))]
+        lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+        lines += rows.map(line)
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import NetLabCore
+import NetLabReport
+
+/// `netlab bench hold`: the classic hold model on the event core.
+struct BenchHold: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hold",
+        abstract: "Run the hold model on the event queue and report events per second.",
+        discussion: """
+            The classic event-queue benchmark: prefill PENDING events at exponential times (mean \
+            1 ms), then EVENTS times remove the earliest and schedule a successor at its time plus \
+            an exponential increment. Only the EVENTS phase is timed. ns-3's bench-scheduler and \
+            SimPy can run the same workload, so the figures compare directly.
+
+            Examples:
+              netlab bench hold --pending 100000 --events 20000000
+              netlab bench hold --pending 1e6 --events 2e7 --queue 4-ary-heap --format json
+            """
+    )
+
+    @Option(help: "Events kept pending in the queue (e.g. 1000, 1e5, 1e6).")
+    var pending: Count
+
+    @Option(help: "Hold operations to time (e.g. 2e7).")
+    var events: Count
+
+    @Option(help: "Seed of the random increments.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Event queue: radix-heap (the default) or 4-ary-heap.")
+    var queue: QueueChoice = .radixHeap
+
+    @OptionGroup var output: OutputOptions
+
+    enum QueueChoice: String, ExpressibleByArgument, CaseIterable {
+        case radixHeap = "radix-heap"
+        case quaternaryHeap = "4-ary-heap"
+    }
+
+    func validate() throws {
+        guard pending.value >= 1, pending.value <= 100_000_000 else {
+            throw InputError(
+                source: "--pending", location: nil, problem: "\(pending) is out of range",
+                fix: "give between 1 and 1e8 pending events")
+        }
+        guard events.value >= 1 else {
+            throw InputError(source: "--events", location: nil, problem: "\(events) is out of range", fix: "give at least 1 event")
+        }
+    }
+
+    func run() throws {
+        let seconds: Double
+        switch queue {
+        case .radixHeap: seconds = measure(RadixHeapQueue.self)
+        case .quaternaryHeap: seconds = measure(QuaternaryHeapQueue.self)
+        }
+        let rate = Double(events.value) / seconds
+        switch output.resolvedFormat {
+        case .json:
+            let document = JSONValue.object([
+                ("pending", .integer(Int64(pending.value))),
+                ("events", .integer(Int64(events.value))),
+                ("seconds", .number(seconds)),
+                ("events_per_second", .number(rate.rounded())),
+                ("queue", .string(queue.rawValue)),
+                ("seed", .integer(Int64(bitPattern: seed))),
+            ])
+            print(document.rendered(), terminator: "")
+        case .csv:
+            var table = CSVTable(header: ["queue", "pending", "events", "seconds", "events_per_second"])
+            table.append([queue.rawValue, "\(pending)", "\(events)", "\(seconds)", "\(rate.rounded())"])
+            print(table.rendered(), terminator: "")
+        case .table:
+            var table = TextTable(columns: [
+                .init("queue"), .init("pending", alignment: .right), .init("events", alignment: .right),
+                .init("seconds", alignment: .right), .init("M events/s", alignment: .right),
+            ])
+            table.append([
+                queue.rawValue, "\(pending)", "\(events)", formatFixed(seconds, decimals: 3),
+                formatFixed(rate / 1e6, decimals: 2),
+            ])
+            print(table.rendered(), terminator: "")
+        }
+    }
+
+    /// Seconds taken by the timed phase on queue type `Queue`.
+    private func measure<Queue: EventQueue>(_: Queue.Type) -> Double {
+        var model = HoldModel<Queue>(pending: pending.value, seed: seed)
+        let clock = ContinuousClock()
+        let start = clock.now
+        model.run(events: events.value)
+        let elapsed = clock.now - start
+        let (wholeSeconds, attoseconds) = elapsed.components
+        return Double(wholeSeconds) + Double(attoseconds) / 1e18
+    }
+}
+
+/// `value` with exactly `decimals` digits after the point, rounded half away from zero.
+func formatFixed(_ value: Double, decimals: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<decimals { scale *= 10 }
+    let scaled = (abs(value) * scale).rounded()
+    let whole = Int64(scaled / scale)
+    let fraction = Int64(scaled) - whole * Int64(scale)
+    let sign = value < 0 && scaled != 0 ? "-" : ""
+    guard decimals > 0 else { return sign + String(whole) }
+    let digits = String(fraction)
+    return sign + String(whole) + "." + String(repeating: "0", count: decimals - digits.count) + digits
+}

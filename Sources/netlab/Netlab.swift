@@ -1,0 +1,79 @@
+import ArgumentParser
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The `netlab` command: a root with one subcommand per job.
+@main
+struct Netlab: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "netlab",
+        abstract: "A discrete-event lab for the question: should these containers share a pod?",
+        discussion: """
+            netlab simulates intra-pod (loopback, IPC) traffic against pod-to-pod traffic on one node \
+            and across nodes, for alternative groupings of containers into pods and pods onto nodes, \
+            and reports latency percentiles, throughput, drops and utilisation side by side.
+
+            Examples:
+              netlab bench hold --pending 100000 --events 20000000
+              netlab bench hold --pending 1e6 --events 2e7 --format json
+
+            Errors print one line, 'netlab: <where>: <what>; <how to fix>', and exit with status 2.
+            """,
+        version: version,
+        subcommands: [Bench.self]
+    )
+
+    /// Parses the arguments, runs the command, and turns every failure into netlab's one-line
+    /// error and exit status 2 (help and version requests still exit 0).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as InputError {
+            fail(error.description)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || error is CleanExit || code == ExitCode.failure && "\(error)".isEmpty {
+                exit(withError: error)
+            }
+            var message = fullMessage(for: error)
+                .split(separator: "\n").first.map(String.init)?
+                .replacingPrefix("Error: ", with: "") ?? "\(error)"
+            // Our own errors (thrown from validate(), which the parser wraps) carry their fix already.
+            if message.contains("; ") { fail(message) }
+            while message.hasSuffix(".") { message.removeLast() }
+            fail("\(message); see 'netlab --help' and the subcommand's --help")
+        }
+    }
+
+    static func fail(_ message: String) -> Never {
+        var standardError = StandardError()
+        print("netlab: \(message)", to: &standardError)
+        Glibc.exit(2)
+    }
+}
+
+/// Writes to the process's standard error.
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        var bytes = Array(string.utf8)
+        bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(STDERR_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+}
+
+extension String {
+    func replacingPrefix(_ prefix: String, with replacement: String) -> String {
+        hasPrefix(prefix) ? replacement + dropFirst(prefix.count) : self
+    }
+}

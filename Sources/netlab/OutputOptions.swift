@@ -1,0 +1,24 @@
+import ArgumentParser
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// How results are printed: a table for people, JSON or CSV for programs.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
+
+/// `--format`, shared by every command that prints results.
+struct OutputOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Output format: table, json or csv.",
+            discussion: "Default: table when standard output is a terminal, json otherwise."))
+    var format: OutputFormat?
+
+    /// The format asked for, or the default for where standard output goes.
+    var resolvedFormat: OutputFormat {
+        format ?? (isatty(STDOUT_FILENO) != 0 ? .table : .json)
+    }
+}
