@@ -6,6 +6,8 @@ let package = Package(
     products: [
         .executable(name: "netlab", targets: ["netlab"]),
         .library(name: "NetLabCore", targets: ["NetLabCore"]),
+        .library(name: "NetLabModel", targets: ["NetLabModel"]),
+        .library(name: "NetLabStats", targets: ["NetLabStats"]),
         .library(name: "NetLabReport", targets: ["NetLabReport"]),
     ],
     dependencies: [
@@ -18,18 +20,28 @@ let package = Package(
             name: "NetLabCore",
             dependencies: [.product(name: "RealModule", package: "swift-numerics")]
         ),
+        // Statistics: histograms and counters that models emit into.
+        .target(name: "NetLabStats"),
+        // The cluster and network model: topology files, profiles, paths, stages, transports.
+        .target(
+            name: "NetLabModel",
+            dependencies: ["NetLabCore", "NetLabStats", .product(name: "RealModule", package: "swift-numerics")]
+        ),
         // Rendering of results: tables for people, JSON and CSV for programs.
-        .target(name: "NetLabReport"),
+        .target(name: "NetLabReport", dependencies: ["NetLabModel", "NetLabStats"]),
         // The command-line interface: thin commands over the libraries.
         .executableTarget(
             name: "netlab",
             dependencies: [
                 "NetLabCore",
+                "NetLabModel",
                 "NetLabReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "NetLabCoreTests", dependencies: ["NetLabCore"]),
+        .testTarget(name: "NetLabModelTests", dependencies: ["NetLabModel"]),
+        .testTarget(name: "NetLabStatsTests", dependencies: ["NetLabStats"]),
         .testTarget(name: "NetLabReportTests", dependencies: ["NetLabReport"]),
         .testTarget(name: "NetLabCLITests", dependencies: ["netlab"]),
     ]

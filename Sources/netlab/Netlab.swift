@@ -18,13 +18,14 @@ struct Netlab: ParsableCommand {
             and reports latency percentiles, throughput, drops and utilisation side by side.
 
             Examples:
+              netlab simulate Examples/web-log-sidecar.json
               netlab bench hold --pending 100000 --events 20000000
               netlab bench hold --pending 1e6 --events 2e7 --format json
 
             Errors print one line, 'netlab: <where>: <what>; <how to fix>', and exit with status 2.
             """,
         version: version,
-        subcommands: [Bench.self]
+        subcommands: [Simulate.self, Bench.self]
     )
 
     /// Parses the arguments, runs the command, and turns every failure into netlab's one-line

@@ -19,6 +19,11 @@ struct OutputOptions: ParsableArguments {
 
     /// The format asked for, or the default for where standard output goes.
     var resolvedFormat: OutputFormat {
-        format ?? (isatty(STDOUT_FILENO) != 0 ? .table : .json)
+        resolvedFormat(writingToFile: false)
+    }
+
+    /// The format asked for; by default a table on a terminal, JSON into files and pipes.
+    func resolvedFormat(writingToFile: Bool) -> OutputFormat {
+        format ?? (!writingToFile && isatty(STDOUT_FILENO) != 0 ? .table : .json)
     }
 }

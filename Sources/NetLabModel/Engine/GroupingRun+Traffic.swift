@@ -1,0 +1,218 @@
+import NetLabCore
+
+extension GroupingRun {
+    /// The next connection of `flow`, spreading its traffic over replicas round-robin (as an IPVS
+    /// Service with the `rr` scheduler does; stated in docs/topology.md).
+    mutating func nextConnectionOf(flow: Int) -> Int {
+        let list = flowConnections[flow]
+        let connection = list[nextConnection[flow] % list.count]
+        nextConnection[flow] &+= 1
+        return Int(connection)
+    }
+
+    mutating func openArrival<Queue: EventQueue>(flow: Int, _ simulation: inout Simulation<Queue>) {
+        let pattern = topology.flows[flow].pattern
+        let interval: Distribution
+        switch pattern {
+        case .rpc(let rpc):
+            guard case .open(let gaps) = rpc.arrivals else { return }
+            interval = gaps
+        case .oneway(_, .open(let gaps)): interval = gaps
+        default: return
+        }
+        let next = simulation.now + drawDuration(interval, &arrivalStreams[flow])
+        if next < end { simulation.schedule(EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flow)), at: next) }
+        switch pattern {
+        case .rpc: startCall(flow: flow, caller: -1, &simulation)
+        case .oneway(let size, _):
+            let bytes = drawBytes(size, &requestStreams[flow])
+            sendMessage(kind: .oneway, flow: flow, connection: nextConnectionOf(flow: flow), call: -1, bytes: bytes, &simulation)
+        case .stream: break
+        }
+    }
+
+    /// Starts an rpc call: draws its sizes and server time, sends the request.
+    mutating func startCall<Queue: EventQueue>(flow: Int, caller: Int, _ simulation: inout Simulation<Queue>) {
+        guard case .rpc(let rpc) = topology.flows[flow].pattern else { return }
+        let request: Int64, response: Int64, serverTime: SimDuration
+        if caller >= 0 {
+            request = drawBytes(rpc.request, &callerStreams[flow][caller])
+            response = drawBytes(rpc.response, &callerStreams[flow][caller])
+            serverTime = drawDuration(rpc.serverTime, &callerStreams[flow][caller])
+        } else {
+            request = drawBytes(rpc.request, &requestStreams[flow])
+            response = drawBytes(rpc.response, &responseStreams[flow])
+            serverTime = drawDuration(rpc.serverTime, &serverStreams[flow])
+        }
+        let connection = nextConnectionOf(flow: flow)
+        let call = Call(flow: Int32(flow), caller: Int32(caller), connection: Int32(connection), start: simulation.now,
+                        responseBytes: response, serverTime: serverTime.picoseconds)
+        let handle: Int32
+        if let free = freeCalls.popLast() {
+            handle = free
+            calls[Int(free)] = call
+        } else {
+            handle = Int32(calls.count)
+            calls.append(call)
+        }
+        sendMessage(kind: .request, flow: flow, connection: connection, call: handle, bytes: request, &simulation)
+    }
+
+    /// The application hands `bytes` to its transport: the send system call and copy on the
+    /// sender's CPU, then the transport takes over.
+    mutating func sendMessage<Queue: EventQueue>(
+        kind: Message.Kind, flow: Int, connection: Int, call: Int32, bytes: Int64, _ simulation: inout Simulation<Queue>
+    ) {
+        let link = connections[connection]
+        let (sender, receiver) = kind == .response ? (link.server, link.client) : (link.client, link.server)
+        let message = Message(kind: kind, flow: Int32(flow), connection: Int32(connection), call: call, start: simulation.now,
+                              bytes: bytes, remainingPackets: 0, lost: false, receiver: Int32(receiver))
+        let handle: Int32
+        if let free = freeMessages.popLast() {
+            handle = free
+            messages[Int(free)] = message
+        } else {
+            handle = Int32(messages.count)
+            messages.append(message)
+        }
+        if kind == .chunk { halves[connection * 2].bufferedBytes += bytes }
+        let p = profile
+        let fixed: SimDuration
+        switch link.transport {
+        case .tcp, .udp: fixed = p.socketSend
+        case .uds: fixed = p.udsSend
+        case .pipe: fixed = p.pipeWrite
+        case .shm: fixed = p.shmWrite
+        }
+        let cost = fixed.picoseconds + bytes * p.copyPerByte.picoseconds
+        submitWork(node: endpoints[sender].node, duration: cost, endpoint: sender,
+                   then: EventAction(kind: EventKind.sendDone.rawValue, argument: UInt64(handle)), &simulation)
+    }
+
+    /// The send call returned: the bytes are in the transport.
+    mutating func messageSent<Queue: EventQueue>(_ handle: Int32, _ simulation: inout Simulation<Queue>) {
+        let message = messages[Int(handle)]
+        let connection = Int(message.connection)
+        let link = connections[connection]
+        let direction = message.kind == .response ? 1 : 0
+        switch link.transport {
+        case .tcp:
+            let half = connection * 2 + direction
+            halves[half].unsent.append((handle, message.bytes))
+            if message.kind != .chunk { halves[half].bufferedBytes += message.bytes }
+            trySend(half: half, &simulation)
+        case .udp:
+            let payload = link.segmentPayload
+            let datagrams = (message.bytes + payload - 1) / payload
+            messages[Int(handle)].remainingPackets = Int32(datagrams)
+            var left = message.bytes
+            for _ in 0..<datagrams {
+                let size = min(payload, left)
+                left -= size
+                let ip = size + Int64(Headers.ipv4 + Headers.udp)
+                launch(Packet(flow: message.flow, half: -1, segment: Int64(handle), cumulative: 0, ipBytes: Int32(ip),
+                              wireBytes: wireBytes(ip: ip, link), isAck: false, pathStart: 0, pathCount: 0, hop: -1),
+                       connection: connection, direction: direction, &simulation)
+            }
+        case .uds, .pipe, .shm:
+            messages[Int(handle)].remainingPackets = 1
+            launch(Packet(flow: message.flow, half: -1, segment: Int64(handle), cumulative: 0, ipBytes: Int32(clamping: message.bytes),
+                          wireBytes: 0, isAck: false, pathStart: 0, pathCount: 0, hop: -1),
+                   connection: connection, direction: direction, &simulation)
+        }
+    }
+
+    /// Bytes a packet of `ip` bytes occupies on a physical link of `link`'s path.
+    func wireBytes(ip: Int64, _ link: Connection) -> Int32 {
+        Int32(max(Int64(Headers.minimumFrame), ip + Int64(Headers.ethernet) + Int64(link.overlayBytes)) + Int64(Headers.wireOverhead))
+    }
+
+    /// Puts a new packet on the path of `connection` in `direction` (0: client to server).
+    mutating func launch<Queue: EventQueue>(_ packet: Packet, connection: Int, direction: Int, _ simulation: inout Simulation<Queue>) {
+        var packet = packet
+        let link = connections[connection]
+        packet.pathStart = direction == 0 ? link.pathStart.0 : link.pathStart.1
+        packet.pathCount = direction == 0 ? link.pathCount.0 : link.pathCount.1
+        packet.hop = -1
+        advance(packet: newPacket(packet), &simulation)
+    }
+
+    /// All of a message has arrived: the receiver is woken if it slept, and reads it.
+    mutating func beginReceive<Queue: EventQueue>(message handle: Int32, _ simulation: inout Simulation<Queue>) {
+        let message = messages[Int(handle)]
+        let receiver = Int(message.receiver)
+        let transport = connections[Int(message.connection)].transport
+        let p = profile
+        let fixed: SimDuration
+        let blocks: Bool
+        switch transport {
+        case .tcp, .udp: (fixed, blocks) = (p.socketReceive, !p.socketsPoll)
+        case .uds: (fixed, blocks) = (p.udsReceive, !p.socketsPoll)
+        case .pipe: (fixed, blocks) = (p.pipeRead, !p.socketsPoll)
+        case .shm: (fixed, blocks) = (p.shmRead, !p.shmPolls)
+        }
+        let wakeup = blocks && endpoints[receiver].activeWork == 0 ? p.wakeup.picoseconds : 0
+        let cost = wakeup + fixed.picoseconds + message.bytes * p.copyPerByte.picoseconds
+        submitWork(node: endpoints[receiver].node, duration: cost, endpoint: receiver,
+                   then: EventAction(kind: EventKind.receiveDone.rawValue, argument: UInt64(handle)), &simulation)
+    }
+
+    /// The receiver has the whole message.
+    mutating func messageReceived<Queue: EventQueue>(_ handle: Int32, _ simulation: inout Simulation<Queue>) {
+        let message = messages[Int(handle)]
+        freeMessage(handle)
+        let flow = Int(message.flow)
+        switch message.kind {
+        case .oneway, .chunk:
+            record(flow: flow, start: message.start, bytes: message.bytes, now: simulation.now)
+            if message.kind == .chunk, connections[Int(message.connection)].transport != .tcp {
+                halves[Int(message.connection) * 2].bufferedBytes -= message.bytes
+                refillStream(connection: Int(message.connection), &simulation)
+            }
+        case .request:
+            let call = calls[Int(message.call)]
+            let server = connections[Int(call.connection)].server
+            submitWork(node: endpoints[server].node, duration: call.serverTime, endpoint: server,
+                       then: EventAction(kind: EventKind.serverDone.rawValue, argument: UInt64(message.call)), &simulation)
+        case .response:
+            let call = calls[Int(message.call)]
+            freeCalls.append(message.call)
+            record(flow: flow, start: call.start, bytes: message.bytes, now: simulation.now)
+            if call.caller >= 0, case .rpc(let rpc) = topology.flows[flow].pattern, case .closed(_, let think) = rpc.arrivals {
+                let next = simulation.now + drawDuration(think, &callerStreams[flow][Int(call.caller)])
+                if next < end {
+                    simulation.schedule(EventAction(kind: EventKind.callerStart.rawValue, target: UInt32(flow), argument: UInt64(call.caller)), at: next)
+                }
+            }
+        }
+    }
+
+    mutating func sendResponse<Queue: EventQueue>(call handle: Int32, _ simulation: inout Simulation<Queue>) {
+        let call = calls[Int(handle)]
+        sendMessage(kind: .response, flow: Int(call.flow), connection: Int(call.connection), call: handle, bytes: call.responseBytes, &simulation)
+    }
+
+    /// Counts a completed message or call that started inside the measured window.
+    mutating func record(flow: Int, start: SimTime, bytes: Int64, now: SimTime) {
+        guard start >= warmupEnd else { return }
+        tallies[flow].messages += 1
+        tallies[flow].bytes += bytes
+        tallies[flow].latency.record(picoseconds: (now - start).picoseconds)
+    }
+
+    mutating func freeMessage(_ handle: Int32) {
+        freeMessages.append(handle)
+    }
+
+    /// Keeps a stream's send buffer full: the application writes 64 KiB chunks while fewer than
+    /// 256 KiB are written and unacknowledged, until the stream's size is reached.
+    mutating func refillStream<Queue: EventQueue>(connection: Int, _ simulation: inout Simulation<Queue>) {
+        let flow = connections[connection].flow
+        guard case .stream = topology.flows[flow].pattern else { return }
+        while halves[connection * 2].bufferedBytes < Self.streamSendBuffer, streamBytesLeft[flow] > 0, simulation.now < end {
+            let chunk = min(Self.streamChunk, streamBytesLeft[flow])
+            streamBytesLeft[flow] -= chunk
+            sendMessage(kind: .chunk, flow: flow, connection: connection, call: -1, bytes: chunk, &simulation)
+        }
+    }
+}

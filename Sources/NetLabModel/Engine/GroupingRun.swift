@@ -1,0 +1,135 @@
+import NetLabCore
+import NetLabStats
+
+/// The simulation of one grouping: every container replica as an endpoint on its node, every flow
+/// as connections between endpoints, every node's cores as a multi-server queue and every NIC and
+/// switch port as a drop-tail link. An ``EventHandler`` over plain arrays indexed by integer
+/// handles: packets, messages, calls and CPU work come from free lists, so a steady run allocates
+/// nothing per event.
+public struct GroupingRun: EventHandler {
+    enum EventKind: UInt32 {
+        case arrival = 1, callerStart, cpuDone, linkDone, packetArrive, retransmissionTimer
+        case hopDone = 10, sendDone, receiveDone, serverDone
+    }
+
+    let topology: Topology
+    let grouping: Grouping
+    let profile: CostProfile
+    let warmupEnd: SimTime
+    let end: SimTime
+
+    var endpoints: [Endpoint] = []
+    var connections: [Connection] = []
+    var halves: [HalfConnection] = []
+    /// Per flow, its connections in round-robin order.
+    var flowConnections: [[Int32]] = []
+    var nextConnection: [Int] = []
+    var hops: [Hop] = []
+    var pools: [CorePool] = []
+    var links: [Link] = []
+    /// Per node, its NIC transmit link and the switch port that sends to it.
+    var nicLink: [Int32] = []
+    var portLink: [Int32] = []
+
+    var packets = ContiguousArray<Packet>()
+    var freePackets: [Int32] = []
+    var messages = ContiguousArray<Message>()
+    var freeMessages: [Int32] = []
+    var calls = ContiguousArray<Call>()
+    var freeCalls: [Int32] = []
+    var works = ContiguousArray<Work>()
+    var freeWorks: [Int32] = []
+
+    var tallies: [FlowTally]
+    /// Per flow: arrivals, request sizes, response sizes, server times (open loop), and one stream
+    /// per closed-loop caller; keyed by flow name so that draws match in every grouping.
+    var arrivalStreams: [RandomStream] = []
+    var requestStreams: [RandomStream] = []
+    var responseStreams: [RandomStream] = []
+    var serverStreams: [RandomStream] = []
+    var callerStreams: [[RandomStream]] = []
+    /// Per flow, bytes of a finite stream still to write.
+    var streamBytesLeft: [Int64] = []
+
+    static let streamChunk: Int64 = 64 << 10
+    static let streamSendBuffer: Int64 = 256 << 10
+
+    /// Prepares the run of `grouping` (an index into `topology.groupings`) under `profile`.
+    public init(topology: Topology, grouping index: Int, profile: CostProfile, seed: UInt64) {
+        self.topology = topology
+        self.grouping = topology.groupings[index]
+        self.profile = profile
+        self.warmupEnd = .zero + topology.warmup
+        self.end = .zero + topology.duration
+        tallies = Array(repeating: FlowTally(), count: topology.flows.count)
+        buildEndpointsAndLinks()
+        buildConnections()
+        for flow in topology.flows {
+            let base = RandomStream(seed: seed, streamName: flow.name)
+            arrivalStreams.append(base.substream(0))
+            requestStreams.append(base.substream(1))
+            responseStreams.append(base.substream(2))
+            serverStreams.append(base.substream(3))
+            var callers: [RandomStream] = []
+            if case .rpc(let rpc) = flow.pattern, case .closed(let count, _) = rpc.arrivals {
+                callers = (0..<count).map { base.substream(100 + UInt64($0)) }
+            }
+            callerStreams.append(callers)
+            if case .stream(let bytes) = flow.pattern { streamBytesLeft.append(bytes ?? .max) } else { streamBytesLeft.append(0) }
+        }
+    }
+
+    /// Schedules every flow's first arrival.
+    public mutating func start<Queue: EventQueue>(_ simulation: inout Simulation<Queue>) {
+        for (flowIndex, flow) in topology.flows.enumerated() {
+            switch flow.pattern {
+            case .rpc(let rpc):
+                switch rpc.arrivals {
+                case .open(let interval):
+                    let gap = drawDuration(interval, &arrivalStreams[flowIndex])
+                    simulation.schedule(EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flowIndex)), at: .zero + gap)
+                case .closed(let callers, _):
+                    for caller in 0..<callers {
+                        simulation.schedule(
+                            EventAction(kind: EventKind.callerStart.rawValue, target: UInt32(flowIndex), argument: UInt64(caller)), at: .zero)
+                    }
+                }
+            case .oneway(_, .open(let interval)):
+                let gap = drawDuration(interval, &arrivalStreams[flowIndex])
+                simulation.schedule(EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flowIndex)), at: .zero + gap)
+            case .oneway(_, .closed):
+                preconditionFailure("one-way flows are open loop")
+            case .stream:
+                for connection in flowConnections[flowIndex] { refillStream(connection: Int(connection), &simulation) }
+            }
+        }
+    }
+
+    public mutating func handle<Queue: EventQueue>(_ action: EventAction, in simulation: inout Simulation<Queue>) {
+        switch EventKind(rawValue: action.kind) {
+        case .arrival: openArrival(flow: Int(action.target), &simulation)
+        case .callerStart: startCall(flow: Int(action.target), caller: Int(action.argument), &simulation)
+        case .cpuDone: finishWork(Int32(action.argument), &simulation)
+        case .linkDone: finishTransmission(link: Int(action.target), &simulation)
+        case .packetArrive: advance(packet: Int32(action.argument), &simulation)
+        case .retransmissionTimer: retransmissionTimerFired(half: Int(action.target), &simulation)
+        case .hopDone: advance(packet: Int32(action.argument), &simulation)
+        case .sendDone: messageSent(Int32(action.argument), &simulation)
+        case .receiveDone: messageReceived(Int32(action.argument), &simulation)
+        case .serverDone: sendResponse(call: Int32(action.argument), &simulation)
+        case nil: preconditionFailure("unknown event kind \(action.kind)")
+        }
+    }
+
+    /// A draw of a time distribution, in whole picoseconds (at least 0).
+    func drawDuration(_ distribution: Distribution, _ stream: inout RandomStream) -> SimDuration {
+        SimDuration(picoseconds: max(0, Int64(distribution.sample(using: &stream).rounded())))
+    }
+
+    /// A draw of a size distribution, in whole bytes (at least 1).
+    func drawBytes(_ distribution: Distribution, _ stream: inout RandomStream) -> Int64 {
+        max(1, Int64(min(distribution.sample(using: &stream), 1e15).rounded()))
+    }
+
+    var measuring: ClosedRange<SimTime> { warmupEnd...end }
+}

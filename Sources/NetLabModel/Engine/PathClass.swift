@@ -1,0 +1,38 @@
+/// How a flow's bytes travel in a grouping, derived from where its two containers sit.
+public enum PathClass: String, Sendable, CaseIterable {
+    /// One pod, TCP or UDP over the loopback interface.
+    case loopback
+    /// One pod, Unix domain socket.
+    case uds
+    /// One pod, pipe (the pod's containers share a volume for a named pipe).
+    case pipe
+    /// One pod, shared memory in the pod's IPC namespace.
+    case shm
+    /// Different pods on one node: veth, bridge, veth.
+    case sameNode = "same-node"
+    /// Different nodes: NIC, switch, NIC (and the overlay, if any).
+    case crossNode = "cross-node"
+}
+
+/// One step of a packet's path.
+struct Hop {
+    enum Kind: UInt8 { case cpu, link }
+    var kind: Kind
+    /// The node (for `cpu`) or the link (for `link`).
+    var index: Int32
+    /// CPU time per packet (for `cpu`).
+    var cost: Int64
+}
+
+/// Header sizes, in bytes, used to turn payload into packets and frames.
+enum Headers {
+    static let ipv4 = 20
+    static let tcp = 20
+    static let udp = 8
+    /// Ethernet header 14 + frame check sequence 4.
+    static let ethernet = 18
+    /// Preamble 8 + minimum inter-frame gap 12: wire time every frame costs.
+    static let wireOverhead = 20
+    /// Smallest Ethernet frame (header and FCS included).
+    static let minimumFrame = 64
+}

@@ -1,0 +1,79 @@
+import NetLabCore
+import NetLabStats
+
+/// What one grouping did: per flow, per node, per link.
+public struct GroupingResult: Sendable {
+    public struct FlowResult: Sendable {
+        public var name: String
+        public var from: String
+        public var to: String
+        /// The path class; where replicas make the flow take several, the most used one.
+        public var path: PathClass
+        /// Connections per path class, when the flow's replicas take more than one.
+        public var pathMix: [(PathClass, Int)]
+        /// Messages (rpc: calls) started after the warm-up and completed before the end.
+        public var messages: Int64
+        /// Payload bytes of those messages (rpc: request and response).
+        public var bytes: Int64
+        /// Packets of this flow dropped at full queues after the warm-up.
+        public var dropped: Int64
+        /// UDP messages lost (one of their datagrams dropped).
+        public var lostMessages: Int64
+        public var retransmissions: Int64
+        public var latency: LatencyHistogram
+        public var throughputBitsPerSecond: Double
+    }
+
+    public struct NodeResult: Sendable {
+        public var name: String
+        public var cpuUtilization: Double
+    }
+
+    public struct LinkResult: Sendable {
+        public var name: String
+        public var utilization: Double
+        public var dropped: Int64
+    }
+
+    public var name: String
+    public var flows: [FlowResult]
+    public var nodes: [NodeResult]
+    public var links: [LinkResult]
+    public var events: UInt64
+}
+
+/// The results of `netlab simulate`: every grouping asked for, on the same traffic.
+public struct SimulationResult: Sendable {
+    public var topology: String
+    public var seed: UInt64
+    public var duration: SimDuration
+    public var warmup: SimDuration
+    public var profile: String
+    public var groupings: [GroupingResult]
+}
+
+extension GroupingRun {
+    /// Collects the counters of a finished run.
+    func result(events: UInt64) -> GroupingResult {
+        let window = max(1, (end - warmupEnd).picoseconds)
+        let seconds = Double(window) / 1e12
+        var flows: [GroupingResult.FlowResult] = []
+        for (index, flow) in topology.flows.enumerated() {
+            var counts: [PathClass: Int] = [:]
+            for connection in flowConnections[index] { counts[connections[Int(connection)].pathClass, default: 0] += 1 }
+            let ordered = PathClass.allCases.compactMap { path in counts[path].map { (path, $0) } }
+            let main = ordered.max { $0.1 < $1.1 }!.0
+            let tally = tallies[index]
+            flows.append(GroupingResult.FlowResult(
+                name: flow.name, from: topology.containers[flow.from].name, to: topology.containers[flow.to].name,
+                path: main, pathMix: ordered.count > 1 ? ordered : [], messages: tally.messages, bytes: tally.bytes,
+                dropped: tally.droppedPackets, lostMessages: tally.lostMessages, retransmissions: tally.retransmissions,
+                latency: tally.latency, throughputBitsPerSecond: Double(tally.bytes) * 8 / seconds))
+        }
+        let nodes = topology.cluster.nodes.enumerated().map { index, node in
+            GroupingResult.NodeResult(name: node.name, cpuUtilization: Double(pools[index].busyPicoseconds) / (Double(window) * Double(node.cores)))
+        }
+        let links = links.map { GroupingResult.LinkResult(name: $0.name, utilization: Double($0.busyPicoseconds) / Double(window), dropped: $0.drops) }
+        return GroupingResult(name: grouping.name, flows: flows, nodes: nodes, links: links, events: events)
+    }
+}

@@ -1,0 +1,139 @@
+import NetLabCore
+
+/// Walks a parsed JSON document and turns its values into typed ones, naming the file, the
+/// line:column and the JSON path of anything wrong.
+struct SpecReader {
+    let file: String
+
+    func fail(_ node: JSONNode?, _ path: String, _ problem: String, fix: String) -> SpecError {
+        SpecError(file: file, line: node?.line, column: node?.column, path: path, problem: problem, fix: fix)
+    }
+
+    /// The members of an object node, with unknown-key checking once reading is done.
+    struct Object {
+        let node: JSONNode
+        let path: String
+        let members: [(key: String, value: JSONNode)]
+        let reader: SpecReader
+
+        func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+        func optional(_ key: String) -> JSONNode? {
+            members.first { $0.key == key }?.value
+        }
+
+        func required(_ key: String, fix: String) throws(SpecError) -> JSONNode {
+            guard let value = optional(key) else {
+                throw reader.fail(node, path, "missing \"\(key)\"", fix: fix)
+            }
+            return value
+        }
+
+        /// Rejects keys other than `known`, suggesting the nearest known key.
+        func rejectUnknownKeys(_ known: [String]) throws(SpecError) {
+            for (key, value) in members where !known.contains(key) {
+                let suggestion = known.min { editDistance($0, key) < editDistance($1, key) }
+                let hint = suggestion.map { editDistance($0, key) <= 3 ? "did you mean \"\($0)\"? " : "" } ?? ""
+                throw reader.fail(
+                    value, child(key), "unknown key \"\(key)\"",
+                    fix: "\(hint)allowed here: \(known.joined(separator: ", "))")
+            }
+        }
+    }
+
+    func object(_ node: JSONNode, _ path: String, what: String) throws(SpecError) -> Object {
+        guard case .object(let members) = node.value else {
+            throw fail(node, path, "expected \(what) (a JSON object), found \(node.kindDescription)", fix: "write it as { ... }")
+        }
+        return Object(node: node, path: path, members: members, reader: self)
+    }
+
+    func array(_ node: JSONNode, _ path: String, what: String) throws(SpecError) -> [JSONNode] {
+        guard case .array(let items) = node.value else {
+            throw fail(node, path, "expected \(what) (a JSON array), found \(node.kindDescription)", fix: "write it as [ ... ]")
+        }
+        return items
+    }
+
+    func string(_ node: JSONNode, _ path: String, what: String) throws(SpecError) -> String {
+        guard case .string(let text) = node.value else {
+            throw fail(node, path, "expected \(what) as a string, found \(node.kindDescription)", fix: "quote it")
+        }
+        return text
+    }
+
+    func name(_ node: JSONNode, _ path: String, what: String) throws(SpecError) -> String {
+        let text = try string(node, path, what: what)
+        guard !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            throw fail(node, path, "\"\(text)\" is not a valid name", fix: "use letters, digits, '-', '_' or '.'")
+        }
+        return text
+    }
+
+    func integer(_ node: JSONNode, _ path: String, what: String, range: ClosedRange<Int>) throws(SpecError) -> Int {
+        guard case .number(let text) = node.value, let value = Int(text) else {
+            throw fail(node, path, "expected \(what) as a whole number, found \(node.kindDescription)", fix: "write e.g. 4")
+        }
+        guard range.contains(value) else {
+            throw fail(node, path, "\(what) \(value) is out of range", fix: "use \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+
+    func real(_ node: JSONNode, _ path: String, what: String, minimum: Double, maximum: Double = .infinity) throws(SpecError) -> Double {
+        guard case .number(let text) = node.value, let value = Double(text), value.isFinite else {
+            throw fail(node, path, "expected \(what) as a number, found \(node.kindDescription)", fix: "write e.g. 1.5")
+        }
+        guard value >= minimum, value <= maximum else {
+            throw fail(node, path, "\(what) \(text) is out of range", fix: "use a value from \(minimum) to \(maximum)")
+        }
+        return value
+    }
+
+    /// A quantity with a unit, given as a string; a bare number is refused (units are not guessed).
+    func quantity<T>(
+        _ node: JSONNode, _ path: String, what: String, example: String, parse: (String) throws(UnitParseError) -> T
+    ) throws(SpecError) -> T {
+        switch node.value {
+        case .string(let text):
+            do { return try parse(text) } catch { throw fail(node, path, error.input.isEmpty ? "empty \(what)" : "\"\(error.input)\" \(error.problem)", fix: error.fix) }
+        case .number(let text):
+            throw fail(node, path, "\(what) \(text) has no unit", fix: "write it as a string with a unit, e.g. \"\(example)\"")
+        default:
+            throw fail(node, path, "expected \(what) such as \"\(example)\", found \(node.kindDescription)", fix: "write e.g. \"\(example)\"")
+        }
+    }
+
+    func duration(_ node: JSONNode, _ path: String, what: String = "a duration") throws(SpecError) -> SimDuration {
+        try quantity(node, path, what: what, example: "10us") { text throws(UnitParseError) in try SimDuration(parsing: text) }
+    }
+
+    func bytes(_ node: JSONNode, _ path: String, what: String = "a size") throws(SpecError) -> ByteCount {
+        try quantity(node, path, what: what, example: "1500B") { text throws(UnitParseError) in try ByteCount(parsing: text) }
+    }
+
+    func bitRate(_ node: JSONNode, _ path: String, what: String = "a rate") throws(SpecError) -> BitRate {
+        try quantity(node, path, what: what, example: "10Gbps") { text throws(UnitParseError) in try BitRate(parsing: text) }
+    }
+
+    func eventRate(_ node: JSONNode, _ path: String, what: String = "a rate") throws(SpecError) -> EventRate {
+        try quantity(node, path, what: what, example: "2000/s") { text throws(UnitParseError) in try EventRate(parsing: text) }
+    }
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    guard !a.isEmpty else { return b.count }
+    guard !b.isEmpty else { return a.count }
+    var previous = Array(0...b.count)
+    var current = previous
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,219 @@
+import NetLabCore
+
+extension SpecReader {
+    func flows(_ node: JSONNode, containers: [Container]) throws(SpecError) -> [Flow] {
+        let items = try array(node, "flows", what: "the flows")
+        guard !items.isEmpty else { throw fail(node, "flows", "no flows", fix: "list at least one flow") }
+        var flows: [Flow] = []
+        for (index, item) in items.enumerated() {
+            let path = "flows[\(index)]"
+            let fields = try object(item, path, what: "a flow")
+            let patternText = try string(try fields.required("pattern", fix: "add \"pattern\": \"rpc\", \"oneway\" or \"stream\""), fields.child("pattern"), what: "the pattern")
+            let common = ["name", "from", "to", "pattern", "transport", "fallback"]
+            switch patternText {
+            case "rpc": try fields.rejectUnknownKeys(common + ["request", "response", "rate", "interval", "callers", "think", "server_time"])
+            case "oneway": try fields.rejectUnknownKeys(common + ["size", "rate", "interval"])
+            case "stream": try fields.rejectUnknownKeys(common + ["bytes"])
+            default:
+                throw fail(fields.optional("pattern"), fields.child("pattern"), "unknown pattern \"\(patternText)\"", fix: "use rpc, oneway or stream")
+            }
+            let from = try containerReference(try fields.required("from", fix: "add \"from\": a container name"), fields.child("from"), containers: containers)
+            let to = try containerReference(try fields.required("to", fix: "add \"to\": a container name"), fields.child("to"), containers: containers)
+            guard from != to else {
+                throw fail(fields.optional("to"), fields.child("to"), "a flow from \"\(containers[from].name)\" to itself", fix: "name two different containers")
+            }
+            let name = try fields.optional("name").map { node throws(SpecError) in try self.name(node, fields.child("name"), what: "the flow name") }
+                ?? "\(containers[from].name)->\(containers[to].name)"
+            if flows.contains(where: { $0.name == name }) {
+                throw fail(fields.optional("name") ?? item, fields.child("name"), "flow \"\(name)\" is defined twice", fix: "give each flow a unique \"name\"")
+            }
+            let chosen = try transport(fields.optional("transport"), fields.child("transport")) ?? .tcp
+            let fallback = try self.transport(fields.optional("fallback"), fields.child("fallback"))
+            if let fallback, fallback.needsSharedPod {
+                throw fail(fields.optional("fallback"), fields.child("fallback"), "the fallback \(fallback.rawValue) also needs one pod", fix: "use tcp or udp as the fallback")
+            }
+            let pattern: Flow.Pattern
+            switch patternText {
+            case "rpc":
+                let request = try distribution(try fields.required("request", fix: "add \"request\": a size such as \"200B\""), fields.child("request"), .bytes)
+                let response = try distribution(try fields.required("response", fix: "add \"response\": a size such as \"1KiB\""), fields.child("response"), .bytes)
+                let serverTime = try fields.optional("server_time").map { node throws(SpecError) in try distribution(node, fields.child("server_time"), .time) } ?? .constant(0)
+                pattern = .rpc(Flow.RPC(request: request, response: response, arrivals: try arrivals(fields, allowClosed: true), serverTime: serverTime))
+            case "oneway":
+                let size = try distribution(try fields.required("size", fix: "add \"size\": a size such as \"512B\""), fields.child("size"), .bytes)
+                pattern = .oneway(size: size, arrivals: try arrivals(fields, allowClosed: false))
+            default:
+                let bytes = try fields.optional("bytes").map { node throws(SpecError) in try self.bytes(node, fields.child("bytes"), what: "the stream size").bytes }
+                if let bytes, bytes <= 0 { throw fail(fields.optional("bytes"), fields.child("bytes"), "an empty stream", fix: "give a positive size, or leave \"bytes\" out to stream for the whole run") }
+                if chosen == .udp { throw fail(fields.optional("transport"), fields.child("transport"), "a udp stream has no rate limit and no recovery", fix: "use tcp for bulk streams, or a oneway flow with a rate for UDP") }
+                pattern = .stream(bytes: bytes)
+            }
+            flows.append(Flow(name: name, from: from, to: to, transport: chosen, fallback: fallback, pattern: pattern))
+        }
+        return flows
+    }
+
+    func transport(_ node: JSONNode?, _ path: String) throws(SpecError) -> Transport? {
+        guard let node else { return nil }
+        let text = try string(node, path, what: "a transport")
+        guard let transport = Transport(rawValue: text) else {
+            throw fail(node, path, "unknown transport \"\(text)\"", fix: "use tcp, udp, or inside one pod uds, pipe or shm")
+        }
+        return transport
+    }
+
+    func arrivals(_ fields: Object, allowClosed: Bool) throws(SpecError) -> Flow.Arrivals {
+        let rate = fields.optional("rate"), interval = fields.optional("interval"), callers = fields.optional("callers")
+        let given = [rate, interval, callers].compactMap { $0 }.count
+        let forms = allowClosed ? "give one of \"rate\": \"2000/s\" (Poisson), \"interval\": a duration distribution, or \"callers\": N (closed loop, with optional \"think\")"
+            : "give \"rate\": \"2000/s\" (Poisson) or \"interval\": a duration distribution"
+        guard given == 1 else {
+            throw fail(fields.node, fields.path, given == 0 ? "no arrival process" : "more than one arrival process", fix: forms)
+        }
+        if let rate {
+            let value = try eventRate(rate, fields.child("rate"))
+            guard value.perSecond > 0, value.perSecond <= 1e9 else {
+                throw fail(rate, fields.child("rate"), "rate \(value) is out of range", fix: "use a rate above 0 and at most 1e9/s")
+            }
+            return .open(interval: .exponential(mean: Double(value.meanInterval.picoseconds)))
+        }
+        if let interval {
+            let distribution = try distribution(interval, fields.child("interval"), .time)
+            guard let mean = distribution.mean, mean >= 1000 else {
+                throw fail(interval, fields.child("interval"), "the mean interval is below 1ns (or infinite)", fix: "use a mean interval of at least 1ns")
+            }
+            return .open(interval: distribution)
+        }
+        guard allowClosed, let callers else { throw fail(fields.node, fields.path, "no arrival process", fix: forms) }
+        if !allowClosed { throw fail(callers, fields.child("callers"), "closed-loop callers apply to rpc flows only", fix: forms) }
+        let count = try integer(callers, fields.child("callers"), what: "callers", range: 1...100_000)
+        let think = try fields.optional("think").map { node throws(SpecError) in try distribution(node, fields.child("think"), .time) } ?? .constant(0)
+        return .closed(callers: count, think: think)
+    }
+
+    func groupings(_ node: JSONNode, containers: [Container], cluster: Cluster) throws(SpecError) -> [Grouping] {
+        let items = try array(node, "groupings", what: "the groupings")
+        guard !items.isEmpty else { throw fail(node, "groupings", "no groupings", fix: "list at least one grouping") }
+        var groupings: [Grouping] = []
+        for (index, item) in items.enumerated() {
+            let path = "groupings[\(index)]"
+            let fields = try object(item, path, what: "a grouping")
+            try fields.rejectUnknownKeys(["name", "pods"])
+            let name = try name(try fields.required("name", fix: "add \"name\""), fields.child("name"), what: "the grouping name")
+            if groupings.contains(where: { $0.name == name }) {
+                throw fail(fields.optional("name"), fields.child("name"), "grouping \"\(name)\" is defined twice", fix: "give each grouping a unique name")
+            }
+            let podItems = try array(try fields.required("pods", fix: "add \"pods\": [{\"containers\": [...], \"node\": ...}]"), fields.child("pods"), what: "the pods")
+            var pods: [Pod] = []
+            var podOfContainer: [Int: Int] = [:]
+            for (podIndex, podItem) in podItems.enumerated() {
+                let podPath = "\(path).pods[\(podIndex)]"
+                let pod = try pod(podItem, podPath, containers: containers, cluster: cluster)
+                for (slot, container) in pod.containers.enumerated() {
+                    if let other = podOfContainer[container] {
+                        throw fail(nil, "\(podPath).containers[\(slot)]",
+                                   "container \"\(containers[container].name)\" is already in pod \"\(pods[other].name)\" of grouping \"\(name)\"",
+                                   fix: "put each container in exactly one pod per grouping").located(at: podItem)
+                    }
+                    podOfContainer[container] = podIndex
+                }
+                if pods.contains(where: { $0.name == pod.name }) {
+                    throw fail(podItem, podPath, "pod \"\(pod.name)\" is defined twice in grouping \"\(name)\"", fix: "give each pod a unique \"name\"")
+                }
+                pods.append(pod)
+            }
+            let missing = containers.indices.filter { podOfContainer[$0] == nil }
+            guard missing.isEmpty else {
+                throw fail(fields.optional("pods"), fields.child("pods"),
+                           "grouping \"\(name)\" places no pod for \(missing.map { "\"\(containers[$0].name)\"" }.joined(separator: ", "))",
+                           fix: "put every container in exactly one pod of each grouping")
+            }
+            // CPU requests per node: what the Kubernetes scheduler would refuse.
+            var requested = Array(repeating: 0.0, count: cluster.nodes.count)
+            for pod in pods {
+                let podCPU = pod.containers.reduce(0) { $0 + containers[$1].cpu }
+                for node in pod.replicaNodes { requested[node] += podCPU }
+            }
+            for (node, cpu) in requested.enumerated() where cpu > Double(cluster.nodes[node].cores) + 1e-9 {
+                throw fail(fields.optional("pods"), fields.child("pods"),
+                           "grouping \"\(name)\" requests \(cpu) cores on node \"\(cluster.nodes[node].name)\", which has \(cluster.nodes[node].cores)",
+                           fix: "move a pod replica to another node, lower the containers' \"cpu\", or give the node more cores")
+            }
+            groupings.append(Grouping(name: name, pods: pods))
+        }
+        return groupings
+    }
+
+    func pod(_ node: JSONNode, _ path: String, containers: [Container], cluster: Cluster) throws(SpecError) -> Pod {
+        let fields = try object(node, path, what: "a pod")
+        try fields.rejectUnknownKeys(["name", "containers", "replicas", "node", "nodes"])
+        let members = try array(try fields.required("containers", fix: "add \"containers\": [names]"), fields.child("containers"), what: "the pod's containers")
+        guard !members.isEmpty else { throw fail(node, fields.child("containers"), "an empty pod", fix: "list at least one container") }
+        var indices: [Int] = []
+        for (slot, member) in members.enumerated() {
+            let index = try containerReference(member, "\(fields.child("containers"))[\(slot)]", containers: containers)
+            if indices.contains(index) {
+                throw fail(member, "\(fields.child("containers"))[\(slot)]", "container \"\(containers[index].name)\" listed twice", fix: "list it once")
+            }
+            indices.append(index)
+        }
+        let name = try fields.optional("name").map { node throws(SpecError) in try self.name(node, fields.child("name"), what: "the pod name") }
+            ?? indices.map { containers[$0].name }.joined(separator: "+")
+        let replicas = try fields.optional("replicas").map { node throws(SpecError) in try integer(node, fields.child("replicas"), what: "replicas", range: 1...1000) }
+        func nodeIndex(_ item: JSONNode, _ itemPath: String) throws(SpecError) -> Int {
+            let text = try string(item, itemPath, what: "a node name")
+            guard let index = cluster.nodes.firstIndex(where: { $0.name == text }) else {
+                throw fail(item, itemPath, "unknown node \"\(text)\"", fix: "nodes are: \(cluster.nodes.map(\.name).joined(separator: ", "))")
+            }
+            return index
+        }
+        var replicaNodes: [Int]
+        switch (fields.optional("node"), fields.optional("nodes")) {
+        case (.some, .some):
+            throw fail(node, path, "both \"node\" and \"nodes\"", fix: "use \"node\" for all replicas on one node, or \"nodes\" with one node per replica")
+        case (.some(let single), nil):
+            replicaNodes = Array(repeating: try nodeIndex(single, fields.child("node")), count: replicas ?? 1)
+        case (nil, .some(let list)):
+            let items = try array(list, fields.child("nodes"), what: "one node per replica")
+            replicaNodes = []
+            for (slot, item) in items.enumerated() { replicaNodes.append(try nodeIndex(item, "\(fields.child("nodes"))[\(slot)]")) }
+            if let replicas, replicas != replicaNodes.count {
+                throw fail(list, fields.child("nodes"), "\(replicas) replicas but \(replicaNodes.count) nodes listed", fix: "list one node per replica, or drop \"replicas\"")
+            }
+            guard !replicaNodes.isEmpty else { throw fail(list, fields.child("nodes"), "no nodes listed", fix: "list one node per replica") }
+        case (nil, nil):
+            guard cluster.nodes.count == 1 else {
+                throw fail(node, path, "pod \"\(name)\" has no node", fix: "add \"node\": one of \(cluster.nodes.map(\.name).joined(separator: ", "))")
+            }
+            replicaNodes = Array(repeating: 0, count: replicas ?? 1)
+        }
+        return Pod(name: name, containers: indices, replicaNodes: replicaNodes)
+    }
+
+    /// Flows whose transport needs one pod must have their containers in one pod in every grouping,
+    /// unless a fallback is given.
+    func checkTransports(_ topology: inout Topology, flowsNode: JSONNode) throws(SpecError) {
+        let items = try array(flowsNode, "flows", what: "the flows")
+        for (index, flow) in topology.flows.enumerated() where flow.transport.needsSharedPod && flow.fallback == nil {
+            for grouping in topology.groupings where grouping.podIndex(of: flow.from) != grouping.podIndex(of: flow.to) {
+                var node = items[index]
+                if case .object(let members) = node.value, let transportNode = members.first(where: { $0.key == "transport" })?.value { node = transportNode }
+                throw fail(node, "flows[\(index)].transport",
+                           "\(flow.transport.rawValue) between \"\(topology.containers[flow.from].name)\" and \"\(topology.containers[flow.to].name)\" needs one pod, but grouping \"\(grouping.name)\" puts them in different pods",
+                           fix: "add \"fallback\": \"tcp\" to use TCP where they are split, or use tcp")
+            }
+        }
+    }
+}
+
+extension SpecError {
+    /// The same error, placed at `node` if it had no line yet.
+    func located(at node: JSONNode) -> SpecError {
+        var copy = self
+        if copy.line == nil {
+            copy.line = node.line
+            copy.column = node.column
+        }
+        return copy
+    }
+}

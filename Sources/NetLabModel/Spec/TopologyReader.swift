@@ -1,0 +1,182 @@
+import NetLabCore
+
+/// Reads a topology file (JSON) into a validated ``Topology``. The format is documented in
+/// `docs/topology.md`, with a JSON Schema in `docs/topology.schema.json`.
+public enum TopologyReader {
+    /// Parses and validates `text`, read from `file` (the name is used in error messages only).
+    /// - Throws: ``SpecError`` naming the file, line:column, JSON path, the problem and the fix.
+    public static func read(_ text: String, file: String) throws(SpecError) -> Topology {
+        let root: JSONNode
+        do {
+            root = try JSONParser.parse(text)
+        } catch {
+            throw SpecError(file: file, line: error.line, column: error.column, path: "", problem: "malformed JSON: \(error.message)",
+                            fix: "fix the JSON syntax at that place")
+        }
+        let reader = SpecReader(file: file)
+        return try reader.topology(root)
+    }
+}
+
+extension SpecReader {
+    func topology(_ root: JSONNode) throws(SpecError) -> Topology {
+        let top = try object(root, "", what: "a topology")
+        try top.rejectUnknownKeys(["name", "duration", "warmup", "seed", "profile", "cluster", "containers", "flows", "groupings"])
+        let name = try top.optional("name").map { node throws(SpecError) in try self.name(node, "name", what: "the topology name") } ?? "topology"
+        let duration = try top.optional("duration").map { node throws(SpecError) in try self.duration(node, "duration") } ?? .seconds(1)
+        guard duration > .zero else { throw fail(top.optional("duration"), "duration", "the duration must be positive", fix: "give e.g. \"2s\"") }
+        let warmup = try top.optional("warmup").map { node throws(SpecError) in try self.duration(node, "warmup") } ?? .zero
+        guard warmup < duration else {
+            throw fail(top.optional("warmup"), "warmup", "the warm-up (\(warmup)) is not shorter than the duration (\(duration))",
+                       fix: "make the warm-up shorter than the duration")
+        }
+        let seed = try top.optional("seed").map { node throws(SpecError) in UInt64(try integer(node, "seed", what: "the seed", range: 0...Int.max)) } ?? 1
+        let (profileName, overrides) = try profile(top.optional("profile"))
+        let cluster = try cluster(try top.required("cluster", fix: "add \"cluster\": {\"nodes\": [{\"name\": \"node-a\"}]}"))
+        let containers = try containers(try top.required("containers", fix: "add \"containers\": [\"web\", \"sidecar\"]"))
+        let flows = try flows(try top.required("flows", fix: "add \"flows\": [{\"from\": ..., \"to\": ..., \"pattern\": \"rpc\", ...}]"), containers: containers)
+        let groupings = try groupings(
+            try top.required("groupings", fix: "add \"groupings\": [{\"name\": ..., \"pods\": [...]}]"), containers: containers, cluster: cluster)
+        var topology = Topology(
+            name: name, duration: duration, warmup: warmup, seed: seed, profileName: profileName, profileOverrides: overrides,
+            cluster: cluster, containers: containers, flows: flows, groupings: groupings)
+        try checkTransports(&topology, flowsNode: try top.required("flows", fix: ""))
+        return topology
+    }
+
+    func profile(_ node: JSONNode?) throws(SpecError) -> (String, [String: Double]) {
+        guard let node else { return ("linux-default", [:]) }
+        if case .string = node.value { return (try name(node, "profile", what: "the profile name"), [:]) }
+        let fields = try object(node, "profile", what: "a profile")
+        try fields.rejectUnknownKeys(["base", "overrides"])
+        let base = try fields.optional("base").map { node throws(SpecError) in try name(node, "profile.base", what: "the base profile") } ?? "linux-default"
+        var overrides: [String: Double] = [:]
+        if let overridesNode = fields.optional("overrides") {
+            let members = try object(overridesNode, "profile.overrides", what: "profile overrides")
+            for (key, value) in members.members {
+                let path = members.child(key)
+                guard let field = CostProfile.Field(rawValue: key) else {
+                    try members.rejectUnknownKeys(CostProfile.Field.allCases.map(\.rawValue))
+                    continue
+                }
+                overrides[key] = try field.value(from: value, path: path, reader: self)
+            }
+        }
+        return (base, overrides)
+    }
+
+    func cluster(_ node: JSONNode) throws(SpecError) -> Cluster {
+        let fields = try object(node, "cluster", what: "the cluster")
+        try fields.rejectUnknownKeys(["nodes", "fabric", "overlay", "mtu"])
+        let mtu = try fields.optional("mtu").map { node throws(SpecError) in try bytes(node, "cluster.mtu", what: "the MTU").bytes } ?? 1500
+        guard (576...65_535).contains(mtu) else {
+            throw fail(fields.optional("mtu"), "cluster.mtu", "MTU \(mtu)B is out of range", fix: "use 576B to 65535B (1500B is Ethernet's, 9000B jumbo)")
+        }
+        let nodeItems = try array(try fields.required("nodes", fix: "add \"nodes\": [{\"name\": \"node-a\", \"cores\": 4}]"), "cluster.nodes", what: "the nodes")
+        guard !nodeItems.isEmpty else { throw fail(fields.optional("nodes"), "cluster.nodes", "no nodes", fix: "list at least one node") }
+        var nodes: [Node] = []
+        for (index, item) in nodeItems.enumerated() {
+            let path = "cluster.nodes[\(index)]"
+            let nodeFields = try object(item, path, what: "a node")
+            try nodeFields.rejectUnknownKeys(["name", "cores", "nic"])
+            let name = try name(try nodeFields.required("name", fix: "add \"name\""), nodeFields.child("name"), what: "the node name")
+            if nodes.contains(where: { $0.name == name }) {
+                throw fail(nodeFields.optional("name"), nodeFields.child("name"), "node \"\(name)\" is defined twice", fix: "give each node a unique name")
+            }
+            let cores = try nodeFields.optional("cores").map { node throws(SpecError) in try integer(node, nodeFields.child("cores"), what: "cores", range: 1...1024) } ?? 4
+            var rate = BitRate(bitsPerSecond: 10_000_000_000), buffer = ByteCount(bytes: 1 << 20)
+            if let nic = nodeFields.optional("nic") {
+                let nicFields = try object(nic, nodeFields.child("nic"), what: "the NIC")
+                try nicFields.rejectUnknownKeys(["rate", "buffer"])
+                if let value = nicFields.optional("rate") { rate = try bitRate(value, nicFields.child("rate"), what: "the NIC rate") }
+                if let value = nicFields.optional("buffer") { buffer = try bytes(value, nicFields.child("buffer"), what: "the NIC buffer") }
+                guard rate.bitsPerSecond > 0 else { throw fail(nicFields.optional("rate"), nicFields.child("rate"), "the NIC rate is zero", fix: "give e.g. \"10Gbps\"") }
+                guard buffer.bytes >= mtu + 100 else {
+                    throw fail(nicFields.optional("buffer"), nicFields.child("buffer"), "the buffer holds less than one packet", fix: "give at least the MTU plus headers, e.g. \"256KiB\"")
+                }
+            }
+            nodes.append(Node(name: name, cores: cores, nicRate: rate, nicBuffer: buffer))
+        }
+        var fabric = Fabric(portRate: nodes[0].nicRate, latency: .microseconds(1), portBuffer: ByteCount(bytes: 1 << 20))
+        if let fabricNode = fields.optional("fabric") {
+            let fabricFields = try object(fabricNode, "cluster.fabric", what: "the fabric")
+            try fabricFields.rejectUnknownKeys(["rate", "latency", "buffer"])
+            if let value = fabricFields.optional("rate") { fabric.portRate = try bitRate(value, fabricFields.child("rate"), what: "the port rate") }
+            if let value = fabricFields.optional("latency") { fabric.latency = try duration(value, fabricFields.child("latency"), what: "the latency") }
+            if let value = fabricFields.optional("buffer") { fabric.portBuffer = try bytes(value, fabricFields.child("buffer"), what: "the port buffer") }
+            guard fabric.portRate.bitsPerSecond > 0 else { throw fail(fabricFields.optional("rate"), "cluster.fabric.rate", "the port rate is zero", fix: "give e.g. \"25Gbps\"") }
+            guard fabric.portBuffer.bytes >= mtu + 100 else {
+                throw fail(fabricFields.optional("buffer"), "cluster.fabric.buffer", "the buffer holds less than one packet", fix: "give at least the MTU plus headers")
+            }
+        }
+        let overlay = try overlay(fields.optional("overlay"))
+        return Cluster(nodes: nodes, fabric: fabric, overlay: overlay, mtu: mtu)
+    }
+
+    func overlay(_ node: JSONNode?) throws(SpecError) -> Overlay {
+        func defaults(_ kind: Overlay.Kind) -> Overlay {
+            switch kind {
+            case .none: Overlay(kind: .none, headerBytes: 0, cpuPerPacket: .zero)
+            // Outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8 = 50 B (RFC 7348).
+            case .vxlan: Overlay(kind: .vxlan, headerBytes: 50, cpuPerPacket: .nanoseconds(1_000))
+            // As VXLAN, with a Geneve header of 8 B + options: 58 B with one 8 B option (RFC 8926).
+            case .geneve: Overlay(kind: .geneve, headerBytes: 58, cpuPerPacket: .nanoseconds(1_100))
+            }
+        }
+        guard let node else { return defaults(.none) }
+        let kinds = Overlay.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+        if case .string(let text) = node.value {
+            guard let kind = Overlay.Kind(rawValue: text) else {
+                throw fail(node, "cluster.overlay", "unknown overlay \"\(text)\"", fix: "use one of \(kinds)")
+            }
+            return defaults(kind)
+        }
+        let fields = try object(node, "cluster.overlay", what: "an overlay")
+        try fields.rejectUnknownKeys(["kind", "bytes", "cpu"])
+        let kindText = try string(try fields.required("kind", fix: "add \"kind\": one of \(kinds)"), "cluster.overlay.kind", what: "the overlay kind")
+        guard let kind = Overlay.Kind(rawValue: kindText) else {
+            throw fail(fields.optional("kind"), "cluster.overlay.kind", "unknown overlay \"\(kindText)\"", fix: "use one of \(kinds)")
+        }
+        var overlay = defaults(kind)
+        if let value = fields.optional("bytes") {
+            overlay.headerBytes = try bytes(value, "cluster.overlay.bytes", what: "the encapsulation size").bytes
+            guard overlay.headerBytes <= 512 else { throw fail(value, "cluster.overlay.bytes", "encapsulation of \(overlay.headerBytes)B is absurd", fix: "use at most 512B (VXLAN is 50B)") }
+        }
+        if let value = fields.optional("cpu") { overlay.cpuPerPacket = try duration(value, "cluster.overlay.cpu", what: "the per-packet CPU cost") }
+        return overlay
+    }
+
+    func containers(_ node: JSONNode) throws(SpecError) -> [Container] {
+        let items = try array(node, "containers", what: "the containers")
+        guard !items.isEmpty else { throw fail(node, "containers", "no containers", fix: "list at least two containers") }
+        var containers: [Container] = []
+        for (index, item) in items.enumerated() {
+            let path = "containers[\(index)]"
+            var container: Container
+            if case .string = item.value {
+                container = Container(name: try name(item, path, what: "a container name"), cpu: 0)
+            } else {
+                let fields = try object(item, path, what: "a container (a name, or {\"name\", \"cpu\"})")
+                try fields.rejectUnknownKeys(["name", "cpu"])
+                container = Container(
+                    name: try name(try fields.required("name", fix: "add \"name\""), fields.child("name"), what: "the container name"),
+                    cpu: try fields.optional("cpu").map { node throws(SpecError) in try real(node, fields.child("cpu"), what: "cpu (cores requested)", minimum: 0, maximum: 1024) } ?? 0)
+            }
+            if containers.contains(where: { $0.name == container.name }) {
+                throw fail(item, path, "container \"\(container.name)\" is defined twice", fix: "give each container a unique name")
+            }
+            containers.append(container)
+        }
+        return containers
+    }
+
+    func containerReference(_ node: JSONNode, _ path: String, containers: [Container]) throws(SpecError) -> Int {
+        let text = try string(node, path, what: "a container name")
+        guard let index = containers.firstIndex(where: { $0.name == text }) else {
+            let near = containers.map(\.name).min { editDistance($0, text) < editDistance($1, text) }
+            let hint = near.map { editDistance($0, text) <= 3 ? "did you mean \"\($0)\"? " : "" } ?? ""
+            throw fail(node, path, "unknown container \"\(text)\"", fix: "\(hint)containers are: \(containers.map(\.name).joined(separator: ", "))")
+        }
+        return index
+    }
+}

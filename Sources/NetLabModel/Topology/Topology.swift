@@ -1,0 +1,119 @@
+import NetLabCore
+
+/// A validated topology: the cluster, the containers, the traffic between them, and the
+/// alternative groupings to compare. Names are resolved to integer indices; every value has its unit.
+public struct Topology: Sendable {
+    public var name: String
+    public var duration: SimDuration
+    /// Time at the start excluded from statistics.
+    public var warmup: SimDuration
+    public var seed: UInt64
+    public var profileName: String
+    public var profileOverrides: [String: Double]
+    public var cluster: Cluster
+    public var containers: [Container]
+    public var flows: [Flow]
+    public var groupings: [Grouping]
+
+    public func containerIndex(named name: String) -> Int? { containers.firstIndex { $0.name == name } }
+}
+
+public struct Cluster: Sendable {
+    public var nodes: [Node]
+    public var fabric: Fabric
+    public var overlay: Overlay
+    /// The largest IP packet a pod interface carries (Ethernet payload).
+    public var mtu: Int64
+}
+
+public struct Node: Sendable {
+    public var name: String
+    public var cores: Int
+    public var nicRate: BitRate
+    public var nicBuffer: ByteCount
+}
+
+/// What joins the nodes: one switch, each node on its own port.
+public struct Fabric: Sendable {
+    public var portRate: BitRate
+    /// One-way latency of each switch hop, wire included.
+    public var latency: SimDuration
+    public var portBuffer: ByteCount
+}
+
+public struct Overlay: Sendable {
+    public enum Kind: String, Sendable, CaseIterable { case none, vxlan, geneve }
+    public var kind: Kind
+    /// Encapsulation bytes added to each packet between nodes.
+    public var headerBytes: Int64
+    /// CPU time to encapsulate (sender) and to decapsulate (receiver), per packet.
+    public var cpuPerPacket: SimDuration
+}
+
+public struct Container: Sendable {
+    public var name: String
+    /// Cores the container requests; a node must hold the requests of all replicas placed on it.
+    public var cpu: Double
+}
+
+/// How bytes move between two containers.
+public enum Transport: String, Sendable, CaseIterable {
+    case tcp, udp, uds, pipe, shm
+
+    /// Transports that need a shared network namespace, filesystem or IPC namespace: one pod.
+    public var needsSharedPod: Bool { self == .uds || self == .pipe || self == .shm }
+}
+
+/// Traffic between two containers.
+public struct Flow: Sendable {
+    public var name: String
+    public var from: Int
+    public var to: Int
+    public var transport: Transport
+    /// The transport to use when `transport` needs one pod and the grouping splits the pair.
+    public var fallback: Transport?
+    public var pattern: Pattern
+
+    public enum Pattern: Sendable {
+        /// Request/response: the latency of a call runs from sending the request to receiving all of the response.
+        case rpc(RPC)
+        /// One-way messages: latency runs from sending to the receiver having all of it.
+        case oneway(size: Distribution, arrivals: Arrivals)
+        /// Bulk transfer of `bytes` (nil: for the whole run), as fast as the path allows.
+        case stream(bytes: Int64?)
+    }
+
+    public struct RPC: Sendable {
+        public var request: Distribution
+        public var response: Distribution
+        public var arrivals: Arrivals
+        /// Time the server works on each request (on its node's CPU) before responding.
+        public var serverTime: Distribution
+    }
+
+    /// How messages or calls start.
+    public enum Arrivals: Sendable {
+        /// Open loop: independent of completions, gaps drawn from the distribution (picoseconds).
+        case open(interval: Distribution)
+        /// Closed loop: `callers` each wait for their call to finish, then think.
+        case closed(callers: Int, think: Distribution)
+    }
+}
+
+/// One assignment of containers to pods and of pod replicas to nodes.
+public struct Grouping: Sendable {
+    public var name: String
+    public var pods: [Pod]
+
+    /// The pod holding container `container`.
+    public func podIndex(of container: Int) -> Int {
+        pods.firstIndex { $0.containers.contains(container) }!
+    }
+}
+
+public struct Pod: Sendable {
+    public var name: String
+    public var containers: [Int]
+    /// Node of each replica; its count is the replica count.
+    public var replicaNodes: [Int]
+}

@@ -1,0 +1,91 @@
+import NetLabModel
+
+extension SimulationReport {
+    /// Per flow, one column group per grouping (path, p50, p99, throughput, drops), the grouping
+    /// with the lowest p99 marked `*`; then node CPU and link utilisation side by side.
+    public static func table(_ result: SimulationResult) -> String {
+        var output = "\(result.topology): \(result.groupings.count) grouping(s), \(formatDuration(result.duration.picoseconds)) simulated"
+        output += result.warmup.picoseconds > 0 ? " after \(formatDuration(result.warmup.picoseconds)) warm-up" : ""
+        output += ", profile \(result.profile), seed \(result.seed)\n\n"
+
+        var columns: [TextTable.Column] = [.init("flow")]
+        for grouping in result.groupings {
+            columns += [
+                .init("\(grouping.name): path"), .init("p50", alignment: .right), .init("p99", alignment: .right),
+                .init("throughput", alignment: .right), .init("drops", alignment: .right),
+            ]
+        }
+        var flows = TextTable(columns: columns)
+        let flowCount = result.groupings.first?.flows.count ?? 0
+        for index in 0..<flowCount {
+            let candidates = result.groupings.map { $0.flows[index] }
+            let best = candidates.indices.filter { candidates[$0].messages > 0 }
+                .min { candidates[$0].latency.valueAtPercentile(99) < candidates[$1].latency.valueAtPercentile(99) }
+            var row = [candidates[0].name]
+            for (groupingIndex, flow) in candidates.enumerated() {
+                let mark = groupingIndex == best && candidates.count > 1 ? " *" : ""
+                let drops = flow.dropped + flow.lostMessages
+                row += [
+                    flow.path.rawValue + (flow.pathMix.isEmpty ? "" : "+") + mark,
+                    flow.messages > 0 ? formatNanoseconds(flow.latency.valueAtPercentile(50)) : "-",
+                    flow.messages > 0 ? formatNanoseconds(flow.latency.valueAtPercentile(99)) : "-",
+                    formatRate(flow.throughputBitsPerSecond), "\(drops)",
+                ]
+            }
+            flows.append(row)
+        }
+        output += flows.rendered()
+        output += "* lowest p99 for the flow; '+' the flow's replicas take more than one path class\n\n"
+
+        var nodeColumns: [TextTable.Column] = [.init("node CPU")]
+        nodeColumns += result.groupings.map { .init($0.name, alignment: .right) }
+        var nodes = TextTable(columns: nodeColumns)
+        for (index, node) in (result.groupings.first?.nodes ?? []).enumerated() {
+            nodes.append([node.name] + result.groupings.map { formatPercent($0.nodes[index].cpuUtilization) })
+        }
+        output += nodes.rendered() + "\n"
+
+        var linkColumns: [TextTable.Column] = [.init("link")]
+        linkColumns += result.groupings.map { .init($0.name, alignment: .right) }
+        var links = TextTable(columns: linkColumns)
+        for (index, link) in (result.groupings.first?.links ?? []).enumerated() {
+            links.append([link.name] + result.groupings.map {
+                let value = $0.links[index]
+                return formatPercent(value.utilization) + (value.dropped > 0 ? " (\(value.dropped) dropped)" : "")
+            })
+        }
+        output += links.rendered()
+        output += "\nevents: " + result.groupings.map { "\($0.name) \($0.events)" }.joined(separator: ", ") + "\n"
+        return output
+    }
+
+    static func formatNanoseconds(_ value: UInt64) -> String {
+        if value >= 10_000_000 { return "\(fixed(Double(value) / 1e6, 1))ms" }
+        if value >= 10_000 { return "\(fixed(Double(value) / 1e3, 1))us" }
+        if value >= 1_000 { return "\(fixed(Double(value) / 1e3, 2))us" }
+        return "\(value)ns"
+    }
+
+    static func formatDuration(_ picoseconds: Int64) -> String { formatNanoseconds(UInt64(max(0, picoseconds / 1000))) }
+
+    static func formatRate(_ bitsPerSecond: Double) -> String {
+        if bitsPerSecond >= 1e9 { return "\(fixed(bitsPerSecond / 1e9, 2))Gbps" }
+        if bitsPerSecond >= 1e6 { return "\(fixed(bitsPerSecond / 1e6, 1))Mbps" }
+        if bitsPerSecond >= 1e3 { return "\(fixed(bitsPerSecond / 1e3, 1))kbps" }
+        return "\(Int(bitsPerSecond))bps"
+    }
+
+    static func formatPercent(_ fraction: Double) -> String { "\(fixed(fraction * 100, 1))%" }
+
+    /// `value` with `decimals` digits after the point.
+    static func fixed(_ value: Double, _ decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (value * scale).rounded()
+        let whole = Int64(scaled / scale)
+        guard decimals > 0 else { return "\(whole)" }
+        let fraction = Int64(abs(scaled)) % Int64(scale)
+        let digits = String(fraction)
+        return "\(whole).\(String(repeating: "0", count: decimals - digits.count))\(digits)"
+    }
+}

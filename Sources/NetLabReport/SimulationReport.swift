@@ -1,0 +1,77 @@
+import NetLabModel
+import NetLabStats
+
+/// `netlab simulate` output: JSON per DESIGN.md §5, a side-by-side table, and CSV.
+public enum SimulationReport {
+    public static func json(_ result: SimulationResult) -> JSONValue {
+        .object([
+            ("topology", .string(result.topology)),
+            ("seed", .integer(Int64(bitPattern: result.seed))),
+            ("duration_ns", .integer(result.duration.picoseconds / 1000)),
+            ("warmup_ns", .integer(result.warmup.picoseconds / 1000)),
+            ("profile", .string(result.profile)),
+            ("groupings", .array(result.groupings.map(grouping))),
+        ])
+    }
+
+    static func grouping(_ grouping: GroupingResult) -> JSONValue {
+        .object([
+            ("name", .string(grouping.name)),
+            ("flows", .array(grouping.flows.map(flow))),
+            ("nodes", .array(grouping.nodes.map { .object([("name", .string($0.name)), ("cpu_utilization", .number(rounded($0.cpuUtilization)))]) })),
+            ("links", .array(grouping.links.map {
+                .object([("name", .string($0.name)), ("utilization", .number(rounded($0.utilization))), ("dropped", .integer($0.dropped))])
+            })),
+            ("events", .integer(Int64(grouping.events))),
+        ])
+    }
+
+    static func flow(_ flow: GroupingResult.FlowResult) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("name", .string(flow.name)), ("from", .string(flow.from)), ("to", .string(flow.to)),
+            ("path", .string(flow.path.rawValue)),
+            ("messages", .integer(flow.messages)), ("bytes", .integer(flow.bytes)), ("dropped", .integer(flow.dropped)),
+            ("latency_ns", latency(flow.latency)),
+            ("throughput_bps", .number(flow.throughputBitsPerSecond.rounded())),
+            ("lost_messages", .integer(flow.lostMessages)),
+            ("retransmissions", .integer(flow.retransmissions)),
+        ]
+        if !flow.pathMix.isEmpty {
+            fields.append(("path_mix", .object(flow.pathMix.map { ($0.0.rawValue, .integer(Int64($0.1))) })))
+        }
+        return .object(fields)
+    }
+
+    static func latency(_ histogram: LatencyHistogram) -> JSONValue {
+        .object([
+            ("mean", .number((histogram.meanNanoseconds * 1000).rounded() / 1000)),
+            ("p50", .integer(Int64(histogram.valueAtPercentile(50)))),
+            ("p90", .integer(Int64(histogram.valueAtPercentile(90)))),
+            ("p99", .integer(Int64(histogram.valueAtPercentile(99)))),
+            ("p999", .integer(Int64(histogram.valueAtPercentile(99.9)))),
+            ("max", .integer(histogram.maximumPicoseconds / 1000)),
+        ])
+    }
+
+    static func rounded(_ value: Double) -> Double { (value * 1e6).rounded() / 1e6 }
+
+    /// One row per grouping and flow.
+    public static func csv(_ result: SimulationResult) -> String {
+        var table = CSVTable(header: [
+            "grouping", "flow", "from", "to", "path", "messages", "bytes", "dropped", "lost_messages",
+            "latency_mean_ns", "latency_p50_ns", "latency_p90_ns", "latency_p99_ns", "latency_p999_ns", "latency_max_ns", "throughput_bps",
+        ])
+        for grouping in result.groupings {
+            for flow in grouping.flows {
+                let l = flow.latency
+                table.append([
+                    grouping.name, flow.name, flow.from, flow.to, flow.path.rawValue, "\(flow.messages)", "\(flow.bytes)",
+                    "\(flow.dropped)", "\(flow.lostMessages)", "\((l.meanNanoseconds * 1000).rounded() / 1000)",
+                    "\(l.valueAtPercentile(50))", "\(l.valueAtPercentile(90))", "\(l.valueAtPercentile(99))",
+                    "\(l.valueAtPercentile(99.9))", "\(l.maximumPicoseconds / 1000)", "\(flow.throughputBitsPerSecond.rounded())",
+                ])
+            }
+        }
+        return table.rendered()
+    }
+}

@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import NetLabCore
+import NetLabModel
+import NetLabReport
+
+/// `netlab simulate`: every grouping of a topology on the same traffic, side by side.
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Simulate a topology's traffic under each of its groupings and compare them.",
+        discussion: """
+            A topology file names the nodes, the containers, the flows between containers, and one \
+            or more groupings (which containers share a pod, which node each pod replica runs on). \
+            Every grouping runs on the same random draws, so differences come from the grouping \
+            alone. The file format is documented in docs/topology.md; cost profiles in docs/profiles.md.
+
+            Examples:
+              netlab simulate Examples/web-log-sidecar.json
+              netlab simulate Examples/frontend-backend-cache.json --grouping cache-with-backend --format json
+              netlab simulate Examples/bulk-stream.json --profile ideal --duration 500ms --format csv --output result.csv
+            """
+    )
+
+    @Argument(help: "The topology file (JSON).")
+    var topology: String
+
+    @Option(name: .customLong("grouping"), help: "Run only this grouping (repeat to pick several). Default: all.")
+    var groupings: [String] = []
+
+    @Option(help: "Seed of the random draws (default: the topology's seed).")
+    var seed: UInt64?
+
+    @Option(help: "Simulated time, e.g. 500ms or 2s (default: the topology's duration).")
+    var duration: String?
+
+    @Option(help: "Cost profile: linux-default, ideal, or a profile file (default: the topology's).")
+    var profile: String?
+
+    @OptionGroup var output: OutputOptions
+
+    @Option(name: .customLong("output"), help: "Write the result to this file instead of standard output.")
+    var outputFile: String?
+
+    func run() throws {
+        let text = try readInput(topology)
+        var spec: Topology
+        do { spec = try TopologyReader.read(text, file: topology) } catch { throw InputError(specError: error) }
+        if let duration {
+            let value: SimDuration
+            do { value = try SimDuration(parsing: duration) } catch {
+                throw InputError(source: "--duration", location: nil, problem: "\"\(duration)\" \(error.problem)", fix: error.fix)
+            }
+            guard value > spec.warmup else {
+                throw InputError(source: "--duration", location: nil, problem: "\(value) is not longer than the warm-up (\(spec.warmup))",
+                                 fix: "give a longer duration")
+            }
+            spec.duration = value
+        }
+        let chosen = try resolveProfile(spec)
+        var indices: [Int] = []
+        for name in groupings {
+            guard let index = spec.groupings.firstIndex(where: { $0.name == name }) else {
+                throw InputError(source: "--grouping", location: nil, problem: "no grouping \"\(name)\" in \(topology)",
+                                 fix: "use one of \(spec.groupings.map(\.name).joined(separator: ", "))")
+            }
+            if !indices.contains(index) { indices.append(index) }
+        }
+        if indices.isEmpty { indices = Array(spec.groupings.indices) }
+
+        let progress = ProgressLine(label: "simulate \(spec.name)")
+        let result = Experiment.run(spec, groupings: indices, profile: chosen, seed: seed ?? spec.seed) { finished, total in
+            progress.update("\(finished)/\(total) groupings done")
+        }
+        progress.finish()
+        let rendered: String
+        switch output.resolvedFormat(writingToFile: outputFile != nil) {
+        case .json: rendered = SimulationReport.json(result).rendered()
+        case .csv: rendered = SimulationReport.csv(result)
+        case .table: rendered = SimulationReport.table(result)
+        }
+        try writeOutput(rendered, to: outputFile)
+    }
+
+    func resolveProfile(_ spec: Topology) throws -> CostProfile {
+        guard let profile else {
+            guard let builtIn = ProfileReader.builtIn(spec.profileName, overrides: spec.profileOverrides) else {
+                throw InputError(source: topology, location: "profile", problem: "unknown profile \"\(spec.profileName)\"",
+                                 fix: "use linux-default or ideal, or pass --profile FILE")
+            }
+            return builtIn
+        }
+        if let builtIn = ProfileReader.builtIn(profile) { return builtIn }
+        guard FileManager.default.fileExists(atPath: profile) else {
+            throw InputError(source: "--profile", location: nil, problem: "\"\(profile)\" is neither a built-in profile nor a file",
+                             fix: "use linux-default or ideal, or the path of a profile file")
+        }
+        do { return try ProfileReader.read(try readInput(profile), file: profile) } catch let error as SpecError {
+            throw InputError(specError: error)
+        }
+    }
+}
+
+extension InputError {
+    /// A topology or profile problem, already located and with its fix.
+    init(specError: SpecError) {
+        self.init(source: specError.location, location: nil, problem: specError.problem, fix: specError.fix)
+    }
+}
+
+/// The contents of a text file, or an error naming it.
+func readInput(_ path: String) throws -> String {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        let exists = FileManager.default.fileExists(atPath: path)
+        throw InputError(source: path, location: nil, problem: exists ? "cannot be read" : "no such file",
+                         fix: exists ? "check its permissions" : "check the path")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+        throw InputError(source: path, location: nil, problem: "is not UTF-8 text", fix: "give a JSON file")
+    }
+    return text
+}
+
+/// Writes `text` to `path`, or to standard output when `path` is nil.
+func writeOutput(_ text: String, to path: String?) throws {
+    guard let path else {
+        print(text, terminator: "")
+        return
+    }
+    do {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+        throw InputError(source: "--output", location: nil, problem: "cannot write \(path)", fix: "check that its folder exists and is writable")
+    }
+}

@@ -1,0 +1,44 @@
+import Testing
+@testable import NetLabStats
+
+@Suite struct LatencyHistogramTests {
+    @Test func everyValueLandsInABucketWhoseEdgeIsWithinOnePercentAbove() {
+        for value: UInt64 in [0, 1, 127, 128, 129, 255, 256, 1_000, 65_535, 1 << 40, (1 << 40) + 12_345] {
+            let (octave, slot) = LatencyHistogram.position(of: value)
+            #expect(slot >= 0 && slot < 128)
+            let edge = LatencyHistogram.upperEdge(octave: octave, slot: slot)
+            #expect(edge >= value)
+            #expect(Double(edge - value) <= Double(value) / 128 + 1e-9, "value \(value) edge \(edge)")
+        }
+    }
+
+    @Test func percentilesOfAUniformRampAreWithinTheBucketError() {
+        var histogram = LatencyHistogram()
+        for nanoseconds in 1...100_000 as ClosedRange<Int64> { histogram.record(picoseconds: nanoseconds * 1000) }
+        for percentile in [50.0, 90, 99, 99.9] {
+            let exact = percentile / 100 * 100_000
+            let reported = Double(histogram.valueAtPercentile(percentile))
+            #expect(reported >= exact - 1 && reported <= exact * 1.008 + 1, "p\(percentile): \(reported) vs \(exact)")
+        }
+        #expect(histogram.valueAtPercentile(100) == 100_000)
+        #expect(histogram.meanNanoseconds == 50_000.5)
+        #expect(histogram.minimumPicoseconds == 1000 && histogram.maximumPicoseconds == 100_000_000)
+    }
+
+    @Test func mergingEqualsRecordingEverything() {
+        var a = LatencyHistogram(), b = LatencyHistogram(), all = LatencyHistogram()
+        for value in stride(from: 0 as Int64, to: 5_000_000, by: 7_919) {
+            if value % 2 == 0 { a.record(picoseconds: value) } else { b.record(picoseconds: value) }
+            all.record(picoseconds: value)
+        }
+        a.merge(b)
+        for percentile in [1.0, 50, 99] { #expect(a.valueAtPercentile(percentile) == all.valueAtPercentile(percentile)) }
+        #expect(a.count == all.count)
+    }
+
+    @Test func emptyHistogramReportsZeros() {
+        let histogram = LatencyHistogram()
+        #expect(histogram.valueAtPercentile(99) == 0)
+        #expect(histogram.meanNanoseconds == 0)
+    }
+}
