@@ -33,6 +33,8 @@ public enum SimulationReport {
             ("messages", .integer(flow.messages)), ("bytes", .integer(flow.bytes)), ("dropped", .integer(flow.dropped)),
             ("latency_ns", latency(flow.latency)),
             ("throughput_bps", .number(flow.throughputBitsPerSecond.rounded())),
+            ("offered_messages", .integer(flow.offeredMessages)),
+            ("offered_bytes", .integer(flow.offeredBytes)),
             ("lost_messages", .integer(flow.lostMessages)),
             ("retransmissions", .integer(flow.retransmissions)),
         ]

@@ -83,7 +83,9 @@ extension GroupingRun {
         connections.append(Connection(
             flow: flowIndex, client: client, server: server, pathClass: pathClass, transport: transport,
             segmentPayload: segmentPayload, pathStart: (forward.start, backward.start), pathCount: (forward.count, backward.count),
-            overlayBytes: Int32(overlay.headerBytes)))
+            overlayBytes: Int32(overlay.headerBytes), laneBase: Int32(lanes.count),
+            offloadBatch: Int16(clamping: max(1, 65_536 / max(segmentPayload, 1)))))
+        lanes.append(contentsOf: Array(repeating: Lane(), count: Int(forward.count) + Int(backward.count)))
         halves.append(HalfConnection(initialWindow: profile.tcpInitialWindow))
         halves.append(HalfConnection(initialWindow: profile.tcpInitialWindow))
     }

@@ -60,10 +60,14 @@ extension GroupingRun {
 
     // MARK: Links
 
-    /// Queues `packet` on `link`, or drops it when the buffer is full.
+    /// Queues `packet` on `link`, or drops it when the buffer is full. TCP data at its sender's
+    /// own NIC is never dropped: Linux throttles the socket instead (TCP Small Queues and qdisc
+    /// back-pressure), and TCP's window bounds what it can queue.
     mutating func enqueue<Queue: EventQueue>(packet: Int32, on link: Int, _ simulation: inout Simulation<Queue>) {
         let bytes = Int64(packets[Int(packet)].wireBytes)
-        if links[link].queuedBytes + bytes > links[link].bufferBytes {
+        // Hop 1 of a cross-node path is the sender node's NIC (hop 0 is its stack).
+        let locallyThrottled = packets[Int(packet)].half >= 0 && packets[Int(packet)].hop == 1
+        if !locallyThrottled, links[link].queuedBytes + bytes > links[link].bufferBytes {
             if simulation.now >= warmupEnd { links[link].drops += 1 }
             drop(packet: packet, &simulation)
             return
@@ -116,11 +120,36 @@ extension GroupingRun {
         let hop = hops[Int(packet.pathStart) + Int(packet.hop)]
         switch hop.kind {
         case .cpu:
-            submitWork(node: Int(hop.index), duration: hop.cost, endpoint: -1,
-                       then: EventAction(kind: EventKind.hopDone.rawValue, argument: UInt64(handle)), &simulation)
+            let lane = Int(packet.laneStart) + Int(packet.hop)
+            if lanes[lane].busy {
+                lanes[lane].waiting.append(handle)
+            } else {
+                lanes[lane].busy = true
+                processAtHop(packet: handle, &simulation)
+            }
         case .link:
             enqueue(packet: handle, on: Int(hop.index), &simulation)
         }
+    }
+
+    /// Runs the CPU work of the hop `packet` is at.
+    mutating func processAtHop<Queue: EventQueue>(packet handle: Int32, _ simulation: inout Simulation<Queue>) {
+        let packet = packets[Int(handle)]
+        let hop = hops[Int(packet.pathStart) + Int(packet.hop)]
+        submitWork(node: Int(hop.index), duration: hop.cost / Int64(packet.costDivisor), endpoint: -1,
+                   then: EventAction(kind: EventKind.hopDone.rawValue, argument: UInt64(handle)), &simulation)
+    }
+
+    /// A packet's CPU work at a hop is done: the lane takes its next packet, this one moves on.
+    mutating func hopDone<Queue: EventQueue>(packet handle: Int32, _ simulation: inout Simulation<Queue>) {
+        let packet = packets[Int(handle)]
+        let lane = Int(packet.laneStart) + Int(packet.hop)
+        if lanes[lane].waiting.isEmpty {
+            lanes[lane].busy = false
+        } else {
+            processAtHop(packet: lanes[lane].waiting.removeFirst(), &simulation)
+        }
+        advance(packet: handle, &simulation)
     }
 
     /// A packet lost at a full queue: counted against its flow; UDP loses the message, TCP will

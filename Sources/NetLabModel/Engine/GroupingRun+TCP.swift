@@ -32,12 +32,19 @@ extension GroupingRun {
         let ip = payload + Int64(Headers.ipv4 + Headers.tcp)
         let link = connections[connection]
         launch(Packet(flow: Int32(link.flow), half: Int32(half), segment: segment, cumulative: 0, ipBytes: Int32(ip),
-                      wireBytes: wireBytes(ip: ip, link), isAck: false, pathStart: 0, pathCount: 0, hop: -1),
+                      wireBytes: wireBytes(ip: ip, link), isAck: false,
+                      costDivisor: payload == link.segmentPayload ? link.offloadBatch : 1, pathStart: 0, pathCount: 0, hop: -1),
                connection: connection, direction: half % 2, &simulation)
     }
 
     /// A data segment reached the receiver's stack: reassemble, deliver in order, acknowledge.
     mutating func segmentArrived<Queue: EventQueue>(half: Int, segment: Int64, _ simulation: inout Simulation<Queue>) {
+        let connection = half / 2
+        let link = connections[connection]
+        var full = false
+        if segment >= halves[half].acknowledgedUpTo, segment < halves[half].nextSegment {
+            full = Int64(halves[half].segments[Int(segment - halves[half].acknowledgedUpTo)].payload) == link.segmentPayload
+        }
         if segment >= halves[half].nextExpected {
             let offset = Int(segment - halves[half].nextExpected)
             while halves[half].received.count <= offset { halves[half].received.append(false) }
@@ -50,11 +57,10 @@ extension GroupingRun {
                 if record.endsMessage >= 0 { beginReceive(message: record.endsMessage, &simulation) }
             }
         }
-        let connection = half / 2
-        let link = connections[connection]
         let ip = Int64(Headers.ipv4 + Headers.tcp)
         launch(Packet(flow: Int32(link.flow), half: Int32(half), segment: segment, cumulative: halves[half].nextExpected,
-                      ipBytes: Int32(ip), wireBytes: wireBytes(ip: ip, link), isAck: true, pathStart: 0, pathCount: 0, hop: -1),
+                      ipBytes: Int32(ip), wireBytes: wireBytes(ip: ip, link), isAck: true,
+                      costDivisor: full ? link.offloadBatch : 1, pathStart: 0, pathCount: 0, hop: -1),
                connection: connection, direction: 1 - half % 2, &simulation)
     }
 
@@ -73,8 +79,12 @@ extension GroupingRun {
             advanced = true
         }
         if advanced { halves[half].timerDeadline = now + SimDuration(picoseconds: halves[half].retransmissionTimeout) }
-        // Fast retransmit: the oldest segment is missing while three later ones arrived.
-        if let oldest = halves[half].segments.first, !oldest.acknowledged, !oldest.retransmitted,
+        // Fast retransmit: the oldest segment is missing while three later ones arrived. A
+        // retransmission that is itself overdue (two smoothed round trips old, as RACK judges
+        // loss by time) is sent again rather than left to the timeout.
+        let overdue = SimDuration(picoseconds: Int64(max(halves[half].smoothedRTT, 1_000_000) * 2))
+        if let oldest = halves[half].segments.first, !oldest.acknowledged,
+           !oldest.retransmitted || now - oldest.sentAt > overdue,
            halves[half].highestSelectivelyAcknowledged >= halves[half].acknowledgedUpTo + 3 {
             if halves[half].acknowledgedUpTo > halves[half].recoveryPoint {
                 halves[half].slowStartThreshold = max(halves[half].congestionWindow / 2, 2)

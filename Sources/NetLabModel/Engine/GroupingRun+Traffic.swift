@@ -26,6 +26,7 @@ extension GroupingRun {
         case .rpc: startCall(flow: flow, caller: -1, &simulation)
         case .oneway(let size, _):
             let bytes = drawBytes(size, &requestStreams[flow])
+            offer(flow: flow, bytes: bytes, now: simulation.now)
             sendMessage(kind: .oneway, flow: flow, connection: nextConnectionOf(flow: flow), call: -1, bytes: bytes, &simulation)
         case .stream: break
         }
@@ -45,6 +46,7 @@ extension GroupingRun {
             serverTime = drawDuration(rpc.serverTime, &serverStreams[flow])
         }
         let connection = nextConnectionOf(flow: flow)
+        offer(flow: flow, bytes: request + response, now: simulation.now)
         let call = Call(flow: Int32(flow), caller: Int32(caller), connection: Int32(connection), start: simulation.now,
                         responseBytes: response, serverTime: serverTime.picoseconds)
         let handle: Int32
@@ -133,6 +135,7 @@ extension GroupingRun {
         let link = connections[connection]
         packet.pathStart = direction == 0 ? link.pathStart.0 : link.pathStart.1
         packet.pathCount = direction == 0 ? link.pathCount.0 : link.pathCount.1
+        packet.laneStart = link.laneBase + (direction == 0 ? 0 : Int32(link.pathCount.0))
         packet.hop = -1
         advance(packet: newPacket(packet), &simulation)
     }
@@ -165,6 +168,11 @@ extension GroupingRun {
         switch message.kind {
         case .oneway, .chunk:
             record(flow: flow, start: message.start, bytes: message.bytes, now: simulation.now)
+            if message.kind == .chunk, message.start < warmupEnd, simulation.now >= warmupEnd {
+                // A stream's throughput counts every byte delivered in the window, including
+                // chunks written during the warm-up (its send buffer holds several).
+                tallies[flow].bytes += message.bytes
+            }
             if message.kind == .chunk, connections[Int(message.connection)].transport != .tcp {
                 halves[Int(message.connection) * 2].bufferedBytes -= message.bytes
                 refillStream(connection: Int(message.connection), &simulation)
@@ -192,6 +200,13 @@ extension GroupingRun {
         sendMessage(kind: .response, flow: Int(call.flow), connection: Int(call.connection), call: handle, bytes: call.responseBytes, &simulation)
     }
 
+    /// Counts traffic the application starts inside the measured window, finished or not.
+    mutating func offer(flow: Int, bytes: Int64, now: SimTime) {
+        guard now >= warmupEnd else { return }
+        tallies[flow].offeredMessages += 1
+        tallies[flow].offeredBytes += bytes
+    }
+
     /// Counts a completed message or call that started inside the measured window.
     mutating func record(flow: Int, start: SimTime, bytes: Int64, now: SimTime) {
         guard start >= warmupEnd else { return }
@@ -212,6 +227,7 @@ extension GroupingRun {
         while halves[connection * 2].bufferedBytes < Self.streamSendBuffer, streamBytesLeft[flow] > 0, simulation.now < end {
             let chunk = min(Self.streamChunk, streamBytesLeft[flow])
             streamBytesLeft[flow] -= chunk
+            offer(flow: flow, bytes: chunk, now: simulation.now)
             sendMessage(kind: .chunk, flow: flow, connection: connection, call: -1, bytes: chunk, &simulation)
         }
     }

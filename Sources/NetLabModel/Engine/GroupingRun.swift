@@ -25,6 +25,7 @@ public struct GroupingRun: EventHandler {
     var flowConnections: [[Int32]] = []
     var nextConnection: [Int] = []
     var hops: [Hop] = []
+    var lanes: [Lane] = []
     var pools: [CorePool] = []
     var links: [Link] = []
     /// Per node, its NIC transmit link and the switch port that sends to it.
@@ -52,7 +53,7 @@ public struct GroupingRun: EventHandler {
     var streamBytesLeft: [Int64] = []
 
     static let streamChunk: Int64 = 64 << 10
-    static let streamSendBuffer: Int64 = 256 << 10
+    static let streamSendBuffer: Int64 = 4 << 20
 
     /// Prepares the run of `grouping` (an index into `topology.groupings`) under `profile`.
     public init(topology: Topology, grouping index: Int, profile: CostProfile, seed: UInt64) {
@@ -113,7 +114,7 @@ public struct GroupingRun: EventHandler {
         case .linkDone: finishTransmission(link: Int(action.target), &simulation)
         case .packetArrive: advance(packet: Int32(action.argument), &simulation)
         case .retransmissionTimer: retransmissionTimerFired(half: Int(action.target), &simulation)
-        case .hopDone: advance(packet: Int32(action.argument), &simulation)
+        case .hopDone: hopDone(packet: Int32(action.argument), &simulation)
         case .sendDone: messageSent(Int32(action.argument), &simulation)
         case .receiveDone: messageReceived(Int32(action.argument), &simulation)
         case .serverDone: sendResponse(call: Int32(action.argument), &simulation)

@@ -15,6 +15,12 @@ struct Packet {
     /// Bytes on a physical link: IP packet, Ethernet, overlay, preamble and gap.
     var wireBytes: Int32
     var isAck: Bool
+    /// Per-packet CPU costs are divided by this: segmentation and receive offload (GSO/TSO, GRO)
+    /// let the kernel handle a full-sized TCP segment of a bulk send as part of a batch of up to
+    /// 64 KiB, so it pays a share of one traversal; lone and final segments pay in full.
+    var costDivisor: Int16 = 1
+    /// Index into `lanes` of the lane of this path's first hop.
+    var laneStart: Int32 = 0
     /// Index into `hops` of the path, its length, and the hop the packet is at.
     var pathStart: Int32
     var pathCount: Int16
@@ -67,6 +73,14 @@ struct CorePool {
     var busyPicoseconds: Int64 = 0
 }
 
+/// Kernel processing of one direction of one connection at one CPU hop. Like receive-side
+/// scaling, which steers a flow to one core, it handles one packet at a time, in order, so
+/// packets of a flow are never reordered by running on different cores.
+struct Lane {
+    var busy = false
+    var waiting = Ring<Int32>()
+}
+
 /// A drop-tail FIFO link: serialisation at `rate`, then `propagation`.
 struct Link {
     var name: String
@@ -103,6 +117,10 @@ struct Connection {
     var pathCount: (Int16, Int16)
     /// Extra bytes each packet carries on physical links (overlay), for frame sizes.
     var overlayBytes: Int32
+    /// Index into `lanes` of the first hop's lane, client→server; the server→client lanes follow.
+    var laneBase: Int32
+    /// Full segments that fit in one 64 KiB offload batch (1 where segments are already that large).
+    var offloadBatch: Int16
 }
 
 /// Per-flow counters and latencies.
@@ -110,6 +128,8 @@ struct FlowTally {
     var latency = LatencyHistogram()
     var messages: Int64 = 0
     var bytes: Int64 = 0
+    var offeredMessages: Int64 = 0
+    var offeredBytes: Int64 = 0
     var droppedPackets: Int64 = 0
     var lostMessages: Int64 = 0
     var retransmissions: Int64 = 0

@@ -13,8 +13,13 @@ public struct GroupingResult: Sendable {
         public var pathMix: [(PathClass, Int)]
         /// Messages (rpc: calls) started after the warm-up and completed before the end.
         public var messages: Int64
-        /// Payload bytes of those messages (rpc: request and response).
+        /// Payload bytes of those messages (rpc: request and response); for streams, every byte
+        /// delivered after the warm-up.
         public var bytes: Int64
+        /// Messages (calls) the application started after the warm-up, finished or not, and
+        /// their bytes: the offered load, equal in every grouping (common random numbers).
+        public var offeredMessages: Int64
+        public var offeredBytes: Int64
         /// Packets of this flow dropped at full queues after the warm-up.
         public var dropped: Int64
         /// UDP messages lost (one of their datagrams dropped).
@@ -67,6 +72,7 @@ extension GroupingRun {
             flows.append(GroupingResult.FlowResult(
                 name: flow.name, from: topology.containers[flow.from].name, to: topology.containers[flow.to].name,
                 path: main, pathMix: ordered.count > 1 ? ordered : [], messages: tally.messages, bytes: tally.bytes,
+                offeredMessages: tally.offeredMessages, offeredBytes: tally.offeredBytes,
                 dropped: tally.droppedPackets, lostMessages: tally.lostMessages, retransmissions: tally.retransmissions,
                 latency: tally.latency, throughputBitsPerSecond: Double(tally.bytes) * 8 / seconds))
         }
