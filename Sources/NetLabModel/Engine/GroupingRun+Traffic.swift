@@ -48,7 +48,7 @@ extension GroupingRun {
         let connection = nextConnectionOf(flow: flow)
         offer(flow: flow, bytes: request + response, now: simulation.now)
         let call = Call(flow: Int32(flow), caller: Int32(caller), connection: Int32(connection), start: simulation.now,
-                        responseBytes: response, serverTime: serverTime.picoseconds)
+                        requestBytes: request, responseBytes: response, serverTime: serverTime.picoseconds)
         let handle: Int32
         if let free = freeCalls.popLast() {
             handle = free
@@ -185,7 +185,7 @@ extension GroupingRun {
         case .response:
             let call = calls[Int(message.call)]
             freeCalls.append(message.call)
-            record(flow: flow, start: call.start, bytes: message.bytes, now: simulation.now)
+            record(flow: flow, start: call.start, bytes: call.requestBytes + message.bytes, now: simulation.now)
             if call.caller >= 0, case .rpc(let rpc) = topology.flows[flow].pattern, case .closed(_, let think) = rpc.arrivals {
                 let next = simulation.now + drawDuration(think, &callerStreams[flow][Int(call.caller)])
                 if next < end {

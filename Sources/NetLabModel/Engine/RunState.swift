@@ -52,6 +52,7 @@ struct Call {
     var caller: Int32
     var connection: Int32
     var start: SimTime
+    var requestBytes: Int64
     var responseBytes: Int64
     var serverTime: Int64
 }

@@ -24,7 +24,10 @@ extension SpecReader {
     /// `{"pareto": {"min": "64B", "shape": 1.5}}`, `{"empirical": [["64B", 0.5], ["1500B", 1]]}`.
     func distribution(_ node: JSONNode, _ path: String, _ quantity: Quantity) throws(SpecError) -> Distribution {
         let forms = "write \"\(quantity.example)\" or one of {\"exp\": ...}, {\"uniform\": [lo, hi]}, {\"normal\": {\"mean\", \"sd\"}}, {\"lognormal\": {\"median\", \"sigma\"}}, {\"pareto\": {\"min\", \"shape\"}}, {\"empirical\": [[value, cumulative probability], ...]}"
-        if case .string = node.value { return .constant(try baseValue(node, path, quantity)) }
+        switch node.value {
+        case .string, .number: return .constant(try baseValue(node, path, quantity))
+        default: break
+        }
         guard case .object(let members) = node.value, members.count == 1, let (family, body) = members.first else {
             throw fail(node, path, "expected \(quantity.what) or a distribution of them", fix: forms)
         }

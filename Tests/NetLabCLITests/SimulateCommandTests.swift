@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// The repository root, found from this file's path.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+@Suite struct SimulateCommandTests {
+    static let example = repositoryRoot.appendingPathComponent("Examples/web-log-sidecar.json").path
+    static let golden = repositoryRoot.appendingPathComponent("Tests/NetLabCLITests/Golden/web-log-sidecar-200ms.json")
+
+    /// The JSON of a bundled example matches the checked-in golden output byte for byte. After a
+    /// deliberate model change, regenerate it with `NETLAB_UPDATE_GOLDEN=1 swift test --filter Golden`.
+    @Test func jsonMatchesGoldenOutput() throws {
+        let result = try NetlabBinary.run(["simulate", Self.example, "--duration", "200ms", "--format", "json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        if ProcessInfo.processInfo.environment["NETLAB_UPDATE_GOLDEN"] == "1" {
+            try result.standardOutput.write(to: Self.golden, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: Self.golden, encoding: .utf8)
+        #expect(result.standardOutput == expected)
+    }
+
+    @Test func outputHasTheDocumentedShape() throws {
+        let result = try NetlabBinary.run(["simulate", Self.example, "--duration", "200ms", "--format", "json"])
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        for key in ["topology", "seed", "duration_ns", "profile", "groupings"] { #expect(root[key] != nil, "missing \(key)") }
+        #expect(root["duration_ns"] as? Int == 200_000_000)
+        let groupings = try #require(root["groupings"] as? [[String: Any]])
+        #expect(groupings.map { $0["name"] as? String } == ["sidecar-in-pod", "two-pods-one-node", "two-nodes"])
+        for grouping in groupings {
+            for key in ["name", "flows", "nodes", "links", "events"] { #expect(grouping[key] != nil, "missing \(key)") }
+            let flows = try #require(grouping["flows"] as? [[String: Any]])
+            for flow in flows {
+                for key in ["name", "from", "to", "path", "messages", "bytes", "dropped", "latency_ns", "throughput_bps"] {
+                    #expect(flow[key] != nil, "missing \(key)")
+                }
+                let latency = try #require(flow["latency_ns"] as? [String: Any])
+                for key in ["mean", "p50", "p90", "p99", "p999", "max"] { #expect(latency[key] != nil, "missing \(key)") }
+            }
+        }
+    }
+
+    @Test func sameSeedSameBytesDifferentSeedDifferentNumbers() throws {
+        let first = try NetlabBinary.run(["simulate", Self.example, "--duration", "300ms", "--format", "json"])
+        let second = try NetlabBinary.run(["simulate", Self.example, "--duration", "300ms", "--format", "json"])
+        let reseeded = try NetlabBinary.run(["simulate", Self.example, "--duration", "300ms", "--format", "json", "--seed", "7"])
+        #expect(first.standardOutput == second.standardOutput)
+        #expect(first.standardOutput != reseeded.standardOutput)
+    }
+
+    @Test func groupingSelectionTableAndCSV() throws {
+        let table = try NetlabBinary.run(["simulate", Self.example, "--duration", "300ms", "--grouping", "two-nodes", "--format", "table"])
+        #expect(table.status == 0)
+        #expect(table.standardOutput.contains("two-nodes: path"))
+        #expect(!table.standardOutput.contains("sidecar-in-pod"))
+        let csv = try NetlabBinary.run(["simulate", Self.example, "--duration", "300ms", "--format", "csv", "--profile", "ideal"])
+        let lines = csv.standardOutput.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("grouping,flow,from,to,path,") == true)
+        #expect(lines.count == 1 + 3 * 2)
+    }
+
+    @Test func outputFileReceivesTheResult() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try NetlabBinary.run(["simulate", Self.example, "--duration", "150ms", "--output", path])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.isEmpty)
+        let written = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(written.hasPrefix("{"), "files default to JSON")
+    }
+
+    @Test func profileFileOverridesTheWakeUp() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("profile-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try #"{ "base": "linux-default", "overrides": { "wakeup": "40us" } }"#.write(toFile: path, atomically: true, encoding: .utf8)
+        let slow = try NetlabBinary.run(["simulate", Self.example, "--duration", "300ms", "--format", "json", "--profile", path])
+        #expect(slow.status == 0, "\(slow.standardError)")
+        #expect(slow.standardOutput.contains("\"profile\": \"linux-default+overrides\""))
+    }
+
+    @Test(arguments: [
+        (["simulate", "/nonexistent/topology.json"], "/nonexistent/topology.json: no such file"),
+        (["simulate", "EXAMPLE", "--grouping", "nope"], "--grouping: no grouping \"nope\""),
+        (["simulate", "EXAMPLE", "--duration", "10 parsecs"], "--duration: \"10 parsecs\" has an unknown unit"),
+        (["simulate", "EXAMPLE", "--duration", "50ms"], "--duration: 50ms is not longer than the warm-up"),
+        (["simulate", "EXAMPLE", "--profile", "turbo"], "--profile: \"turbo\" is neither a built-in profile nor a file"),
+        (["simulate", "BROKEN"], "broken.json:3:"),
+    ])
+    func badInputGivesOneLineAndStatusTwo(arguments: [String], mention: String) throws {
+        let broken = FileManager.default.temporaryDirectory.appendingPathComponent("broken.json")
+        try "{\n  \"name\": \"x\",\n  \"cluster\": [ }\n".write(to: broken, atomically: true, encoding: .utf8)
+        let resolved = arguments.map { $0 == "EXAMPLE" ? Self.example : $0 == "BROKEN" ? broken.path : $0 }
+        let result = try NetlabBinary.run(resolved)
+        #expect(result.status == 2)
+        #expect(result.standardOutput.isEmpty)
+        #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
+        #expect(result.standardError.hasPrefix("netlab: "))
+        #expect(result.standardError.contains(mention), "\(result.standardError)")
+    }
+}

@@ -1,0 +1,114 @@
+import Testing
+@testable import NetLabModel
+
+/// Every kind of bad topology gives an error that names the place (line:column and JSON path) and
+/// the fix.
+@Suite struct TopologyErrorTests {
+    static let valid = """
+        {
+          "name": "t",
+          "cluster": { "nodes": [ { "name": "a", "cores": 2 }, { "name": "b", "cores": 2 } ] },
+          "containers": [ { "name": "web", "cpu": 1 }, "cache", "log" ],
+          "flows": [
+            { "name": "get", "from": "web", "to": "cache", "pattern": "rpc", "request": "100B", "response": "1KiB", "rate": "100/s" },
+            { "name": "logs", "from": "web", "to": "log", "pattern": "oneway", "transport": "shm", "size": "200B", "rate": "100/s" }
+          ],
+          "groupings": [
+            { "name": "g", "pods": [ { "containers": ["web", "log"], "node": "a" }, { "containers": ["cache"], "node": "b" } ] }
+          ]
+        }
+        """
+
+    func readError(_ text: String) -> SpecError? {
+        do {
+            _ = try TopologyReader.read(text, file: "bad.json")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func theValidBaseReads() throws {
+        let topology = try TopologyReader.read(Self.valid, file: "ok.json")
+        #expect(topology.flows.count == 2)
+        #expect(topology.groupings[0].pods.count == 2)
+    }
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var name: String
+        var replace: String
+        var with: String
+        var path: String
+        var mentions: [String]
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "unknown key", replace: #""name": "t","#, with: #""name": "t", "durration": "1s","#,
+             path: "durration", mentions: ["unknown key", "did you mean \"duration\""]),
+        Case(name: "dangling container in a flow", replace: #""to": "cache""#, with: #""to": "cahce""#,
+             path: "flows[0].to", mentions: ["unknown container \"cahce\"", "did you mean \"cache\""]),
+        Case(name: "dangling container in a pod", replace: #""containers": ["cache"]"#, with: #""containers": ["redis"]"#,
+             path: "groupings[0].pods[1].containers[0]", mentions: ["unknown container \"redis\""]),
+        Case(name: "container in two pods", replace: #""containers": ["cache"]"#, with: #""containers": ["cache", "web"]"#,
+             path: "groupings[0].pods[1].containers[1]", mentions: ["already in pod", "exactly one pod"]),
+        Case(name: "container in no pod", replace: #", { "containers": ["cache"], "node": "b" }"#, with: "",
+             path: "groupings[0].pods", mentions: ["no pod for \"cache\""]),
+        Case(name: "shm between pods", replace: #""containers": ["web", "log"], "node": "a" }, { "containers": ["cache"]"#,
+             with: #""containers": ["web"], "node": "a" }, { "containers": ["cache", "log"]"#,
+             path: "flows[1].transport", mentions: ["shm", "needs one pod", "fallback"]),
+        Case(name: "more cores than the node has", replace: #"{ "name": "web", "cpu": 1 }"#, with: #"{ "name": "web", "cpu": 3 }"#,
+             path: "groupings[0].pods", mentions: ["requests 3.0 cores on node \"a\", which has 2"]),
+        Case(name: "negative size", replace: #""size": "200B""#, with: #""size": "-200B""#,
+             path: "flows[1].size", mentions: ["negative"]),
+        Case(name: "unit-less number", replace: #""size": "200B""#, with: #""size": 200"#,
+             path: "flows[1].size", mentions: ["has no unit", "\"1500B\""]),
+        Case(name: "absurd unit", replace: #""rate": "100/s" },"#, with: #""rate": "100/fortnight" },"#,
+             path: "flows[0].rate", mentions: ["unknown unit"]),
+        Case(name: "unknown node", replace: #""node": "b""#, with: #""node": "c""#,
+             path: "groupings[0].pods[1].node", mentions: ["unknown node \"c\"", "nodes are: a, b"]),
+        Case(name: "replicas and nodes disagree", replace: #"{ "containers": ["cache"], "node": "b" }"#,
+             with: #"{ "containers": ["cache"], "replicas": 3, "nodes": ["a", "b"] }"#,
+             path: "groupings[0].pods[1].nodes", mentions: ["3 replicas but 2 nodes"]),
+        Case(name: "unknown pattern", replace: #""pattern": "rpc""#, with: #""pattern": "pubsub""#,
+             path: "flows[0].pattern", mentions: ["unknown pattern", "rpc, oneway or stream"]),
+        Case(name: "two arrival processes", replace: #""rate": "100/s" },"#, with: #""rate": "100/s", "callers": 4 },"#,
+             path: "flows[0]", mentions: ["more than one arrival process"]),
+        Case(name: "warm-up longer than the run", replace: #""name": "t","#, with: #""name": "t", "duration": "1s", "warmup": "2s","#,
+             path: "warmup", mentions: ["not shorter than the duration"]),
+        Case(name: "wrong type", replace: #""cores": 2 }, { "name": "b""#, with: #""cores": "two" }, { "name": "b""#,
+             path: "cluster.nodes[0].cores", mentions: ["whole number"]),
+    ]
+
+    @Test(arguments: cases)
+    func badInputNamesThePlaceAndTheFix(_ testCase: Case) throws {
+        #expect(Self.valid.contains(testCase.replace), "fixture text not found")
+        let text = Self.valid.replacingOccurrences(of: testCase.replace, with: testCase.with)
+        let error = try #require(readError(text))
+        #expect(error.path == testCase.path, "\(error)")
+        #expect(error.line != nil && error.column != nil, "\(error)")
+        for mention in testCase.mentions { #expect(error.description.contains(mention), "\(error)") }
+        #expect(error.description.hasPrefix("bad.json:"))
+        #expect(!error.description.contains("\n"))
+    }
+
+    @Test func malformedJSONGivesLineAndColumn() throws {
+        let text = "{\n  \"name\": \"t\",\n  \"cluster\": { \"nodes\": [ }\n}"
+        let error = try #require(readError(text))
+        #expect(error.line == 3)
+        #expect(error.column == 27)
+        #expect(error.description.hasPrefix("bad.json:3:27: malformed JSON"))
+    }
+
+    @Test func truncatedJSONSaysItIsIncomplete() throws {
+        let error = try #require(readError(String(Self.valid.prefix(120))))
+        #expect(error.description.contains("malformed JSON"))
+    }
+
+    @Test func duplicateKeysAreRejected() throws {
+        let error = try #require(readError(#"{ "name": "a", "name": "b" }"#))
+        #expect(error.description.contains("duplicate key \"name\""))
+    }
+}
+
+import Foundation
