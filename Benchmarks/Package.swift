@@ -23,5 +23,15 @@ let package = Package(
             path: "Benchmarks/EventCore",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "ClusterModel",
+            dependencies: [
+                .product(name: "NetLabModel", package: netlabPackage),
+                .product(name: "NetLabCore", package: netlabPackage),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/ClusterModel",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

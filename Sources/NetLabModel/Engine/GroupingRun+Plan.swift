@@ -20,13 +20,15 @@ extension GroupingRun {
 
     /// The endpoint running replica `replica` of `container`.
     func endpoint(container: Int, replica: Int) -> Int {
-        endpoints.firstIndex { $0.container == container && $0.replica == replica }!
+        endpointsOfContainer[container][replica]
     }
 
     mutating func buildConnections() {
+        endpointsOfContainer = Array(repeating: [], count: topology.containers.count)
         for pod in grouping.pods {
             for container in pod.containers {
                 for (replica, node) in pod.replicaNodes.enumerated() {
+                    endpointsOfContainer[container].append(endpoints.count)
                     endpoints.append(Endpoint(container: container, replica: replica, node: node))
                 }
             }

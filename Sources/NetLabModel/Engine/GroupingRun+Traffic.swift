@@ -20,12 +20,12 @@ extension GroupingRun {
         case .oneway(_, .open(let gaps)): interval = gaps
         default: return
         }
-        let next = simulation.now + drawDuration(interval, &arrivalStreams[flow])
+        let next = simulation.now + Self.drawDuration(interval, &arrivalStreams[flow])
         if next < end { simulation.schedule(EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flow)), at: next) }
         switch pattern {
         case .rpc: startCall(flow: flow, caller: -1, &simulation)
         case .oneway(let size, _):
-            let bytes = drawBytes(size, &requestStreams[flow])
+            let bytes = Self.drawBytes(size, &requestStreams[flow])
             offer(flow: flow, bytes: bytes, now: simulation.now)
             sendMessage(kind: .oneway, flow: flow, connection: nextConnectionOf(flow: flow), call: -1, bytes: bytes, &simulation)
         case .stream: break
@@ -37,13 +37,13 @@ extension GroupingRun {
         guard case .rpc(let rpc) = topology.flows[flow].pattern else { return }
         let request: Int64, response: Int64, serverTime: SimDuration
         if caller >= 0 {
-            request = drawBytes(rpc.request, &callerStreams[flow][caller])
-            response = drawBytes(rpc.response, &callerStreams[flow][caller])
-            serverTime = drawDuration(rpc.serverTime, &callerStreams[flow][caller])
+            request = Self.drawBytes(rpc.request, &callerStreams[flow][caller])
+            response = Self.drawBytes(rpc.response, &callerStreams[flow][caller])
+            serverTime = Self.drawDuration(rpc.serverTime, &callerStreams[flow][caller])
         } else {
-            request = drawBytes(rpc.request, &requestStreams[flow])
-            response = drawBytes(rpc.response, &responseStreams[flow])
-            serverTime = drawDuration(rpc.serverTime, &serverStreams[flow])
+            request = Self.drawBytes(rpc.request, &requestStreams[flow])
+            response = Self.drawBytes(rpc.response, &responseStreams[flow])
+            serverTime = Self.drawDuration(rpc.serverTime, &serverStreams[flow])
         }
         let connection = nextConnectionOf(flow: flow)
         offer(flow: flow, bytes: request + response, now: simulation.now)
@@ -187,7 +187,7 @@ extension GroupingRun {
             freeCalls.append(message.call)
             record(flow: flow, start: call.start, bytes: call.requestBytes + message.bytes, now: simulation.now)
             if call.caller >= 0, case .rpc(let rpc) = topology.flows[flow].pattern, case .closed(_, let think) = rpc.arrivals {
-                let next = simulation.now + drawDuration(think, &callerStreams[flow][Int(call.caller)])
+                let next = simulation.now + Self.drawDuration(think, &callerStreams[flow][Int(call.caller)])
                 if next < end {
                     simulation.schedule(EventAction(kind: EventKind.callerStart.rawValue, target: UInt32(flow), argument: UInt64(call.caller)), at: next)
                 }

@@ -19,6 +19,8 @@ public struct GroupingRun: EventHandler {
     let end: SimTime
 
     var endpoints: [Endpoint] = []
+    /// Per container, its endpoints by replica.
+    var endpointsOfContainer: [[Int]] = []
     var connections: [Connection] = []
     var halves: [HalfConnection] = []
     /// Per flow, its connections in round-robin order.
@@ -87,7 +89,7 @@ public struct GroupingRun: EventHandler {
             case .rpc(let rpc):
                 switch rpc.arrivals {
                 case .open(let interval):
-                    let gap = drawDuration(interval, &arrivalStreams[flowIndex])
+                    let gap = Self.drawDuration(interval, &arrivalStreams[flowIndex])
                     simulation.schedule(EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flowIndex)), at: .zero + gap)
                 case .closed(let callers, _):
                     for caller in 0..<callers {
@@ -96,7 +98,7 @@ public struct GroupingRun: EventHandler {
                     }
                 }
             case .oneway(_, .open(let interval)):
-                let gap = drawDuration(interval, &arrivalStreams[flowIndex])
+                let gap = Self.drawDuration(interval, &arrivalStreams[flowIndex])
                 simulation.schedule(EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flowIndex)), at: .zero + gap)
             case .oneway(_, .closed):
                 preconditionFailure("one-way flows are open loop")
@@ -122,13 +124,14 @@ public struct GroupingRun: EventHandler {
         }
     }
 
-    /// A draw of a time distribution, in whole picoseconds (at least 0).
-    func drawDuration(_ distribution: Distribution, _ stream: inout RandomStream) -> SimDuration {
+    /// A draw of a time distribution, in whole picoseconds (at least 0). Static, so that drawing
+    /// from a stream held in `self` does not make the compiler copy `self` to keep accesses apart.
+    static func drawDuration(_ distribution: Distribution, _ stream: inout RandomStream) -> SimDuration {
         SimDuration(picoseconds: max(0, Int64(distribution.sample(using: &stream).rounded())))
     }
 
     /// A draw of a size distribution, in whole bytes (at least 1).
-    func drawBytes(_ distribution: Distribution, _ stream: inout RandomStream) -> Int64 {
+    static func drawBytes(_ distribution: Distribution, _ stream: inout RandomStream) -> Int64 {
         max(1, Int64(min(distribution.sample(using: &stream), 1e15).rounded()))
     }
 

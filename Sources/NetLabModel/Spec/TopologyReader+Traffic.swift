@@ -5,6 +5,8 @@ extension SpecReader {
         let items = try array(node, "flows", what: "the flows")
         guard !items.isEmpty else { throw fail(node, "flows", "no flows", fix: "list at least one flow") }
         var flows: [Flow] = []
+        var names: Set<String> = []
+        let lookup = containerLookup(containers)
         for (index, item) in items.enumerated() {
             let path = "flows[\(index)]"
             let fields = try object(item, path, what: "a flow")
@@ -17,14 +19,14 @@ extension SpecReader {
             default:
                 throw fail(fields.optional("pattern"), fields.child("pattern"), "unknown pattern \"\(patternText)\"", fix: "use rpc, oneway or stream")
             }
-            let from = try containerReference(try fields.required("from", fix: "add \"from\": a container name"), fields.child("from"), containers: containers)
-            let to = try containerReference(try fields.required("to", fix: "add \"to\": a container name"), fields.child("to"), containers: containers)
+            let from = try containerReference(try fields.required("from", fix: "add \"from\": a container name"), fields.child("from"), containers: containers, lookup: lookup)
+            let to = try containerReference(try fields.required("to", fix: "add \"to\": a container name"), fields.child("to"), containers: containers, lookup: lookup)
             guard from != to else {
                 throw fail(fields.optional("to"), fields.child("to"), "a flow from \"\(containers[from].name)\" to itself", fix: "name two different containers")
             }
             let name = try fields.optional("name").map { node throws(SpecError) in try self.name(node, fields.child("name"), what: "the flow name") }
                 ?? "\(containers[from].name)->\(containers[to].name)"
-            if flows.contains(where: { $0.name == name }) {
+            if !names.insert(name).inserted {
                 throw fail(fields.optional("name") ?? item, fields.child("name"), "flow \"\(name)\" is defined twice", fix: "give each flow a unique \"name\"")
             }
             let chosen = try transport(fields.optional("transport"), fields.child("transport")) ?? .tcp
@@ -139,7 +141,7 @@ extension SpecReader {
                            "grouping \"\(name)\" requests \(cpu) cores on node \"\(cluster.nodes[node].name)\", which has \(cluster.nodes[node].cores)",
                            fix: "move a pod replica to another node, lower the containers' \"cpu\", or give the node more cores")
             }
-            groupings.append(Grouping(name: name, pods: pods))
+            groupings.append(Grouping(name: name, pods: pods, containerCount: containers.count))
         }
         return groupings
     }
@@ -147,11 +149,12 @@ extension SpecReader {
     func pod(_ node: JSONNode, _ path: String, containers: [Container], cluster: Cluster) throws(SpecError) -> Pod {
         let fields = try object(node, path, what: "a pod")
         try fields.rejectUnknownKeys(["name", "containers", "replicas", "node", "nodes"])
+        let lookup = containerLookup(containers)
         let members = try array(try fields.required("containers", fix: "add \"containers\": [names]"), fields.child("containers"), what: "the pod's containers")
         guard !members.isEmpty else { throw fail(node, fields.child("containers"), "an empty pod", fix: "list at least one container") }
         var indices: [Int] = []
         for (slot, member) in members.enumerated() {
-            let index = try containerReference(member, "\(fields.child("containers"))[\(slot)]", containers: containers)
+            let index = try containerReference(member, "\(fields.child("containers"))[\(slot)]", containers: containers, lookup: lookup)
             if indices.contains(index) {
                 throw fail(member, "\(fields.child("containers"))[\(slot)]", "container \"\(containers[index].name)\" listed twice", fix: "list it once")
             }

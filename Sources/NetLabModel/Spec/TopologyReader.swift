@@ -150,6 +150,7 @@ extension SpecReader {
         let items = try array(node, "containers", what: "the containers")
         guard !items.isEmpty else { throw fail(node, "containers", "no containers", fix: "list at least two containers") }
         var containers: [Container] = []
+        var names: Set<String> = []
         for (index, item) in items.enumerated() {
             let path = "containers[\(index)]"
             var container: Container
@@ -162,7 +163,7 @@ extension SpecReader {
                     name: try name(try fields.required("name", fix: "add \"name\""), fields.child("name"), what: "the container name"),
                     cpu: try fields.optional("cpu").map { node throws(SpecError) in try real(node, fields.child("cpu"), what: "cpu (cores requested)", minimum: 0, maximum: 1024) } ?? 0)
             }
-            if containers.contains(where: { $0.name == container.name }) {
+            if !names.insert(container.name).inserted {
                 throw fail(item, path, "container \"\(container.name)\" is defined twice", fix: "give each container a unique name")
             }
             containers.append(container)
@@ -170,9 +171,14 @@ extension SpecReader {
         return containers
     }
 
-    func containerReference(_ node: JSONNode, _ path: String, containers: [Container]) throws(SpecError) -> Int {
+    /// Container indices by name, for O(1) references.
+    func containerLookup(_ containers: [Container]) -> [String: Int] {
+        Dictionary(containers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func containerReference(_ node: JSONNode, _ path: String, containers: [Container], lookup: [String: Int]) throws(SpecError) -> Int {
         let text = try string(node, path, what: "a container name")
-        guard let index = containers.firstIndex(where: { $0.name == text }) else {
+        guard let index = lookup[text] else {
             let near = containers.map(\.name).min { editDistance($0, text) < editDistance($1, text) }
             let hint = near.map { editDistance($0, text) <= 3 ? "did you mean \"\($0)\"? " : "" } ?? ""
             throw fail(node, path, "unknown container \"\(text)\"", fix: "\(hint)containers are: \(containers.map(\.name).joined(separator: ", "))")

@@ -103,11 +103,30 @@ public struct Flow: Sendable {
 /// One assignment of containers to pods and of pod replicas to nodes.
 public struct Grouping: Sendable {
     public var name: String
-    public var pods: [Pod]
+    public var pods: [Pod] {
+        didSet { podOfContainer = Self.index(pods, containerCount: podOfContainer.count) }
+    }
+    /// Pod index of each container, -1 where none holds it.
+    private var podOfContainer: [Int]
+
+    public init(name: String, pods: [Pod], containerCount: Int) {
+        self.name = name
+        self.pods = pods
+        podOfContainer = Self.index(pods, containerCount: containerCount)
+    }
+
+    private static func index(_ pods: [Pod], containerCount: Int) -> [Int] {
+        var index = Array(repeating: -1, count: containerCount)
+        for (pod, value) in pods.enumerated() {
+            for container in value.containers where container < containerCount { index[container] = pod }
+        }
+        return index
+    }
 
     /// The pod holding container `container`.
+    /// - Complexity: O(1).
     public func podIndex(of container: Int) -> Int {
-        pods.firstIndex { $0.containers.contains(container) }!
+        podOfContainer[container]
     }
 }
 
