@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "NetLabCore", targets: ["NetLabCore"]),
         .library(name: "NetLabModel", targets: ["NetLabModel"]),
         .library(name: "NetLabStats", targets: ["NetLabStats"]),
+        .library(name: "NetLabTrace", targets: ["NetLabTrace"]),
         .library(name: "NetLabReport", targets: ["NetLabReport"]),
     ],
     dependencies: [
@@ -27,8 +28,12 @@ let package = Package(
             name: "NetLabModel",
             dependencies: ["NetLabCore", "NetLabStats", .product(name: "RealModule", package: "swift-numerics")]
         ),
+        // libpcap, through the system's headers and pkg-config.
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        // Reading and writing captures, decoding packets, conversations.
+        .target(name: "NetLabTrace", dependencies: ["CPcap", "NetLabCore", "NetLabStats"]),
         // Rendering of results: tables for people, JSON and CSV for programs.
-        .target(name: "NetLabReport", dependencies: ["NetLabModel", "NetLabStats"]),
+        .target(name: "NetLabReport", dependencies: ["NetLabModel", "NetLabStats", "NetLabTrace"]),
         // The command-line interface: thin commands over the libraries.
         .executableTarget(
             name: "netlab",
@@ -36,11 +41,13 @@ let package = Package(
                 "NetLabCore",
                 "NetLabModel",
                 "NetLabReport",
+                "NetLabTrace",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "NetLabCoreTests", dependencies: ["NetLabCore"]),
         .testTarget(name: "NetLabModelTests", dependencies: ["NetLabModel"]),
+        .testTarget(name: "NetLabTraceTests", dependencies: ["NetLabTrace"]),
         .testTarget(name: "NetLabStatsTests", dependencies: ["NetLabStats"]),
         .testTarget(name: "NetLabReportTests", dependencies: ["NetLabReport"]),
         .testTarget(name: "NetLabCLITests", dependencies: ["netlab"]),

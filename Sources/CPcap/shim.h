@@ -1,0 +1,3 @@
+// The libpcap API netlab uses (Debian: libpcap-dev). Only NetLabTrace's PcapCalls.swift calls it.
+#include <pcap/pcap.h>
+#include <stdio.h>

@@ -1,0 +1,111 @@
+import NetLabStats
+import NetLabTrace
+
+/// `netlab inspect` output: JSON per DESIGN.md §5, a readable summary, and CSV of conversations.
+public enum InspectReport {
+    public static func json(_ summary: TraceSummary) -> JSONValue {
+        .object([
+            ("file", .string(summary.file)),
+            ("format", .string(summary.format.rawValue)),
+            ("link_types", .array(summary.linkTypes.map { .string($0) })),
+            ("packets", .integer(Int64(summary.packets))),
+            ("captured_bytes", .integer(Int64(summary.capturedBytes))),
+            ("wire_bytes", .integer(Int64(summary.wireBytes))),
+            ("first_ts_ns", summary.firstNanoseconds.map { .integer($0) } ?? .null),
+            ("last_ts_ns", summary.lastNanoseconds.map { .integer($0) } ?? .null),
+            ("ipv4", .integer(Int64(summary.ipv4))),
+            ("ipv6", .integer(Int64(summary.ipv6))),
+            ("tcp", .integer(Int64(summary.tcp))),
+            ("udp", .integer(Int64(summary.udp))),
+            ("icmp", .integer(Int64(summary.icmp))),
+            ("other", .integer(Int64(summary.other))),
+            ("conversations", .array(summary.conversations.map(conversation))),
+            ("warnings", .array(summary.warnings.map { .string($0) })),
+            ("complete", .bool(summary.complete)),
+            ("truncated_packets", .integer(Int64(summary.truncatedPackets))),
+        ])
+    }
+
+    static func conversation(_ conversation: Conversation) -> JSONValue {
+        .object([
+            ("proto", .string(conversation.proto.name)),
+            ("a", .string(conversation.a.description)),
+            ("b", .string(conversation.b.description)),
+            ("packets", .integer(Int64(conversation.packets))),
+            ("bytes", .integer(Int64(conversation.bytes))),
+            ("a_to_b_packets", .integer(Int64(conversation.packetsAToB))),
+            ("b_to_a_packets", .integer(Int64(conversation.packetsBToA))),
+            ("a_to_b_bytes", .integer(Int64(conversation.bytesAToB))),
+            ("b_to_a_bytes", .integer(Int64(conversation.bytesBToA))),
+            ("a_to_b_payload", .integer(Int64(conversation.payloadAToB))),
+            ("b_to_a_payload", .integer(Int64(conversation.payloadBToA))),
+            ("a_to_b_messages", .integer(Int64(conversation.messagesAToB))),
+            ("b_to_a_messages", .integer(Int64(conversation.messagesBToA))),
+            ("start_ns", .integer(conversation.firstNanoseconds)),
+            ("end_ns", .integer(conversation.lastNanoseconds)),
+        ])
+    }
+
+    /// One row per conversation.
+    public static func csv(_ summary: TraceSummary) -> String {
+        var table = CSVTable(header: [
+            "proto", "a", "b", "packets", "bytes", "a_to_b_packets", "b_to_a_packets", "a_to_b_bytes", "b_to_a_bytes",
+            "a_to_b_payload", "b_to_a_payload", "a_to_b_messages", "b_to_a_messages", "start_ns", "end_ns",
+        ])
+        for c in summary.conversations {
+            table.append([
+                c.proto.name, c.a.description, c.b.description, "\(c.packets)", "\(c.bytes)", "\(c.packetsAToB)", "\(c.packetsBToA)",
+                "\(c.bytesAToB)", "\(c.bytesBToA)", "\(c.payloadAToB)", "\(c.payloadBToA)", "\(c.messagesAToB)", "\(c.messagesBToA)",
+                "\(c.firstNanoseconds)", "\(c.lastNanoseconds)",
+            ])
+        }
+        return table.rendered()
+    }
+
+    /// Duration and rates, protocol mix, frame size and inter-arrival percentiles, top conversations.
+    public static func table(_ summary: TraceSummary, top: Int = 10) -> String {
+        let seconds = Double(summary.durationNanoseconds) / 1e9
+        var output = "\(summary.file): \(summary.format.rawValue), \(summary.linkTypes.joined(separator: ", "))"
+        output += summary.complete ? "\n" : " (INCOMPLETE: damaged after packet \(summary.packets))\n"
+        output += "\(summary.packets) packets, \(summary.wireBytes) bytes on the wire (\(summary.capturedBytes) captured)"
+        output += ", \(SimulationReport.fixed(seconds, 6)) s"
+        if seconds > 0 {
+            output += ", \(SimulationReport.fixed(Double(summary.packets) / seconds, 1)) packets/s"
+            output += ", \(SimulationReport.formatRate(Double(summary.wireBytes) * 8 / seconds))"
+        }
+        output += "\nIPv4 \(summary.ipv4), IPv6 \(summary.ipv6); TCP \(summary.tcp), UDP \(summary.udp), ICMP \(summary.icmp), other \(summary.other)\n\n"
+
+        var distribution = TextTable(columns: [.init(""), .init("p50", alignment: .right), .init("p90", alignment: .right),
+                                               .init("p99", alignment: .right), .init("max", alignment: .right)])
+        if summary.packets > 0 {
+            let sizes = summary.frameSizes
+            distribution.append(["frame size (B)", "\(sizes.valueAtPercentile(50))", "\(sizes.valueAtPercentile(90))",
+                                 "\(sizes.valueAtPercentile(99))", "\(sizes.maximumPicoseconds / 1000)"])
+        }
+        if summary.interArrivals.count > 0 {
+            let gaps = summary.interArrivals
+            distribution.append(["inter-arrival", SimulationReport.formatNanoseconds(gaps.valueAtPercentile(50)),
+                                 SimulationReport.formatNanoseconds(gaps.valueAtPercentile(90)),
+                                 SimulationReport.formatNanoseconds(gaps.valueAtPercentile(99)),
+                                 SimulationReport.formatNanoseconds(UInt64(gaps.maximumPicoseconds / 1000))])
+        }
+        output += distribution.rendered() + "\n"
+
+        let ranked = summary.conversations.sorted { ($0.bytes, -$0.firstPacket) > ($1.bytes, -$1.firstPacket) }
+        var conversations = TextTable(columns: [
+            .init("proto"), .init("a"), .init("b"), .init("packets", alignment: .right), .init("bytes", alignment: .right),
+            .init("a→b msgs", alignment: .right), .init("b→a msgs", alignment: .right), .init("duration", alignment: .right),
+        ])
+        for c in ranked.prefix(top) {
+            conversations.append([
+                c.proto.name, c.a.description, c.b.description, "\(c.packets)", "\(c.bytes)", "\(c.messagesAToB)", "\(c.messagesBToA)",
+                SimulationReport.formatNanoseconds(UInt64(max(0, c.lastNanoseconds - c.firstNanoseconds))),
+            ])
+        }
+        output += "\(summary.conversations.count) conversation(s)"
+        output += summary.conversations.count > top ? ", the \(top) largest:\n" : ":\n"
+        output += conversations.rendered()
+        for warning in summary.warnings { output += "warning: \(warning)\n" }
+        return output
+    }
+}

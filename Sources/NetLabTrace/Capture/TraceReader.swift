@@ -1,0 +1,110 @@
+import CPcap
+
+/// One packet record as libpcap hands it over. `bytes` is valid only during the callback that
+/// receives it: nothing is copied.
+public struct CapturedPacket {
+    /// 1-based position in the file.
+    public var number: Int
+    /// Capture time in nanoseconds since the Unix epoch. libpcap gives pcapng Simple Packet
+    /// Blocks, which carry no timestamp, a time of 0; netlab cannot tell those from a real 0.
+    public var timestampNanoseconds: Int64
+    /// Bytes present in the file.
+    public var capturedLength: Int
+    /// Bytes the packet had on the wire.
+    public var wireLength: Int
+    public var bytes: UnsafeRawBufferPointer
+
+    /// Whether the capture cut the packet short (snap length).
+    public var isTruncated: Bool { capturedLength < wireLength }
+}
+
+/// The container format of a capture file.
+public enum CaptureFormat: String, Sendable {
+    case pcap, pcapng
+}
+
+/// Reads a pcap or pcapng file through libpcap, streaming: memory does not grow with the file.
+public final class TraceReader {
+    public let path: String
+    public let format: CaptureFormat
+    /// The file's link type (LINKTYPE_/DLT_ value) and its name (`EN10MB`, `LINUX_SLL`, ...).
+    public let linkType: Int32
+    public let linkTypeName: String
+    public let snapshotLength: Int32
+    private let handle: OpaquePointer
+
+    /// Opens `path`.
+    /// - Throws: ``TraceError`` for a missing, unreadable, non-capture or unsupported file.
+    public init(path: String) throws(TraceError) {
+        self.path = path
+        handle = try PcapCalls.openOffline(path)
+        let magic = PcapCalls.leadingBytes(path, count: 4) ?? []
+        format = magic == [0x0A, 0x0D, 0x0D, 0x0A] ? .pcapng : .pcap
+        linkType = PcapCalls.linkType(handle)
+        linkTypeName = PcapCalls.linkTypeName(linkType)
+        snapshotLength = PcapCalls.snapshotLength(handle)
+        // Bits 16-25 of the link-type field are reserved and must be zero (pcap file format).
+        if linkType & 0x03FF_0000 != 0 {
+            let hex = String(UInt32(bitPattern: linkType) & 0x03FF_0000, radix: 16)
+            // Every property is set, so deinit runs and closes the handle.
+            throw TraceError(kind: .notACapture, file: path, byteOffset: 20,
+                             problem: "the header's link-type field has reserved bits set (0x\(String(repeating: "0", count: max(0, 8 - hex.count)) + hex)); the file is corrupt",
+                             fix: "recapture, or repair the header with a tool such as pcapfix")
+        }
+    }
+
+    deinit {
+        PcapCalls.close(handle)
+    }
+
+    /// Calls `body` with every packet in file order.
+    /// - Throws: ``TraceError`` (kind `.damaged`) naming the packet number and byte offset where
+    ///   the file stops making sense; `body` has by then seen every packet before that point.
+    public func forEachPacket(_ body: (CapturedPacket) -> Void) throws(TraceError) {
+        var number = 0
+        while true {
+            let offsetBefore = PcapCalls.fileOffset(handle)
+            switch PcapCalls.next(handle) {
+            case .end:
+                return
+            case .failure(let message):
+                throw damage(message, packet: number + 1, offset: offsetBefore)
+            case .packet(let header, let data):
+                number += 1
+                var seconds = Int64(header.pointee.ts.tv_sec)
+                // The pcap format stores seconds as an unsigned 32-bit field, which libpcap 1.10
+                // hands over sign-extended: times past 2038 come out negative.
+                if format == .pcap, seconds < 0 { seconds += 1 << 32 }
+                let fraction = Int64(header.pointee.ts.tv_usec)  // nanoseconds: opened with nanosecond precision
+                body(CapturedPacket(
+                    number: number, timestampNanoseconds: seconds &* 1_000_000_000 &+ fraction,
+                    capturedLength: Int(header.pointee.caplen), wireLength: Int(header.pointee.len),
+                    bytes: UnsafeRawBufferPointer(start: data, count: Int(header.pointee.caplen))))
+            }
+        }
+    }
+
+    private func damage(_ message: String, packet: Int, offset: Int64?) -> TraceError {
+        let read = packet - 1
+        let before = "the \(read) packet\(read == 1 ? "" : "s") before it \(read == 1 ? "was" : "were") read"
+        if message.contains("different from the type of the first interface") || message.contains("different from the snapshot length") {
+            return TraceError(
+                kind: .unsupported, file: path, packet: packet, byteOffset: offset,
+                problem: "a pcapng file whose interfaces differ in link type or snapshot length, which libpcap 1.10 cannot read (\(message)); \(before)",
+                fix: "split it per interface, e.g. tshark -r FILE -Y 'frame.interface_id == 0' -w part0.pcapng, and inspect each part")
+        }
+        if message.contains("truncated") {
+            return TraceError(kind: .damaged, file: path, packet: packet, byteOffset: offset,
+                              problem: "the file is cut short inside this packet (\(message)); \(before)",
+                              fix: "recapture or copy the file again; the results cover only the packets before the cut")
+        }
+        if message.contains("bigger than snaplen") || message.contains("larger than") || message.contains("capture length") {
+            return TraceError(kind: .damaged, file: path, packet: packet, byteOffset: offset,
+                              problem: "a record longer than the file's snapshot length (\(message)); \(before)",
+                              fix: "the file is corrupt from here; repair it (e.g. pcapfix) or recapture")
+        }
+        return TraceError(kind: .damaged, file: path, packet: packet, byteOffset: offset,
+                          problem: "libpcap stopped: \(message); \(before)",
+                          fix: "the file is damaged or uses a pcapng feature libpcap 1.10 cannot read; try tshark -r FILE -w copy.pcapng and inspect the copy")
+    }
+}

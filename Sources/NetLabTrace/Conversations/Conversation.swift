@@ -1,0 +1,72 @@
+/// One end of a conversation.
+public struct Endpoint: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var address: IPAddress
+    public var port: UInt16
+
+    public static func < (lhs: Endpoint, rhs: Endpoint) -> Bool { (lhs.address, lhs.port) < (rhs.address, rhs.port) }
+
+    /// `ip:port`, with IPv6 in brackets: `198.18.0.1:80`, `[2001:2::1]:443`.
+    public var description: String { address.isIPv6 ? "[\(address)]:\(port)" : "\(address):\(port)" }
+}
+
+/// A bidirectional TCP or UDP conversation, counted as `tshark -z conv,tcp -z conv,udp` counts:
+/// endpoint A is the source of the first frame, bytes are whole frame lengths on the wire.
+public struct Conversation: Sendable {
+    public var proto: TransportProtocol
+    public var a: Endpoint
+    public var b: Endpoint
+    public var packetsAToB = 0
+    public var packetsBToA = 0
+    public var bytesAToB = 0
+    public var bytesBToA = 0
+    /// Transport payload bytes each way (what the applications exchanged).
+    public var payloadAToB = 0
+    public var payloadBToA = 0
+    /// Messages each way: runs of consecutive payload-carrying packets in one direction.
+    public var messagesAToB = 0
+    public var messagesBToA = 0
+    public var firstNanoseconds: Int64
+    public var lastNanoseconds: Int64
+    /// 1-based number of the conversation's first packet in the file.
+    public var firstPacket: Int
+
+    var lastPayloadFromA: Bool?
+    var synSequence: UInt32?
+    var sawFinishOrReset = false
+
+    public var packets: Int { packetsAToB + packetsBToA }
+    public var bytes: Int { bytesAToB + bytesBToA }
+
+    init(proto: TransportProtocol, a: Endpoint, b: Endpoint, timestamp: Int64, packet: Int) {
+        self.proto = proto
+        self.a = a
+        self.b = b
+        firstNanoseconds = timestamp
+        lastNanoseconds = timestamp
+        firstPacket = packet
+    }
+
+    mutating func add(_ header: TransportHeader, fromA: Bool, frameLength: Int, timestamp: Int64) {
+        if fromA {
+            packetsAToB += 1
+            bytesAToB += frameLength
+            payloadAToB += header.payloadLength
+        } else {
+            packetsBToA += 1
+            bytesBToA += frameLength
+            payloadBToA += header.payloadLength
+        }
+        if header.payloadLength > 0 {
+            if lastPayloadFromA != fromA {
+                if fromA { messagesAToB += 1 } else { messagesBToA += 1 }
+                lastPayloadFromA = fromA
+            }
+        }
+        firstNanoseconds = min(firstNanoseconds, timestamp)
+        lastNanoseconds = max(lastNanoseconds, timestamp)
+        if header.proto == .tcp {
+            if header.isSYN && !header.isACK && synSequence == nil { synSequence = header.sequence }
+            if header.isFIN || header.isRST { sawFinishOrReset = true }
+        }
+    }
+}

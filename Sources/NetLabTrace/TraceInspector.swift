@@ -1,0 +1,124 @@
+import NetLabStats
+
+/// What a capture holds: the contents of `netlab inspect`.
+public struct TraceSummary: Sendable {
+    public var file: String
+    public var format: CaptureFormat
+    public var linkTypes: [String]
+    public var packets = 0
+    public var capturedBytes = 0
+    public var wireBytes = 0
+    /// Timestamps of the first and last packets in file order (nil for an empty file).
+    public var firstNanoseconds: Int64?
+    public var lastNanoseconds: Int64?
+    public var ipv4 = 0
+    public var ipv6 = 0
+    /// Packets by transport (each packet counted once: tcp + udp + icmp + other = packets). A
+    /// fragmented datagram counts on the fragment that completes it; the others count as other.
+    public var tcp = 0
+    public var udp = 0
+    public var icmp = 0
+    public var other = 0
+    /// Packets whose capture kept fewer bytes than they had on the wire.
+    public var truncatedPackets = 0
+    /// Packets whose captured bytes ended inside a header they announced.
+    public var cutShortPackets = 0
+    public var conversations: [Conversation] = []
+    public var warnings: [String] = []
+    /// False when the file is damaged and the counts cover only the packets before the damage.
+    public var complete = true
+    /// Where and how the file is damaged, when `complete` is false.
+    public var damage: TraceError?
+    /// Frame sizes (wire length) and gaps between consecutive packets, recorded in histogram units
+    /// of one per byte and one per nanosecond.
+    public var frameSizes = LatencyHistogram()
+    public var interArrivals = LatencyHistogram()
+
+    public var durationNanoseconds: Int64 { (lastNanoseconds ?? 0) - (firstNanoseconds ?? 0) }
+}
+
+/// Reads a capture once, streaming, and summarises it.
+public enum TraceInspector {
+    /// Summarises `path`.
+    /// - Throws: ``TraceError`` when the file cannot be read at all. A file damaged after some
+    ///   packets is summarised up to the damage, with `complete` false and `damage` set.
+    public static func inspect(path: String) throws(TraceError) -> TraceSummary {
+        let reader = try TraceReader(path: path)
+        var summary = TraceSummary(file: path, format: reader.format, linkTypes: [reader.linkTypeName])
+        let decoder = PacketDecoder(linkType: reader.linkType)
+        var tracker = ConversationTracker()
+        var reassembler = FragmentReassembler()
+        var previous: Int64?
+        do {
+            try reader.forEachPacket { packet in
+                summary.packets += 1
+                summary.capturedBytes += packet.capturedLength
+                summary.wireBytes += packet.wireLength
+                let time = packet.timestampNanoseconds
+                if summary.firstNanoseconds == nil { summary.firstNanoseconds = time }
+                summary.lastNanoseconds = time
+                summary.frameSizes.record(picoseconds: Int64(packet.wireLength) * 1000)
+                if let previous {
+                    // Timestamps can be anything in a damaged or odd file: keep the gap in range.
+                    let gap = time.subtractingReportingOverflow(previous)
+                    let nanoseconds = gap.overflow ? Int64.max / 1000 : min(max(0, gap.partialValue), Int64.max / 1000)
+                    summary.interArrivals.record(picoseconds: nanoseconds * 1000)
+                }
+                previous = time
+                if packet.isTruncated { summary.truncatedPackets += 1 }
+
+                var decoded = decoder.decode(packet.bytes)
+                if decoded.cutShort { summary.cutShortPackets += 1 }
+                switch decoded.network {
+                case .ipv4: summary.ipv4 += 1
+                case .ipv6: summary.ipv6 += 1
+                default: break
+                }
+                if let fragment = decoded.fragment {
+                    let (complete, header) = reassembler.add(fragment)
+                    decoded.transport = .none
+                    if complete {
+                        switch fragment.key.proto {
+                        case 6: decoded.transport = .tcp
+                        case 17: decoded.transport = .udp
+                        case 1, 58: decoded.transport = .icmp
+                        default: decoded.transport = .other
+                        }
+                    }
+                    if let header { decoded.first = header }
+                }
+                switch decoded.transport {
+                case .tcp: summary.tcp += 1
+                case .udp: summary.udp += 1
+                case .icmp: summary.icmp += 1
+                case .none, .other: summary.other += 1
+                }
+                if let first = decoded.first {
+                    tracker.record(first, frameLength: packet.wireLength, timestamp: time, packet: packet.number)
+                }
+                if let second = decoded.second {
+                    tracker.record(second, frameLength: packet.wireLength, timestamp: time, packet: packet.number)
+                }
+            }
+        } catch {
+            guard summary.packets > 0 else { throw error }
+            summary.complete = false
+            summary.damage = error
+            summary.warnings.append("incomplete: \(error.description)")
+        }
+        summary.conversations = tracker.conversations
+        if !PacketDecoder.supportedLinkTypes.contains(reader.linkType) {
+            summary.warnings.append("link type \(reader.linkTypeName) (\(reader.linkType)) is not decoded: packets and bytes are counted, protocols and conversations are not")
+        }
+        if summary.truncatedPackets > 0 {
+            summary.warnings.append("\(summary.truncatedPackets) packet(s) captured shorter than on the wire (snap length); decoded as far as their bytes go")
+        }
+        if summary.cutShortPackets > 0 {
+            summary.warnings.append("\(summary.cutShortPackets) packet(s) end inside a header they announce; counted, decoded as far as possible")
+        }
+        if reassembler.incompleteDatagrams > 0 {
+            summary.warnings.append("\(reassembler.incompleteDatagrams) fragmented datagram(s) never completed; their fragments count as other")
+        }
+        return summary
+    }
+}

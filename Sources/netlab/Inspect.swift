@@ -1,0 +1,47 @@
+import ArgumentParser
+import NetLabReport
+import NetLabTrace
+
+/// `netlab inspect`: what a capture holds.
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Summarise a capture: packets, bytes, protocols, TCP/UDP conversations.",
+        discussion: """
+            Reads a pcap or pcapng file (any byte order, µs or ns timestamps) through libpcap, \
+            streaming, and counts conversations as tshark -z conv,tcp -z conv,udp does: endpoint A \
+            sends the first frame, bytes are whole frames on the wire, IP fragments count once \
+            reassembled, headers quoted in ICMP errors are not conversations.
+
+            A damaged file is summarised up to the damage, marked incomplete, and netlab exits with \
+            status 2 after printing where the damage is.
+
+            Examples:
+              netlab inspect Traces/pod-to-pod-http.pcap
+              netlab inspect capture.pcapng --format json
+              netlab inspect capture.pcap --format csv > conversations.csv
+            """
+    )
+
+    @Argument(help: "The capture file (.pcap or .pcapng).")
+    var trace: String
+
+    @Option(help: "Conversations listed in the table (the largest by bytes).")
+    var top: Int = 10
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let summary: TraceSummary
+        do { summary = try TraceInspector.inspect(path: trace) } catch {
+            throw InputError(source: error.location, location: nil, problem: error.problem, fix: error.fix)
+        }
+        switch output.resolvedFormat {
+        case .json: print(InspectReport.json(summary).rendered(), terminator: "")
+        case .csv: print(InspectReport.csv(summary), terminator: "")
+        case .table: print(InspectReport.table(summary, top: max(1, top)), terminator: "")
+        }
+        if let damage = summary.damage {
+            throw InputError(source: damage.location, location: nil, problem: damage.problem, fix: damage.fix)
+        }
+    }
+}
