@@ -107,6 +107,10 @@ public enum TraceInspector {
             summary.warnings.append("incomplete: \(error.description)")
         }
         summary.conversations = tracker.conversations
+        if let first = reader.clampedRecords.first {
+            summary.warnings.append(
+                "\(reader.clampedRecords.count) record(s) hold more captured bytes than the file's snapshot length \(reader.snapshotLength), first packet \(first.packet) (byte offset \(first.byteOffset), \(first.fileLength) bytes); libpcap keeps only the first \(reader.snapshotLength) bytes of each, so captured_bytes counts those")
+        }
         if !PacketDecoder.supportedLinkTypes.contains(reader.linkType) {
             summary.warnings.append("link type \(reader.linkTypeName) (\(reader.linkType)) is not decoded: packets and bytes are counted, protocols and conversations are not")
         }

@@ -31,6 +31,9 @@ public final class TraceReader {
     public let linkType: Int32
     public let linkTypeName: String
     public let snapshotLength: Int32
+    /// Records whose captured length in the file exceeds the snapshot length: libpcap keeps only
+    /// the snapshot length of them (tshark keeps all). Packet number, byte offset, length in file.
+    public private(set) var clampedRecords: [(packet: Int, byteOffset: Int64, fileLength: Int)] = []
     private let handle: OpaquePointer
 
     /// Opens `path`.
@@ -71,6 +74,12 @@ public final class TraceReader {
                 throw damage(message, packet: number + 1, offset: offsetBefore)
             case .packet(let header, let data):
                 number += 1
+                if format == .pcap, let before = offsetBefore, let after = PcapCalls.fileOffset(handle) {
+                    // A pcap record is a 16-byte header and its captured bytes: more bytes read than
+                    // handed over means libpcap cut the record to the snapshot length.
+                    let inFile = Int(after - before) - 16
+                    if inFile > Int(header.pointee.caplen) { clampedRecords.append((number, before, inFile)) }
+                }
                 var seconds = Int64(header.pointee.ts.tv_sec)
                 // The pcap format stores seconds as an unsigned 32-bit field, which libpcap 1.10
                 // hands over sign-extended: times past 2038 come out negative.
