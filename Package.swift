@@ -30,6 +30,8 @@ let package = Package(
         ),
         // libpcap, through the system's headers and pkg-config.
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        // A plain C loop over pcap_next_ex: the floor `netlab bench ingest` measures against.
+        .target(name: "CPcapFloor", linkerSettings: [.linkedLibrary("pcap")]),
         // Reading and writing captures, decoding packets, conversations.
         .target(name: "NetLabTrace", dependencies: ["CPcap", "NetLabCore", "NetLabStats"]),
         // Rendering of results: tables for people, JSON and CSV for programs.
@@ -42,6 +44,7 @@ let package = Package(
                 "NetLabModel",
                 "NetLabReport",
                 "NetLabTrace",
+                "CPcapFloor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

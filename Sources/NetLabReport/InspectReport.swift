@@ -80,7 +80,7 @@ public enum InspectReport {
         if summary.packets > 0 {
             let sizes = summary.frameSizes
             distribution.append(["frame size (B)", "\(sizes.valueAtPercentile(50))", "\(sizes.valueAtPercentile(90))",
-                                 "\(sizes.valueAtPercentile(99))", "\(sizes.maximumPicoseconds / 1000)"])
+                                 "\(sizes.valueAtPercentile(99))", "\(sizes.maximum)"])
         }
         if summary.interArrivals.count > 0 {
             let gaps = summary.interArrivals

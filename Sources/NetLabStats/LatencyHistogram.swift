@@ -2,14 +2,16 @@
 /// split into 128 equal sub-buckets, so any percentile is reported within 0.8% of the true sample,
 /// in memory that grows with the range of values seen, not with their number.
 ///
-/// Mean, minimum and maximum are kept exactly (in picoseconds). Recording allocates only the first
-/// time a value lands in a new power of two; steady state allocates nothing.
+/// Mean, minimum and maximum are kept exactly (in picoseconds). Recording allocates only when a
+/// value lands outside the powers of two seen so far; steady state allocates nothing.
 public struct LatencyHistogram: Sendable {
     static let subBucketBits = 7
     static let subBuckets = 1 << subBucketBits
 
-    /// Counts per octave, created on first use. Octave 0 holds values 0..<128 exactly.
-    private var octaves: [[UInt64]?] = Array(repeating: nil, count: 64)
+    /// Counts of octaves `lowestOctave ..< lowestOctave + counts.count / 128`, 128 per octave, in
+    /// one array that grows (rarely) to cover new octaves at either end. Octave 0 holds 0..<128.
+    private var counts: [UInt64] = []
+    private var lowestOctave = 0
     public private(set) var count: UInt64 = 0
     /// Sum of recorded picoseconds (as a Double; exact to 2^53 ps ≈ 2.5 hours summed).
     public private(set) var sumPicoseconds: Double = 0
@@ -27,8 +29,21 @@ public struct LatencyHistogram: Sendable {
         maximumPicoseconds = max(maximumPicoseconds, clamped)
         let nanoseconds = UInt64(clamped / 1000)
         let (octave, slot) = Self.position(of: nanoseconds)
-        if octaves[octave] == nil { octaves[octave] = Array(repeating: 0, count: Self.subBuckets) }
-        octaves[octave]![slot] += 1
+        add(1, octave: octave, slot: slot)
+    }
+
+    private mutating func add(_ number: UInt64, octave: Int, slot: Int) {
+        let covered = counts.count / Self.subBuckets
+        if counts.isEmpty {
+            lowestOctave = octave
+            counts = Array(repeating: 0, count: Self.subBuckets)
+        } else if octave < lowestOctave {
+            counts = Array(repeating: 0, count: (lowestOctave - octave) * Self.subBuckets) + counts
+            lowestOctave = octave
+        } else if octave >= lowestOctave + covered {
+            counts += Array(repeating: 0, count: (octave - lowestOctave - covered + 1) * Self.subBuckets)
+        }
+        counts[(octave - lowestOctave) * Self.subBuckets + slot] += number
     }
 
     /// Octave and sub-bucket of a value in nanoseconds: octave 0 holds 0..<128 exactly; octave
@@ -48,10 +63,8 @@ public struct LatencyHistogram: Sendable {
 
     /// Merges another histogram's samples into this one.
     public mutating func merge(_ other: LatencyHistogram) {
-        for octave in 0..<64 {
-            guard let theirs = other.octaves[octave] else { continue }
-            if octaves[octave] == nil { octaves[octave] = Array(repeating: 0, count: Self.subBuckets) }
-            for slot in 0..<Self.subBuckets { octaves[octave]![slot] += theirs[slot] }
+        for (index, number) in other.counts.enumerated() where number > 0 {
+            add(number, octave: other.lowestOctave + index / Self.subBuckets, slot: index % Self.subBuckets)
         }
         count += other.count
         sumPicoseconds += other.sumPicoseconds
@@ -68,13 +81,11 @@ public struct LatencyHistogram: Sendable {
         guard count > 0 else { return 0 }
         let wanted = max(1, UInt64((percentile / 100 * Double(count)).rounded(.up)))
         var seen: UInt64 = 0
-        for octave in 0..<64 {
-            guard let counts = octaves[octave] else { continue }
-            for slot in 0..<Self.subBuckets where counts[slot] > 0 {
-                seen += counts[slot]
-                if seen >= wanted {
-                    return min(Self.upperEdge(octave: octave, slot: slot), UInt64(maximumPicoseconds / 1000))
-                }
+        for (index, number) in counts.enumerated() where number > 0 {
+            seen += number
+            if seen >= wanted {
+                let edge = Self.upperEdge(octave: lowestOctave + index / Self.subBuckets, slot: index % Self.subBuckets)
+                return min(edge, UInt64(maximumPicoseconds / 1000))
             }
         }
         return UInt64(maximumPicoseconds / 1000)

@@ -29,9 +29,9 @@ public struct TraceSummary: Sendable {
     public var complete = true
     /// Where and how the file is damaged, when `complete` is false.
     public var damage: TraceError?
-    /// Frame sizes (wire length) and gaps between consecutive packets, recorded in histogram units
-    /// of one per byte and one per nanosecond.
-    public var frameSizes = LatencyHistogram()
+    /// Frame sizes (wire length), counted exactly.
+    public var frameSizes = SizeCounts()
+    /// Gaps between consecutive packets.
     public var interArrivals = LatencyHistogram()
 
     public var durationNanoseconds: Int64 { (lastNanoseconds ?? 0) - (firstNanoseconds ?? 0) }
@@ -49,6 +49,7 @@ public enum TraceInspector {
         var tracker = ConversationTracker()
         var reassembler = FragmentReassembler()
         var previous: Int64?
+        var decoded = DecodedPacket()
         do {
             try reader.forEachPacket { packet in
                 summary.packets += 1
@@ -57,7 +58,7 @@ public enum TraceInspector {
                 let time = packet.timestampNanoseconds
                 if summary.firstNanoseconds == nil { summary.firstNanoseconds = time }
                 summary.lastNanoseconds = time
-                summary.frameSizes.record(picoseconds: Int64(packet.wireLength) * 1000)
+                summary.frameSizes.record(packet.wireLength)
                 if let previous {
                     // Timestamps can be anything in a damaged or odd file: keep the gap in range.
                     let gap = time.subtractingReportingOverflow(previous)
@@ -67,14 +68,15 @@ public enum TraceInspector {
                 previous = time
                 if packet.isTruncated { summary.truncatedPackets += 1 }
 
-                var decoded = decoder.decode(packet.bytes)
+                decoder.decode(packet.bytes, into: &decoded)
                 if decoded.cutShort { summary.cutShortPackets += 1 }
                 switch decoded.network {
                 case .ipv4: summary.ipv4 += 1
                 case .ipv6: summary.ipv6 += 1
                 default: break
                 }
-                if let fragment = decoded.fragment {
+                if decoded.fragment != nil {
+                    let fragment = decoded.fragment.unsafelyUnwrapped
                     let (complete, header) = reassembler.add(fragment)
                     decoded.transport = .none
                     if complete {
@@ -124,5 +126,33 @@ public enum TraceInspector {
             summary.warnings.append("\(reassembler.incompleteDatagrams) fragmented datagram(s) never completed; their fragments count as other")
         }
         return summary
+    }
+}
+
+/// Exact counts of frame sizes: one counter per size up to 65535 bytes, one for anything larger.
+public struct SizeCounts: Sendable {
+    private var counts: [UInt64] = []
+    public private(set) var count: UInt64 = 0
+    public private(set) var maximum = 0
+
+    public init() {}
+
+    public mutating func record(_ size: Int) {
+        if counts.isEmpty { counts = Array(repeating: 0, count: 65_537) }
+        counts[min(max(size, 0), 65_536)] += 1
+        count += 1
+        maximum = max(maximum, size)
+    }
+
+    /// The smallest size at or below which `percentile` % of frames lie (0 when empty).
+    public func valueAtPercentile(_ percentile: Double) -> Int {
+        guard count > 0 else { return 0 }
+        let wanted = max(1, UInt64((percentile / 100 * Double(count)).rounded(.up)))
+        var seen: UInt64 = 0
+        for (size, number) in counts.enumerated() where number > 0 {
+            seen += number
+            if seen >= wanted { return size == 65_536 ? maximum : size }
+        }
+        return maximum
     }
 }

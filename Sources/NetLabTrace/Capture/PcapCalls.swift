@@ -54,6 +54,13 @@ enum PcapCalls {
         return offset >= 0 ? Int64(offset) : nil
     }
 
+    /// The size of a file in bytes (`stat`).
+    static func fileSize(_ path: String) -> Int64? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return Int64(status.st_size)
+    }
+
     /// `pcap_geterr(handle)`.
     static func lastError(_ handle: OpaquePointer) -> String { String(cString: pcap_geterr(handle)) }
 

@@ -65,21 +65,24 @@ public final class TraceReader {
     ///   the file stops making sense; `body` has by then seen every packet before that point.
     public func forEachPacket(_ body: (CapturedPacket) -> Void) throws(TraceError) {
         var number = 0
+        // Where the next pcap record starts, tracked here because asking the stream (ftello)
+        // costs a system call per packet. pcap: a 24-byte file header, then 16-byte record
+        // headers each followed by its captured bytes.
+        var offset: Int64 = 24
         while true {
-            let offsetBefore = PcapCalls.fileOffset(handle)
             switch PcapCalls.next(handle) {
             case .end:
+                if format == .pcap, let size = PcapCalls.fileSize(path), size > offset {
+                    // More bytes than the records libpcap returned: some were cut to the snapshot
+                    // length. Find which, on the slow path.
+                    clampedRecords = findClampedRecords()
+                }
                 return
             case .failure(let message):
-                throw damage(message, packet: number + 1, offset: offsetBefore)
+                throw damage(message, packet: number + 1, offset: format == .pcap ? offset : PcapCalls.fileOffset(handle))
             case .packet(let header, let data):
                 number += 1
-                if format == .pcap, let before = offsetBefore, let after = PcapCalls.fileOffset(handle) {
-                    // A pcap record is a 16-byte header and its captured bytes: more bytes read than
-                    // handed over means libpcap cut the record to the snapshot length.
-                    let inFile = Int(after - before) - 16
-                    if inFile > Int(header.pointee.caplen) { clampedRecords.append((number, before, inFile)) }
-                }
+                offset += 16 + Int64(header.pointee.caplen)
                 var seconds = Int64(header.pointee.ts.tv_sec)
                 // The pcap format stores seconds as an unsigned 32-bit field, which libpcap 1.10
                 // hands over sign-extended: times past 2038 come out negative.
@@ -89,6 +92,24 @@ public final class TraceReader {
                     number: number, timestampNanoseconds: seconds &* 1_000_000_000 &+ fraction,
                     capturedLength: Int(header.pointee.caplen), wireLength: Int(header.pointee.len),
                     bytes: UnsafeRawBufferPointer(start: data, count: Int(header.pointee.caplen))))
+            }
+        }
+    }
+
+    /// Re-reads the file, asking the stream where each record ends, to find records that hold
+    /// more captured bytes than the snapshot length (libpcap keeps only that many).
+    private func findClampedRecords() -> [(packet: Int, byteOffset: Int64, fileLength: Int)] {
+        guard let second = try? PcapCalls.openOffline(path) else { return [] }
+        defer { PcapCalls.close(second) }
+        var found: [(packet: Int, byteOffset: Int64, fileLength: Int)] = []
+        var number = 0
+        while true {
+            let before = PcapCalls.fileOffset(second)
+            guard case .packet(let header, _) = PcapCalls.next(second) else { return found }
+            number += 1
+            if let before, let after = PcapCalls.fileOffset(second) {
+                let inFile = Int(after - before) - 16
+                if inFile > Int(header.pointee.caplen) { found.append((number, before, inFile)) }
             }
         }
     }

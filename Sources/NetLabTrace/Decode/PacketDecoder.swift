@@ -17,31 +17,38 @@ public struct PacketDecoder: Sendable {
 
     public func decode(_ bytes: UnsafeRawBufferPointer) -> DecodedPacket {
         var packet = DecodedPacket()
+        decode(bytes, into: &packet)
+        return packet
+    }
+
+    /// Decodes into `packet`, which is reset first: reusing one value saves copying a few hundred
+    /// bytes per packet.
+    public func decode(_ bytes: UnsafeRawBufferPointer, into packet: inout DecodedPacket) {
+        packet.reset()
         var cursor = Cursor(bytes: bytes)
         switch linkType {
         case 1: decodeEthernet(&cursor, &packet, depth: 0)
         case 113:  // LINUX_SLL: 16-byte header, protocol last.
-            guard cursor.skip(14), let proto = cursor.u16() else { return packet.markedCutShort() }
+            guard cursor.skip(14), let proto = cursor.u16() else { return packet.markCutShort() }
             decodeEtherType(proto, &cursor, &packet, depth: 0)
         case 276:  // LINUX_SLL2: protocol first, 20-byte header.
-            guard let proto = cursor.u16(), cursor.skip(18) else { return packet.markedCutShort() }
+            guard let proto = cursor.u16(), cursor.skip(18) else { return packet.markCutShort() }
             decodeEtherType(proto, &cursor, &packet, depth: 0)
         case 12, 14, 101: decodeIPByVersion(&cursor, &packet, depth: 0)
         case 228: decodeIPv4(&cursor, &packet, depth: 0)
         case 229: decodeIPv6(&cursor, &packet, depth: 0)
         case 0:  // NULL: address family in the capturing host's byte order.
-            guard let raw = cursor.u32() else { return packet.markedCutShort() }
+            guard let raw = cursor.u32() else { return packet.markCutShort() }
             let family = raw & 0xFFFF_0000 != 0 ? raw.byteSwapped : raw
             decodeFamily(family, &cursor, &packet)
         case 108:  // LOOP: address family in network order.
-            guard let family = cursor.u32() else { return packet.markedCutShort() }
+            guard let family = cursor.u32() else { return packet.markCutShort() }
             decodeFamily(family, &cursor, &packet)
         case 9: decodePPP(&cursor, &packet, depth: 0)
         case 239: decodeNFLOG(&cursor, &packet)
         case 127: decodeRadiotap(&cursor, &packet)
         default: packet.unsupportedLink = true
         }
-        return packet
     }
 
     // MARK: Link layers
@@ -170,9 +177,13 @@ public struct PacketDecoder: Sendable {
 extension DecodedPacket {
     mutating func markCutShort() { cutShort = true }
 
-    func markedCutShort() -> DecodedPacket {
-        var copy = self
-        copy.cutShort = true
-        return copy
+    mutating func reset() {
+        network = .none
+        transport = .none
+        first = nil
+        second = nil
+        fragment = nil
+        cutShort = false
+        unsupportedLink = false
     }
 }
