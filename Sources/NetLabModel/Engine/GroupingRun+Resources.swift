@@ -13,15 +13,7 @@ extension GroupingRun {
             return
         }
         if endpoint >= 0 { endpoints[endpoint].activeWork += 1 }
-        let work = Work(node: Int32(node), duration: duration, endpoint: Int32(endpoint), then: then)
-        let handle: Int32
-        if let free = freeWorks.popLast() {
-            handle = free
-            works[Int(free)] = work
-        } else {
-            handle = Int32(works.count)
-            works.append(work)
-        }
+        let handle = works.insert(Work(node: Int32(node), duration: duration, endpoint: Int32(endpoint), then: then))
         if pools[node].busy < pools[node].cores {
             startWork(handle, &simulation)
         } else {
@@ -30,7 +22,7 @@ extension GroupingRun {
     }
 
     mutating func startWork<Queue: EventQueue>(_ handle: Int32, _ simulation: inout Simulation<Queue>) {
-        let work = works[Int(handle)]
+        let work = works[handle]
         let node = Int(work.node)
         pools[node].busy += 1
         pools[node].busyPicoseconds += overlapWithMeasurement(from: simulation.now, duration: work.duration)
@@ -40,9 +32,9 @@ extension GroupingRun {
     }
 
     mutating func finishWork<Queue: EventQueue>(_ handle: Int32, _ simulation: inout Simulation<Queue>) {
-        let work = works[Int(handle)]
+        let work = works[handle]
         let node = Int(work.node)
-        freeWorks.append(handle)
+        works.remove(handle)
         pools[node].busy -= 1
         if !pools[node].waiting.isEmpty {
             startWork(pools[node].waiting.removeFirst(), &simulation)
@@ -64,9 +56,9 @@ extension GroupingRun {
     /// own NIC is never dropped: Linux throttles the socket instead (TCP Small Queues and qdisc
     /// back-pressure), and TCP's window bounds what it can queue.
     mutating func enqueue<Queue: EventQueue>(packet: Int32, on link: Int, _ simulation: inout Simulation<Queue>) {
-        let bytes = Int64(packets[Int(packet)].wireBytes)
+        let bytes = Int64(packets[packet].wireBytes)
         // Hop 1 of a cross-node path is the sender node's NIC (hop 0 is its stack).
-        let locallyThrottled = packets[Int(packet)].half >= 0 && packets[Int(packet)].hop == 1
+        let locallyThrottled = packets[packet].half >= 0 && packets[packet].hop == 1
         if !locallyThrottled, links[link].queuedBytes + bytes > links[link].bufferBytes {
             if simulation.now >= warmupEnd { links[link].drops += 1 }
             drop(packet: packet, &simulation)
@@ -83,14 +75,14 @@ extension GroupingRun {
             return
         }
         links[link].transmitting = true
-        let time = links[link].rate.serializationTime(of: Int64(packets[Int(packet)].wireBytes))
+        let time = links[link].rate.serializationTime(of: Int64(packets[packet].wireBytes))
         links[link].busyPicoseconds += overlapWithMeasurement(from: simulation.now, duration: time.picoseconds)
         simulation.schedule(EventAction(kind: EventKind.linkDone.rawValue, target: UInt32(link)), after: time)
     }
 
     mutating func finishTransmission<Queue: EventQueue>(link: Int, _ simulation: inout Simulation<Queue>) {
         let packet = links[link].queue.removeFirst()
-        links[link].queuedBytes -= Int64(packets[Int(packet)].wireBytes)
+        links[link].queuedBytes -= Int64(packets[packet].wireBytes)
         simulation.schedule(
             EventAction(kind: EventKind.packetArrive.rawValue, argument: UInt64(packet)),
             after: SimDuration(picoseconds: links[link].propagation))
@@ -99,20 +91,10 @@ extension GroupingRun {
 
     // MARK: Packets
 
-    mutating func newPacket(_ packet: Packet) -> Int32 {
-        if let free = freePackets.popLast() {
-            packets[Int(free)] = packet
-            return free
-        }
-        packets.append(packet)
-        return Int32(packets.count - 1)
-    }
-
     /// Moves `packet` to its next hop (or, past the last, to its receiver).
     mutating func advance<Queue: EventQueue>(packet handle: Int32, _ simulation: inout Simulation<Queue>) {
-        let index = Int(handle)
-        packets[index].hop += 1
-        let packet = packets[index]
+        packets[handle].hop += 1
+        let packet = packets[handle]
         guard packet.hop < packet.pathCount else {
             arrive(packet: handle, &simulation)
             return
@@ -134,7 +116,7 @@ extension GroupingRun {
 
     /// Runs the CPU work of the hop `packet` is at.
     mutating func processAtHop<Queue: EventQueue>(packet handle: Int32, _ simulation: inout Simulation<Queue>) {
-        let packet = packets[Int(handle)]
+        let packet = packets[handle]
         let hop = hops[Int(packet.pathStart) + Int(packet.hop)]
         submitWork(node: Int(hop.index), duration: hop.cost / Int64(packet.costDivisor), endpoint: -1,
                    then: EventAction(kind: EventKind.hopDone.rawValue, argument: UInt64(handle)), &simulation)
@@ -142,7 +124,7 @@ extension GroupingRun {
 
     /// A packet's CPU work at a hop is done: the lane takes its next packet, this one moves on.
     mutating func hopDone<Queue: EventQueue>(packet handle: Int32, _ simulation: inout Simulation<Queue>) {
-        let packet = packets[Int(handle)]
+        let packet = packets[handle]
         let lane = Int(packet.laneStart) + Int(packet.hop)
         if lanes[lane].waiting.isEmpty {
             lanes[lane].busy = false
@@ -155,23 +137,23 @@ extension GroupingRun {
     /// A packet lost at a full queue: counted against its flow; UDP loses the message, TCP will
     /// retransmit the segment.
     mutating func drop<Queue: EventQueue>(packet handle: Int32, _ simulation: inout Simulation<Queue>) {
-        let packet = packets[Int(handle)]
+        let packet = packets[handle]
         if simulation.now >= warmupEnd { tallies[Int(packet.flow)].droppedPackets += 1 }
         if packet.half < 0 {
-            let message = Int(packet.segment)
+            let message = Int32(packet.segment)
             if !messages[message].lost {
                 messages[message].lost = true
                 if messages[message].start >= warmupEnd { tallies[Int(packet.flow)].lostMessages += 1 }
             }
-            releaseMessagePacket(message: Int32(message))
+            releaseMessagePacket(message: message)
         }
-        freePackets.append(handle)
+        packets.remove(handle)
     }
 
     /// A packet reached the end of its path.
     mutating func arrive<Queue: EventQueue>(packet handle: Int32, _ simulation: inout Simulation<Queue>) {
-        let packet = packets[Int(handle)]
-        freePackets.append(handle)
+        let packet = packets[handle]
+        packets.remove(handle)
         if packet.half >= 0 {
             if packet.isAck {
                 acknowledgementArrived(half: Int(packet.half), segment: packet.segment, cumulative: packet.cumulative, &simulation)
@@ -182,9 +164,9 @@ extension GroupingRun {
         }
         // A UDP datagram or an IPC message.
         let message = Int32(packet.segment)
-        messages[Int(message)].remainingPackets -= 1
-        if messages[Int(message)].remainingPackets == 0 {
-            if messages[Int(message)].lost {
+        messages[message].remainingPackets -= 1
+        if messages[message].remainingPackets == 0 {
+            if messages[message].lost {
                 freeMessage(message)
             } else {
                 beginReceive(message: message, &simulation)
@@ -194,7 +176,7 @@ extension GroupingRun {
 
     /// One datagram of a lost message is gone; the message is freed when none is left in flight.
     mutating func releaseMessagePacket(message: Int32) {
-        messages[Int(message)].remainingPackets -= 1
-        if messages[Int(message)].remainingPackets == 0 { freeMessage(message) }
+        messages[message].remainingPackets -= 1
+        if messages[message].remainingPackets == 0 { freeMessage(message) }
     }
 }

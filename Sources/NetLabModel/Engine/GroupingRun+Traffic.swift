@@ -47,16 +47,8 @@ extension GroupingRun {
         }
         let connection = nextConnectionOf(flow: flow)
         offer(flow: flow, bytes: request + response, now: simulation.now)
-        let call = Call(flow: Int32(flow), caller: Int32(caller), connection: Int32(connection), start: simulation.now,
-                        requestBytes: request, responseBytes: response, serverTime: serverTime.picoseconds)
-        let handle: Int32
-        if let free = freeCalls.popLast() {
-            handle = free
-            calls[Int(free)] = call
-        } else {
-            handle = Int32(calls.count)
-            calls.append(call)
-        }
+        let handle = calls.insert(Call(flow: Int32(flow), caller: Int32(caller), connection: Int32(connection), start: simulation.now,
+                                       requestBytes: request, responseBytes: response, serverTime: serverTime.picoseconds))
         sendMessage(kind: .request, flow: flow, connection: connection, call: handle, bytes: request, &simulation)
     }
 
@@ -67,16 +59,8 @@ extension GroupingRun {
     ) {
         let link = connections[connection]
         let (sender, receiver) = kind == .response ? (link.server, link.client) : (link.client, link.server)
-        let message = Message(kind: kind, flow: Int32(flow), connection: Int32(connection), call: call, start: simulation.now,
-                              bytes: bytes, remainingPackets: 0, lost: false, receiver: Int32(receiver))
-        let handle: Int32
-        if let free = freeMessages.popLast() {
-            handle = free
-            messages[Int(free)] = message
-        } else {
-            handle = Int32(messages.count)
-            messages.append(message)
-        }
+        let handle = messages.insert(Message(kind: kind, flow: Int32(flow), connection: Int32(connection), call: call, start: simulation.now,
+                                             bytes: bytes, remainingPackets: 0, lost: false, receiver: Int32(receiver)))
         if kind == .chunk { halves[connection * 2].bufferedBytes += bytes }
         let p = profile
         let fixed: SimDuration
@@ -93,7 +77,7 @@ extension GroupingRun {
 
     /// The send call returned: the bytes are in the transport.
     mutating func messageSent<Queue: EventQueue>(_ handle: Int32, _ simulation: inout Simulation<Queue>) {
-        let message = messages[Int(handle)]
+        let message = messages[handle]
         let connection = Int(message.connection)
         let link = connections[connection]
         let direction = message.kind == .response ? 1 : 0
@@ -106,7 +90,7 @@ extension GroupingRun {
         case .udp:
             let payload = link.segmentPayload
             let datagrams = (message.bytes + payload - 1) / payload
-            messages[Int(handle)].remainingPackets = Int32(datagrams)
+            messages[handle].remainingPackets = Int32(datagrams)
             var left = message.bytes
             for _ in 0..<datagrams {
                 let size = min(payload, left)
@@ -117,7 +101,7 @@ extension GroupingRun {
                        connection: connection, direction: direction, &simulation)
             }
         case .uds, .pipe, .shm:
-            messages[Int(handle)].remainingPackets = 1
+            messages[handle].remainingPackets = 1
             launch(Packet(flow: message.flow, half: -1, segment: Int64(handle), cumulative: 0, ipBytes: Int32(clamping: message.bytes),
                           wireBytes: 0, isAck: false, pathStart: 0, pathCount: 0, hop: -1),
                    connection: connection, direction: direction, &simulation)
@@ -137,12 +121,12 @@ extension GroupingRun {
         packet.pathCount = direction == 0 ? link.pathCount.0 : link.pathCount.1
         packet.laneStart = link.laneBase + (direction == 0 ? 0 : Int32(link.pathCount.0))
         packet.hop = -1
-        advance(packet: newPacket(packet), &simulation)
+        advance(packet: packets.insert(packet), &simulation)
     }
 
     /// All of a message has arrived: the receiver is woken if it slept, and reads it.
     mutating func beginReceive<Queue: EventQueue>(message handle: Int32, _ simulation: inout Simulation<Queue>) {
-        let message = messages[Int(handle)]
+        let message = messages[handle]
         let receiver = Int(message.receiver)
         let transport = connections[Int(message.connection)].transport
         let p = profile
@@ -162,7 +146,7 @@ extension GroupingRun {
 
     /// The receiver has the whole message.
     mutating func messageReceived<Queue: EventQueue>(_ handle: Int32, _ simulation: inout Simulation<Queue>) {
-        let message = messages[Int(handle)]
+        let message = messages[handle]
         freeMessage(handle)
         let flow = Int(message.flow)
         switch message.kind {
@@ -178,13 +162,13 @@ extension GroupingRun {
                 refillStream(connection: Int(message.connection), &simulation)
             }
         case .request:
-            let call = calls[Int(message.call)]
+            let call = calls[message.call]
             let server = connections[Int(call.connection)].server
             submitWork(node: endpoints[server].node, duration: call.serverTime, endpoint: server,
                        then: EventAction(kind: EventKind.serverDone.rawValue, argument: UInt64(message.call)), &simulation)
         case .response:
-            let call = calls[Int(message.call)]
-            freeCalls.append(message.call)
+            let call = calls[message.call]
+            calls.remove(message.call)
             record(flow: flow, start: call.start, bytes: call.requestBytes + message.bytes, now: simulation.now)
             if call.caller >= 0, case .rpc(let rpc) = topology.flows[flow].pattern, case .closed(_, let think) = rpc.arrivals {
                 let next = simulation.now + Self.drawDuration(think, &callerStreams[flow][Int(call.caller)])
@@ -196,7 +180,7 @@ extension GroupingRun {
     }
 
     mutating func sendResponse<Queue: EventQueue>(call handle: Int32, _ simulation: inout Simulation<Queue>) {
-        let call = calls[Int(handle)]
+        let call = calls[handle]
         sendMessage(kind: .response, flow: Int(call.flow), connection: Int(call.connection), call: handle, bytes: call.responseBytes, &simulation)
     }
 
@@ -216,7 +200,7 @@ extension GroupingRun {
     }
 
     mutating func freeMessage(_ handle: Int32) {
-        freeMessages.append(handle)
+        messages.remove(handle)
     }
 
     /// Keeps a stream's send buffer full: the application writes 64 KiB chunks while fewer than

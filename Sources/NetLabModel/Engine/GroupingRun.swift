@@ -34,14 +34,10 @@ public struct GroupingRun: EventHandler {
     var nicLink: [Int32] = []
     var portLink: [Int32] = []
 
-    var packets = ContiguousArray<Packet>()
-    var freePackets: [Int32] = []
-    var messages = ContiguousArray<Message>()
-    var freeMessages: [Int32] = []
-    var calls = ContiguousArray<Call>()
-    var freeCalls: [Int32] = []
-    var works = ContiguousArray<Work>()
-    var freeWorks: [Int32] = []
+    var packets = Pool<Packet>()
+    var messages = Pool<Message>()
+    var calls = Pool<Call>()
+    var works = Pool<Work>()
 
     var tallies: [FlowTally]
     /// Per flow: arrivals, request sizes, response sizes, server times (open loop), and one stream

@@ -9,14 +9,8 @@ public enum ProfileReader {
     /// Reads a profile file.
     /// - Throws: ``SpecError`` naming the file, the place and the fix.
     public static func read(_ text: String, file: String) throws(SpecError) -> CostProfile {
-        let root: JSONNode
-        do {
-            root = try JSONParser.parse(text)
-        } catch {
-            throw SpecError(file: file, line: error.line, column: error.column, path: "", problem: "malformed JSON: \(error.message)",
-                            fix: "fix the JSON syntax at that place")
-        }
         let reader = SpecReader(file: file)
+        let root = try reader.parse(text)
         let (base, overrides) = try reader.profile(root)
         guard let profile = builtIn(base, overrides: overrides) else {
             throw SpecError(file: file, line: root.line, column: root.column, path: "base", problem: "unknown base profile \"\(base)\"",

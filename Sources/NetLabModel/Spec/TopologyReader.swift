@@ -6,14 +6,8 @@ public enum TopologyReader {
     /// Parses and validates `text`, read from `file` (the name is used in error messages only).
     /// - Throws: ``SpecError`` naming the file, line:column, JSON path, the problem and the fix.
     public static func read(_ text: String, file: String) throws(SpecError) -> Topology {
-        let root: JSONNode
-        do {
-            root = try JSONParser.parse(text)
-        } catch {
-            throw SpecError(file: file, line: error.line, column: error.column, path: "", problem: "malformed JSON: \(error.message)",
-                            fix: "fix the JSON syntax at that place")
-        }
         let reader = SpecReader(file: file)
+        let root = try reader.parse(text)
         return try reader.topology(root)
     }
 }
