@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "NetLabModel", targets: ["NetLabModel"]),
         .library(name: "NetLabStats", targets: ["NetLabStats"]),
         .library(name: "NetLabTrace", targets: ["NetLabTrace"]),
+        .library(name: "NetLabReplay", targets: ["NetLabReplay"]),
         .library(name: "NetLabReport", targets: ["NetLabReport"]),
     ],
     dependencies: [
@@ -34,8 +35,10 @@ let package = Package(
         .target(name: "CPcapFloor", linkerSettings: [.linkedLibrary("pcap")]),
         // Reading and writing captures, decoding packets, conversations.
         .target(name: "NetLabTrace", dependencies: ["CPcap", "NetLabCore", "NetLabStats"]),
+        // Replaying captured traffic through the model's groupings.
+        .target(name: "NetLabReplay", dependencies: ["NetLabCore", "NetLabModel", "NetLabTrace", "NetLabStats"]),
         // Rendering of results: tables for people, JSON and CSV for programs.
-        .target(name: "NetLabReport", dependencies: ["NetLabModel", "NetLabStats", "NetLabTrace"]),
+        .target(name: "NetLabReport", dependencies: ["NetLabModel", "NetLabStats", "NetLabTrace", "NetLabReplay"]),
         // The command-line interface: thin commands over the libraries.
         .executableTarget(
             name: "netlab",
@@ -44,6 +47,7 @@ let package = Package(
                 "NetLabModel",
                 "NetLabReport",
                 "NetLabTrace",
+                "NetLabReplay",
                 "CPcapFloor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -51,6 +55,7 @@ let package = Package(
         .testTarget(name: "NetLabCoreTests", dependencies: ["NetLabCore"]),
         .testTarget(name: "NetLabModelTests", dependencies: ["NetLabModel"]),
         .testTarget(name: "NetLabTraceTests", dependencies: ["NetLabTrace"]),
+        .testTarget(name: "NetLabReplayTests", dependencies: ["NetLabReplay"]),
         .testTarget(name: "NetLabStatsTests", dependencies: ["NetLabStats"]),
         .testTarget(name: "NetLabReportTests", dependencies: ["NetLabReport"]),
         .testTarget(name: "NetLabCLITests", dependencies: ["netlab"]),

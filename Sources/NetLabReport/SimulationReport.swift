@@ -3,21 +3,26 @@ import NetLabStats
 
 /// `netlab simulate` output: JSON per DESIGN.md §5, a side-by-side table, and CSV.
 public enum SimulationReport {
-    public static func json(_ result: SimulationResult) -> JSONValue {
+    /// The result as JSON; `flowExtras` adds fields to the flow at each index (replay adds the
+    /// captured latencies).
+    public static func json(_ result: SimulationResult, flowExtras: (Int) -> [(String, JSONValue)] = { _ in [] }) -> JSONValue {
         .object([
             ("topology", .string(result.topology)),
             ("seed", .integer(Int64(bitPattern: result.seed))),
             ("duration_ns", .integer(result.duration.picoseconds / 1000)),
             ("warmup_ns", .integer(result.warmup.picoseconds / 1000)),
             ("profile", .string(result.profile)),
-            ("groupings", .array(result.groupings.map(grouping))),
+            ("groupings", .array(result.groupings.map { grouping($0, flowExtras: flowExtras) })),
         ])
     }
 
-    static func grouping(_ grouping: GroupingResult) -> JSONValue {
+    static func grouping(_ grouping: GroupingResult, flowExtras: (Int) -> [(String, JSONValue)]) -> JSONValue {
         .object([
             ("name", .string(grouping.name)),
-            ("flows", .array(grouping.flows.map(flow))),
+            ("flows", .array(grouping.flows.enumerated().map { index, value in
+                guard case .object(let fields) = flow(value) else { return flow(value) }
+                return .object(fields + flowExtras(index))
+            })),
             ("nodes", .array(grouping.nodes.map { .object([("name", .string($0.name)), ("cpu_utilization", .number(rounded($0.cpuUtilization)))]) })),
             ("links", .array(grouping.links.map {
                 .object([("name", .string($0.name)), ("utilization", .number(rounded($0.utilization))), ("dropped", .integer($0.dropped))])

@@ -45,11 +45,8 @@ public enum TraceInspector {
     public static func inspect(path: String) throws(TraceError) -> TraceSummary {
         let reader = try TraceReader(path: path)
         var summary = TraceSummary(file: path, format: reader.format, linkTypes: [reader.linkTypeName])
-        let decoder = PacketDecoder(linkType: reader.linkType)
-        var tracker = ConversationTracker()
-        var reassembler = FragmentReassembler()
+        var scanner = ConversationScanner(linkType: reader.linkType)
         var previous: Int64?
-        var decoded = DecodedPacket()
         do {
             try reader.forEachPacket { packet in
                 summary.packets += 1
@@ -68,38 +65,18 @@ public enum TraceInspector {
                 previous = time
                 if packet.isTruncated { summary.truncatedPackets += 1 }
 
-                decoder.decode(packet.bytes, into: &decoded)
+                let decoded = scanner.scan(packet)
                 if decoded.cutShort { summary.cutShortPackets += 1 }
                 switch decoded.network {
                 case .ipv4: summary.ipv4 += 1
                 case .ipv6: summary.ipv6 += 1
                 default: break
                 }
-                if decoded.fragment != nil {
-                    let fragment = decoded.fragment.unsafelyUnwrapped
-                    let (complete, header) = reassembler.add(fragment)
-                    decoded.transport = .none
-                    if complete {
-                        switch fragment.key.proto {
-                        case 6: decoded.transport = .tcp
-                        case 17: decoded.transport = .udp
-                        case 1, 58: decoded.transport = .icmp
-                        default: decoded.transport = .other
-                        }
-                    }
-                    if let header { decoded.first = header }
-                }
                 switch decoded.transport {
                 case .tcp: summary.tcp += 1
                 case .udp: summary.udp += 1
                 case .icmp: summary.icmp += 1
                 case .none, .other: summary.other += 1
-                }
-                if let first = decoded.first {
-                    tracker.record(first, frameLength: packet.wireLength, timestamp: time, packet: packet.number)
-                }
-                if let second = decoded.second {
-                    tracker.record(second, frameLength: packet.wireLength, timestamp: time, packet: packet.number)
                 }
             }
         } catch {
@@ -108,7 +85,7 @@ public enum TraceInspector {
             summary.damage = error
             summary.warnings.append("incomplete: \(error.description)")
         }
-        summary.conversations = tracker.conversations
+        summary.conversations = scanner.conversations
         if let first = reader.clampedRecords.first {
             summary.warnings.append(
                 "\(reader.clampedRecords.count) record(s) hold more captured bytes than the file's snapshot length \(reader.snapshotLength), first packet \(first.packet) (byte offset \(first.byteOffset), \(first.fileLength) bytes); libpcap keeps only the first \(reader.snapshotLength) bytes of each, so captured_bytes counts those")
@@ -122,8 +99,8 @@ public enum TraceInspector {
         if summary.cutShortPackets > 0 {
             summary.warnings.append("\(summary.cutShortPackets) packet(s) end inside a header they announce; counted, decoded as far as possible")
         }
-        if reassembler.incompleteDatagrams > 0 {
-            summary.warnings.append("\(reassembler.incompleteDatagrams) fragmented datagram(s) never completed; their fragments count as other")
+        if scanner.incompleteDatagrams > 0 {
+            summary.warnings.append("\(scanner.incompleteDatagrams) fragmented datagram(s) never completed; their fragments count as other")
         }
         return summary
     }

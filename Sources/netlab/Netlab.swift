@@ -25,7 +25,7 @@ struct Netlab: ParsableCommand {
             Errors print one line, 'netlab: <where>: <what>; <how to fix>', and exit with status 2.
             """,
         version: version,
-        subcommands: [Simulate.self, Inspect.self, Bench.self]
+        subcommands: [Simulate.self, Inspect.self, Replay.self, Bench.self]
     )
 
     /// Parses the arguments, runs the command, and turns every failure into netlab's one-line

@@ -56,7 +56,7 @@ struct Simulate: ParsableCommand {
             }
             spec.duration = value
         }
-        let chosen = try resolveProfile(spec)
+        let chosen = try Self.resolveProfile(profile, for: spec, topologyPath: topology)
         var indices: [Int] = []
         for name in groupings {
             guard let index = spec.groupings.firstIndex(where: { $0.name == name }) else {
@@ -81,10 +81,11 @@ struct Simulate: ParsableCommand {
         try writeOutput(rendered, to: outputFile)
     }
 
-    func resolveProfile(_ spec: Topology) throws -> CostProfile {
+    /// The profile asked for on the command line, else the topology's.
+    static func resolveProfile(_ profile: String?, for spec: Topology, topologyPath: String) throws -> CostProfile {
         guard let profile else {
             guard let builtIn = ProfileReader.builtIn(spec.profileName, overrides: spec.profileOverrides) else {
-                throw InputError(source: topology, location: "profile", problem: "unknown profile \"\(spec.profileName)\"",
+                throw InputError(source: topologyPath, location: "profile", problem: "unknown profile \"\(spec.profileName)\"",
                                  fix: "use linux-default or ideal, or pass --profile FILE")
             }
             return builtIn

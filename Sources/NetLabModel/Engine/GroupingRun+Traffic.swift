@@ -28,7 +28,7 @@ extension GroupingRun {
             let bytes = Self.drawBytes(size, &requestStreams[flow])
             offer(flow: flow, bytes: bytes, now: simulation.now)
             sendMessage(kind: .oneway, flow: flow, connection: nextConnectionOf(flow: flow), call: -1, bytes: bytes, &simulation)
-        case .stream: break
+        case .stream, .replayed: break
         }
     }
 
@@ -55,12 +55,14 @@ extension GroupingRun {
     /// The application hands `bytes` to its transport: the send system call and copy on the
     /// sender's CPU, then the transport takes over.
     mutating func sendMessage<Queue: EventQueue>(
-        kind: Message.Kind, flow: Int, connection: Int, call: Int32, bytes: Int64, _ simulation: inout Simulation<Queue>
+        kind: Message.Kind, flow: Int, connection: Int, call: Int32, bytes: Int64, fromServer: Bool = false,
+        _ simulation: inout Simulation<Queue>
     ) {
         let link = connections[connection]
-        let (sender, receiver) = kind == .response ? (link.server, link.client) : (link.client, link.server)
-        let handle = messages.insert(Message(kind: kind, flow: Int32(flow), connection: Int32(connection), call: call, start: simulation.now,
-                                             bytes: bytes, remainingPackets: 0, lost: false, receiver: Int32(receiver)))
+        let reverse = kind == .response || fromServer
+        let (sender, receiver) = reverse ? (link.server, link.client) : (link.client, link.server)
+        let handle = messages.insert(Message(kind: kind, fromServer: reverse, flow: Int32(flow), connection: Int32(connection), call: call,
+                                             start: simulation.now, bytes: bytes, remainingPackets: 0, lost: false, receiver: Int32(receiver)))
         if kind == .chunk { halves[connection * 2].bufferedBytes += bytes }
         let p = profile
         let fixed: SimDuration
@@ -80,7 +82,7 @@ extension GroupingRun {
         let message = messages[handle]
         let connection = Int(message.connection)
         let link = connections[connection]
-        let direction = message.kind == .response ? 1 : 0
+        let direction = message.fromServer ? 1 : 0
         switch link.transport {
         case .tcp:
             let half = connection * 2 + direction
@@ -150,6 +152,12 @@ extension GroupingRun {
         freeMessage(handle)
         let flow = Int(message.flow)
         switch message.kind {
+        case .replayed:
+            record(flow: flow, start: message.start, bytes: message.bytes, now: simulation.now)
+            if reportsReplayDeliveries {
+                replayDeliveries.append((conversation: message.call, fromServer: message.fromServer, time: simulation.now))
+                simulation.stop()
+            }
         case .oneway, .chunk:
             record(flow: flow, start: message.start, bytes: message.bytes, now: simulation.now)
             if message.kind == .chunk, message.start < warmupEnd, simulation.now >= warmupEnd {

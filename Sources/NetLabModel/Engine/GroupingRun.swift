@@ -49,6 +49,10 @@ public struct GroupingRun: EventHandler {
     var callerStreams: [[RandomStream]] = []
     /// Per flow, bytes of a finite stream still to write.
     var streamBytesLeft: [Int64] = []
+    /// Per replayed conversation, its connection (-1 until its first message).
+    var replayConnections: [Int32] = []
+    var reportsReplayDeliveries = false
+    var replayDeliveries: [(conversation: Int32, fromServer: Bool, time: SimTime)] = []
 
     static let streamChunk: Int64 = 64 << 10
     static let streamSendBuffer: Int64 = 4 << 20
@@ -100,6 +104,8 @@ public struct GroupingRun: EventHandler {
                 preconditionFailure("one-way flows are open loop")
             case .stream:
                 for connection in flowConnections[flowIndex] { refillStream(connection: Int(connection), &simulation) }
+            case .replayed:
+                break  // driven from outside through inject(...)
             }
         }
     }

@@ -55,6 +55,15 @@ public struct SimulationResult: Sendable {
     public var warmup: SimDuration
     public var profile: String
     public var groupings: [GroupingResult]
+
+    public init(topology: String, seed: UInt64, duration: SimDuration, warmup: SimDuration, profile: String, groupings: [GroupingResult]) {
+        self.topology = topology
+        self.seed = seed
+        self.duration = duration
+        self.warmup = warmup
+        self.profile = profile
+        self.groupings = groupings
+    }
 }
 
 extension GroupingRun {

@@ -4,16 +4,17 @@ import NetLabCore
 /// `docs/topology.md`, with a JSON Schema in `docs/topology.schema.json`.
 public enum TopologyReader {
     /// Parses and validates `text`, read from `file` (the name is used in error messages only).
+    /// With `requireFlows` false (replay, where the trace supplies the traffic) `flows` may be absent.
     /// - Throws: ``SpecError`` naming the file, line:column, JSON path, the problem and the fix.
-    public static func read(_ text: String, file: String) throws(SpecError) -> Topology {
+    public static func read(_ text: String, file: String, requireFlows: Bool = true) throws(SpecError) -> Topology {
         let reader = SpecReader(file: file)
         let root = try reader.parse(text)
-        return try reader.topology(root)
+        return try reader.topology(root, requireFlows: requireFlows)
     }
 }
 
 extension SpecReader {
-    func topology(_ root: JSONNode) throws(SpecError) -> Topology {
+    func topology(_ root: JSONNode, requireFlows: Bool = true) throws(SpecError) -> Topology {
         let top = try object(root, "", what: "a topology")
         try top.rejectUnknownKeys(["name", "duration", "warmup", "seed", "profile", "cluster", "containers", "flows", "groupings"])
         let name = try top.optional("name").map { node throws(SpecError) in try self.name(node, "name", what: "the topology name") } ?? "topology"
@@ -28,13 +29,15 @@ extension SpecReader {
         let (profileName, overrides) = try profile(top.optional("profile"))
         let cluster = try cluster(try top.required("cluster", fix: "add \"cluster\": {\"nodes\": [{\"name\": \"node-a\"}]}"))
         let containers = try containers(try top.required("containers", fix: "add \"containers\": [\"web\", \"sidecar\"]"))
-        let flows = try flows(try top.required("flows", fix: "add \"flows\": [{\"from\": ..., \"to\": ..., \"pattern\": \"rpc\", ...}]"), containers: containers)
+        let flowsNode = requireFlows || top.optional("flows") != nil
+            ? try top.required("flows", fix: "add \"flows\": [{\"from\": ..., \"to\": ..., \"pattern\": \"rpc\", ...}]") : nil
+        let flows = try flowsNode.map { node throws(SpecError) in try self.flows(node, containers: containers) } ?? []
         let groupings = try groupings(
             try top.required("groupings", fix: "add \"groupings\": [{\"name\": ..., \"pods\": [...]}]"), containers: containers, cluster: cluster)
         var topology = Topology(
             name: name, duration: duration, warmup: warmup, seed: seed, profileName: profileName, profileOverrides: overrides,
             cluster: cluster, containers: containers, flows: flows, groupings: groupings)
-        try checkTransports(&topology, flowsNode: try top.required("flows", fix: ""))
+        if let flowsNode { try checkTransports(&topology, flowsNode: flowsNode) }
         return topology
     }
 

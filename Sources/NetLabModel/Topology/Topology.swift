@@ -81,6 +81,18 @@ public struct Flow: Sendable {
         case oneway(size: Distribution, arrivals: Arrivals)
         /// Bulk transfer of `bytes` (nil: for the whole run), as fast as the path allows.
         case stream(bytes: Int64?)
+        /// Messages injected from outside the model (a captured trace being replayed), each
+        /// measured from its injection to its delivery.
+        case replayed
+    }
+
+    public init(name: String, from: Int, to: Int, transport: Transport, fallback: Transport? = nil, pattern: Pattern) {
+        self.name = name
+        self.from = from
+        self.to = to
+        self.transport = transport
+        self.fallback = fallback
+        self.pattern = pattern
     }
 
     public struct RPC: Sendable {

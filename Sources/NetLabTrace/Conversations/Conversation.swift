@@ -3,6 +3,11 @@ public struct Endpoint: Hashable, Comparable, Sendable, CustomStringConvertible 
     public var address: IPAddress
     public var port: UInt16
 
+    public init(address: IPAddress, port: UInt16) {
+        self.address = address
+        self.port = port
+    }
+
     public static func < (lhs: Endpoint, rhs: Endpoint) -> Bool { (lhs.address, lhs.port) < (rhs.address, rhs.port) }
 
     /// `ip:port`, with IPv6 in brackets: `198.18.0.1:80`, `[2001:2::1]:443`.

@@ -23,8 +23,10 @@ public struct ConversationTracker: Sendable {
 
     public init() {}
 
-    /// Counts one frame's TCP or UDP header.
-    public mutating func record(_ header: TransportHeader, frameLength: Int, timestamp: Int64, packet: Int) {
+    /// Counts one frame's TCP or UDP header; returns the conversation's index and whether the
+    /// frame went from its endpoint A to B.
+    @discardableResult
+    public mutating func record(_ header: TransportHeader, frameLength: Int, timestamp: Int64, packet: Int) -> (index: Int, fromA: Bool) {
         let source = Endpoint(address: header.source, port: header.sourcePort)
         let destination = Endpoint(address: header.destination, port: header.destinationPort)
         let sourceFirst = source < destination
@@ -40,6 +42,7 @@ public struct ConversationTracker: Sendable {
         }
         let fromA = conversations[index!].a == source
         conversations[index!].add(header, fromA: fromA, frameLength: frameLength, timestamp: timestamp)
+        return (index!, fromA)
     }
 
     /// A new TCP stream on a reused address/port pair, as Wireshark splits `tcp.stream`: a SYN

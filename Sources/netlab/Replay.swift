@@ -1,0 +1,126 @@
+import ArgumentParser
+import NetLabCore
+import NetLabModel
+import NetLabReplay
+import NetLabReport
+import NetLabTrace
+
+/// `netlab replay`: captured traffic through the groupings of a topology.
+struct Replay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Replay a capture's traffic through each grouping of a topology and compare.",
+        discussion: """
+            The map file says which captured address (or address:port, or CIDR) is which container; \
+            the topology supplies the cluster, the containers and the groupings (its flows, if any, \
+            are ignored: the capture is the traffic). Each captured message (consecutive \
+            same-direction TCP payload, or a UDP datagram) is sent at its captured time, scaled by \
+            --speed, between the mapped containers in every grouping, and its delivery latency is \
+            measured. Beside it stands the capture's own request-to-response time where it shows one.
+
+            Start with a map written from the trace:
+              netlab replay --suggest-map Traces/pod-to-pod-http.pcap > map.json
+
+            Examples:
+              netlab replay Traces/pod-to-pod-http.pcap --map Traces/pod-to-pod-http.map.json --topology Examples/replay-pairs.json
+              netlab replay trace.pcapng --map map.json --topology cluster.json --grouping one-pod --speed 10 --format json
+            """
+    )
+
+    @Argument(help: "The capture (.pcap or .pcapng).")
+    var trace: String
+
+    @Option(help: "Map file: which address is which container.")
+    var map: String?
+
+    @Option(help: "Topology file: cluster, containers and groupings.")
+    var topology: String?
+
+    @Flag(help: "Print a starter map for the trace and stop.")
+    var suggestMap = false
+
+    @Option(name: .customLong("grouping"), help: "Replay only through this grouping (repeat for several). Default: all.")
+    var groupings: [String] = []
+
+    @Option(help: "Time scale: 2 replays twice as fast as captured.")
+    var speed: Double = 1
+
+    @Option(help: "Endpoints the map does not cover: error (the default) or ignore.")
+    var unmapped: UnmappedPolicy = .error
+
+    @Option(help: "Cost profile: linux-default, ideal, or a profile file (default: the topology's).")
+    var profile: String?
+
+    @Option(help: "Seed of the model's own random draws.")
+    var seed: UInt64?
+
+    @OptionGroup var output: OutputOptions
+
+    @Option(name: .customLong("output"), help: "Write the result to this file instead of standard output.")
+    var outputFile: String?
+
+    func validate() throws {
+        guard speed > 0, speed.isFinite, speed <= 1e6 else {
+            throw InputError(source: "--speed", location: nil, problem: "\(speed) is out of range", fix: "give a factor above 0 and at most 1e6, e.g. 1 or 10")
+        }
+        if !suggestMap, map == nil || topology == nil {
+            throw InputError(source: "netlab replay", location: nil, problem: "--map and --topology are required",
+                             fix: "give both, or use --suggest-map TRACE to start a map")
+        }
+    }
+
+    func run() throws {
+        if suggestMap {
+            let summary: TraceSummary
+            do { summary = try TraceInspector.inspect(path: trace) } catch {
+                throw InputError(source: error.location, location: nil, problem: error.problem, fix: error.fix)
+            }
+            try writeOutput(MapSuggestion.suggest(for: summary), to: outputFile)
+            return
+        }
+        let mapPath = map!, topologyPath = topology!
+        let replayMap: ReplayMap
+        do { replayMap = try ReplayMap.read(try readInput(mapPath), file: mapPath) } catch let error as SpecError {
+            throw InputError(specError: error)
+        }
+        var spec: Topology
+        do { spec = try TopologyReader.read(try readInput(topologyPath), file: topologyPath, requireFlows: false) } catch let error as SpecError {
+            throw InputError(specError: error)
+        }
+        let chosen = try Simulate.resolveProfile(profile, for: spec, topologyPath: topologyPath)
+        var indices: [Int] = []
+        for name in groupings {
+            guard let index = spec.groupings.firstIndex(where: { $0.name == name }) else {
+                throw InputError(source: "--grouping", location: nil, problem: "no grouping \"\(name)\" in \(topologyPath)",
+                                 fix: "use one of \(spec.groupings.map(\.name).joined(separator: ", "))")
+            }
+            if !indices.contains(index) { indices.append(index) }
+        }
+        if indices.isEmpty { indices = Array(spec.groupings.indices) }
+        spec.seed = seed ?? spec.seed
+        let result: ReplayResult
+        switch replay(map: replayMap, topology: spec, groupings: indices, profile: chosen) {
+        case .success(let value): result = value
+        case .failure(let error): throw InputError(source: error.location, location: nil, problem: error.problem, fix: error.fix)
+        }
+        let rendered: String
+        switch output.resolvedFormat(writingToFile: outputFile != nil) {
+        case .json: rendered = ReplayReport.json(result, trace: trace).rendered()
+        case .csv: rendered = ReplayReport.csv(result)
+        case .table: rendered = ReplayReport.table(result, trace: trace)
+        }
+        try writeOutput(rendered, to: outputFile)
+    }
+}
+
+extension Replay {
+    func replay(map: ReplayMap, topology: Topology, groupings: [Int], profile: CostProfile) -> Result<ReplayResult, ReplayError> {
+        Result { () throws(ReplayError) -> ReplayResult in
+            let plan = try ReplayPlan.prepare(trace: trace, map: map, topology: topology, unmapped: unmapped)
+            let progress = ProgressLine(label: "replay \(trace)")
+            defer { progress.finish() }
+            return try ReplayRunner.run(plan, groupings: groupings, profile: profile, seed: topology.seed, speed: speed)
+        }
+    }
+}
+
+extension UnmappedPolicy: ExpressibleByArgument {}

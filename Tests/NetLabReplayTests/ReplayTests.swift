@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+import NetLabCore
+import NetLabModel
+@testable import NetLabReplay
+import NetLabTrace
+
+@Suite struct ReplayTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+    static let traces = ["pod-to-pod-http", "pod-to-pod-sockperf", "intra-pod-loopback", "pod-to-pod-ipv6", "pod-to-pod-iperf"]
+
+    static func plan(_ trace: String, unmapped: UnmappedPolicy = .error, mapText: String? = nil) throws -> ReplayPlan {
+        let map = try ReplayMap.read(mapText ?? String(contentsOfFile: path("Traces/\(trace).map.json"), encoding: .utf8), file: "map.json")
+        let topology = try TopologyReader.read(String(contentsOfFile: path("Examples/replay-pairs.json"), encoding: .utf8),
+                                               file: "replay-pairs.json", requireFlows: false)
+        do {
+            return try ReplayPlan.prepare(trace: path("Traces/\(trace).pcap"), map: map, topology: topology, unmapped: unmapped)
+        }
+    }
+
+    /// Every mapped conversation is replayed: the bytes and messages injected per flow equal the
+    /// payload and message counts `netlab inspect` reports for the same conversations, and all of
+    /// them are delivered.
+    @Test(arguments: traces)
+    func replayCarriesExactlyTheCapturedMessages(trace: String) throws {
+        let plan = try Self.plan(trace)
+        let result = try ReplayRunner.run(plan, groupings: [0, 1, 2], profile: .linuxDefault, seed: 1, speed: 1)
+        for (index, flow) in plan.topology.flows.enumerated() {
+            let conversations = plan.summary.conversations.enumerated().filter { plan.conversationFlow[$0.offset] == Int32(index) }.map(\.element)
+            #expect(!conversations.isEmpty)
+            let payload = conversations.reduce(0) { $0 + $1.payloadAToB + $1.payloadBToA }
+            let messages = conversations.reduce(0) { $0 + $1.messagesAToB + $1.messagesBToA }
+            for grouping in result.simulation.groupings {
+                let replayed = grouping.flows[index]
+                #expect(replayed.name == flow.name)
+                #expect(replayed.offeredBytes == Int64(payload), "\(grouping.name)")
+                // Messages over 1 MiB are injected in pieces (the iperf burst), so there can be more.
+                if trace == "pod-to-pod-iperf" {
+                    #expect(replayed.offeredMessages >= Int64(messages))
+                } else {
+                    #expect(replayed.offeredMessages == Int64(messages), "\(grouping.name)")
+                }
+                #expect(replayed.messages == replayed.offeredMessages, "every message delivered in \(grouping.name)")
+                #expect(replayed.bytes == replayed.offeredBytes)
+            }
+        }
+    }
+
+    /// Under `ideal` inside one pod nothing costs time, so every message is delivered at the very
+    /// instant it was captured being sent.
+    @Test(arguments: traces)
+    func idealIntraPodReplayReproducesCapturedTimesExactly(trace: String) throws {
+        let plan = try Self.plan(trace)
+        let result = try ReplayRunner.run(plan, groupings: [0], profile: .ideal, seed: 1, speed: 1)
+        for flow in result.simulation.groupings[0].flows {
+            #expect(flow.path == .loopback)
+            #expect(flow.messages > 0)
+            #expect(flow.latency.maximumPicoseconds == 0, "\(flow.name)")
+        }
+    }
+
+    /// Chatty containers in one pod see lower latency than on different nodes.
+    @Test(arguments: ["pod-to-pod-http", "pod-to-pod-sockperf", "intra-pod-loopback"])
+    func onePodBeatsTwoNodesUnderTheDefaultProfile(trace: String) throws {
+        let plan = try Self.plan(trace)
+        let result = try ReplayRunner.run(plan, groupings: [0, 2], profile: .linuxDefault, seed: 1, speed: 1)
+        let onePod = result.simulation.groupings[0].flows[0], twoNodes = result.simulation.groupings[1].flows[0]
+        #expect(onePod.path == .loopback && twoNodes.path == .crossNode)
+        #expect(onePod.latency.valueAtPercentile(50) < twoNodes.latency.valueAtPercentile(50))
+        #expect(onePod.latency.meanNanoseconds < twoNodes.latency.meanNanoseconds)
+        #expect(result.captured[0].count > 0, "the capture shows request/response times")
+    }
+
+    @Test func sameInputsGiveTheSameOutput() throws {
+        let plan = try Self.plan("pod-to-pod-http")
+        let first = try ReplayRunner.run(plan, groupings: [0, 1, 2], profile: .linuxDefault, seed: 1, speed: 1)
+        let second = try ReplayRunner.run(plan, groupings: [0, 1, 2], profile: .linuxDefault, seed: 1, speed: 1)
+        #expect(first.simulation.groupings.map { $0.flows[0].latency.sumPicoseconds } == second.simulation.groupings.map { $0.flows[0].latency.sumPicoseconds })
+        #expect(first.simulation.groupings.map(\.events) == second.simulation.groupings.map(\.events))
+    }
+
+    @Test func unmappedEndpointsAreListedWithTheirPacketCounts() throws {
+        let partial = #"{ "endpoints": [ { "match": "198.18.0.2", "container": "web" } ] }"#
+        #expect {
+            try Self.plan("pod-to-pod-http", mapText: partial)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("1 trace address(es) are not in the map: 198.18.0.3 (242 packets)") && text.contains("--unmapped ignore")
+        }
+        let everything = #"{ "endpoints": [ { "match": "198.18.0.0/24", "container": "web" }, { "match": "198.18.0.3", "container": "client" } ] }"#
+        let plan = try Self.plan("pod-to-pod-http", mapText: everything)
+        #expect(plan.topology.flows.map(\.name) == ["client->web/tcp"], "the /32 rule beats the /24 one")
+    }
+
+    @Test func ignoringUnmappedEndpointsSaysWhatWasLeftOut() throws {
+        let partial = #"{ "endpoints": [ { "match": "198.18.0.2", "container": "web" } ] }"#
+        #expect(throws: ReplayError.self) { try Self.plan("pod-to-pod-http", unmapped: .ignore, mapText: partial) }
+        let withPort = #"{ "endpoints": [ { "match": "198.18.0.2:8080", "container": "web" }, { "match": "198.18.0.3", "container": "client" }, { "match": "10.0.0.0/8", "container": "api" } ] }"#
+        let plan = try Self.plan("pod-to-pod-http", unmapped: .ignore, mapText: withPort)
+        #expect(plan.topology.flows.count == 1)
+    }
+
+    @Test func mapNamingAContainerTheTopologyLacksIsRefused() throws {
+        let map = #"{ "endpoints": [ { "match": "198.18.0.2", "container": "nginx" }, { "match": "198.18.0.3", "container": "client" } ] }"#
+        #expect {
+            try Self.plan("pod-to-pod-http", mapText: map)
+        } throws: { error in
+            "\(error)".hasPrefix("map.json:1:") && "\(error)".contains("container \"nginx\" is not in the topology")
+        }
+    }
+
+    @Test(arguments: [
+        (#"{ "endpoints": [ { "match": "198.18.0.300", "container": "x" } ] }"#, "endpoints[0].match", "is not an address"),
+        (#"{ "endpoints": [ { "match": "198.18.0.2" } ] }"#, "endpoints[0].container", "missing \"container\""),
+        (#"{ "endpoints": [ { "match": "198.18.0.2", "container": "x", "port": 80 } ] }"#, "endpoints[0].port", "unknown key"),
+        (#"{ "hosts": [] }"#, "", "no \"endpoints\" list"),
+        (#"{ "endpoints": [ "#, "", "malformed JSON"),
+    ])
+    func badMapsNameThePlace(text: String, path: String, mention: String) {
+        do {
+            _ = try ReplayMap.read(text, file: "m.json")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.path == path, "\(error)")
+            #expect(error.description.contains(mention), "\(error)")
+            #expect(error.line != nil)
+        }
+    }
+
+    @Test func mapRulesMatchByPortPrefixAndFamily() throws {
+        let map = try ReplayMap.read("""
+            { "endpoints": [ { "match": "198.18.0.0/16", "container": "any" }, { "match": "198.18.0.2", "container": "host" },
+                             { "match": "198.18.0.2:8080", "container": "web" }, { "match": "[2001:2::2]:80", "container": "v6web" },
+                             { "match": "2001:2::/48", "container": "v6any" } ] }
+            """, file: "m.json")
+        func endpoint(_ address: String, _ port: UInt16) -> Endpoint { Endpoint(address: IPAddress(Substring(address))!, port: port) }
+        #expect(map.container(for: endpoint("198.18.0.2", 8080)) == "web")
+        #expect(map.container(for: endpoint("198.18.0.2", 22)) == "host")
+        #expect(map.container(for: endpoint("198.18.7.9", 22)) == "any")
+        #expect(map.container(for: endpoint("198.20.0.1", 22)) == nil)
+        #expect(map.container(for: endpoint("2001:2::2", 80)) == "v6web")
+        #expect(map.container(for: endpoint("2001:2::99", 80)) == "v6any")
+    }
+
+    @Test func suggestedMapCoversEveryAddressAndNamesServices() throws {
+        let summary = try TraceInspector.inspect(path: Self.path("Traces/pod-to-pod-http.pcap"))
+        let text = MapSuggestion.suggest(for: summary)
+        let map = try ReplayMap.read(text, file: "suggested.json")
+        #expect(map.rules.count == 2)
+        #expect(map.rules.contains { $0.container == "http-8080" })
+        for conversation in summary.conversations {
+            #expect(map.container(for: conversation.a) != nil && map.container(for: conversation.b) != nil)
+        }
+    }
+}
