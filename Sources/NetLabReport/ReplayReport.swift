@@ -4,15 +4,28 @@ import NetLabStats
 /// `netlab replay` output: the `simulate` shapes, with per flow the latency the capture shows.
 public enum ReplayReport {
     public static func json(_ result: ReplayResult, trace: String) -> JSONValue {
-        let base = SimulationReport.json(result.simulation) { index in
-            let captured = result.captured[index]
-            return [
-                ("captured_latency_ns", captured.count > 0 ? SimulationReport.latency(captured) : .null),
-                ("captured_exchanges", .integer(Int64(captured.count))),
-            ]
+        var groupingIndex = 0
+        var groupings: [JSONValue] = []
+        for (position, grouping) in result.simulation.groupings.enumerated() {
+            groupingIndex = position
+            groupings.append(SimulationReport.grouping(grouping) { index in
+                let captured = result.captured[index]
+                var fields: [(String, JSONValue)] = [
+                    ("captured_latency_ns", captured.count > 0 ? SimulationReport.latency(captured) : .null),
+                    ("captured_exchanges", .integer(Int64(captured.count))),
+                ]
+                if result.mode == .causal {
+                    let simulated = result.simulatedExchanges[groupingIndex][index]
+                    fields.append(("exchange_latency_ns", simulated.count > 0 ? SimulationReport.latency(simulated) : .null))
+                    fields.append(("exchanges", .integer(Int64(simulated.count))))
+                }
+                return fields
+            })
         }
-        guard case .object(let fields) = base else { return base }
-        return .object([("trace", .string(trace)), ("mode", .string("open"))] + fields + [("warnings", .array(result.warnings.map { .string($0) }))])
+        guard case .object(let fields) = SimulationReport.json(result.simulation) else { return .null }
+        let replaced = fields.map { $0.0 == "groupings" ? ("groupings", JSONValue.array(groupings)) : $0 }
+        return .object([("trace", .string(trace)), ("mode", .string(result.mode.rawValue))] + replaced
+                       + [("warnings", .array(result.warnings.map { .string($0) }))])
     }
 
     public static func csv(_ result: ReplayResult) -> String {
@@ -20,8 +33,9 @@ public enum ReplayReport {
     }
 
     /// Per flow: the captured request-to-response p50/p99, then each grouping's path and
-    /// simulated message latencies; then utilisation.
+    /// simulated latencies: per message in open mode, per request/response exchange in causal mode.
     public static func table(_ result: ReplayResult, trace: String) -> String {
+        let causal = result.mode == .causal
         var columns: [TextTable.Column] = [.init("flow"), .init("captured p50", alignment: .right), .init("captured p99", alignment: .right)]
         for grouping in result.simulation.groupings {
             columns += [.init("\(grouping.name): path"), .init("p50", alignment: .right), .init("p99", alignment: .right),
@@ -33,18 +47,22 @@ public enum ReplayReport {
             var row = [flow.name,
                        captured.count > 0 ? SimulationReport.formatNanoseconds(captured.valueAtPercentile(50)) : "-",
                        captured.count > 0 ? SimulationReport.formatNanoseconds(captured.valueAtPercentile(99)) : "-"]
-            for grouping in result.simulation.groupings {
+            for (groupingIndex, grouping) in result.simulation.groupings.enumerated() {
                 let value = grouping.flows[index]
+                let shown = causal ? result.simulatedExchanges[groupingIndex][index] : value.latency
                 row += [value.path.rawValue + (value.pathMix.isEmpty ? "" : "+"),
-                        value.messages > 0 ? SimulationReport.formatNanoseconds(value.latency.valueAtPercentile(50)) : "-",
-                        value.messages > 0 ? SimulationReport.formatNanoseconds(value.latency.valueAtPercentile(99)) : "-",
+                        shown.count > 0 ? SimulationReport.formatNanoseconds(shown.valueAtPercentile(50)) : "-",
+                        shown.count > 0 ? SimulationReport.formatNanoseconds(shown.valueAtPercentile(99)) : "-",
                         "\(value.messages)"]
             }
             table.append(row)
         }
-        var output = "\(trace) replayed (open mode: each captured message sent at its captured time) through \(result.simulation.groupings.count) grouping(s), profile \(result.simulation.profile)\n\n"
+        let how = causal ? "causal mode: each message after the one before it is delivered, plus the captured gap"
+            : "open mode: each captured message sent at its captured time"
+        var output = "\(trace) replayed (\(how)) through \(result.simulation.groupings.count) grouping(s), profile \(result.simulation.profile)\n\n"
         output += table.rendered()
-        output += "captured: client message start to the end of the server's reply, at the capture point; simulated: per message, sent to delivered\n"
+        output += causal ? "captured and simulated: client message start to the end of the server's reply\n"
+            : "captured: client message start to the end of the server's reply, at the capture point; simulated: per message, sent to delivered\n"
         for warning in result.warnings { output += "warning: \(warning)\n" }
         return output
     }

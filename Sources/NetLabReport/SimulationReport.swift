@@ -16,7 +16,7 @@ public enum SimulationReport {
         ])
     }
 
-    static func grouping(_ grouping: GroupingResult, flowExtras: (Int) -> [(String, JSONValue)]) -> JSONValue {
+    static func grouping(_ grouping: GroupingResult, flowExtras: (Int) -> [(String, JSONValue)] = { _ in [] }) -> JSONValue {
         .object([
             ("name", .string(grouping.name)),
             ("flows", .array(grouping.flows.enumerated().map { index, value in

@@ -13,9 +13,12 @@ struct Replay: ParsableCommand {
             The map file says which captured address (or address:port, or CIDR) is which container; \
             the topology supplies the cluster, the containers and the groupings (its flows, if any, \
             are ignored: the capture is the traffic). Each captured message (consecutive \
-            same-direction TCP payload, or a UDP datagram) is sent at its captured time, scaled by \
-            --speed, between the mapped containers in every grouping, and its delivery latency is \
-            measured. Beside it stands the capture's own request-to-response time where it shows one.
+            same-direction TCP payload, or a UDP datagram) is sent between the mapped containers in \
+            every grouping. Open mode (the default) sends each at its captured time, scaled by \
+            --speed, and measures its delivery; causal mode keeps each conversation's exchanges in \
+            order, sending a message once the one before it is delivered plus the gap the capture \
+            shows (server processing, client think time), and measures request-to-response times. \
+            Beside them stands the capture's own request-to-response time where it shows one.
 
             Start with a map written from the trace:
               netlab replay --suggest-map Traces/pod-to-pod-http.pcap > map.json
@@ -40,6 +43,10 @@ struct Replay: ParsableCommand {
 
     @Option(name: .customLong("grouping"), help: "Replay only through this grouping (repeat for several). Default: all.")
     var groupings: [String] = []
+
+    @Option(help: ArgumentHelp("open: every message at its captured time; causal: each after the previous is delivered, plus the captured gap.",
+                               valueName: "open|causal"))
+    var mode: ReplayMode = .open
 
     @Option(help: "Time scale: 2 replays twice as fast as captured.")
     var speed: Double = 1
@@ -118,9 +125,10 @@ extension Replay {
             let plan = try ReplayPlan.prepare(trace: trace, map: map, topology: topology, unmapped: unmapped)
             let progress = ProgressLine(label: "replay \(trace)")
             defer { progress.finish() }
-            return try ReplayRunner.run(plan, groupings: groupings, profile: profile, seed: topology.seed, speed: speed)
+            return try ReplayRunner.run(plan, groupings: groupings, profile: profile, seed: topology.seed, speed: speed, mode: mode)
         }
     }
 }
 
 extension UnmappedPolicy: ExpressibleByArgument {}
+extension ReplayMode: ExpressibleByArgument {}

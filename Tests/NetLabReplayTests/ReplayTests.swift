@@ -154,3 +154,38 @@ import NetLabTrace
         }
     }
 }
+
+@Suite struct CausalReplayTests {
+    /// Causal mode never sends a message before the other side's previous one was delivered;
+    /// open mode, sending at captured times, does when the simulated path is slower than the
+    /// captured one (so the check can fail).
+    @Test(arguments: ["pod-to-pod-http", "pod-to-pod-sockperf", "intra-pod-loopback", "pod-to-pod-ipv6"])
+    func causalModeKeepsEveryExchangeInOrder(trace: String) throws {
+        let plan = try ReplayTests.plan(trace)
+        let causal = try ReplayRunner.run(plan, groupings: [0, 1, 2], profile: .linuxDefault, seed: 1, speed: 1, mode: .causal, checkOrder: true)
+        #expect(causal.orderViolations == [0, 0, 0])
+        for grouping in causal.simulation.groupings {
+            #expect(grouping.flows[0].messages == grouping.flows[0].offeredMessages, "every message delivered in \(grouping.name)")
+        }
+    }
+
+    @Test func openModeAtHighSpeedBreaksTheOrderCausalModeKeeps() throws {
+        let plan = try ReplayTests.plan("pod-to-pod-sockperf")
+        // Ten thousand times faster than captured, responses are sent before requests arrive.
+        let open = try ReplayRunner.run(plan, groupings: [2], profile: .linuxDefault, seed: 1, speed: 10_000, mode: .open, checkOrder: true)
+        #expect(open.orderViolations[0] > 0)
+        let causal = try ReplayRunner.run(plan, groupings: [2], profile: .linuxDefault, seed: 1, speed: 10_000, mode: .causal, checkOrder: true)
+        #expect(causal.orderViolations[0] == 0)
+    }
+
+    /// A simulated exchange takes the captured server time plus the simulated network: a pod of
+    /// its own is faster than crossing nodes, and every exchange the capture shows is simulated.
+    @Test func causalExchangesFollowTheGrouping() throws {
+        let plan = try ReplayTests.plan("pod-to-pod-http")
+        let result = try ReplayRunner.run(plan, groupings: [0, 2], profile: .linuxDefault, seed: 1, speed: 1, mode: .causal)
+        let onePod = result.simulatedExchanges[0][0], crossNode = result.simulatedExchanges[1][0]
+        #expect(onePod.count == result.captured[0].count)
+        #expect(crossNode.count == result.captured[0].count)
+        #expect(onePod.meanNanoseconds < crossNode.meanNanoseconds)
+    }
+}

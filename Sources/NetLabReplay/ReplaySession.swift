@@ -1,0 +1,271 @@
+import NetLabCore
+import NetLabModel
+import NetLabStats
+import NetLabTrace
+
+/// One grouping's replay: reads packets as they stream past, cuts them into messages per
+/// conversation, and injects those into the grouping's simulation in time order.
+///
+/// A message's size is known only once the other side speaks (or the conversation ends), so the
+/// simulation is held back to the earliest moment something still being read could have to be
+/// injected: the start of a conversation's first message still open, and in causal mode, for a
+/// conversation waiting on its next message, its last delivery plus the smallest gap the capture
+/// can still show. Memory grows with the conversations open at once, not with the trace.
+struct ReplaySession {
+    /// A message cut from the capture.
+    struct Captured {
+        var fromA: Bool
+        var bytes: Int64
+        /// Captured times of its first and last packet (ns).
+        var start: Int64
+        var last: Int64
+    }
+
+    /// Messages longer than this are injected in pieces, so a long one-way transfer does not hold
+    /// the simulation back until it ends.
+    static let largestMessage: Int64 = 1 << 20
+
+    let plan: ReplayPlan
+    let speed: Double
+    let mode: ReplayMode
+    let end: SimTime
+    var run: GroupingRun
+    var simulation = Simulation<DefaultEventQueue>(expectedPendingEvents: 4096)
+    var scanner: ConversationScanner
+
+    /// The message each conversation is reading, if any.
+    var open: [Captured?]
+    var openConversations: Set<Int> = []
+    /// Injections due, by time: kind 0 from A, 1 from B; target the conversation; argument the bytes.
+    var due = QuaternaryHeapQueue()
+    var sequence: UInt64 = 0
+    /// Time of the last packet read, in capture nanoseconds.
+    var readUpTo: Int64 = 0
+    var packetsSinceAdvance = 0
+
+    // The capture's own exchanges: client message start to server reply end, per flow.
+    var captured: [LatencyHistogram]
+    var lastClientStart: [Int64]
+
+    // Causal mode.
+    var started: [Bool]
+    var pending: [[Captured]]
+    /// The message a conversation has scheduled or in flight.
+    var current: [Captured?]
+    var lastDelivery: [SimTime]
+    /// Captured end of the last delivered message, against which the next one's gap is measured.
+    var lastCapturedEnd: [Int64]
+    var waiting: Set<Int> = []
+    var requestInjected: [SimTime?]
+    var simulatedExchanges: [LatencyHistogram]
+
+    // Order checking: messages injected and not yet delivered, per conversation, and how often a
+    // message was injected while its conversation still had one in flight the other way.
+    var inFlight: [Int]
+    var lastInjectedFromA: [Bool]
+    var orderViolations = 0
+
+    /// With `checkOrder`, deliveries are reported in open mode too, to count order violations.
+    init(plan: ReplayPlan, topology: Topology, grouping: Int, profile: CostProfile, seed: UInt64, speed: Double, mode: ReplayMode,
+         linkType: Int32, checkOrder: Bool = false) {
+        self.plan = plan
+        self.speed = speed
+        self.mode = mode
+        end = .zero + topology.duration
+        run = GroupingRun(topology: topology, grouping: grouping, profile: profile, seed: seed)
+        run.reportsDeliveries = mode == .causal || checkOrder
+        scanner = ConversationScanner(linkType: linkType)
+        let conversations = plan.conversationFlow.count
+        open = Array(repeating: nil, count: conversations)
+        captured = Array(repeating: LatencyHistogram(), count: topology.flows.count)
+        simulatedExchanges = Array(repeating: LatencyHistogram(), count: topology.flows.count)
+        lastClientStart = Array(repeating: -1, count: conversations)
+        started = Array(repeating: false, count: conversations)
+        pending = Array(repeating: [], count: conversations)
+        current = Array(repeating: nil, count: conversations)
+        lastDelivery = Array(repeating: .zero, count: conversations)
+        lastCapturedEnd = Array(repeating: 0, count: conversations)
+        requestInjected = Array(repeating: nil, count: conversations)
+        inFlight = Array(repeating: 0, count: conversations)
+        lastInjectedFromA = Array(repeating: true, count: conversations)
+        run.start(&simulation)
+    }
+
+    /// Simulated time of a captured instant: the first packet is time zero, then scaled by speed.
+    func simulatedTime(_ nanoseconds: Int64) -> SimTime {
+        let elapsed = max(0, nanoseconds - plan.firstTimestamp)
+        return SimTime(picoseconds: speed == 1 ? elapsed * 1000 : Int64((Double(elapsed) * 1000 / speed).rounded()))
+    }
+
+    func simulatedSpan(_ nanoseconds: Int64) -> SimDuration {
+        SimDuration(picoseconds: speed == 1 ? max(0, nanoseconds) * 1000 : Int64((Double(max(0, nanoseconds)) * 1000 / speed).rounded()))
+    }
+
+    // MARK: Reading
+
+    mutating func read(_ packet: CapturedPacket) {
+        readUpTo = packet.timestampNanoseconds
+        // A packet carries at most two headers (outer and tunnelled); take them, then act.
+        var found: (TransportHeader, Int, Bool)?, alsoFound: (TransportHeader, Int, Bool)?
+        _ = scanner.scan(packet) { header, conversation, fromA in
+            if found == nil { found = (header, conversation, fromA) } else { alsoFound = (header, conversation, fromA) }
+        }
+        if let (header, conversation, fromA) = found { take(header, conversation: conversation, fromA: fromA, time: packet.timestampNanoseconds) }
+        if let (header, conversation, fromA) = alsoFound { take(header, conversation: conversation, fromA: fromA, time: packet.timestampNanoseconds) }
+        packetsSinceAdvance += 1
+        if packetsSinceAdvance >= 256 {
+            packetsSinceAdvance = 0
+            advance(to: safeTime())
+        }
+    }
+
+    /// Adds a header's payload to its conversation's message, cutting messages where the
+    /// direction changes (and every UDP datagram is a message of its own).
+    mutating func take(_ header: TransportHeader, conversation: Int, fromA: Bool, time: Int64) {
+        guard conversation < plan.conversationFlow.count, plan.conversationFlow[conversation] >= 0, header.payloadLength > 0 else { return }
+        let bytes = Int64(header.payloadLength)
+        if header.proto == .udp {
+            finish(Captured(fromA: fromA, bytes: bytes, start: time, last: time), conversation: conversation)
+            return
+        }
+        if let message = open[conversation], message.fromA != fromA || message.bytes >= Self.largestMessage {
+            close(conversation)
+        }
+        if open[conversation] != nil {
+            open[conversation]!.bytes += bytes
+            open[conversation]!.last = time
+        } else {
+            open[conversation] = Captured(fromA: fromA, bytes: bytes, start: time, last: time)
+            openConversations.insert(conversation)
+        }
+    }
+
+    mutating func close(_ conversation: Int) {
+        guard let message = open[conversation] else { return }
+        open[conversation] = nil
+        openConversations.remove(conversation)
+        finish(message, conversation: conversation)
+    }
+
+    /// A message is complete in the capture: note the captured exchange, and schedule it.
+    mutating func finish(_ message: Captured, conversation: Int) {
+        let flow = Int(plan.conversationFlow[conversation])
+        if message.fromA {
+            lastClientStart[conversation] = message.start
+        } else if lastClientStart[conversation] >= 0 {
+            captured[flow].record(picoseconds: (message.last - lastClientStart[conversation]) * 1000)
+            lastClientStart[conversation] = -1
+        }
+        switch mode {
+        case .open:
+            schedule(message, conversation: conversation, at: simulatedTime(message.start))
+        case .causal:
+            if !started[conversation] {
+                started[conversation] = true
+                current[conversation] = message
+                schedule(message, conversation: conversation, at: simulatedTime(message.start))
+            } else {
+                pending[conversation].append(message)
+                if waiting.contains(conversation) { scheduleNext(conversation) }
+            }
+        }
+    }
+
+    mutating func schedule(_ message: Captured, conversation: Int, at time: SimTime) {
+        due.insert(ScheduledEvent(time: max(time, simulation.now), sequence: sequence,
+                                  action: EventAction(kind: message.fromA ? 0 : 1, target: UInt32(conversation), argument: UInt64(message.bytes))))
+        sequence += 1
+    }
+
+    /// Causal mode: the next message of a conversation goes after the last delivery plus the gap
+    /// the capture shows between the end of the previous message and its start.
+    mutating func scheduleNext(_ conversation: Int) {
+        guard !pending[conversation].isEmpty else { return }
+        waiting.remove(conversation)
+        let next = pending[conversation].removeFirst()
+        current[conversation] = next
+        let gap = simulatedSpan(next.start - lastCapturedEnd[conversation])
+        schedule(next, conversation: conversation, at: lastDelivery[conversation] + gap)
+    }
+
+    /// The latest time the simulation may reach without passing an injection still unknown.
+    func safeTime() -> SimTime {
+        var earliestCapture = readUpTo
+        var bound = SimTime.distantFuture
+        for conversation in openConversations where mode == .open || !started[conversation] {
+            earliestCapture = min(earliestCapture, open[conversation]!.start)
+        }
+        if mode == .causal {
+            for conversation in waiting {
+                let nextStart = open[conversation]?.start ?? readUpTo
+                bound = min(bound, lastDelivery[conversation] + simulatedSpan(nextStart - lastCapturedEnd[conversation]))
+            }
+        }
+        let captureBound = simulatedTime(earliestCapture)
+        return SimTime(picoseconds: max(0, min(bound, captureBound).picoseconds - 1))
+    }
+
+    // MARK: Simulating
+
+    /// Injects every due message up to `limit` in time order and runs the simulation to `limit`,
+    /// reacting to deliveries in causal mode.
+    mutating func advance(to limit: SimTime) {
+        while true {
+            if let next = due.removeFirst(notAfter: limit) {
+                if next.time > simulation.now {
+                    if simulation.run(until: next.time, handler: &run) == .stopped {
+                        // A delivery may make something due earlier: put this one back and look again.
+                        due.insert(next)
+                        handleDeliveries()
+                        continue
+                    }
+                }
+                inject(next)
+                continue
+            }
+            guard limit > simulation.now else { return }
+            if simulation.run(until: limit, handler: &run) == .stopped {
+                handleDeliveries()
+                continue
+            }
+            return
+        }
+    }
+
+    mutating func inject(_ event: ScheduledEvent) {
+        let conversation = Int(event.action.target)
+        let fromServer = event.action.kind == 1
+        if mode == .causal, !fromServer { requestInjected[conversation] = simulation.now }
+        if inFlight[conversation] > 0, lastInjectedFromA[conversation] == fromServer { orderViolations += 1 }
+        inFlight[conversation] += 1
+        lastInjectedFromA[conversation] = !fromServer
+        run.inject(flow: Int(plan.conversationFlow[conversation]), conversation: conversation, fromServer: fromServer,
+                   bytes: Int64(event.action.argument), &simulation)
+    }
+
+    mutating func handleDeliveries() {
+        for delivery in run.takeDeliveries() {
+            let conversation = Int(delivery.conversation)
+            inFlight[conversation] -= 1
+            guard mode == .causal else { continue }
+            lastDelivery[conversation] = delivery.time
+            lastCapturedEnd[conversation] = current[conversation]?.last ?? lastCapturedEnd[conversation]
+            current[conversation] = nil
+            if delivery.fromServer, let injected = requestInjected[conversation] {
+                simulatedExchanges[Int(plan.conversationFlow[conversation])].record(picoseconds: (delivery.time - injected).picoseconds)
+                requestInjected[conversation] = nil
+            }
+            if pending[conversation].isEmpty { waiting.insert(conversation) } else { scheduleNext(conversation) }
+        }
+    }
+
+    /// The trace has ended: every message is known; inject the rest and run to the end.
+    mutating func finish() -> GroupingOutcome {
+        for conversation in openConversations.sorted() { close(conversation) }
+        readUpTo = .max
+        waiting.removeAll()
+        advance(to: end)
+        return GroupingOutcome(result: run.currentResult(events: simulation.executedEvents), captured: captured,
+                               simulatedExchanges: simulatedExchanges, orderViolations: orderViolations)
+    }
+}
