@@ -2,6 +2,25 @@ import NetLabCore
 import NetLabModel
 import NetLabTrace
 
+/// The container name that stands for everything outside the cluster.
+public let externalName = "external"
+
+extension ReplayPlan {
+    /// Adds the `external` container on a node of its own, "outside", joined to the cluster by
+    /// the switch like any node: traffic to it leaves through its peer's NIC and the fabric.
+    static func addExternal(to topology: inout Topology) {
+        let container = topology.containers.count
+        topology.containers.append(Container(name: externalName, cpu: 0))
+        let node = topology.cluster.nodes.count
+        topology.cluster.nodes.append(Node(name: "outside", cores: 64, nicRate: topology.cluster.fabric.portRate,
+                                           nicBuffer: topology.cluster.fabric.portBuffer))
+        topology.groupings = topology.groupings.map { grouping in
+            Grouping(name: grouping.name, pods: grouping.pods + [Pod(name: externalName, containers: [container], replicaNodes: [node])],
+                     containerCount: topology.containers.count)
+        }
+    }
+}
+
 /// What to do with trace endpoints the map does not cover.
 public enum UnmappedPolicy: String, Sendable, CaseIterable {
     /// Refuse, listing them with their packet counts.
@@ -26,11 +45,15 @@ public struct ReplayPlan: Sendable {
     /// Reads the trace once and maps its conversations onto `topology`'s containers.
     /// - Throws: ``ReplayError`` for an unreadable trace, a map naming unknown containers, or
     ///   unmapped endpoints (unless `unmapped` is `.ignore`).
-    public static func prepare(trace: String, map: ReplayMap, topology: Topology, unmapped: UnmappedPolicy) throws(ReplayError) -> ReplayPlan {
+    public static func prepare(trace: String, map: ReplayMap, topology given: Topology, unmapped: UnmappedPolicy) throws(ReplayError) -> ReplayPlan {
+        var topology = given
+        if map.rules.contains(where: { $0.container == externalName }), topology.containerIndex(named: externalName) == nil {
+            addExternal(to: &topology)
+        }
         for rule in map.rules where topology.containerIndex(named: rule.container) == nil {
             throw ReplayError(
                 location: "\(map.file):\(rule.line):\(rule.column)", problem: "container \"\(rule.container)\" is not in the topology",
-                fix: "use one of \(topology.containers.map(\.name).joined(separator: ", ")), or add it to the topology's containers")
+                fix: "use one of \(topology.containers.map(\.name).joined(separator: ", ")) or \"\(externalName)\" (outside the cluster), or add it to the topology's containers")
         }
         let summary: TraceSummary
         do { summary = try TraceInspector.inspect(path: trace) } catch {

@@ -47,9 +47,11 @@ struct GroupingOutcome: Sendable {
 public enum ReplayRunner {
     /// With `checkOrder`, deliveries are tracked in open mode too, so that `orderViolations`
     /// counts messages sent before the other side's previous message arrived.
+    /// With `pcapDirectory`, each grouping's delivered messages are written to
+    /// `<directory>/<grouping>.pcap` at their simulated delivery times.
     public static func run(
         _ plan: ReplayPlan, groupings: [Int], profile: CostProfile, seed: UInt64, speed: Double, mode: ReplayMode = .open,
-        checkOrder: Bool = false
+        checkOrder: Bool = false, pcapDirectory: String? = nil
     ) throws(ReplayError) -> ReplayResult {
         precondition(speed > 0, "speed must be positive")
         var extended = plan.topology
@@ -63,7 +65,8 @@ public enum ReplayRunner {
         DispatchQueue.concurrentPerform(iterations: groupings.count) { slot in
             outcomes.store(Result { () throws(ReplayError) in
                 try replay(plan, topology: topology, grouping: groupings[slot], profile: profile, seed: seed, speed: speed, mode: mode,
-                           checkOrder: checkOrder)
+                           checkOrder: checkOrder,
+                           pcapPath: pcapDirectory.map { "\($0)/\(topology.groupings[groupings[slot]].name).pcap" })
             }, at: slot)
         }
         var results: [GroupingResult] = []
@@ -89,20 +92,28 @@ public enum ReplayRunner {
 
     static func replay(
         _ plan: ReplayPlan, topology: Topology, grouping: Int, profile: CostProfile, seed: UInt64, speed: Double, mode: ReplayMode,
-        checkOrder: Bool = false
+        checkOrder: Bool = false, pcapPath: String? = nil
     ) throws(ReplayError) -> GroupingOutcome {
         let reader: TraceReader
-        do { reader = try TraceReader(path: plan.trace) } catch {
+        var writer: TraceWriter?
+        do {
+            reader = try TraceReader(path: plan.trace)
+            if let pcapPath { writer = try TraceWriter(path: pcapPath, linkType: 1, snapshotLength: 128) }
+        } catch {
             throw ReplayError(location: error.location, problem: error.problem, fix: error.fix)
         }
         var session = ReplaySession(plan: plan, topology: topology, grouping: grouping, profile: profile, seed: seed, speed: speed, mode: mode,
-                                    linkType: reader.linkType, checkOrder: checkOrder)
+                                    linkType: reader.linkType, checkOrder: checkOrder, writer: writer)
         do {
             try reader.forEachPacket { packet in session.read(packet) }
         } catch {
             throw ReplayError(location: error.location, problem: error.problem, fix: error.fix)
         }
-        return session.finish()
+        let outcome = session.finish()
+        do { try writer?.close() } catch {
+            throw ReplayError(location: error.location, problem: error.problem, fix: error.fix)
+        }
+        return outcome
     }
 }
 

@@ -65,15 +65,24 @@ struct ReplaySession {
     var lastInjectedFromA: [Bool]
     var orderViolations = 0
 
+    /// Where delivered messages are written, one frame each (split at 64 KB), at their simulated
+    /// delivery times, with TCP sequence numbers counting each direction's bytes.
+    var writer: TraceWriter?
+    var sequenceFromA: [UInt32]
+    var sequenceFromB: [UInt32]
+
     /// With `checkOrder`, deliveries are reported in open mode too, to count order violations.
     init(plan: ReplayPlan, topology: Topology, grouping: Int, profile: CostProfile, seed: UInt64, speed: Double, mode: ReplayMode,
-         linkType: Int32, checkOrder: Bool = false) {
+         linkType: Int32, checkOrder: Bool = false, writer: TraceWriter? = nil) {
         self.plan = plan
         self.speed = speed
         self.mode = mode
         end = .zero + topology.duration
         run = GroupingRun(topology: topology, grouping: grouping, profile: profile, seed: seed)
-        run.reportsDeliveries = mode == .causal || checkOrder
+        run.reportsDeliveries = mode == .causal || checkOrder || writer != nil
+        self.writer = writer
+        sequenceFromA = Array(repeating: 1, count: plan.conversationFlow.count)
+        sequenceFromB = Array(repeating: 1, count: plan.conversationFlow.count)
         scanner = ConversationScanner(linkType: linkType)
         let conversations = plan.conversationFlow.count
         open = Array(repeating: nil, count: conversations)
@@ -247,6 +256,7 @@ struct ReplaySession {
         for delivery in run.takeDeliveries() {
             let conversation = Int(delivery.conversation)
             inFlight[conversation] -= 1
+            if writer != nil { write(delivery.bytes, conversation: conversation, fromServer: delivery.fromServer, at: delivery.time) }
             guard mode == .causal else { continue }
             lastDelivery[conversation] = delivery.time
             lastCapturedEnd[conversation] = current[conversation]?.last ?? lastCapturedEnd[conversation]
@@ -257,6 +267,24 @@ struct ReplaySession {
             }
             if pending[conversation].isEmpty { waiting.insert(conversation) } else { scheduleNext(conversation) }
         }
+    }
+
+    mutating func write(_ bytes: Int64, conversation: Int, fromServer: Bool, at time: SimTime) {
+        guard let writer else { return }
+        let record = plan.summary.conversations[conversation]
+        let (source, destination) = fromServer ? (record.b, record.a) : (record.a, record.b)
+        let timestamp = plan.firstTimestamp + time.picoseconds / 1000
+        var left = bytes
+        repeat {
+            let chunk = Int(min(left, 65_000))
+            left -= Int64(chunk)
+            let sequence = fromServer ? sequenceFromB[conversation] : sequenceFromA[conversation]
+            let acknowledgement = fromServer ? sequenceFromA[conversation] : sequenceFromB[conversation]
+            let frame = FrameBuilder.frame(proto: record.proto, source: source, destination: destination, payloadLength: chunk,
+                                           sequence: sequence, acknowledgement: acknowledgement)
+            frame.prefix(128).withUnsafeBytes { writer.write($0, wireLength: frame.count, timestampNanoseconds: timestamp) }
+            if fromServer { sequenceFromB[conversation] &+= UInt32(truncatingIfNeeded: chunk) } else { sequenceFromA[conversation] &+= UInt32(truncatingIfNeeded: chunk) }
+        } while left > 0
     }
 
     /// The trace has ended: every message is known; inject the rest and run to the end.

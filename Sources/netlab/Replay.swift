@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NetLabCore
 import NetLabModel
 import NetLabReplay
@@ -60,6 +61,9 @@ struct Replay: ParsableCommand {
     @Option(help: "Seed of the model's own random draws.")
     var seed: UInt64?
 
+    @Option(help: "Write one pcap per grouping into this folder: each delivered message as a frame at its simulated delivery time.")
+    var pcapOut: String?
+
     @OptionGroup var output: OutputOptions
 
     @Option(name: .customLong("output"), help: "Write the result to this file instead of standard output.")
@@ -68,6 +72,12 @@ struct Replay: ParsableCommand {
     func validate() throws {
         guard speed > 0, speed.isFinite, speed <= 1e6 else {
             throw InputError(source: "--speed", location: nil, problem: "\(speed) is out of range", fix: "give a factor above 0 and at most 1e6, e.g. 1 or 10")
+        }
+        if let pcapOut {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: pcapOut, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw InputError(source: "--pcap-out", location: nil, problem: "\(pcapOut) is not a folder", fix: "create it first (mkdir -p \(pcapOut))")
+            }
         }
         if !suggestMap, map == nil || topology == nil {
             throw InputError(source: "netlab replay", location: nil, problem: "--map and --topology are required",
@@ -125,7 +135,8 @@ extension Replay {
             let plan = try ReplayPlan.prepare(trace: trace, map: map, topology: topology, unmapped: unmapped)
             let progress = ProgressLine(label: "replay \(trace)")
             defer { progress.finish() }
-            return try ReplayRunner.run(plan, groupings: groupings, profile: profile, seed: topology.seed, speed: speed, mode: mode)
+            return try ReplayRunner.run(plan, groupings: groupings, profile: profile, seed: topology.seed, speed: speed, mode: mode,
+                                        pcapDirectory: pcapOut)
         }
     }
 }

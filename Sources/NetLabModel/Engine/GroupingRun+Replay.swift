@@ -25,7 +25,7 @@ extension GroupingRun {
     }
 
     /// Deliveries since the last call, in order; clears them.
-    public mutating func takeDeliveries() -> [(conversation: Int32, fromServer: Bool, time: SimTime)] {
+    public mutating func takeDeliveries() -> [(conversation: Int32, fromServer: Bool, bytes: Int64, time: SimTime)] {
         defer { replayDeliveries.removeAll(keepingCapacity: true) }
         return replayDeliveries
     }

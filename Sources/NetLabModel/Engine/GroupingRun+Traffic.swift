@@ -155,7 +155,7 @@ extension GroupingRun {
         case .replayed:
             record(flow: flow, start: message.start, bytes: message.bytes, now: simulation.now)
             if reportsReplayDeliveries {
-                replayDeliveries.append((conversation: message.call, fromServer: message.fromServer, time: simulation.now))
+                replayDeliveries.append((conversation: message.call, fromServer: message.fromServer, bytes: message.bytes, time: simulation.now))
                 simulation.stop()
             }
         case .oneway, .chunk:

@@ -52,7 +52,7 @@ public struct GroupingRun: EventHandler {
     /// Per replayed conversation, its connection (-1 until its first message).
     var replayConnections: [Int32] = []
     var reportsReplayDeliveries = false
-    var replayDeliveries: [(conversation: Int32, fromServer: Bool, time: SimTime)] = []
+    var replayDeliveries: [(conversation: Int32, fromServer: Bool, bytes: Int64, time: SimTime)] = []
 
     static let streamChunk: Int64 = 64 << 10
     static let streamSendBuffer: Int64 = 4 << 20

@@ -31,6 +31,13 @@ public struct Node: Sendable {
     public var cores: Int
     public var nicRate: BitRate
     public var nicBuffer: ByteCount
+
+    public init(name: String, cores: Int, nicRate: BitRate, nicBuffer: ByteCount) {
+        self.name = name
+        self.cores = cores
+        self.nicRate = nicRate
+        self.nicBuffer = nicBuffer
+    }
 }
 
 /// What joins the nodes: one switch, each node on its own port.
@@ -54,6 +61,11 @@ public struct Container: Sendable {
     public var name: String
     /// Cores the container requests; a node must hold the requests of all replicas placed on it.
     public var cpu: Double
+
+    public init(name: String, cpu: Double) {
+        self.name = name
+        self.cpu = cpu
+    }
 }
 
 /// How bytes move between two containers.
@@ -147,4 +159,10 @@ public struct Pod: Sendable {
     public var containers: [Int]
     /// Node of each replica; its count is the replica count.
     public var replicaNodes: [Int]
+
+    public init(name: String, containers: [Int], replicaNodes: [Int]) {
+        self.name = name
+        self.containers = containers
+        self.replicaNodes = replicaNodes
+    }
 }
