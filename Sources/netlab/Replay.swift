@@ -104,15 +104,7 @@ struct Replay: ParsableCommand {
             throw InputError(specError: error)
         }
         let chosen = try Simulate.resolveProfile(profile, for: spec, topologyPath: topologyPath)
-        var indices: [Int] = []
-        for name in groupings {
-            guard let index = spec.groupings.firstIndex(where: { $0.name == name }) else {
-                throw InputError(source: "--grouping", location: nil, problem: "no grouping \"\(name)\" in \(topologyPath)",
-                                 fix: "use one of \(spec.groupings.map(\.name).joined(separator: ", "))")
-            }
-            if !indices.contains(index) { indices.append(index) }
-        }
-        if indices.isEmpty { indices = Array(spec.groupings.indices) }
+        let indices = try Simulate.groupingIndices(groupings, in: spec, topologyPath: topologyPath)
         spec.seed = seed ?? spec.seed
         let result: ReplayResult
         switch replay(map: replayMap, topology: spec, groupings: indices, profile: chosen) {

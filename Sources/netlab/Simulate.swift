@@ -57,15 +57,7 @@ struct Simulate: ParsableCommand {
             spec.duration = value
         }
         let chosen = try Self.resolveProfile(profile, for: spec, topologyPath: topology)
-        var indices: [Int] = []
-        for name in groupings {
-            guard let index = spec.groupings.firstIndex(where: { $0.name == name }) else {
-                throw InputError(source: "--grouping", location: nil, problem: "no grouping \"\(name)\" in \(topology)",
-                                 fix: "use one of \(spec.groupings.map(\.name).joined(separator: ", "))")
-            }
-            if !indices.contains(index) { indices.append(index) }
-        }
-        if indices.isEmpty { indices = Array(spec.groupings.indices) }
+        let indices = try Self.groupingIndices(groupings, in: spec, topologyPath: topology)
 
         let progress = ProgressLine(label: "simulate \(spec.name)")
         let result = Experiment.run(spec, groupings: indices, profile: chosen, seed: seed ?? spec.seed) { finished, total in
@@ -79,6 +71,19 @@ struct Simulate: ParsableCommand {
         case .table: rendered = SimulationReport.table(result)
         }
         try writeOutput(rendered, to: outputFile)
+    }
+
+    /// The indices of the groupings named on the command line (all of them if none is named).
+    static func groupingIndices(_ names: [String], in spec: Topology, topologyPath: String) throws -> [Int] {
+        var indices: [Int] = []
+        for name in names {
+            guard let index = spec.groupings.firstIndex(where: { $0.name == name }) else {
+                throw InputError(source: "--grouping", location: nil, problem: "no grouping \"\(name)\" in \(topologyPath)",
+                                 fix: "use one of \(spec.groupings.map(\.name).joined(separator: ", "))")
+            }
+            if !indices.contains(index) { indices.append(index) }
+        }
+        return indices.isEmpty ? Array(spec.groupings.indices) : indices
     }
 
     /// The profile asked for on the command line, else the topology's.
