@@ -12,7 +12,8 @@ enum PcapCalls {
     static func openOffline(_ path: String) throws(TraceError) -> OpaquePointer {
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
         guard let handle = pcap_open_offline_with_tstamp_precision(path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer) else {
-            throw openError(path: path, message: String(cString: errorBuffer))
+            let message = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw openError(path: path, message: message)
         }
         return handle
     }
