@@ -1,5 +1,6 @@
 import NetLabCore
 import NetLabModel
+import NetLabStats
 import NetLabTrace
 
 /// The container name that stands for everything outside the cluster.
@@ -39,6 +40,15 @@ public struct ReplayPlan: Sendable {
     public var conversationFlow: [Int32]
     public var summary: TraceSummary
     public var warnings: [String]
+
+    /// Per flow: the TCP handshake round trips the capture shows for its conversations.
+    public var handshakeRTTs: [LatencyHistogram] {
+        var histograms = Array(repeating: LatencyHistogram(), count: topology.flows.count)
+        for (index, conversation) in summary.conversations.enumerated() where conversationFlow[index] >= 0 {
+            if let rtt = conversation.handshakeRTTNanoseconds { histograms[Int(conversationFlow[index])].record(picoseconds: rtt * 1000) }
+        }
+        return histograms
+    }
 
     public var firstTimestamp: Int64 { summary.firstNanoseconds ?? 0 }
 

@@ -22,6 +22,8 @@ public struct ReplayResult: Sendable {
     /// Per flow: time from the start of a client message to the end of the server's reply, as
     /// seen at the capture point.
     public var captured: [LatencyHistogram]
+    /// Per flow: TCP handshake round trips in the capture (SYN to the client's first ACK).
+    public var capturedHandshakes: [LatencyHistogram]
     /// Per grouping, per flow: the same exchanges in the simulation (causal mode only): from
     /// injecting the client's message to delivering the server's reply.
     public var simulatedExchanges: [[LatencyHistogram]]
@@ -86,7 +88,8 @@ public enum ReplayRunner {
         }
         let simulation = SimulationResult(topology: topology.name, seed: seed, duration: topology.duration, warmup: .zero,
                                           profile: profile.name, groupings: results)
-        return ReplayResult(mode: mode, simulation: simulation, captured: captured, simulatedExchanges: exchanges,
+        return ReplayResult(mode: mode, simulation: simulation, captured: captured, capturedHandshakes: plan.handshakeRTTs,
+                            simulatedExchanges: exchanges,
                             orderViolations: violations, warnings: plan.warnings)
     }
 

@@ -43,6 +43,7 @@ public enum InspectReport {
             ("b_to_a_messages", .integer(Int64(conversation.messagesBToA))),
             ("start_ns", .integer(conversation.firstNanoseconds)),
             ("end_ns", .integer(conversation.lastNanoseconds)),
+            ("handshake_rtt_ns", conversation.handshakeRTTNanoseconds.map { .integer($0) } ?? .null),
         ])
     }
 

@@ -13,6 +13,8 @@ public enum ReplayReport {
                 var fields: [(String, JSONValue)] = [
                     ("captured_latency_ns", captured.count > 0 ? SimulationReport.latency(captured) : .null),
                     ("captured_exchanges", .integer(Int64(captured.count))),
+                    ("captured_handshake_rtt_ns", result.capturedHandshakes[index].count > 0
+                        ? SimulationReport.latency(result.capturedHandshakes[index]) : .null),
                 ]
                 if result.mode == .causal {
                     let simulated = result.simulatedExchanges[groupingIndex][index]

@@ -18,6 +18,9 @@ import Testing
         #expect(tcp.packetsAToB == 3 && tcp.packetsBToA == 2)
         #expect(tcp.payloadAToB == 120 && tcp.payloadBToA == 1200)
         #expect(tcp.messagesAToB == 1 && tcp.messagesBToA == 1)
+        // SYN at 0 ms, SYN-ACK at 1 ms, the client's first ACK (with data) at 2 ms.
+        #expect(tcp.handshakeRTTNanoseconds == 2_000_000)
+        #expect(summary.conversations.first { $0.proto == .udp }?.handshakeRTTNanoseconds == nil)
     }
 
     @Test(.enabled(if: TraceTestSupport.tool("tshark") != nil, "tshark is not installed (apt-get install tshark)"))

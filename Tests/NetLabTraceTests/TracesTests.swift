@@ -39,6 +39,27 @@ import Testing
         #expect(iperf.conversations.reduce(0) { $0 + $1.payloadAToB } >= 3 << 20, "the 3 MB burst")
     }
 
+    /// The handshake round trip of every TCP conversation equals tshark's `tcp.analysis.initial_rtt`.
+    @Test(.enabled(if: TraceTestSupport.tool("tshark") != nil, "tshark is not installed (apt-get install tshark)"),
+          arguments: ["pod-to-pod-http.pcap", "pod-to-pod-ipv6.pcap", "intra-pod-loopback.pcap", "pod-to-pod-iperf.pcap"])
+    func handshakeRoundTripsMatchTshark(name: String) throws {
+        let path = Self.folder.appendingPathComponent(name).path
+        let text = try TraceTestSupport.run(TraceTestSupport.tool("tshark")!, ["-n", "-r", path, "-T", "fields", "-e", "tcp.stream", "-e", "tcp.analysis.initial_rtt"])
+        var tshark: [Int: Int64] = [:]
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count == 2, let stream = Int(fields[0]), !fields[1].isEmpty, tshark[stream] == nil else { continue }
+            tshark[stream] = Corpus.nanoseconds(String(fields[1]))
+        }
+        let summary = try TraceInspector.inspect(path: path)
+        let tcp = summary.conversations.filter { $0.proto == .tcp }
+        #expect(!tshark.isEmpty)
+        #expect(tcp.count == tshark.count)
+        for (stream, conversation) in tcp.enumerated() {
+            #expect(conversation.handshakeRTTNanoseconds == tshark[stream], "stream \(stream)")
+        }
+    }
+
     @Test(.enabled(if: TraceTestSupport.tool("tshark") != nil, "tshark is not installed (apt-get install tshark)"), arguments: files)
     func conversationsMatchTshark(name: String) throws {
         let path = Self.folder.appendingPathComponent(name).path

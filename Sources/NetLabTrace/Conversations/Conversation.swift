@@ -35,8 +35,14 @@ public struct Conversation: Sendable {
     /// 1-based number of the conversation's first packet in the file.
     public var firstPacket: Int
 
+    /// The TCP handshake's round trip as the capture point saw it: from A's SYN to A's first ACK
+    /// after B's SYN-ACK (what tshark calls the initial RTT); nil without a complete handshake.
+    public var handshakeRTTNanoseconds: Int64?
+
     var lastPayloadFromA: Bool?
     var synSequence: UInt32?
+    var synTime: Int64?
+    var sawSynAck = false
     var sawFinishOrReset = false
 
     public var packets: Int { packetsAToB + packetsBToA }
@@ -70,7 +76,14 @@ public struct Conversation: Sendable {
         firstNanoseconds = min(firstNanoseconds, timestamp)
         lastNanoseconds = max(lastNanoseconds, timestamp)
         if header.proto == .tcp {
-            if header.isSYN && !header.isACK && synSequence == nil { synSequence = header.sequence }
+            if header.isSYN && !header.isACK && synSequence == nil {
+                synSequence = header.sequence
+                if fromA { synTime = timestamp }
+            }
+            if header.isSYN && header.isACK && !fromA && synTime != nil { sawSynAck = true }
+            if fromA, header.isACK, !header.isSYN, sawSynAck, handshakeRTTNanoseconds == nil, let synTime {
+                handshakeRTTNanoseconds = timestamp - synTime
+            }
             if header.isFIN || header.isRST { sawFinishOrReset = true }
         }
     }
