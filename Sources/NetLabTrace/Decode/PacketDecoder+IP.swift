@@ -1,6 +1,5 @@
 extension PacketDecoder {
     func decodeIPv4(_ cursor: inout Cursor, _ packet: inout DecodedPacket, depth: Int) {
-        let start = cursor.position
         guard let versionAndLength = cursor.u8(), versionAndLength >> 4 == 4 else {
             if depth == 0 { packet.network = .other }
             return packet.markCutShortIf(cursor.remaining == 0)
@@ -14,7 +13,6 @@ extension PacketDecoder {
         // A zero total length (segmentation offload captures) means "as long as captured".
         let payloadLength = totalLength == 0 ? cursor.remaining : max(0, Int(totalLength) - headerLength)
         cursor.limit(to: payloadLength)
-        _ = start
         let sourceAddress = IPAddress(ipv4: source), destinationAddress = IPAddress(ipv4: destination)
         let offset = Int(fragmentField & 0x1FFF) * 8
         let moreFragments = fragmentField & 0x2000 != 0
