@@ -21,9 +21,11 @@ struct ReplaySession {
         var last: Int64
     }
 
-    /// Messages longer than this are injected in pieces, so a long one-way transfer does not hold
-    /// the simulation back until it ends.
+    /// Messages longer than this, or spanning more than a second of capture, are injected in
+    /// pieces, so that a long one-way transfer or a slow trickle does not hold the simulation
+    /// (and with it every other conversation's messages) back until it ends.
     static let largestMessage: Int64 = 1 << 20
+    static let longestMessage: Int64 = 1_000_000_000
 
     let plan: ReplayPlan
     let speed: Double
@@ -36,6 +38,11 @@ struct ReplaySession {
     /// The message each conversation is reading, if any.
     var open: [Captured?]
     var openConversations: Set<Int> = []
+    /// Starts (capture ns) of the messages being read that could still be injected at their
+    /// captured time: all of them in open mode, first messages in causal mode.
+    var firstOpenStarts: LazyMinimum
+    /// Starts of every message being read.
+    var allOpenStarts: LazyMinimum
     /// Injections due, by time: kind 0 from A, 1 from B; target the conversation; argument the bytes.
     var due = QuaternaryHeapQueue()
     var sequence: UInt64 = 0
@@ -49,13 +56,20 @@ struct ReplaySession {
 
     // Causal mode.
     var started: [Bool]
+    /// Messages read but not yet due, per conversation, read from `pendingHead` on (a queue
+    /// without the O(n) cost of removing an array's first element).
     var pending: [[Captured]]
+    var pendingHead: [Int]
     /// The message a conversation has scheduled or in flight.
     var current: [Captured?]
     var lastDelivery: [SimTime]
     /// Captured end of the last delivered message, against which the next one's gap is measured.
     var lastCapturedEnd: [Int64]
     var waiting: Set<Int> = []
+    /// For each waiting conversation, last delivery minus the simulated time of its last
+    /// captured message end (ps): its next message is due at this plus the simulated time of
+    /// that message's captured start.
+    var waitingOffsets: LazyMinimum
     var requestInjected: [SimTime?]
     var simulatedExchanges: [LatencyHistogram]
 
@@ -86,11 +100,15 @@ struct ReplaySession {
         scanner = ConversationScanner(linkType: linkType)
         let conversations = plan.conversationFlow.count
         open = Array(repeating: nil, count: conversations)
+        firstOpenStarts = LazyMinimum(count: conversations)
+        allOpenStarts = LazyMinimum(count: conversations)
+        waitingOffsets = LazyMinimum(count: conversations)
         captured = Array(repeating: LatencyHistogram(), count: topology.flows.count)
         simulatedExchanges = Array(repeating: LatencyHistogram(), count: topology.flows.count)
         lastClientStart = Array(repeating: -1, count: conversations)
         started = Array(repeating: false, count: conversations)
         pending = Array(repeating: [], count: conversations)
+        pendingHead = Array(repeating: 0, count: conversations)
         current = Array(repeating: nil, count: conversations)
         lastDelivery = Array(repeating: .zero, count: conversations)
         lastCapturedEnd = Array(repeating: 0, count: conversations)
@@ -137,7 +155,8 @@ struct ReplaySession {
             finish(Captured(fromA: fromA, bytes: bytes, start: time, last: time), conversation: conversation)
             return
         }
-        if let message = open[conversation], message.fromA != fromA || message.bytes >= Self.largestMessage {
+        if let message = open[conversation],
+           message.fromA != fromA || message.bytes >= Self.largestMessage || time - message.start > Self.longestMessage {
             close(conversation)
         }
         if open[conversation] != nil {
@@ -146,6 +165,8 @@ struct ReplaySession {
         } else {
             open[conversation] = Captured(fromA: fromA, bytes: bytes, start: time, last: time)
             openConversations.insert(conversation)
+            allOpenStarts.set(conversation, to: time)
+            if mode == .open || !started[conversation] { firstOpenStarts.set(conversation, to: time) }
         }
     }
 
@@ -153,6 +174,8 @@ struct ReplaySession {
         guard let message = open[conversation] else { return }
         open[conversation] = nil
         openConversations.remove(conversation)
+        allOpenStarts.remove(conversation)
+        firstOpenStarts.remove(conversation)
         finish(message, conversation: conversation)
     }
 
@@ -189,29 +212,33 @@ struct ReplaySession {
     /// Causal mode: the next message of a conversation goes after the last delivery plus the gap
     /// the capture shows between the end of the previous message and its start.
     mutating func scheduleNext(_ conversation: Int) {
-        guard !pending[conversation].isEmpty else { return }
+        guard hasPending(conversation) else { return }
         waiting.remove(conversation)
-        let next = pending[conversation].removeFirst()
+        waitingOffsets.remove(conversation)
+        let next = pending[conversation][pendingHead[conversation]]
+        pendingHead[conversation] += 1
+        if pendingHead[conversation] == pending[conversation].count {
+            pending[conversation].removeAll(keepingCapacity: true)
+            pendingHead[conversation] = 0
+        }
         current[conversation] = next
         let gap = simulatedSpan(next.start - lastCapturedEnd[conversation])
         schedule(next, conversation: conversation, at: lastDelivery[conversation] + gap)
     }
 
+    func hasPending(_ conversation: Int) -> Bool { pendingHead[conversation] < pending[conversation].count }
+
     /// The latest time the simulation may reach without passing an injection still unknown.
-    func safeTime() -> SimTime {
-        var earliestCapture = readUpTo
-        var bound = SimTime.distantFuture
-        for conversation in openConversations where mode == .open || !started[conversation] {
-            earliestCapture = min(earliestCapture, open[conversation]!.start)
+    mutating func safeTime() -> SimTime {
+        let captureBound = simulatedTime(min(firstOpenStarts.minimum() ?? readUpTo, readUpTo))
+        var bound = captureBound
+        if mode == .causal, let offset = waitingOffsets.minimum() {
+            // A waiting conversation's next message starts no earlier than the earliest message
+            // still being read, or than the packet just read.
+            let earliestNext = simulatedTime(min(allOpenStarts.minimum() ?? readUpTo, readUpTo))
+            bound = min(bound, SimTime(picoseconds: offset + earliestNext.picoseconds))
         }
-        if mode == .causal {
-            for conversation in waiting {
-                let nextStart = open[conversation]?.start ?? readUpTo
-                bound = min(bound, lastDelivery[conversation] + simulatedSpan(nextStart - lastCapturedEnd[conversation]))
-            }
-        }
-        let captureBound = simulatedTime(earliestCapture)
-        return SimTime(picoseconds: max(0, min(bound, captureBound).picoseconds - 1))
+        return SimTime(picoseconds: max(0, bound.picoseconds - 1))
     }
 
     // MARK: Simulating
@@ -230,6 +257,9 @@ struct ReplaySession {
                     }
                 }
                 inject(next)
+                // Where nothing costs time, a message is delivered within `inject`, outside
+                // `run`: its follow-up must be scheduled now, not at the next stop.
+                handleDeliveries()
                 continue
             }
             guard limit > simulation.now else { return }
@@ -265,7 +295,12 @@ struct ReplaySession {
                 simulatedExchanges[Int(plan.conversationFlow[conversation])].record(picoseconds: (delivery.time - injected).picoseconds)
                 requestInjected[conversation] = nil
             }
-            if pending[conversation].isEmpty { waiting.insert(conversation) } else { scheduleNext(conversation) }
+            if !hasPending(conversation) {
+                waiting.insert(conversation)
+                waitingOffsets.set(conversation, to: delivery.time.picoseconds - simulatedTime(lastCapturedEnd[conversation]).picoseconds)
+            } else {
+                scheduleNext(conversation)
+            }
         }
     }
 
@@ -290,8 +325,8 @@ struct ReplaySession {
     /// The trace has ended: every message is known; inject the rest and run to the end.
     mutating func finish() -> GroupingOutcome {
         for conversation in openConversations.sorted() { close(conversation) }
-        readUpTo = .max
         waiting.removeAll()
+        waitingOffsets = LazyMinimum(count: plan.conversationFlow.count)
         advance(to: end)
         return GroupingOutcome(result: run.currentResult(events: simulation.executedEvents), captured: captured,
                                simulatedExchanges: simulatedExchanges, orderViolations: orderViolations)

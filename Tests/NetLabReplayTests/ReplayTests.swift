@@ -169,6 +169,33 @@ import NetLabTrace
         }
     }
 
+    /// Under `ideal` inside one pod, deliveries happen within the injection itself; every
+    /// conversation must still run to its end, at exactly the captured times.
+    @Test(arguments: ReplayTests.traces)
+    func causalReplayWithoutCostsDeliversEverythingAtCapturedTimes(trace: String) throws {
+        let plan = try ReplayTests.plan(trace)
+        let result = try ReplayRunner.run(plan, groupings: [0], profile: .ideal, seed: 1, speed: 1, mode: .causal, checkOrder: true)
+        #expect(result.orderViolations == [0])
+        for flow in result.simulation.groupings[0].flows {
+            #expect(flow.offeredMessages > 0)
+            #expect(flow.messages == flow.offeredMessages, "\(flow.name)")
+            #expect(flow.latency.maximumPicoseconds == 0)
+        }
+        // With no network time, a simulated exchange is the captured one minus the time its
+        // request and response took on the wire in the capture (from first to last packet):
+        // exactly equal where every message is one packet, shorter otherwise.
+        let captured = result.captured, simulated = result.simulatedExchanges[0]
+        let singlePacketMessages = trace == "pod-to-pod-sockperf" || trace == "intra-pod-loopback"
+        for index in captured.indices where captured[index].count > 0 {
+            #expect(simulated[index].count == captured[index].count)
+            if singlePacketMessages {
+                #expect(simulated[index].sumPicoseconds == captured[index].sumPicoseconds, "\(trace)")
+            } else {
+                #expect(simulated[index].sumPicoseconds <= captured[index].sumPicoseconds, "\(trace)")
+            }
+        }
+    }
+
     @Test func openModeAtHighSpeedBreaksTheOrderCausalModeKeeps() throws {
         let plan = try ReplayTests.plan("pod-to-pod-sockperf")
         // Ten thousand times faster than captured, responses are sent before requests arrive.

@@ -14,6 +14,9 @@ public struct QuaternaryHeapQueue: EventQueue {
 
     @inlinable public var count: Int { storage.count }
 
+    /// The event that `removeFirst` would return, without removing it.
+    @inlinable public var first: ScheduledEvent? { storage.first }
+
     public mutating func reserveCapacity(_ capacity: Int) {
         storage.reserveCapacity(capacity)
     }
