@@ -66,6 +66,8 @@ struct ReplaySession {
     /// Captured end of the last delivered message, against which the next one's gap is measured.
     var lastCapturedEnd: [Int64]
     var waiting: Set<Int> = []
+    /// Set once the whole trace is read: no conversation waits for anything after that.
+    var traceEnded = false
     /// For each waiting conversation, last delivery minus the simulated time of its last
     /// captured message end (ps): its next message is due at this plus the simulated time of
     /// that message's captured start.
@@ -245,26 +247,33 @@ struct ReplaySession {
 
     /// Injects every due message up to `limit` in time order and runs the simulation to `limit`,
     /// reacting to deliveries in causal mode.
-    mutating func advance(to limit: SimTime) {
+    mutating func advance(to requested: SimTime) {
+        var limit = requested
+        /// A delivery can leave a conversation waiting for a message not read yet; the simulation
+        /// must then not pass the earliest time that message could be due.
+        func handleAndRebound() {
+            handleDeliveries()
+            if mode == .causal, !traceEnded { limit = min(limit, safeTime()) }
+        }
         while true {
             if let next = due.removeFirst(notAfter: limit) {
                 if next.time > simulation.now {
                     if simulation.run(until: next.time, handler: &run) == .stopped {
                         // A delivery may make something due earlier: put this one back and look again.
                         due.insert(next)
-                        handleDeliveries()
+                        handleAndRebound()
                         continue
                     }
                 }
                 inject(next)
                 // Where nothing costs time, a message is delivered within `inject`, outside
                 // `run`: its follow-up must be scheduled now, not at the next stop.
-                handleDeliveries()
+                handleAndRebound()
                 continue
             }
             guard limit > simulation.now else { return }
             if simulation.run(until: limit, handler: &run) == .stopped {
-                handleDeliveries()
+                handleAndRebound()
                 continue
             }
             return
@@ -275,9 +284,11 @@ struct ReplaySession {
         let conversation = Int(event.action.target)
         let fromServer = event.action.kind == 1
         if mode == .causal, !fromServer { requestInjected[conversation] = simulation.now }
-        if inFlight[conversation] > 0, lastInjectedFromA[conversation] == fromServer { orderViolations += 1 }
-        inFlight[conversation] += 1
-        lastInjectedFromA[conversation] = !fromServer
+        if run.reportsDeliveries {  // in-flight counts are only kept when deliveries are seen
+            if inFlight[conversation] > 0, lastInjectedFromA[conversation] == fromServer { orderViolations += 1 }
+            inFlight[conversation] += 1
+            lastInjectedFromA[conversation] = !fromServer
+        }
         run.inject(flow: Int(plan.conversationFlow[conversation]), conversation: conversation, fromServer: fromServer,
                    bytes: Int64(event.action.argument), &simulation)
     }
@@ -296,6 +307,7 @@ struct ReplaySession {
                 requestInjected[conversation] = nil
             }
             if !hasPending(conversation) {
+                guard !traceEnded else { continue }
                 waiting.insert(conversation)
                 waitingOffsets.set(conversation, to: delivery.time.picoseconds - simulatedTime(lastCapturedEnd[conversation]).picoseconds)
             } else {
@@ -325,6 +337,7 @@ struct ReplaySession {
     /// The trace has ended: every message is known; inject the rest and run to the end.
     mutating func finish() -> GroupingOutcome {
         for conversation in openConversations.sorted() { close(conversation) }
+        traceEnded = true
         waiting.removeAll()
         waitingOffsets = LazyMinimum(count: plan.conversationFlow.count)
         advance(to: end)
