@@ -53,7 +53,8 @@ public enum ReplayRunner {
     /// `<directory>/<grouping>.pcap` at their simulated delivery times.
     public static func run(
         _ plan: ReplayPlan, groupings: [Int], profile: CostProfile, seed: UInt64, speed: Double, mode: ReplayMode = .open,
-        checkOrder: Bool = false, pcapDirectory: String? = nil
+        checkOrder: Bool = false, pcapDirectory: String? = nil,
+        progress: (@Sendable (_ finishedGroupings: Int, _ total: Int) -> Void)? = nil
     ) throws(ReplayError) -> ReplayResult {
         precondition(speed > 0, "speed must be positive")
         var extended = plan.topology
@@ -65,6 +66,7 @@ public enum ReplayRunner {
         let topology = extended
         let outcomes = Outcomes(count: groupings.count)
         DispatchQueue.concurrentPerform(iterations: groupings.count) { slot in
+            defer { progress?(outcomes.finished, groupings.count) }
             outcomes.store(Result { () throws(ReplayError) in
                 try replay(plan, topology: topology, grouping: groupings[slot], profile: profile, seed: seed, speed: speed, mode: mode,
                            checkOrder: checkOrder,
@@ -127,10 +129,19 @@ private final class Outcomes: @unchecked Sendable {
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
+    private var finishedCount = 0
+
     func store(_ outcome: Result<GroupingOutcome, ReplayError>, at slot: Int) {
         lock.wait()
         slots[slot] = outcome
+        finishedCount += 1
         lock.signal()
+    }
+
+    var finished: Int {
+        lock.wait()
+        defer { lock.signal() }
+        return finishedCount
     }
 
     var results: [Result<GroupingOutcome, ReplayError>] { slots.map { $0! } }

@@ -128,7 +128,7 @@ extension Replay {
             let progress = ProgressLine(label: "replay \(trace)")
             defer { progress.finish() }
             return try ReplayRunner.run(plan, groupings: groupings, profile: profile, seed: topology.seed, speed: speed, mode: mode,
-                                        pcapDirectory: pcapOut)
+                                        pcapDirectory: pcapOut) { finished, total in progress.update("\(finished)/\(total) groupings done") }
         }
     }
 }
