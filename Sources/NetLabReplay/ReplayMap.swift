@@ -47,10 +47,7 @@ public struct ReplayMap: Sendable {
     /// - Throws: ``SpecError`` naming the file, the place and the fix.
     public static func read(_ text: String, file: String) throws(SpecError) -> ReplayMap {
         let root: JSONNode
-        do { root = try JSONParser.parse(text) } catch {
-            throw SpecError(file: file, line: error.line, column: error.column, path: "", problem: "malformed JSON: \(error.message)",
-                            fix: "fix the JSON syntax at that place")
-        }
+        do { root = try JSONParser.parse(text) } catch { throw SpecError.malformed(error, file: file) }
         let form = #"write {"endpoints": [{"match": "198.18.0.2", "container": "web"}, ...]}"#
         guard case .object(let members) = root.value, let endpoints = members.first(where: { $0.key == "endpoints" })?.value,
               case .array(let items) = endpoints.value

@@ -27,4 +27,10 @@ public struct SpecError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(location): \(problem); \(fix)" }
+
+    /// Malformed JSON in `file`, at the place the parser stopped.
+    public static func malformed(_ error: JSONSyntaxError, file: String) -> SpecError {
+        SpecError(file: file, line: error.line, column: error.column, path: "", problem: "malformed JSON: \(error.message)",
+                  fix: "fix the JSON syntax at that place")
+    }
 }

@@ -7,12 +7,7 @@ struct SpecReader {
 
     /// Parses `text` as JSON, turning a syntax error into a located ``SpecError``.
     func parse(_ text: String) throws(SpecError) -> JSONNode {
-        do {
-            return try JSONParser.parse(text)
-        } catch {
-            throw SpecError(file: file, line: error.line, column: error.column, path: "", problem: "malformed JSON: \(error.message)",
-                            fix: "fix the JSON syntax at that place")
-        }
+        do { return try JSONParser.parse(text) } catch { throw SpecError.malformed(error, file: file) }
     }
 
     func fail(_ node: JSONNode?, _ path: String, _ problem: String, fix: String) -> SpecError {
