@@ -63,3 +63,18 @@ import Testing
         #expect(result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
     }
 }
+
+@Suite struct BenchIngestCommandTests {
+    /// A small generated capture: the floor and netlab read the same packets; the file is removed.
+    @Test func ingestComparesNetlabWithTheFloor() throws {
+        let result = try NetlabBinary.run(["bench", "ingest", "--packets", "20000", "--no-tshark", "--runs", "1", "--format", "json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        #expect(root["packets"] as? Int == 20_000)
+        #expect(root["conversations"] as? Int == 1000)
+        #expect((root["floor_seconds"] as? Double ?? 0) > 0)
+        #expect((root["netlab_seconds"] as? Double ?? 0) > 0)
+        let file = try #require(root["file"] as? String)
+        #expect(!FileManager.default.fileExists(atPath: file), "the generated capture is deleted")
+    }
+}
