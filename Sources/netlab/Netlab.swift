@@ -17,10 +17,14 @@ struct Netlab: ParsableCommand {
             and across nodes, for alternative groupings of containers into pods and pods onto nodes, \
             and reports latency percentiles, throughput, drops and utilisation side by side.
 
+            It also reads real captures (inspect) and replays their traffic through the same \
+            groupings (replay), and measures its own speed (bench).
+
             Examples:
               netlab simulate Examples/web-log-sidecar.json
+              netlab inspect Traces/pod-to-pod-http.pcap
+              netlab replay Traces/pod-to-pod-http.pcap --map Traces/pod-to-pod-http.map.json --topology Examples/replay-pairs.json --mode causal
               netlab bench hold --pending 100000 --events 20000000
-              netlab bench hold --pending 1e6 --events 2e7 --format json
 
             Errors print one line, 'netlab: <where>: <what>; <how to fix>', and exit with status 2.
             """,
