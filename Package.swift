@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // The event engine: time, event queues, the simulation loop, random streams. No I/O, no C.
@@ -27,7 +28,10 @@ let package = Package(
         // The cluster and network model: topology files, profiles, paths, stages, transports.
         .target(
             name: "NetLabModel",
-            dependencies: ["NetLabCore", "NetLabStats", .product(name: "RealModule", package: "swift-numerics")]
+            dependencies: [
+                "NetLabCore", "NetLabStats", .product(name: "RealModule", package: "swift-numerics"),
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         // libpcap, through the system's headers and pkg-config.
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),

@@ -98,3 +98,12 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         #expect(result.standardError.contains(mention), "\(result.standardError)")
     }
 }
+
+@Suite struct YAMLSimulateTests {
+    @Test func yamlExampleGivesTheSameOutputAsItsJSONTwin() throws {
+        let json = try NetlabBinary.run(["simulate", repositoryRoot.appendingPathComponent("Examples/web-log-sidecar.json").path, "--duration", "200ms", "--format", "json"])
+        let yaml = try NetlabBinary.run(["simulate", repositoryRoot.appendingPathComponent("Examples/web-log-sidecar.yaml").path, "--duration", "200ms", "--format", "json"])
+        #expect(yaml.status == 0, "\(yaml.standardError)")
+        #expect(yaml.standardOutput == json.standardOutput)
+    }
+}

@@ -112,3 +112,55 @@ import Testing
 }
 
 import Foundation
+
+@Suite struct YAMLTopologyTests {
+    static let yaml = """
+        name: t
+        cluster:
+          nodes:
+            - name: a
+              cores: 2
+        containers: [web, cache]
+        flows:
+          - from: web
+            to: cache
+            pattern: rpc
+            request: 100B
+            response: "1KiB"
+            rate: 100/s
+        groupings:
+          - name: g
+            pods:
+              - containers: [web, cache]
+        """
+
+    @Test func yamlReadsLikeJSON() throws {
+        let topology = try TopologyReader.read(Self.yaml, file: "t.yaml")
+        #expect(topology.containers.map(\.name) == ["web", "cache"])
+        #expect(topology.cluster.nodes[0].cores == 2)
+        #expect(topology.flows.count == 1)
+        #expect(topology.groupings[0].pods[0].replicaNodes == [0])
+    }
+
+    @Test func yamlErrorsNameLineColumnAndPath() {
+        let bad = Self.yaml.replacingOccurrences(of: "      cores: 2", with: "      cores: 2\n      gpus: 1")
+        do {
+            _ = try TopologyReader.read(bad, file: "t.yml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.path == "cluster.nodes[0].gpus")
+            #expect(error.line == 6 && error.column == 13, "\(error)")
+            #expect(error.description.hasPrefix("t.yml:6:13: cluster.nodes[0].gpus: unknown key"))
+        }
+        do {
+            _ = try TopologyReader.read("name: [unclosed\n", file: "t.yaml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("malformed YAML"))
+            #expect(error.line != nil)
+        }
+        // A quoted number stays a string, so a unit-less number is still refused.
+        let unitless = Self.yaml.replacingOccurrences(of: "request: 100B", with: "request: 100")
+        #expect(throws: SpecError.self) { try TopologyReader.read(unitless, file: "t.yaml") }
+    }
+}

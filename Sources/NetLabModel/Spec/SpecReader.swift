@@ -5,8 +5,10 @@ import NetLabCore
 struct SpecReader {
     let file: String
 
-    /// Parses `text` as JSON, turning a syntax error into a located ``SpecError``.
+    /// Parses `text` as JSON, or as YAML when the file is named `.yaml` or `.yml`, turning a
+    /// syntax error into a located ``SpecError``.
     func parse(_ text: String) throws(SpecError) -> JSONNode {
+        if file.hasSuffix(".yaml") || file.hasSuffix(".yml") { return try YAMLDocument.parse(text, file: file) }
         do { return try JSONParser.parse(text) } catch { throw SpecError.malformed(error, file: file) }
     }
 

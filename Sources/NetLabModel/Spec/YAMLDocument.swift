@@ -1,0 +1,64 @@
+import Yams
+
+/// Reads YAML into the same located ``JSONNode`` tree the JSON parser builds, so that topology and
+/// profile files may be written in either, with the same checks and the same error places.
+enum YAMLDocument {
+    static func parse(_ text: String, file: String) throws(SpecError) -> JSONNode {
+        let root: Yams.Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw located(error, file: file)
+        } catch {
+            throw SpecError(file: file, path: "", problem: "malformed YAML: \(error)", fix: "fix the YAML syntax")
+        }
+        guard let root else {
+            throw SpecError(file: file, line: 1, column: 1, path: "", problem: "the document is empty", fix: "write the topology as a YAML mapping")
+        }
+        return try convert(root, file: file)
+    }
+
+    static func located(_ error: YamlError, file: String) -> SpecError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return SpecError(file: file, line: mark.line, column: mark.column, path: "", problem: "malformed YAML: \(problem)",
+                             fix: "fix the YAML syntax at that place")
+        default:
+            return SpecError(file: file, path: "", problem: "malformed YAML: \(error)", fix: "fix the YAML syntax")
+        }
+    }
+
+    static func convert(_ node: Yams.Node, file: String) throws(SpecError) -> JSONNode {
+        let line = node.mark?.line ?? 1, column = node.mark?.column ?? 1
+        func wrap(_ value: JSONNode.Value) -> JSONNode { JSONNode(value: value, line: line, column: column) }
+        switch node {
+        case .scalar(let scalar):
+            // Plain scalars take YAML's core-schema types; quoted ones stay strings.
+            guard scalar.style == .plain || scalar.style == .any else { return wrap(.string(scalar.string)) }
+            if node.null != nil { return wrap(.null) }
+            if let bool = node.bool { return wrap(.bool(bool)) }
+            if node.int != nil || node.float != nil, Double(scalar.string) != nil { return wrap(.number(scalar.string)) }
+            return wrap(.string(scalar.string))
+        case .mapping(let mapping):
+            var members: [(key: String, value: JSONNode)] = []
+            for (key, value) in mapping {
+                guard let name = key.string else {
+                    throw SpecError(file: file, line: key.mark?.line, column: key.mark?.column, path: "", problem: "a mapping key that is not a string",
+                                    fix: "use plain names as keys")
+                }
+                if members.contains(where: { $0.key == name }) {
+                    throw SpecError(file: file, line: key.mark?.line, column: key.mark?.column, path: "", problem: "duplicate key \"\(name)\"",
+                                    fix: "give each key once")
+                }
+                members.append((name, try convert(value, file: file)))
+            }
+            return wrap(.object(members))
+        case .sequence(let sequence):
+            var items: [JSONNode] = []
+            for item in sequence { items.append(try convert(item, file: file)) }
+            return wrap(.array(items))
+        case .alias:
+            throw SpecError(file: file, line: line, column: column, path: "", problem: "YAML aliases are not supported", fix: "write the value out")
+        }
+    }
+}
