@@ -27,3 +27,22 @@ struct OutputOptions: ParsableArguments {
         format ?? (!writingToFile && isatty(STDOUT_FILENO) != 0 ? .table : .json)
     }
 }
+
+/// `--format` and `--output FILE`, for commands whose result may go to a file.
+struct ReportOptions: ParsableArguments {
+    @OptionGroup var format: OutputOptions
+
+    @Option(name: .customLong("output"), help: "Write the result to this file instead of standard output.")
+    var file: String?
+
+    /// Renders the result in the chosen format (JSON by default into a file) and writes it out.
+    func emit(table: () -> String, json: () -> String, csv: () -> String) throws {
+        let text: String
+        switch format.resolvedFormat(writingToFile: file != nil) {
+        case .table: text = table()
+        case .json: text = json()
+        case .csv: text = csv()
+        }
+        try writeOutput(text, to: file)
+    }
+}

@@ -64,10 +64,7 @@ struct Replay: ParsableCommand {
     @Option(help: "Write one pcap per grouping into this folder: each delivered message as a frame at its simulated delivery time.")
     var pcapOut: String?
 
-    @OptionGroup var output: OutputOptions
-
-    @Option(name: .customLong("output"), help: "Write the result to this file instead of standard output.")
-    var outputFile: String?
+    @OptionGroup var report: ReportOptions
 
     func validate() throws {
         guard speed > 0, speed.isFinite, speed <= 1e6 else {
@@ -91,7 +88,7 @@ struct Replay: ParsableCommand {
             do { summary = try TraceInspector.inspect(path: trace) } catch {
                 throw InputError(source: error.location, location: nil, problem: error.problem, fix: error.fix)
             }
-            try writeOutput(MapSuggestion.suggest(for: summary), to: outputFile)
+            try writeOutput(MapSuggestion.suggest(for: summary), to: report.file)
             return
         }
         let mapPath = map!, topologyPath = topology!
@@ -111,13 +108,10 @@ struct Replay: ParsableCommand {
         case .success(let value): result = value
         case .failure(let error): throw InputError(source: error.location, location: nil, problem: error.problem, fix: error.fix)
         }
-        let rendered: String
-        switch output.resolvedFormat(writingToFile: outputFile != nil) {
-        case .json: rendered = ReplayReport.json(result, trace: trace).rendered()
-        case .csv: rendered = ReplayReport.csv(result)
-        case .table: rendered = ReplayReport.table(result, trace: trace)
-        }
-        try writeOutput(rendered, to: outputFile)
+        try report.emit(
+            table: { ReplayReport.table(result, trace: trace) },
+            json: { ReplayReport.json(result, trace: trace).rendered() },
+            csv: { ReplayReport.csv(result) })
     }
 }
 

@@ -36,10 +36,7 @@ struct Simulate: ParsableCommand {
     @Option(help: "Cost profile: linux-default, ideal, or a profile file (default: the topology's).")
     var profile: String?
 
-    @OptionGroup var output: OutputOptions
-
-    @Option(name: .customLong("output"), help: "Write the result to this file instead of standard output.")
-    var outputFile: String?
+    @OptionGroup var report: ReportOptions
 
     func run() throws {
         let text = try readInput(topology)
@@ -64,13 +61,10 @@ struct Simulate: ParsableCommand {
             progress.update("\(finished)/\(total) groupings done")
         }
         progress.finish()
-        let rendered: String
-        switch output.resolvedFormat(writingToFile: outputFile != nil) {
-        case .json: rendered = SimulationReport.json(result).rendered()
-        case .csv: rendered = SimulationReport.csv(result)
-        case .table: rendered = SimulationReport.table(result)
-        }
-        try writeOutput(rendered, to: outputFile)
+        try report.emit(
+            table: { SimulationReport.table(result) },
+            json: { SimulationReport.json(result).rendered() },
+            csv: { SimulationReport.csv(result) })
     }
 
     /// The indices of the groupings named on the command line (all of them if none is named).

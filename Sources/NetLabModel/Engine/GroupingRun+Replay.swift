@@ -17,13 +17,6 @@ extension GroupingRun {
                     fromServer: fromServer, &simulation)
     }
 
-    /// When set, every delivered replayed message is appended to `replayDeliveries` and the
-    /// simulation stops, so that a driver can react (causal replay).
-    public var reportsDeliveries: Bool {
-        get { reportsReplayDeliveries }
-        set { reportsReplayDeliveries = newValue }
-    }
-
     /// Deliveries since the last call, in order; clears them.
     public mutating func takeDeliveries() -> [(conversation: Int32, fromServer: Bool, bytes: Int64, time: SimTime)] {
         defer { replayDeliveries.removeAll(keepingCapacity: true) }

@@ -154,7 +154,7 @@ extension GroupingRun {
         switch message.kind {
         case .replayed:
             record(flow: flow, start: message.start, bytes: message.bytes, now: simulation.now)
-            if reportsReplayDeliveries {
+            if reportsDeliveries {
                 replayDeliveries.append((conversation: message.call, fromServer: message.fromServer, bytes: message.bytes, time: simulation.now))
                 simulation.stop()
             }

@@ -51,7 +51,9 @@ public struct GroupingRun: EventHandler {
     var streamBytesLeft: [Int64] = []
     /// Per replayed conversation, its connection (-1 until its first message).
     var replayConnections: [Int32] = []
-    var reportsReplayDeliveries = false
+    /// When set, every delivered replayed message is kept for `takeDeliveries()` and the
+    /// simulation stops, so that a driver can react (causal replay, order checks, pcap output).
+    public var reportsDeliveries = false
     var replayDeliveries: [(conversation: Int32, fromServer: Bool, bytes: Int64, time: SimTime)] = []
 
     static let streamChunk: Int64 = 64 << 10
