@@ -12,7 +12,7 @@ extension SimulationReport {
         for grouping in result.groupings {
             columns += [
                 .init("\(grouping.name): path"), .init("p50", alignment: .right), .init("p99", alignment: .right),
-                .init("throughput", alignment: .right), .init("drops", alignment: .right),
+                .init("throughput", alignment: .right), .init("delivered", alignment: .right), .init("drops", alignment: .right),
             ]
         }
         var flows = TextTable(columns: columns)
@@ -29,13 +29,16 @@ extension SimulationReport {
                     flow.path.rawValue + (flow.pathMix.isEmpty ? "" : "+") + mark,
                     flow.messages > 0 ? formatNanoseconds(flow.latency.valueAtPercentile(50)) : "-",
                     flow.messages > 0 ? formatNanoseconds(flow.latency.valueAtPercentile(99)) : "-",
-                    formatRate(flow.throughputBitsPerSecond), "\(drops)",
+                    formatRate(flow.throughputBitsPerSecond),
+                    flow.offeredMessages > 0 ? formatPercent(Double(flow.messages) / Double(flow.offeredMessages)) + (flow.unstable ? " !" : "") : "-",
+                    "\(drops)",
                 ]
             }
             flows.append(row)
         }
         output += flows.rendered()
-        output += "* lowest p99 for the flow; '+' the flow's replicas take more than one path class\n\n"
+        output += "* lowest p99 for the flow; '+' the flow's replicas take more than one path class;"
+        output += " delivered: messages finished of those offered; '!' backlog grew all run (unstable)\n\n"
 
         var nodeColumns: [TextTable.Column] = [.init("node CPU")]
         nodeColumns += result.groupings.map { .init($0.name, alignment: .right) }
@@ -56,6 +59,9 @@ extension SimulationReport {
         }
         output += links.rendered()
         output += "\nevents: " + result.groupings.map { "\($0.name) \($0.events)" }.joined(separator: ", ") + "\n"
+        for grouping in result.groupings {
+            for warning in grouping.warnings { output += "warning: \(grouping.name): \(warning)\n" }
+        }
         return output
     }
 

@@ -28,6 +28,7 @@ public enum SimulationReport {
                 .object([("name", .string($0.name)), ("utilization", .number(rounded($0.utilization))), ("dropped", .integer($0.dropped))])
             })),
             ("events", .integer(Int64(grouping.events))),
+            ("warnings", .array(grouping.warnings.map { .string($0) })),
         ])
     }
 
@@ -42,6 +43,7 @@ public enum SimulationReport {
             ("offered_bytes", .integer(flow.offeredBytes)),
             ("lost_messages", .integer(flow.lostMessages)),
             ("retransmissions", .integer(flow.retransmissions)),
+            ("unstable", .bool(flow.unstable)),
         ]
         if !flow.pathMix.isEmpty {
             fields.append(("path_mix", .object(flow.pathMix.map { ($0.0.rawValue, .integer(Int64($0.1))) })))

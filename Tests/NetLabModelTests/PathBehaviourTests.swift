@@ -58,7 +58,8 @@ import NetLabCore
     /// NIC, with a small buffer, loses segments there and still delivers every byte.
     @Test func tcpRetransmitsDroppedSegmentsAndDeliversEverything() throws {
         let flow = #"{ "from": "src", "to": "dst", "pattern": "stream", "bytes": "4MiB" }"#
-        let result = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: "2s", warmup: "0s", nicRate: "1Gbps", fabricRate: "500Mbps", buffer: "16KiB"))
+        let result = try Fixtures.run(Fixtures.twoNodes(
+            flow: flow, duration: "2s", warmup: "0s", nicRate: "1Gbps", receiverNICRate: "500Mbps", fabricRate: "1Gbps", buffer: "16KiB"))
         let stream = try #require(result.groupings.first?.flows.first)
         #expect(stream.dropped > 0)
         #expect(stream.retransmissions > 0)

@@ -5,7 +5,7 @@ import NetLabCore
 
 /// The engine against queueing theory, under the `ideal` profile (no host costs): one UDP flow
 /// from node a to node b with Poisson arrivals. Its bottleneck is a's NIC (1 Gb/s); the switch port
-/// runs at 100 Gb/s, so the only other parts of a message's latency are that port's serialisation
+/// and b's NIC run at 100 Gb/s, so the only other parts of a message's latency are that port's serialisation
 /// and two propagation delays of 1 µs. The mean sojourn at the bottleneck is compared with the
 /// Pollaczek–Khinchine formula W = λE[S²] / (2(1 − ρ)) + E[S].
 ///
@@ -27,7 +27,7 @@ import NetLabCore
         let service = Self.fixedFrameBytes * Self.nanosecondsPerByte
         let rate = load / (service * 1e-9)
         let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "1000B", "rate": "\#(String(format: "%.6f", rate))/s" }"#
-        let result = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: duration))
+        let result = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: duration, receiverNICRate: "100Gbps"))
         let (measured, messages) = try sojournAtBottleneck(result, secondServiceMean: service / 100)
         let theory = load * service / (2 * (1 - load)) + service
         #expect(messages > 100_000)
@@ -52,7 +52,7 @@ import NetLabCore
         }
         let arrivalsPerNanosecond = load / firstMoment
         let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": { "exp": "1000B" }, "rate": "\#(String(format: "%.6f", arrivalsPerNanosecond * 1e9))/s" }"#
-        let result = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: "5s", mtu: "65535B"))
+        let result = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: "5s", receiverNICRate: "100Gbps", mtu: "65535B"))
         let (measured, messages) = try sojournAtBottleneck(result, secondServiceMean: firstMoment / 100)
         let theory = arrivalsPerNanosecond * secondMoment / (2 * (1 - load)) + firstMoment
         // Pure M/M/1 for the same mean service time, for scale: W = E[S] / (1 − ρ).
@@ -65,7 +65,7 @@ import NetLabCore
     @Test(arguments: ["udp", "tcp"])
     func unloadedLatencyIsExactlySerialisationsPlusPropagation(transport: String) throws {
         let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "\#(transport)", "size": "1000B", "interval": "1ms" }"#
-        let result = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: "50ms", nicRate: "10Gbps", fabricRate: "25Gbps", latency: "3us"))
+        let result = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: "50ms", nicRate: "10Gbps", receiverNICRate: "25Gbps", fabricRate: "25Gbps", latency: "3us"))
         let flowResult = try #require(result.groupings.first?.flows.first)
         let headers: Int64 = transport == "udp" ? 28 : 40
         let frame = 1000 + headers + 18 + 20

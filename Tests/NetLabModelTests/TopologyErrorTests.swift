@@ -164,3 +164,44 @@ import Foundation
         #expect(throws: SpecError.self) { try TopologyReader.read(unitless, file: "t.yaml") }
     }
 }
+
+/// Threads, cpusets and wait modes are checked against where each grouping puts the container.
+@Suite struct HostFieldErrorTests {
+    static func topology(containers: String, cores: Int = 2, flowExtra: String = "") -> String {
+        """
+        { "cluster": { "nodes": [ { "name": "a", "cores": \(cores) } ] },
+          "containers": \(containers),
+          "flows": [ { "from": "x", "to": "y", "pattern": "oneway", "size": "64B", "rate": "10/s"\(flowExtra) } ],
+          "groupings": [ { "name": "g", "pods": [ { "containers": ["x", "y"], "node": "a" } ] } ] }
+        """
+    }
+
+    @Test(arguments: [
+        (#"[{ "name": "x", "cpuset": [3] }, "y"]"#, "", "pinned to core 3"),
+        (#"[{ "name": "x", "cpuset": "0-1,x" }, "y"]"#, "", "not a core"),
+        (#"[{ "name": "x", "cpuset": [0, 0] }, "y"]"#, "", "listed twice"),
+        (#"[{ "name": "x", "wait": "spin" }, "y"]"#, "", "unknown wait mode"),
+        (#"[{ "name": "x", "threads": 0 }, "y"]"#, "", "threads"),
+        (#"[{ "name": "x", "wait": "poll", "threads": 2 }, { "name": "y", "wait": "poll" }]"#, "", "3 polling threads"),
+        (#"[{ "name": "x", "wait": "poll", "threads": 2, "cpuset": [1] }, "y"]"#, "", "polls with 2 threads on 1 pinned core"),
+        (#"["x", "y"]"#, #", "congestion_control": "bbr""#, "unknown congestion control"),
+        (#"["x", "y"]"#, #", "send_buffer": "1KiB""#, "out of range"),
+        (#"["x", "y"]"#, #", "nagle": "yes""#, "true or false"),
+        (#"["x", "y"]"#, #", "transport": "udp-dgram""#, "uds-dgram"),
+    ])
+    func badHostFieldsAreRejected(containers: String, flowExtra: String, mention: String) throws {
+        #expect {
+            _ = try TopologyReader.read(Self.topology(containers: containers, flowExtra: flowExtra), file: "t.json")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains(mention) && text.contains("t.json")
+        }
+    }
+
+    @Test func goodHostFieldsAreRead() throws {
+        let topology = try TopologyReader.read(Self.topology(containers: #"[{ "name": "x", "threads": 2, "cpuset": "0-1", "wait": "poll" }, "y"]"#,
+                                                             flowExtra: #", "transport": "uds-dgram""#), file: "t.json")
+        #expect(topology.containers[0].threads == 2 && topology.containers[0].cpuset == [0, 1] && topology.containers[0].wait == .poll)
+        #expect(topology.flows[0].transport == .udsDatagram)
+    }
+}

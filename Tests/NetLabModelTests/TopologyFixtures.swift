@@ -4,16 +4,17 @@ import NetLabCore
 
 /// Topologies built in code for the model tests.
 enum Fixtures {
-    /// Two nodes joined by one switch, one flow from `src` on node a to `dst` on node b.
+    /// Two nodes joined by one switch, one flow from `src` on node a to `dst` on node b. Node b's
+    /// NIC runs at `receiverNICRate` (default: as a's); each link runs at the slower of its ends.
     static func twoNodes(
-        flow: String, duration: String, warmup: String = "10ms", seed: Int = 1, nicRate: String = "1Gbps",
+        flow: String, duration: String, warmup: String = "10ms", seed: Int = 1, nicRate: String = "1Gbps", receiverNICRate: String? = nil,
         fabricRate: String = "100Gbps", latency: String = "1us", buffer: String = "1GiB", mtu: String = "1500B", profile: String = "ideal"
     ) -> String {
         """
         { "name": "two-nodes", "duration": "\(duration)", "warmup": "\(warmup)", "seed": \(seed), "profile": "\(profile)",
           "cluster": { "mtu": "\(mtu)",
             "nodes": [ { "name": "a", "nic": { "rate": "\(nicRate)", "buffer": "\(buffer)" } },
-                       { "name": "b", "nic": { "rate": "\(nicRate)", "buffer": "\(buffer)" } } ],
+                       { "name": "b", "nic": { "rate": "\(receiverNICRate ?? nicRate)", "buffer": "\(buffer)" } } ],
             "fabric": { "rate": "\(fabricRate)", "latency": "\(latency)", "buffer": "\(buffer)" } },
           "containers": ["src", "dst"],
           "flows": [ \(flow) ],

@@ -1,48 +1,6 @@
 import NetLabCore
 
 extension GroupingRun {
-    // MARK: Cores
-
-    /// Runs `duration` of CPU work on `node` for `endpoint` (or the kernel, -1), then `then`.
-    /// Zero-cost work continues at once without taking a core.
-    mutating func submitWork<Queue: EventQueue>(
-        node: Int, duration: Int64, endpoint: Int, then: EventAction, _ simulation: inout Simulation<Queue>
-    ) {
-        guard duration > 0 else {
-            handle(then, in: &simulation)
-            return
-        }
-        if endpoint >= 0 { endpoints[endpoint].activeWork += 1 }
-        let handle = works.insert(Work(node: Int32(node), duration: duration, endpoint: Int32(endpoint), then: then))
-        if pools[node].busy < pools[node].cores {
-            startWork(handle, &simulation)
-        } else {
-            pools[node].waiting.append(handle)
-        }
-    }
-
-    mutating func startWork<Queue: EventQueue>(_ handle: Int32, _ simulation: inout Simulation<Queue>) {
-        let work = works[handle]
-        let node = Int(work.node)
-        pools[node].busy += 1
-        pools[node].busyPicoseconds += overlapWithMeasurement(from: simulation.now, duration: work.duration)
-        simulation.schedule(
-            EventAction(kind: EventKind.cpuDone.rawValue, target: UInt32(node), argument: UInt64(handle)),
-            after: SimDuration(picoseconds: work.duration))
-    }
-
-    mutating func finishWork<Queue: EventQueue>(_ handle: Int32, _ simulation: inout Simulation<Queue>) {
-        let work = works[handle]
-        let node = Int(work.node)
-        works.remove(handle)
-        pools[node].busy -= 1
-        if !pools[node].waiting.isEmpty {
-            startWork(pools[node].waiting.removeFirst(), &simulation)
-        }
-        if work.endpoint >= 0 { endpoints[Int(work.endpoint)].activeWork -= 1 }
-        self.handle(work.then, in: &simulation)
-    }
-
     /// The part of [start, start + duration) inside the measured window, in picoseconds.
     func overlapWithMeasurement(from start: SimTime, duration: Int64) -> Int64 {
         let begin = max(start.picoseconds, warmupEnd.picoseconds)
@@ -52,9 +10,8 @@ extension GroupingRun {
 
     // MARK: Links
 
-    /// Queues `packet` on `link`, or drops it when the buffer is full. TCP data at its sender's
-    /// own NIC is never dropped: Linux throttles the socket instead (TCP Small Queues and qdisc
-    /// back-pressure), and TCP's window bounds what it can queue.
+    /// Queues `packet` on `link`, or drops it when the buffer is full. TCP at its sender's own NIC
+    /// is never dropped: Linux throttles the socket instead (TCP Small Queues, qdisc back-pressure).
     mutating func enqueue<Queue: EventQueue>(packet: Int32, on link: Int, _ simulation: inout Simulation<Queue>) {
         let bytes = Int64(packets[packet].wireBytes)
         // Hop 1 of a cross-node path is the sender node's NIC (hop 0 is its stack).
@@ -82,11 +39,15 @@ extension GroupingRun {
 
     mutating func finishTransmission<Queue: EventQueue>(link: Int, _ simulation: inout Simulation<Queue>) {
         let packet = links[link].queue.removeFirst()
-        links[link].queuedBytes -= Int64(packets[packet].wireBytes)
+        let sent = packets[packet]
+        links[link].queuedBytes -= Int64(sent.wireBytes)
         simulation.schedule(
             EventAction(kind: EventKind.packetArrive.rawValue, argument: UInt64(packet)),
             after: SimDuration(picoseconds: links[link].propagation))
         startTransmission(link: link, &simulation)
+        if sent.half >= 0, !sent.isAck, sent.hop == 1 {
+            segmentLeftNIC(half: Int(sent.half), wireBytes: Int64(sent.wireBytes), &simulation)
+        }
     }
 
     // MARK: Packets
@@ -104,6 +65,10 @@ extension GroupingRun {
         case .cpu:
             let lane = Int(packet.laneStart) + Int(packet.hop)
             if lanes[lane].busy {
+                guard !hop.receives || lanes[lane].waiting.count < profile.backlogPackets else {
+                    drop(packet: handle, &simulation)
+                    return
+                }
                 lanes[lane].waiting.append(handle)
             } else {
                 lanes[lane].busy = true
@@ -118,8 +83,11 @@ extension GroupingRun {
     mutating func processAtHop<Queue: EventQueue>(packet handle: Int32, _ simulation: inout Simulation<Queue>) {
         let packet = packets[handle]
         let hop = hops[Int(packet.pathStart) + Int(packet.hop)]
-        submitWork(node: Int(hop.index), duration: hop.cost / Int64(packet.costDivisor), endpoint: -1,
-                   then: EventAction(kind: EventKind.hopDone.rawValue, argument: UInt64(handle)), &simulation)
+        let cost = packet.isAck ? Int64((Double(hop.cost) * profile.tcpAckCost).rounded()) : hop.cost
+        // Receive-side scaling steers each connection direction to one core of the node.
+        let steering = Int(packet.laneStart) &* 40_503
+        submitWork(node: Int(hop.index), duration: cost / Int64(packet.costDivisor), endpoint: -1,
+                   then: EventAction(kind: EventKind.hopDone.rawValue, argument: UInt64(handle)), steering: steering >> 4, &simulation)
     }
 
     /// A packet's CPU work at a hop is done: the lane takes its next packet, this one moves on.
@@ -143,11 +111,22 @@ extension GroupingRun {
             let message = Int32(packet.segment)
             if !messages[message].lost {
                 messages[message].lost = true
-                if messages[message].start >= warmupEnd { tallies[Int(packet.flow)].lostMessages += 1 }
+                messageLost(message, &simulation)
             }
             releaseMessagePacket(message: message)
         }
         packets.remove(handle)
+    }
+
+    /// A message that will never arrive: counted; the rpc call it belongs to is abandoned (a
+    /// closed-loop caller gives up on it at once and goes on).
+    mutating func messageLost<Queue: EventQueue>(_ handle: Int32, _ simulation: inout Simulation<Queue>) {
+        let message = messages[handle]
+        if message.start >= warmupEnd { tallies[Int(message.flow)].lostMessages += 1 }
+        guard message.kind == .request || message.kind == .response else { return }
+        let call = calls[message.call]
+        calls.remove(message.call)
+        if call.caller >= 0 { scheduleNextCall(flow: Int(call.flow), caller: Int(call.caller), &simulation) }
     }
 
     /// A packet reached the end of its path.
@@ -156,9 +135,10 @@ extension GroupingRun {
         packets.remove(handle)
         if packet.half >= 0 {
             if packet.isAck {
-                acknowledgementArrived(half: Int(packet.half), segment: packet.segment, cumulative: packet.cumulative, &simulation)
+                ackArrived(half: Int(packet.half), segment: packet.segment, cumulative: packet.cumulative, &simulation)
             } else {
-                segmentArrived(half: Int(packet.half), segment: packet.segment, &simulation)
+                segmentArrived(half: Int(packet.half), segment: packet.segment, payload: Int64(packet.ipBytes) - Int64(Headers.ipv4 + Headers.tcp),
+                               piggybacked: packet.cumulative, &simulation)
             }
             return
         }

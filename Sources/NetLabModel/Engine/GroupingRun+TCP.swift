@@ -1,15 +1,29 @@
 import NetLabCore
 
+/// TCP's sender and receiver; the state and the rules they follow are described on ``HalfConnection``.
 extension GroupingRun {
-    /// Sends new segments while the window allows and data is waiting.
+    /// Sends while the pipe is below the congestion window: segments known lost first (lowest
+    /// first), then new data within the receive window, TCP Small Queues and Nagle's rule.
     mutating func trySend<Queue: EventQueue>(half: Int, _ simulation: inout Simulation<Queue>) {
-        let connection = half / 2
-        let payloadLimit = connections[connection].segmentPayload
-        let windowLimit = Double(max(1, profile.tcpMaximumWindow / max(payloadLimit, 1)))
-        while let head = halves[half].unsent.first {
-            let window = min(halves[half].congestionWindow, windowLimit)
-            guard Double(halves[half].outstanding) < window.rounded(.down) || halves[half].outstanding == 0 else { break }
-            let payload = min(payloadLimit, head.bytesLeft)
+        let link = connections[half / 2]
+        let segmentPayload = link.segmentPayload
+        let receiveWindow = max(1, link.receiveBuffer / max(segmentPayload, 1))
+        while halves[half].inFlight < max(1, Int(halves[half].window.segments)) {
+            if link.nicBitsPerSecond > 0, halves[half].queuedBelowSocket >= smallQueueLimit(half: half, link) {
+                halves[half].throttledBySmallQueues = true
+                break
+            }
+            if let offset = halves[half].lowestLost() {
+                halves[half].lostCount -= 1
+                halves[half].segments[offset].retransmitted = true
+                if simulation.now >= warmupEnd { tallies[link.flow].retransmissions += 1 }
+                send(half: half, offset: offset, &simulation)
+                continue
+            }
+            guard let head = halves[half].unsent.first,
+                  halves[half].nextSegment - halves[half].acknowledgedUpTo < receiveWindow else { break }
+            let payload = min(segmentPayload, head.bytesLeft)
+            if link.nagle, payload < segmentPayload, halves[half].nextSegment > halves[half].acknowledgedUpTo { break }
             var endsMessage: Int32 = -1
             if payload == head.bytesLeft {
                 _ = halves[half].unsent.removeFirst()
@@ -17,34 +31,74 @@ extension GroupingRun {
             } else {
                 halves[half].unsent[0] = (head.message, head.bytesLeft - payload)
             }
-            let segment = halves[half].nextSegment
             halves[half].nextSegment += 1
             halves[half].segments.append(HalfConnection.Segment(
-                payload: Int32(payload), endsMessage: endsMessage, sentAt: simulation.now, acknowledged: false, retransmitted: false))
-            halves[half].outstanding += 1
-            transmit(half: half, segment: segment, payload: payload, &simulation)
+                payload: Int32(payload), endsMessage: endsMessage, sentAt: simulation.now, transmission: 0, state: .lost, retransmitted: false))
+            send(half: half, offset: halves[half].segments.count - 1, &simulation)
         }
         armTimer(half: half, &simulation)
     }
 
-    mutating func transmit<Queue: EventQueue>(half: Int, segment: Int64, payload: Int64, _ simulation: inout Simulation<Queue>) {
+    /// TCP Small Queues: at most about a millisecond of data at the pacing rate below the socket,
+    /// and at least 256 KiB.
+    func smallQueueLimit(half: Int, _ link: Connection) -> Int64 {
+        let state = halves[half]
+        var bitsPerSecond = Double(link.nicBitsPerSecond)
+        if state.smoothedRTT > 0 {
+            let pacing = 2 * state.window.segments * Double(link.segmentPayload) * 8 / (state.smoothedRTT / 1e12)
+            bitsPerSecond = min(bitsPerSecond, pacing)
+        }
+        return max(256 << 10, Int64(bitsPerSecond / 8 / 1000))
+    }
+
+    /// Transmits (or retransmits) the segment at `offset`; data carries a pending ACK for the
+    /// other direction (piggybacked).
+    mutating func send<Queue: EventQueue>(half: Int, offset: Int, _ simulation: inout Simulation<Queue>) {
         let connection = half / 2
-        let ip = payload + Int64(Headers.ipv4 + Headers.tcp)
         let link = connections[connection]
-        launch(Packet(flow: Int32(link.flow), half: Int32(half), segment: segment, cumulative: 0, ipBytes: Int32(ip),
-                      wireBytes: wireBytes(ip: ip, link), isAck: false,
+        halves[half].transmissions += 1
+        let transmission = halves[half].transmissions
+        let segment = halves[half].acknowledgedUpTo + Int64(offset)
+        halves[half].segments[offset].state = .inFlight
+        halves[half].segments[offset].sentAt = simulation.now
+        halves[half].segments[offset].transmission = transmission
+        halves[half].inFlight += 1
+        halves[half].sendOrder.append((segment, transmission))
+        let payload = Int64(halves[half].segments[offset].payload)
+        let reverse = half ^ 1
+        var piggybacked: Int64 = -1
+        if halves[reverse].unacknowledgedSegments > 0 {
+            piggybacked = halves[reverse].nextExpected
+            halves[reverse].unacknowledgedSegments = 0
+        }
+        let ip = payload + Int64(Headers.ipv4 + Headers.tcp)
+        let wire = wireBytes(ip: ip, link)
+        if link.nicBitsPerSecond > 0 { halves[half].queuedBelowSocket += Int64(wire) }
+        launch(Packet(flow: Int32(link.flow), half: Int32(half), segment: segment, cumulative: piggybacked, ipBytes: Int32(ip),
+                      wireBytes: wire, isAck: false,
                       costDivisor: payload == link.segmentPayload ? link.offloadBatch : 1, pathStart: 0, pathCount: 0, hop: -1),
                connection: connection, direction: half % 2, &simulation)
     }
 
-    /// A data segment reached the receiver's stack: reassemble, deliver in order, acknowledge.
-    mutating func segmentArrived<Queue: EventQueue>(half: Int, segment: Int64, _ simulation: inout Simulation<Queue>) {
-        let connection = half / 2
-        let link = connections[connection]
-        var full = false
-        if segment >= halves[half].acknowledgedUpTo, segment < halves[half].nextSegment {
-            full = Int64(halves[half].segments[Int(segment - halves[half].acknowledgedUpTo)].payload) == link.segmentPayload
+    /// A data segment left the sender's NIC: TCP Small Queues may let the sender go on.
+    mutating func segmentLeftNIC<Queue: EventQueue>(half: Int, wireBytes: Int64, _ simulation: inout Simulation<Queue>) {
+        halves[half].queuedBelowSocket -= wireBytes
+        if halves[half].throttledBySmallQueues,
+           halves[half].queuedBelowSocket < smallQueueLimit(half: half, connections[half / 2]) {
+            halves[half].throttledBySmallQueues = false
+            trySend(half: half, &simulation)
         }
+    }
+
+    /// A data segment reached the receiver's stack: reassemble, deliver in order, acknowledge
+    /// (at once when out of order or filling a hole, else every second segment or on the
+    /// delayed-ACK timer), and take the ACK it carries for the other direction.
+    mutating func segmentArrived<Queue: EventQueue>(
+        half: Int, segment: Int64, payload: Int64, piggybacked: Int64, _ simulation: inout Simulation<Queue>
+    ) {
+        let link = connections[half / 2]
+        let outOfOrder = segment != halves[half].nextExpected
+        let fillsHole = !outOfOrder && halves[half].received.count > 1
         if segment >= halves[half].nextExpected {
             let offset = Int(segment - halves[half].nextExpected)
             while halves[half].received.count <= offset { halves[half].received.append(false) }
@@ -57,99 +111,172 @@ extension GroupingRun {
                 if record.endsMessage >= 0 { beginReceive(message: record.endsMessage, &simulation) }
             }
         }
+        halves[half].unacknowledgedSegments += 1
+        if outOfOrder || fillsHole || halves[half].unacknowledgedSegments >= 2 {
+            sendAcknowledgement(half: half, reporting: outOfOrder ? segment : -1, full: payload == link.segmentPayload, &simulation)
+        } else if !halves[half].delayedAckArmed {
+            halves[half].delayedAckArmed = true
+            halves[half].delayedAckDeadline = simulation.now + profile.tcpDelayedAck
+            simulation.schedule(EventAction(kind: EventKind.delayedAck.rawValue, target: UInt32(half)), at: halves[half].delayedAckDeadline)
+        } else if halves[half].unacknowledgedSegments == 1 {
+            halves[half].delayedAckDeadline = simulation.now + profile.tcpDelayedAck
+        }
+        if piggybacked >= 0 { acknowledgementArrived(half: half ^ 1, segment: -1, cumulative: piggybacked, &simulation) }
+    }
+
+    /// Sends a pure ACK for `half`'s data: the cumulative point and the segment it reports (SACK).
+    mutating func sendAcknowledgement<Queue: EventQueue>(half: Int, reporting segment: Int64, full: Bool, _ simulation: inout Simulation<Queue>) {
+        let connection = half / 2
+        let link = connections[connection]
+        halves[half].unacknowledgedSegments = 0
         let ip = Int64(Headers.ipv4 + Headers.tcp)
         launch(Packet(flow: Int32(link.flow), half: Int32(half), segment: segment, cumulative: halves[half].nextExpected,
                       ipBytes: Int32(ip), wireBytes: wireBytes(ip: ip, link), isAck: true,
-                      costDivisor: full ? link.offloadBatch : 1, pathStart: 0, pathCount: 0, hop: -1),
+                      costDivisor: full ? max(1, link.offloadBatch / 2) : 1, pathStart: 0, pathCount: 0, hop: -1),
                connection: connection, direction: 1 - half % 2, &simulation)
     }
 
-    /// An acknowledgement reached the sender: mark, slide, grow the window, detect losses.
+    /// The delayed-ACK timer: acknowledges what is still unacknowledged (re-armed lazily when
+    /// later data moved its deadline).
+    mutating func delayedAckFired<Queue: EventQueue>(half: Int, _ simulation: inout Simulation<Queue>) {
+        halves[half].delayedAckArmed = false
+        guard halves[half].unacknowledgedSegments > 0 else { return }
+        if simulation.now < halves[half].delayedAckDeadline {
+            halves[half].delayedAckArmed = true
+            simulation.schedule(EventAction(kind: EventKind.delayedAck.rawValue, target: UInt32(half)), at: halves[half].delayedAckDeadline)
+            return
+        }
+        sendAcknowledgement(half: half, reporting: -1, full: false, &simulation)
+    }
+
+    /// A pure ACK reached the sender's host; TCP takes it after the profile's timing noise when
+    /// it came in through a NIC (interrupt moderation; loopback and veth have none).
+    mutating func ackArrived<Queue: EventQueue>(half: Int, segment: Int64, cumulative: Int64, _ simulation: inout Simulation<Queue>) {
+        let jitter = connections[half / 2].pathClass == .crossNode ? profile.tcpAckJitter.picoseconds : 0
+        guard jitter > 0 else {
+            acknowledgementArrived(half: half, segment: segment, cumulative: cumulative, &simulation)
+            return
+        }
+        let delay = Int64(jitterStreams[half / 2].nextOpenUnit() * Double(jitter))
+        let at = max(halves[half].lastAckProcessing, simulation.now + SimDuration(picoseconds: delay))
+        halves[half].lastAckProcessing = at
+        halves[half].arrivedAcks.append((segment, cumulative))
+        simulation.schedule(EventAction(kind: EventKind.ackProcessed.rawValue, target: UInt32(half)), at: at)
+    }
+
+    mutating func processArrivedAck<Queue: EventQueue>(half: Int, _ simulation: inout Simulation<Queue>) {
+        let ack = halves[half].arrivedAcks.removeFirst()
+        acknowledgementArrived(half: half, segment: ack.segment, cumulative: ack.cumulative, &simulation)
+    }
+
+    /// An acknowledgement reached the sender: slide, mark what it reports delivered, mark lost
+    /// every segment sent before the newest one delivered, adjust the window, send.
     mutating func acknowledgementArrived<Queue: EventQueue>(half: Int, segment: Int64, cumulative: Int64, _ simulation: inout Simulation<Queue>) {
         let now = simulation.now
-        if segment >= halves[half].acknowledgedUpTo, segment < halves[half].nextSegment {
-            markAcknowledged(half: half, offset: Int(segment - halves[half].acknowledgedUpTo), now: now)
-            halves[half].highestSelectivelyAcknowledged = max(halves[half].highestSelectivelyAcknowledged, segment)
-        }
+        let minimumRTO = profile.tcpMinimumRTO.picoseconds
+        var newest: Int64 = -1
+        var delivered = 0
         var advanced = false
-        while halves[half].acknowledgedUpTo < cumulative {
-            markAcknowledged(half: half, offset: 0, now: now)
+        while halves[half].acknowledgedUpTo < cumulative, let record = halves[half].segments.first {
+            switch record.state {
+            case .inFlight: halves[half].inFlight -= 1
+            case .lost: halves[half].lostCount -= 1
+            case .selectivelyAcknowledged: break
+            }
+            if record.state != .selectivelyAcknowledged {
+                newest = max(newest, record.transmission)
+                delivered += 1
+                if !record.retransmitted { halves[half].observeRTT((now - record.sentAt).picoseconds, minimum: minimumRTO) }
+            }
+            halves[half].bufferedBytes -= Int64(record.payload)
             _ = halves[half].segments.removeFirst()
             halves[half].acknowledgedUpTo += 1
             advanced = true
         }
-        if advanced { halves[half].timerDeadline = now + SimDuration(picoseconds: halves[half].retransmissionTimeout) }
-        // Fast retransmit: the oldest segment is missing while three later ones arrived. A
-        // retransmission that is itself overdue (two smoothed round trips old, as RACK judges
-        // loss by time) is sent again rather than left to the timeout.
-        let overdue = SimDuration(picoseconds: Int64(max(halves[half].smoothedRTT, 1_000_000) * 2))
-        if let oldest = halves[half].segments.first, !oldest.acknowledged,
-           !oldest.retransmitted || now - oldest.sentAt > overdue,
-           halves[half].highestSelectivelyAcknowledged >= halves[half].acknowledgedUpTo + 3 {
-            if halves[half].acknowledgedUpTo > halves[half].recoveryPoint {
-                halves[half].slowStartThreshold = max(halves[half].congestionWindow / 2, 2)
-                halves[half].congestionWindow = halves[half].slowStartThreshold
-                halves[half].recoveryPoint = halves[half].nextSegment - 1
+        if segment >= halves[half].acknowledgedUpTo, segment < halves[half].nextSegment {
+            let offset = Int(segment - halves[half].acknowledgedUpTo)
+            let record = halves[half].segments[offset]
+            if record.state != .selectivelyAcknowledged {
+                if record.state == .inFlight { halves[half].inFlight -= 1 } else { halves[half].lostCount -= 1 }
+                halves[half].segments[offset].state = .selectivelyAcknowledged
+                newest = max(newest, record.transmission)
+                delivered += 1
+                if !record.retransmitted { halves[half].observeRTT((now - record.sentAt).picoseconds, minimum: minimumRTO) }
             }
-            retransmit(half: half, offset: 0, &simulation)
+        }
+        // Time-ordered loss detection: what was sent before a delivered transmission and is
+        // still in flight was lost (paths here keep order).
+        var lossFound = false
+        while let entry = halves[half].sendOrder.first, entry.transmission < newest {
+            _ = halves[half].sendOrder.removeFirst()
+            guard entry.segment >= halves[half].acknowledgedUpTo else { continue }
+            let offset = Int(entry.segment - halves[half].acknowledgedUpTo)
+            if halves[half].segments[offset].transmission == entry.transmission, halves[half].segments[offset].state == .inFlight {
+                halves[half].markLost(offset: offset)
+                lossFound = true
+            }
+        }
+        let algorithm = connections[half / 2].congestionControl
+        if lossFound, halves[half].acknowledgedUpTo > halves[half].recoveryPoint {
+            halves[half].window.reduce(algorithm: algorithm)
+            halves[half].recoveryPoint = halves[half].nextSegment - 1
+            halves[half].inFastRecovery = true
+        } else if halves[half].inFastRecovery, halves[half].acknowledgedUpTo > halves[half].recoveryPoint {
+            halves[half].inFastRecovery = false
+        }
+        // The window grows only while it limits the sender (Linux's `tcp_is_cwnd_limited`, RFC
+        // 7661): not when the application, the receive window or TCP Small Queues hold it back.
+        let windowLimited = halves[half].inFlight + delivered >= Int(halves[half].window.segments)
+        if !halves[half].inFastRecovery, delivered > 0, windowLimited {
+            halves[half].window.grow(acknowledged: delivered, now: now, smoothedRTT: halves[half].smoothedRTT, algorithm: algorithm)
+        }
+        if advanced {
+            restartTimer(half: half, &simulation)
+            admitBlockedWrites(half: half, &simulation)
         }
         trySend(half: half, &simulation)
-        if half % 2 == 0 { refillStream(connection: half / 2, &simulation) }
+        if advanced, half % 2 == 0 { refillStream(connection: half / 2, &simulation) }
     }
 
-    mutating func markAcknowledged(half: Int, offset: Int, now: SimTime) {
-        var record = halves[half].segments[offset]
-        guard !record.acknowledged else { return }
-        record.acknowledged = true
-        halves[half].segments[offset] = record
-        halves[half].outstanding -= 1
-        halves[half].bufferedBytes -= Int64(record.payload)
-        if !record.retransmitted {
-            halves[half].observeRTT((now - record.sentAt).picoseconds, minimum: profile.tcpMinimumRTO.picoseconds)
-        }
-        if halves[half].congestionWindow < halves[half].slowStartThreshold {
-            halves[half].congestionWindow += 1
-        } else {
-            halves[half].congestionWindow += 1 / halves[half].congestionWindow
-        }
-    }
-
-    mutating func retransmit<Queue: EventQueue>(half: Int, offset: Int, _ simulation: inout Simulation<Queue>) {
-        halves[half].segments[offset].retransmitted = true
-        halves[half].segments[offset].sentAt = simulation.now
-        let connection = half / 2
-        if simulation.now >= warmupEnd { tallies[connections[connection].flow].retransmissions += 1 }
-        transmit(half: half, segment: halves[half].acknowledgedUpTo + Int64(offset),
-                 payload: Int64(halves[half].segments[offset].payload), &simulation)
-    }
-
+    /// Starts the retransmission timer if data is outstanding and it is not running.
     mutating func armTimer<Queue: EventQueue>(half: Int, _ simulation: inout Simulation<Queue>) {
-        guard halves[half].outstanding > 0, !halves[half].timerArmed else { return }
-        halves[half].timerArmed = true
-        halves[half].timerDeadline = simulation.now + SimDuration(picoseconds: halves[half].retransmissionTimeout)
-        simulation.schedule(EventAction(kind: EventKind.retransmissionTimer.rawValue, target: UInt32(half)), at: halves[half].timerDeadline)
+        guard !halves[half].segments.isEmpty, !halves[half].timerArmed else { return }
+        restartTimer(half: half, &simulation)
     }
 
-    /// The retransmission timer: re-armed lazily when acknowledgements moved its deadline; on a
-    /// real timeout, back off, shrink the window to one and resend the oldest missing segment.
+    /// Sets the timer to one timeout from now. A later deadline is left to the pending event,
+    /// which re-arms itself; an earlier one gets an event of its own, and the old one is ignored.
+    mutating func restartTimer<Queue: EventQueue>(half: Int, _ simulation: inout Simulation<Queue>) {
+        let deadline = simulation.now + SimDuration(picoseconds: halves[half].retransmissionTimeout)
+        halves[half].timerDeadline = deadline
+        if !halves[half].timerArmed || deadline < halves[half].timerEventAt {
+            halves[half].timerArmed = true
+            halves[half].timerEventAt = deadline
+            simulation.schedule(EventAction(kind: EventKind.retransmissionTimer.rawValue, target: UInt32(half)), at: deadline)
+        }
+    }
+
+    /// The retransmission timer: re-armed lazily when acknowledgements moved its deadline. On a
+    /// real timeout every segment in flight counts as lost, the window falls to one segment, the
+    /// timeout backs off, and the lost segments are resent from the lowest.
     mutating func retransmissionTimerFired<Queue: EventQueue>(half: Int, _ simulation: inout Simulation<Queue>) {
+        guard halves[half].timerArmed, simulation.now == halves[half].timerEventAt else { return }  // superseded
         halves[half].timerArmed = false
-        guard halves[half].outstanding > 0 else { return }
+        guard !halves[half].segments.isEmpty else { return }
         if simulation.now < halves[half].timerDeadline {
             halves[half].timerArmed = true
+            halves[half].timerEventAt = halves[half].timerDeadline
             simulation.schedule(EventAction(kind: EventKind.retransmissionTimer.rawValue, target: UInt32(half)), at: halves[half].timerDeadline)
             return
         }
-        halves[half].slowStartThreshold = max(Double(halves[half].outstanding) / 2, 2)
-        halves[half].congestionWindow = 1
-        halves[half].retransmissionTimeout = min(halves[half].retransmissionTimeout * 2, SimDuration.seconds(60).picoseconds)
+        for offset in 0..<halves[half].segments.count { halves[half].markLost(offset: offset) }
+        while !halves[half].sendOrder.isEmpty { _ = halves[half].sendOrder.removeFirst() }
+        halves[half].window.collapse(algorithm: connections[half / 2].congestionControl)
+        halves[half].inFastRecovery = false
         halves[half].recoveryPoint = halves[half].nextSegment - 1
-        var oldestMissing = -1
-        for offset in 0..<halves[half].segments.count {
-            halves[half].segments[offset].retransmitted = false
-            if oldestMissing < 0, !halves[half].segments[offset].acknowledged { oldestMissing = offset }
-        }
-        if oldestMissing >= 0 { retransmit(half: half, offset: oldestMissing, &simulation) }
+        halves[half].retransmissionTimeout = min(halves[half].retransmissionTimeout * 2, SimDuration.seconds(60).picoseconds)
+        trySend(half: half, &simulation)
         armTimer(half: half, &simulation)
     }
 }
+

@@ -52,27 +52,59 @@ extension GroupingRun {
         sendMessage(kind: .request, flow: flow, connection: connection, call: handle, bytes: request, &simulation)
     }
 
-    /// The application hands `bytes` to its transport: the send system call and copy on the
-    /// sender's CPU, then the transport takes over.
+    /// The application hands `bytes` to its transport: when the buffer towards the reader has
+    /// room (or is empty: a large write goes in pieces) the send system call and copy run on one of
+    /// the sender's threads; otherwise the write waits for room, and the message's latency with it.
     mutating func sendMessage<Queue: EventQueue>(
         kind: Message.Kind, flow: Int, connection: Int, call: Int32, bytes: Int64, fromServer: Bool = false,
         _ simulation: inout Simulation<Queue>
     ) {
         let link = connections[connection]
         let reverse = kind == .response || fromServer
-        let (sender, receiver) = reverse ? (link.server, link.client) : (link.client, link.server)
+        let receiver = reverse ? link.client : link.server
         let handle = messages.insert(Message(kind: kind, fromServer: reverse, flow: Int32(flow), connection: Int32(connection), call: call,
                                              start: simulation.now, bytes: bytes, remainingPackets: 0, lost: false, receiver: Int32(receiver)))
-        if kind == .chunk { halves[connection * 2].bufferedBytes += bytes }
-        let p = profile
-        let fixed: SimDuration
-        switch link.transport {
-        case .tcp, .udp: fixed = p.socketSend
-        case .uds: fixed = p.udsSend
-        case .pipe: fixed = p.pipeWrite
-        case .shm: fixed = p.shmWrite
+        let half = connection * 2 + (reverse ? 1 : 0)
+        if link.transport.blocksWriter {
+            let buffered = halves[half].bufferedBytes
+            guard halves[half].blockedWrites.isEmpty, buffered == 0 || buffered + bytes <= link.sendBuffer else {
+                halves[half].blockedWrites.append(handle)
+                return
+            }
+            halves[half].bufferedBytes += bytes
         }
-        let cost = fixed.picoseconds + bytes * p.copyPerByte.picoseconds
+        startWrite(handle, &simulation)
+    }
+
+    /// Writes that waited for room in `half`'s send buffer go ahead, in order, while room lasts.
+    mutating func admitBlockedWrites<Queue: EventQueue>(half: Int, _ simulation: inout Simulation<Queue>) {
+        let capacity = connections[half / 2].sendBuffer
+        while let handle = halves[half].blockedWrites.first {
+            let bytes = messages[handle].bytes
+            let buffered = halves[half].bufferedBytes
+            guard buffered == 0 || buffered + bytes <= capacity else { return }
+            _ = halves[half].blockedWrites.removeFirst()
+            halves[half].bufferedBytes += bytes
+            startWrite(handle, &simulation)
+        }
+    }
+
+    /// The send system call and the copy, on a thread of the sender.
+    mutating func startWrite<Queue: EventQueue>(_ handle: Int32, _ simulation: inout Simulation<Queue>) {
+        let message = messages[handle]
+        let link = connections[Int(message.connection)]
+        let sender = message.fromServer ? link.server : link.client
+        let p = profile
+        let cost: Int64
+        switch link.transport {
+        case .tcp: cost = p.socketSend.picoseconds + message.bytes * p.copyPerByte.picoseconds
+        case .udp:
+            let datagrams = (message.bytes + Headers.largestDatagram - 1) / Headers.largestDatagram
+            cost = datagrams * p.udpSend.picoseconds + message.bytes * p.copyPerByte.picoseconds
+        case .uds, .udsDatagram: cost = p.udsSend.picoseconds + message.bytes * p.udsCopyPerByte.picoseconds
+        case .pipe: cost = p.pipeWrite.picoseconds + message.bytes * p.pipeCopyPerByte.picoseconds
+        case .shm: cost = p.shmWrite.picoseconds + message.bytes * p.shmCopyPerByte.picoseconds
+        }
         submitWork(node: endpoints[sender].node, duration: cost, endpoint: sender,
                    then: EventAction(kind: EventKind.sendDone.rawValue, argument: UInt64(handle)), &simulation)
     }
@@ -87,25 +119,47 @@ extension GroupingRun {
         case .tcp:
             let half = connection * 2 + direction
             halves[half].unsent.append((handle, message.bytes))
-            if message.kind != .chunk { halves[half].bufferedBytes += message.bytes }
             trySend(half: half, &simulation)
         case .udp:
-            let payload = link.segmentPayload
-            let datagrams = (message.bytes + payload - 1) / payload
-            messages[handle].remainingPackets = Int32(datagrams)
-            var left = message.bytes
-            for _ in 0..<datagrams {
-                let size = min(payload, left)
-                left -= size
-                let ip = size + Int64(Headers.ipv4 + Headers.udp)
-                launch(Packet(flow: message.flow, half: -1, segment: Int64(handle), cumulative: 0, ipBytes: Int32(ip),
-                              wireBytes: wireBytes(ip: ip, link), isAck: false, pathStart: 0, pathCount: 0, hop: -1),
-                       connection: connection, direction: direction, &simulation)
-            }
-        case .uds, .pipe, .shm:
+            sendDatagrams(handle, link, connection: connection, direction: direction, &simulation)
+        case .uds, .udsDatagram, .pipe, .shm:
             messages[handle].remainingPackets = 1
             launch(Packet(flow: message.flow, half: -1, segment: Int64(handle), cumulative: 0, ipBytes: Int32(clamping: message.bytes),
                           wireBytes: 0, isAck: false, pathStart: 0, pathCount: 0, hop: -1),
+                   connection: connection, direction: direction, &simulation)
+        }
+    }
+
+    /// A UDP message as datagrams of at most 65,507 bytes, each cut into IP fragments at the
+    /// path's MTU: one UDP header per datagram, fragments of a multiple of 8 bytes but the last.
+    /// Losing any fragment loses the message.
+    mutating func sendDatagrams<Queue: EventQueue>(
+        _ handle: Int32, _ link: Connection, connection: Int, direction: Int, _ simulation: inout Simulation<Queue>
+    ) {
+        let message = messages[handle]
+        let largestIPPayload = link.segmentPayload + Int64(Headers.udp)
+        let fragmentPayload = largestIPPayload & ~7
+        var sizes: [Int64] = []
+        var left = message.bytes
+        while left > 0 {
+            let datagram = min(left, Headers.largestDatagram)
+            left -= datagram
+            var ipPayload = datagram + Int64(Headers.udp)
+            if ipPayload <= largestIPPayload {
+                sizes.append(ipPayload)
+                continue
+            }
+            while ipPayload > 0 {
+                let piece = min(ipPayload, fragmentPayload)
+                sizes.append(piece)
+                ipPayload -= piece
+            }
+        }
+        messages[handle].remainingPackets = Int32(sizes.count)
+        for size in sizes {
+            let ip = size + Int64(Headers.ipv4)
+            launch(Packet(flow: message.flow, half: -1, segment: Int64(handle), cumulative: 0, ipBytes: Int32(ip),
+                          wireBytes: wireBytes(ip: ip, link), isAck: false, pathStart: 0, pathCount: 0, hop: -1),
                    connection: connection, direction: direction, &simulation)
         }
     }
@@ -126,31 +180,50 @@ extension GroupingRun {
         advance(packet: packets.insert(packet), &simulation)
     }
 
-    /// All of a message has arrived: the receiver is woken if it slept, and reads it.
+    /// All of a message has arrived: a UDP datagram is queued on the socket if its receive
+    /// buffer has room (else dropped and counted); the receiver is woken if it slept, and reads it.
     mutating func beginReceive<Queue: EventQueue>(message handle: Int32, _ simulation: inout Simulation<Queue>) {
         let message = messages[handle]
         let receiver = Int(message.receiver)
-        let transport = connections[Int(message.connection)].transport
+        let link = connections[Int(message.connection)]
         let p = profile
-        let fixed: SimDuration
-        let blocks: Bool
-        switch transport {
-        case .tcp, .udp: (fixed, blocks) = (p.socketReceive, !p.socketsPoll)
-        case .uds: (fixed, blocks) = (p.udsReceive, !p.socketsPoll)
-        case .pipe: (fixed, blocks) = (p.pipeRead, !p.socketsPoll)
-        case .shm: (fixed, blocks) = (p.shmRead, !p.shmPolls)
+        let cost: Int64
+        switch link.transport {
+        case .tcp: cost = p.socketReceive.picoseconds + message.bytes * p.copyPerByte.picoseconds
+        case .udp:
+            let half = Int(message.connection) * 2 + (message.fromServer ? 1 : 0)
+            let memory = message.bytes + Headers.socketBufferOverhead
+            guard halves[half].receiveQueueBytes + memory <= link.receiveBuffer else {
+                if message.start >= warmupEnd { tallies[link.flow].droppedPackets += 1 }
+                messageLost(handle, &simulation)
+                freeMessage(handle)
+                return
+            }
+            halves[half].receiveQueueBytes += memory
+            let datagrams = (message.bytes + Headers.largestDatagram - 1) / Headers.largestDatagram
+            cost = datagrams * p.udpReceive.picoseconds + message.bytes * p.copyPerByte.picoseconds
+        case .uds, .udsDatagram: cost = p.udsReceive.picoseconds + message.bytes * p.udsCopyPerByte.picoseconds
+        case .pipe: cost = p.pipeRead.picoseconds + message.bytes * p.pipeCopyPerByte.picoseconds
+        case .shm: cost = p.shmRead.picoseconds + message.bytes * p.shmCopyPerByte.picoseconds
         }
-        let wakeup = blocks && endpoints[receiver].activeWork == 0 ? p.wakeup.picoseconds : 0
-        let cost = wakeup + fixed.picoseconds + message.bytes * p.copyPerByte.picoseconds
-        submitWork(node: endpoints[receiver].node, duration: cost, endpoint: receiver,
+        submitWork(node: endpoints[receiver].node, duration: wakeupCost(of: receiver) + cost, endpoint: receiver,
                    then: EventAction(kind: EventKind.receiveDone.rawValue, argument: UInt64(handle)), &simulation)
     }
 
-    /// The receiver has the whole message.
+    /// The receiver has the whole message: room frees in the buffers it sat in.
     mutating func messageReceived<Queue: EventQueue>(_ handle: Int32, _ simulation: inout Simulation<Queue>) {
         let message = messages[handle]
         freeMessage(handle)
         let flow = Int(message.flow)
+        let connection = Int(message.connection)
+        let half = connection * 2 + (message.fromServer ? 1 : 0)
+        let transport = connections[connection].transport
+        if transport == .udp {
+            halves[half].receiveQueueBytes -= message.bytes + Headers.socketBufferOverhead
+        } else if transport != .tcp {
+            halves[half].bufferedBytes -= message.bytes
+            admitBlockedWrites(half: half, &simulation)
+        }
         switch message.kind {
         case .replayed:
             record(flow: flow, start: message.start, bytes: message.bytes, now: simulation.now)
@@ -165,10 +238,7 @@ extension GroupingRun {
                 // chunks written during the warm-up (its send buffer holds several).
                 tallies[flow].bytes += message.bytes
             }
-            if message.kind == .chunk, connections[Int(message.connection)].transport != .tcp {
-                halves[Int(message.connection) * 2].bufferedBytes -= message.bytes
-                refillStream(connection: Int(message.connection), &simulation)
-            }
+            if message.kind == .chunk, transport != .tcp { refillStream(connection: connection, &simulation) }
         case .request:
             let call = calls[message.call]
             let server = connections[Int(call.connection)].server
@@ -178,12 +248,16 @@ extension GroupingRun {
             let call = calls[message.call]
             calls.remove(message.call)
             record(flow: flow, start: call.start, bytes: call.requestBytes + message.bytes, now: simulation.now)
-            if call.caller >= 0, case .rpc(let rpc) = topology.flows[flow].pattern, case .closed(_, let think) = rpc.arrivals {
-                let next = simulation.now + Self.drawDuration(think, &callerStreams[flow][Int(call.caller)])
-                if next < end {
-                    simulation.schedule(EventAction(kind: EventKind.callerStart.rawValue, target: UInt32(flow), argument: UInt64(call.caller)), at: next)
-                }
-            }
+            if call.caller >= 0 { scheduleNextCall(flow: flow, caller: Int(call.caller), &simulation) }
+        }
+    }
+
+    /// A closed-loop caller thinks, then calls again.
+    mutating func scheduleNextCall<Queue: EventQueue>(flow: Int, caller: Int, _ simulation: inout Simulation<Queue>) {
+        guard case .rpc(let rpc) = topology.flows[flow].pattern, case .closed(_, let think) = rpc.arrivals else { return }
+        let next = simulation.now + Self.drawDuration(think, &callerStreams[flow][caller])
+        if next < end {
+            simulation.schedule(EventAction(kind: EventKind.callerStart.rawValue, target: UInt32(flow), argument: UInt64(caller)), at: next)
         }
     }
 
@@ -211,12 +285,12 @@ extension GroupingRun {
         messages.remove(handle)
     }
 
-    /// Keeps a stream's send buffer full: the application writes 64 KiB chunks while fewer than
-    /// 256 KiB are written and unacknowledged, until the stream's size is reached.
+    /// Keeps a stream's writer writing 64 KiB chunks until its send buffer is full (one write
+    /// then waits for room) or the stream's size is reached.
     mutating func refillStream<Queue: EventQueue>(connection: Int, _ simulation: inout Simulation<Queue>) {
         let flow = connections[connection].flow
         guard case .stream = topology.flows[flow].pattern else { return }
-        while halves[connection * 2].bufferedBytes < Self.streamSendBuffer, streamBytesLeft[flow] > 0, simulation.now < end {
+        while halves[connection * 2].blockedWrites.isEmpty, streamBytesLeft[flow] > 0, simulation.now < end {
             let chunk = min(Self.streamChunk, streamBytesLeft[flow])
             streamBytesLeft[flow] -= chunk
             offer(flow: flow, bytes: chunk, now: simulation.now)

@@ -8,7 +8,7 @@ import NetLabStats
 /// nothing per event.
 public struct GroupingRun: EventHandler {
     enum EventKind: UInt32 {
-        case arrival = 1, callerStart, cpuDone, linkDone, packetArrive, retransmissionTimer
+        case arrival = 1, callerStart, cpuDone, linkDone, packetArrive, retransmissionTimer, delayedAck, checkpoint, ackProcessed
         case hopDone = 10, sendDone, receiveDone, serverDone
     }
 
@@ -29,6 +29,14 @@ public struct GroupingRun: EventHandler {
     var hops: [Hop] = []
     var lanes: [Lane] = []
     var pools: [CorePool] = []
+    /// Every node's cores, node after node; `nodeOfCore` maps back.
+    var cores: [Core] = []
+    var nodeOfCore: [Int] = []
+    /// The core whose finished work is being followed up now (kernel work it raises stays
+    /// there, and a thread it wakes there costs a context switch), or -1.
+    var currentCore: Int32 = -1
+    /// Things the user should know about this run (a container that could not poll, ...).
+    var warnings: [String] = []
     var links: [Link] = []
     /// Per node, its NIC transmit link and the switch port that sends to it.
     var nicLink: [Int32] = []
@@ -47,6 +55,8 @@ public struct GroupingRun: EventHandler {
     var responseStreams: [RandomStream] = []
     var serverStreams: [RandomStream] = []
     var callerStreams: [[RandomStream]] = []
+    /// Per connection: the timing noise of its ACK processing.
+    var jitterStreams: [RandomStream] = []
     /// Per flow, bytes of a finite stream still to write.
     var streamBytesLeft: [Int64] = []
     /// Per replayed conversation, its connection (-1 until its first message).
@@ -57,7 +67,6 @@ public struct GroupingRun: EventHandler {
     var replayDeliveries: [(conversation: Int32, fromServer: Bool, bytes: Int64, time: SimTime)] = []
 
     static let streamChunk: Int64 = 64 << 10
-    static let streamSendBuffer: Int64 = 4 << 20
 
     /// Prepares the run of `grouping` (an index into `topology.groupings`) under `profile`.
     public init(topology: Topology, grouping index: Int, profile: CostProfile, seed: UInt64) {
@@ -67,7 +76,7 @@ public struct GroupingRun: EventHandler {
         self.warmupEnd = .zero + topology.warmup
         self.end = .zero + topology.duration
         tallies = Array(repeating: FlowTally(), count: topology.flows.count)
-        buildEndpointsAndLinks()
+        buildCoresAndLinks()
         buildConnections()
         for flow in topology.flows {
             let base = RandomStream(seed: seed, streamName: flow.name)
@@ -82,10 +91,21 @@ public struct GroupingRun: EventHandler {
             callerStreams.append(callers)
             if case .stream(let bytes) = flow.pattern { streamBytesLeft.append(bytes ?? .max) } else { streamBytesLeft.append(0) }
         }
+        for (index, list) in flowConnections.enumerated() {
+            for (slot, _) in list.enumerated() {
+                jitterStreams.append(RandomStream(seed: seed, streamName: topology.flows[index].name).substream(1_000 + UInt64(slot)))
+            }
+        }
     }
 
-    /// Schedules every flow's first arrival.
+    /// Schedules every flow's first arrival, and the checks of each flow's backlog at each
+    /// quarter of the measured window.
     public mutating func start<Queue: EventQueue>(_ simulation: inout Simulation<Queue>) {
+        let window = (end - warmupEnd).picoseconds
+        for quarter in 1...4 {
+            let at = warmupEnd + SimDuration(picoseconds: quarter == 4 ? window - 1 : window / 4 * Int64(quarter))
+            simulation.schedule(EventAction(kind: EventKind.checkpoint.rawValue), at: at)
+        }
         for (flowIndex, flow) in topology.flows.enumerated() {
             switch flow.pattern {
             case .rpc(let rpc):
@@ -120,6 +140,9 @@ public struct GroupingRun: EventHandler {
         case .linkDone: finishTransmission(link: Int(action.target), &simulation)
         case .packetArrive: advance(packet: Int32(action.argument), &simulation)
         case .retransmissionTimer: retransmissionTimerFired(half: Int(action.target), &simulation)
+        case .delayedAck: delayedAckFired(half: Int(action.target), &simulation)
+        case .checkpoint: sampleBacklogs()
+        case .ackProcessed: processArrivedAck(half: Int(action.target), &simulation)
         case .hopDone: hopDone(packet: Int32(action.argument), &simulation)
         case .sendDone: messageSent(Int32(action.argument), &simulation)
         case .receiveDone: messageReceived(Int32(action.argument), &simulation)
@@ -140,4 +163,12 @@ public struct GroupingRun: EventHandler {
     }
 
     var measuring: ClosedRange<SimTime> { warmupEnd...end }
+
+    /// Notes each flow's backlog: messages started in the window, neither finished nor lost.
+    mutating func sampleBacklogs() {
+        for index in tallies.indices {
+            let tally = tallies[index]
+            tallies[index].backlogSamples.append(tally.offeredMessages - tally.messages - tally.lostMessages)
+        }
+    }
 }

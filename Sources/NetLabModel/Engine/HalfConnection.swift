@@ -1,56 +1,99 @@
 import NetLabCore
 
-/// One direction of a TCP connection: the sender's window and retransmission state, and the
-/// receiver's reassembly state (the simulation sees both ends, so they live together).
+/// One direction of a connection: the writer's buffer and, for TCP, the sender's segments and the
+/// receiver's reassembly.
 ///
-/// Segments are numbered; the receiver acknowledges each one it gets, with its cumulative point,
-/// like SACK. The sender grows its window per acknowledged segment (slow start, then congestion
-/// avoidance), retransmits the oldest hole once three later segments are acknowledged (fast
-/// retransmit, halving the window once per window of data), and on a retransmission timeout
-/// (RFC 6298 estimate, Linux's 200 ms floor, exponential back-off) resends the oldest segment with
-/// a window of one.
+/// TCP here follows Linux in the parts that decide throughput and latency: SACK loss recovery with
+/// RFC 6675 pipe accounting (every hole in a window is repaired per round trip), loss detected by
+/// time order as RACK does (RFC 8985; paths here never reorder, so a segment is lost once one sent
+/// after it is delivered), a retransmission timeout per RFC 6298 with Linux's 200 ms floor after
+/// which every segment in flight counts as lost (RFC 5681), Reno or CUBIC congestion control,
+/// delayed ACKs (one per two segments or 40 ms, at once on out-of-order data, piggybacked on data
+/// going back) and TCP Small Queues.
 struct HalfConnection {
+    enum SegmentState: UInt8 {
+        /// Sent (or resent) and neither delivered nor known lost: counts in the pipe.
+        case inFlight
+        /// Reported delivered by a selective acknowledgement.
+        case selectivelyAcknowledged
+        /// Known lost and not yet resent.
+        case lost
+    }
+
     struct Segment {
         var payload: Int32
         /// The message this segment ends, or -1.
         var endsMessage: Int32
         var sentAt: SimTime
-        var acknowledged: Bool
+        /// Number of its latest transmission, in this direction's send order.
+        var transmission: Int64
+        var state: SegmentState
         var retransmitted: Bool
     }
 
+    // Writer.
+    /// Bytes written and not yet acknowledged (TCP) or read (IPC): what the send buffer holds.
+    var bufferedBytes: Int64 = 0
+    /// Messages whose write waits for room in the send buffer, in order.
+    var blockedWrites = Ring<Int32>()
+
+    // TCP sender.
     /// Messages handed to TCP, not yet cut into segments: (handle, bytes left).
     var unsent = Ring<(message: Int32, bytesLeft: Int64)>()
-    /// Bytes written by the application and not yet acknowledged (for the stream's send buffer).
-    var bufferedBytes: Int64 = 0
     /// Segments from `acknowledgedUpTo` to `nextSegment` − 1.
     var segments = Ring<Segment>()
     var nextSegment: Int64 = 0
     var acknowledgedUpTo: Int64 = 0
-    var outstanding = 0
-    var highestSelectivelyAcknowledged: Int64 = -1
+    /// Segments in flight: the pipe of RFC 6675.
+    var inFlight = 0
+    /// Segments marked lost and not yet resent; the lowest of them is at or after `lostScan`.
+    var lostCount = 0
+    var lostScan: Int64 = 0
+    /// Transmissions in the order they were made, for time-ordered loss detection.
+    var sendOrder = Ring<(segment: Int64, transmission: Int64)>()
+    var transmissions: Int64 = 0
+    /// In fast recovery until the cumulative ACK passes `recoveryPoint`; no second window
+    /// reduction for losses in the same window.
+    var inFastRecovery = false
     var recoveryPoint: Int64 = -1
-    var congestionWindow: Double
-    var slowStartThreshold: Double = .infinity
+    var window: CongestionWindow
     var smoothedRTT: Double = -1
     var rttVariation: Double = 0
+    var minimumRTT: Int64 = .max
     var retransmissionTimeout: Int64
     var timerArmed = false
     var timerDeadline = SimTime.zero
+    /// When the timer's live event fires; events at other times are stale.
+    var timerEventAt = SimTime.zero
+    /// ACKs that reached the sender and wait out their processing jitter, and when the last of
+    /// them will be processed (ACKs stay in order).
+    var arrivedAcks = Ring<(segment: Int64, cumulative: Int64)>()
+    var lastAckProcessing = SimTime.zero
+    /// TCP Small Queues: bytes handed below the socket and not yet sent by the NIC.
+    var queuedBelowSocket: Int64 = 0
+    var throttledBySmallQueues = false
 
-    // Receiver.
+    // TCP receiver.
     var nextExpected: Int64 = 0
     /// Received flags for segments from `nextExpected` on (offset 0 is always false).
     var received = Ring<Bool>()
+    /// Segments received and not yet acknowledged, and the delayed-ACK timer.
+    var unacknowledgedSegments = 0
+    var delayedAckArmed = false
+    var delayedAckDeadline = SimTime.zero
+
+    // UDP receiver: socket memory of datagrams waiting to be read.
+    var receiveQueueBytes: Int64 = 0
 
     init(initialWindow: Int) {
-        congestionWindow = Double(initialWindow)
+        window = CongestionWindow(initial: Double(initialWindow))
         retransmissionTimeout = SimDuration.seconds(1).picoseconds
     }
 
     /// Takes a round-trip sample and updates the timeout (RFC 6298 §2).
     mutating func observeRTT(_ sample: Int64, minimum: Int64) {
         let value = Double(sample)
+        minimumRTT = min(minimumRTT, sample)
         if smoothedRTT < 0 {
             smoothedRTT = value
             rttVariation = value / 2
@@ -59,5 +102,23 @@ struct HalfConnection {
             smoothedRTT = 0.875 * smoothedRTT + 0.125 * value
         }
         retransmissionTimeout = max(minimum, Int64(smoothedRTT + 4 * rttVariation))
+    }
+
+    /// Marks the segment at `offset` lost: out of the pipe, to be resent.
+    mutating func markLost(offset: Int) {
+        guard segments[offset].state == .inFlight else { return }
+        segments[offset].state = .lost
+        inFlight -= 1
+        lostCount += 1
+        lostScan = min(lostScan, acknowledgedUpTo + Int64(offset))
+    }
+
+    /// The lowest segment marked lost, as an offset from `acknowledgedUpTo`.
+    mutating func lowestLost() -> Int? {
+        guard lostCount > 0 else { return nil }
+        var offset = Int(max(0, lostScan - acknowledgedUpTo))
+        while offset < segments.count, segments[offset].state != .lost { offset += 1 }
+        lostScan = acknowledgedUpTo + Int64(offset)
+        return offset < segments.count ? offset : nil
     }
 }

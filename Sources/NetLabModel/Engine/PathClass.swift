@@ -22,6 +22,8 @@ struct Hop {
     var index: Int32
     /// CPU time per packet (for `cpu`).
     var cost: Int64
+    /// A receiving stage (`cpu`): packets wait in its core's backlog, which drops past its limit.
+    var receives = false
 }
 
 /// Header sizes, in bytes, used to turn payload into packets and frames.
@@ -35,4 +37,9 @@ enum Headers {
     static let wireOverhead = 20
     /// Smallest Ethernet frame (header and FCS included).
     static let minimumFrame = 64
+    /// Largest UDP payload of one datagram (65535 − IP 20 − UDP 8).
+    static let largestDatagram: Int64 = 65_507
+    /// Socket memory a queued datagram takes beyond its payload (the skb and its shared info),
+    /// as Linux charges it against the receive buffer.
+    static let socketBufferOverhead: Int64 = 768
 }

@@ -1,14 +1,16 @@
 import NetLabCore
 import NetLabStats
 
-/// A packet in flight: a TCP segment or ACK, a UDP datagram, or a whole IPC message.
+/// A packet in flight: a TCP segment or ACK, a UDP datagram's IP fragment, or a whole IPC message.
 struct Packet {
     var flow: Int32
     /// TCP: the half-connection whose data this is (ACKs: whose data they acknowledge). Else -1.
     var half: Int32
-    /// TCP data and ACKs: the segment number. UDP and IPC: the message handle.
+    /// TCP data: the segment number; ACKs: the segment it reports (SACK), or -1. UDP and IPC: the
+    /// message handle.
     var segment: Int64
-    /// TCP ACK: the receiver's next expected segment when the ACK left.
+    /// TCP ACK: the receiver's next expected segment when it left. TCP data: the same for the
+    /// reverse direction's data when the segment carries an ACK (piggybacked), else -1.
     var cumulative: Int64
     /// Bytes of the IP packet (payload and IP/transport headers; the whole message for IPC).
     var ipBytes: Int32
@@ -40,7 +42,7 @@ struct Message {
     var call: Int32
     var start: SimTime
     var bytes: Int64
-    /// UDP: datagrams still to arrive. IPC: 1.
+    /// UDP: IP fragments still to arrive. IPC: 1.
     var remainingPackets: Int32
     var lost: Bool
     /// Receiving endpoint.
@@ -63,17 +65,38 @@ struct Call {
 struct Work {
     var node: Int32
     var duration: Int64
-    /// Endpoint this work is done for (its process is busy while it runs), or -1 for kernel work.
+    /// Endpoint this work is done for (one of its threads runs it), or -1 for kernel work.
     var endpoint: Int32
     var then: EventAction
+    /// The core it is bound to (kernel work runs where it was raised), or -1 to go where the
+    /// endpoint's placement allows.
+    var core: Int32 = -1
 }
 
-/// One node's cores as a multi-server FIFO queue.
-struct CorePool {
-    var cores: Int
-    var busy = 0
-    var waiting = Ring<Int32>()
+/// One CPU core: runs one piece of work at a time.
+struct Core {
+    var busy = false
+    /// Work bound to this core, waiting for it.
+    var queue = Ring<Int32>()
+    /// A polling thread spins here: the core is always busy for everything but its own work.
+    var dedicated = false
+    /// Listed in its node's idle stack (entries may be stale: a core taken for bound work stays listed).
+    var listedIdle = false
     var busyPicoseconds: Int64 = 0
+}
+
+/// One node's cores: work bound to a core waits at that core; other work takes any idle core
+/// that no polling thread holds, or waits in the node's shared FIFO queue. Unbound work alone
+/// therefore sees a multi-server FIFO queue (M/M/c).
+struct CorePool {
+    /// Index in `cores` of the node's first core, and how many it has.
+    var first: Int32
+    var count: Int32
+    var shared = Ring<Int32>()
+    /// Idle cores that take unbound work, most recently idle last.
+    var idle: [Int32] = []
+    /// Cores left to unbound work; when polling threads hold every core, they take it too.
+    var freeCores: Int32
 }
 
 /// Kernel processing of one direction of one connection at one CPU hop. Like receive-side
@@ -97,13 +120,22 @@ struct Link {
     var drops: Int64 = 0
 }
 
-/// A running process: one replica of one container.
+/// A running process: one replica of one container, with its threads.
 struct Endpoint {
     var container: Int
     var replica: Int
     var node: Int
-    /// CPU work under way or queued for this process; a receive that finds none pays the wake-up.
-    var activeWork = 0
+    var threads: Int
+    /// Threads running or bound to work now; the rest wait in the kernel.
+    var running = 0
+    /// Work waiting for a free thread, in order.
+    var waiting = Ring<Int32>()
+    /// Cores it may run on, as bits relative to its node's first core; 0: any core.
+    var allowedCores: UInt64 = 0
+    /// The core it last ran on (the scheduler's `prev_cpu`), absolute.
+    var homeCore: Int32
+    /// Its threads spin on dedicated cores instead of sleeping: no wake-ups.
+    var polls = false
 }
 
 /// Two endpoints joined for one flow, with the path each way.
@@ -113,7 +145,7 @@ struct Connection {
     var server: Int
     var pathClass: PathClass
     var transport: Transport
-    /// Largest payload of one packet each way.
+    /// Largest payload of one packet each way (TCP: the MSS; UDP: of an IP fragment's first).
     var segmentPayload: Int64
     /// Hop ranges: index 0 client→server, 1 server→client.
     var pathStart: (Int32, Int32)
@@ -124,6 +156,14 @@ struct Connection {
     var laneBase: Int32
     /// Full segments that fit in one 64 KiB offload batch (1 where segments are already that large).
     var offloadBatch: Int16
+    /// The writer blocks past this many bytes written and not yet acknowledged (TCP) or read.
+    var sendBuffer: Int64
+    /// TCP: the receive window; UDP: the receive buffer; bytes.
+    var receiveBuffer: Int64
+    var congestionControl: CongestionControl
+    var nagle: Bool
+    /// The sender's NIC rate, for TCP Small Queues (0 where the path has no NIC).
+    var nicBitsPerSecond: Int64
 }
 
 /// Per-flow counters and latencies.
@@ -136,4 +176,6 @@ struct FlowTally {
     var droppedPackets: Int64 = 0
     var lostMessages: Int64 = 0
     var retransmissions: Int64 = 0
+    /// Messages started in the window and neither finished nor lost, at each quarter of it.
+    var backlogSamples: [Int64] = []
 }

@@ -27,6 +27,9 @@ public struct GroupingResult: Sendable {
         public var retransmissions: Int64
         public var latency: LatencyHistogram
         public var throughputBitsPerSecond: Double
+        /// Its backlog (messages started and neither delivered nor lost) grew through the whole
+        /// run: an unstable queue, whose latency reflects the run's length, not a steady state.
+        public var unstable: Bool
     }
 
     public struct NodeResult: Sendable {
@@ -45,6 +48,8 @@ public struct GroupingResult: Sendable {
     public var nodes: [NodeResult]
     public var links: [LinkResult]
     public var events: UInt64
+    /// What the user should know to read the numbers: unstable flows, containers that could not poll.
+    public var warnings: [String]
 }
 
 /// The results of `netlab simulate`: every grouping asked for, on the same traffic.
@@ -78,17 +83,30 @@ extension GroupingRun {
             let ordered = PathClass.allCases.compactMap { path in counts[path].map { (path, $0) } }
             let main = ordered.max { $0.1 < $1.1 }!.0
             let tally = tallies[index]
+            let samples = tally.backlogSamples
+            var unstable = false
+            if case .stream = flow.pattern {} else if samples.count == 4, let last = samples.last {
+                unstable = zip(samples, samples.dropFirst()).allSatisfy { $0 < $1 } && last > max(10, tally.offeredMessages / 20)
+            }
             flows.append(GroupingResult.FlowResult(
                 name: flow.name, from: topology.containers[flow.from].name, to: topology.containers[flow.to].name,
                 path: main, pathMix: ordered.count > 1 ? ordered : [], messages: tally.messages, bytes: tally.bytes,
                 offeredMessages: tally.offeredMessages, offeredBytes: tally.offeredBytes,
                 dropped: tally.droppedPackets, lostMessages: tally.lostMessages, retransmissions: tally.retransmissions,
-                latency: tally.latency, throughputBitsPerSecond: Double(tally.bytes) * 8 / seconds))
+                latency: tally.latency, throughputBitsPerSecond: Double(tally.bytes) * 8 / seconds, unstable: unstable))
+        }
+        var warnings = self.warnings
+        for flow in flows where flow.unstable {
+            let waiting = flow.offeredMessages - flow.messages - flow.lostMessages
+            warnings.append("flow \"\(flow.name)\": its backlog grew through the whole run (\(waiting) messages waiting at the end); the path cannot carry the offered load, so its latency reflects the run's length")
         }
         let nodes = topology.cluster.nodes.enumerated().map { index, node in
-            GroupingResult.NodeResult(name: node.name, cpuUtilization: Double(pools[index].busyPicoseconds) / (Double(window) * Double(node.cores)))
+            let range = Int(pools[index].first)..<Int(pools[index].first + pools[index].count)
+            // A polling thread keeps its core busy the whole time.
+            let busy = cores[range].reduce(0.0) { $0 + ($1.dedicated ? Double(window) : Double($1.busyPicoseconds)) }
+            return GroupingResult.NodeResult(name: node.name, cpuUtilization: busy / (Double(window) * Double(node.cores)))
         }
         let links = links.map { GroupingResult.LinkResult(name: $0.name, utilization: Double($0.busyPicoseconds) / Double(window), dropped: $0.drops) }
-        return GroupingResult(name: grouping.name, flows: flows, nodes: nodes, links: links, events: events)
+        return GroupingResult(name: grouping.name, flows: flows, nodes: nodes, links: links, events: events, warnings: warnings)
     }
 }

@@ -5,38 +5,65 @@ extension CostProfile {
     public enum Field: String, CaseIterable, Sendable {
         case socketSend = "socket_send", socketReceive = "socket_receive", copyPerByte = "copy_per_byte"
         case stackTransmit = "stack_transmit", stackReceive = "stack_receive"
-        case udsSend = "uds_send", udsReceive = "uds_receive", pipeWrite = "pipe_write", pipeRead = "pipe_read"
-        case shmWrite = "shm_write", shmRead = "shm_read"
-        case wakeup, socketWait = "socket_wait", shmWait = "shm_wait"
+        case udpSend = "udp_send", udpReceive = "udp_receive", udpStackTransmit = "udp_stack_transmit", udpStackReceive = "udp_stack_receive"
+        case udsSend = "uds_send", udsReceive = "uds_receive", udsCopyPerByte = "uds_copy_per_byte"
+        case pipeWrite = "pipe_write", pipeRead = "pipe_read", pipeCopyPerByte = "pipe_copy_per_byte"
+        case shmWrite = "shm_write", shmRead = "shm_read", shmCopyPerByte = "shm_copy_per_byte"
+        case wakeup, contextSwitch = "context_switch", socketWait = "socket_wait", shmWait = "shm_wait"
         case vethPerPacket = "veth_per_packet", bridgePerPacket = "bridge_per_packet", netfilterPerPacket = "netfilter_per_packet"
+        case vxlanPerPacket = "vxlan_per_packet", genevePerPacket = "geneve_per_packet"
         case nicTransmit = "nic_transmit", nicReceive = "nic_receive", nicInterruptDelay = "nic_interrupt_delay"
-        case tcpInitialWindow = "tcp_initial_window", tcpMaximumWindow = "tcp_maximum_window", tcpMinimumRTO = "tcp_minimum_rto"
-        case loopbackMTU = "loopback_mtu"
+        case tcpInitialWindow = "tcp_initial_window", tcpMaximumWindow = "tcp_maximum_window", tcpSendBuffer = "tcp_send_buffer"
+        case tcpMinimumRTO = "tcp_minimum_rto", tcpDelayedAck = "tcp_delayed_ack", tcpAckCost = "tcp_ack_cost", tcpAckJitter = "tcp_ack_jitter"
+        case congestionControl = "congestion_control"
+        case udpReceiveBuffer = "udp_receive_buffer", udsBuffer = "uds_buffer", pipeCapacity = "pipe_capacity"
+        case backlogPackets = "backlog_packets", loopbackMTU = "loopback_mtu"
 
-        enum Kind { case duration, mode, segments, bytes }
+        enum Kind { case duration, mode, congestionControl, count, bytes, fraction }
 
         var kind: Kind {
             switch self {
             case .socketWait, .shmWait: .mode
-            case .tcpInitialWindow: .segments
-            case .tcpMaximumWindow, .loopbackMTU: .bytes
+            case .congestionControl: .congestionControl
+            case .tcpInitialWindow, .backlogPackets: .count
+            case .tcpMaximumWindow, .tcpSendBuffer, .udpReceiveBuffer, .udsBuffer, .pipeCapacity, .loopbackMTU: .bytes
+            case .tcpAckCost: .fraction
             default: .duration
             }
         }
 
-        /// The override's value as an integer: picoseconds, a count, bytes, or 1 for "poll" and 0 for "block".
+        /// Durations that are host CPU or delay costs (zero under `ideal`), as against TCP timers.
+        var isHostCost: Bool { kind == .duration && self != .tcpMinimumRTO && self != .tcpDelayedAck && self != .tcpAckJitter }
+
+        /// The override's value as a number: picoseconds, a count, bytes, a fraction, 1 for "poll"
+        /// (0 "block"), 1 for "cubic" (0 "reno").
         func value(from node: JSONNode, path: String, reader: SpecReader) throws(SpecError) -> Double {
             switch kind {
-            case .duration: return Double(try reader.duration(node, path).picoseconds)
+            case .duration:
+                let value = try reader.duration(node, path)
+                guard value <= .seconds(10) else { throw reader.fail(node, path, "\(value) is absurd for \(rawValue)", fix: "use at most 10s") }
+                return Double(value.picoseconds)
             case .bytes:
                 let bytes = try reader.bytes(node, path).bytes
-                guard bytes >= 576 else { throw reader.fail(node, path, "\(bytes)B is too small", fix: "use at least 576B") }
+                let minimum: Int64 = self == .loopbackMTU ? 576 : 4096
+                guard bytes >= minimum else { throw reader.fail(node, path, "\(bytes)B is too small for \(rawValue)", fix: "use at least \(minimum)B") }
+                guard bytes <= 1 << 30 else { throw reader.fail(node, path, "\(bytes)B is absurd for \(rawValue)", fix: "use at most 1GiB") }
                 return Double(bytes)
-            case .segments: return Double(try reader.integer(node, path, what: rawValue, range: 1...10_000))
+            case .count:
+                let range = self == .backlogPackets ? 1...10_000_000 : 1...10_000
+                return Double(try reader.integer(node, path, what: rawValue, range: range))
+            case .fraction:
+                return try reader.real(node, path, what: rawValue, minimum: 0, maximum: 1)
             case .mode:
                 let text = try reader.string(node, path, what: "a wait mode")
-                guard text == "block" || text == "poll" else { throw reader.fail(node, path, "unknown wait mode \"\(text)\"", fix: "use \"block\" or \"poll\"") }
-                return text == "poll" ? 1 : 0
+                guard let mode = WaitMode(rawValue: text) else { throw reader.fail(node, path, "unknown wait mode \"\(text)\"", fix: "use \"block\" or \"poll\"") }
+                return mode == .poll ? 1 : 0
+            case .congestionControl:
+                let text = try reader.string(node, path, what: "a congestion control")
+                guard let value = CongestionControl(rawValue: text) else {
+                    throw reader.fail(node, path, "unknown congestion control \"\(text)\"", fix: "use \"cubic\" (Linux's default) or \"reno\"")
+                }
+                return value == .cubic ? 1 : 0
             }
         }
     }
@@ -46,35 +73,69 @@ extension CostProfile {
         var profile = self
         for (key, value) in overrides.sorted(by: { $0.key < $1.key }) {
             guard let field = Field(rawValue: key) else { continue }
-            let duration = SimDuration(picoseconds: Int64(value))
-            switch field {
-            case .socketSend: profile.socketSend = duration
-            case .socketReceive: profile.socketReceive = duration
-            case .copyPerByte: profile.copyPerByte = duration
-            case .stackTransmit: profile.stackTransmit = duration
-            case .stackReceive: profile.stackReceive = duration
-            case .udsSend: profile.udsSend = duration
-            case .udsReceive: profile.udsReceive = duration
-            case .pipeWrite: profile.pipeWrite = duration
-            case .pipeRead: profile.pipeRead = duration
-            case .shmWrite: profile.shmWrite = duration
-            case .shmRead: profile.shmRead = duration
-            case .wakeup: profile.wakeup = duration
-            case .socketWait: profile.socketsPoll = value == 1
-            case .shmWait: profile.shmPolls = value == 1
-            case .vethPerPacket: profile.vethPerPacket = duration
-            case .bridgePerPacket: profile.bridgePerPacket = duration
-            case .netfilterPerPacket: profile.netfilterPerPacket = duration
-            case .nicTransmit: profile.nicTransmit = duration
-            case .nicReceive: profile.nicReceive = duration
-            case .nicInterruptDelay: profile.nicInterruptDelay = duration
-            case .tcpInitialWindow: profile.tcpInitialWindow = Int(value)
-            case .tcpMaximumWindow: profile.tcpMaximumWindow = Int64(value)
-            case .tcpMinimumRTO: profile.tcpMinimumRTO = duration
-            case .loopbackMTU: profile.loopbackMTU = Int64(value)
-            }
+            profile.set(field, to: value)
         }
         if !overrides.isEmpty { profile.name += "+overrides" }
         return profile
+    }
+
+    /// Sets `field` from its numeric form (see ``Field/value(from:path:reader:)``).
+    mutating func set(_ field: Field, to value: Double) {
+        let duration = SimDuration(picoseconds: Int64(value))
+        switch field {
+        case .socketSend: socketSend = duration
+        case .socketReceive: socketReceive = duration
+        case .copyPerByte: copyPerByte = duration
+        case .stackTransmit: stackTransmit = duration
+        case .stackReceive: stackReceive = duration
+        case .udpSend: udpSend = duration
+        case .udpReceive: udpReceive = duration
+        case .udpStackTransmit: udpStackTransmit = duration
+        case .udpStackReceive: udpStackReceive = duration
+        case .udsSend: udsSend = duration
+        case .udsReceive: udsReceive = duration
+        case .udsCopyPerByte: udsCopyPerByte = duration
+        case .pipeWrite: pipeWrite = duration
+        case .pipeRead: pipeRead = duration
+        case .pipeCopyPerByte: pipeCopyPerByte = duration
+        case .shmWrite: shmWrite = duration
+        case .shmRead: shmRead = duration
+        case .shmCopyPerByte: shmCopyPerByte = duration
+        case .wakeup: wakeup = duration
+        case .contextSwitch: contextSwitch = duration
+        case .socketWait: socketsPoll = value == 1
+        case .shmWait: shmPolls = value == 1
+        case .vethPerPacket: vethPerPacket = duration
+        case .bridgePerPacket: bridgePerPacket = duration
+        case .netfilterPerPacket: netfilterPerPacket = duration
+        case .vxlanPerPacket: vxlanPerPacket = duration
+        case .genevePerPacket: genevePerPacket = duration
+        case .nicTransmit: nicTransmit = duration
+        case .nicReceive: nicReceive = duration
+        case .nicInterruptDelay: nicInterruptDelay = duration
+        case .tcpInitialWindow: tcpInitialWindow = Int(value)
+        case .tcpMaximumWindow: tcpMaximumWindow = Int64(value)
+        case .tcpSendBuffer: tcpSendBuffer = Int64(value)
+        case .tcpMinimumRTO: tcpMinimumRTO = duration
+        case .tcpDelayedAck: tcpDelayedAck = duration
+        case .tcpAckCost: tcpAckCost = value
+        case .tcpAckJitter: tcpAckJitter = duration
+        case .congestionControl: congestionControl = value == 1 ? .cubic : .reno
+        case .udpReceiveBuffer: udpReceiveBuffer = Int64(value)
+        case .udsBuffer: udsBuffer = Int64(value)
+        case .pipeCapacity: pipeCapacity = Int64(value)
+        case .backlogPackets: backlogPackets = Int(value)
+        case .loopbackMTU: loopbackMTU = Int64(value)
+        }
+    }
+
+    /// The overlay's per-packet CPU cost: the topology's figure if it set one, else this profile's.
+    func overlayCost(_ overlay: Overlay) -> SimDuration {
+        if let cost = overlay.cpuPerPacket { return cost }
+        switch overlay.kind {
+        case .none: return .zero
+        case .vxlan: return vxlanPerPacket
+        case .geneve: return genevePerPacket
+        }
     }
 }

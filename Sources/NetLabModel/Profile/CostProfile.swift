@@ -1,41 +1,79 @@
 import NetLabCore
 
-/// What each step of moving bytes costs on a host: CPU time per message, per packet and per byte,
-/// the latency of waking a sleeping receiver, and TCP's parameters. Every figure of the built-in
-/// `linux-default` profile and where it comes from is in `docs/profiles.md`.
+/// What each step of moving bytes costs on a host: CPU time per message, per packet and per byte
+/// for each transport, what waking a thread costs, buffer sizes, and TCP's parameters. Every figure
+/// of the built-in `linux-default` profile and where it comes from is in `docs/profiles.md`; the
+/// model that charges them is in `docs/model.md`.
 public struct CostProfile: Sendable, Equatable {
     public var name: String
 
-    // Socket system calls (TCP and UDP), per message, and the copy between user and kernel.
+    // TCP socket system calls, per message, and the copy between user and kernel, per byte.
     public var socketSend: SimDuration
     public var socketReceive: SimDuration
     public var copyPerByte: SimDuration
-    // Kernel network stack, per packet (segment), each direction.
+    // Kernel TCP/IP stack, per segment, each direction.
     public var stackTransmit: SimDuration
     public var stackReceive: SimDuration
-    // Unix domain sockets, pipes, shared memory: per message.
+    // UDP: system calls per datagram and the stack per IP packet (fragment). Copies use `copyPerByte`.
+    public var udpSend: SimDuration
+    public var udpReceive: SimDuration
+    public var udpStackTransmit: SimDuration
+    public var udpStackReceive: SimDuration
+    // Unix domain sockets (stream and datagram), pipes, shared memory: per message and per byte.
     public var udsSend: SimDuration
     public var udsReceive: SimDuration
+    public var udsCopyPerByte: SimDuration
     public var pipeWrite: SimDuration
     public var pipeRead: SimDuration
+    public var pipeCopyPerByte: SimDuration
     public var shmWrite: SimDuration
     public var shmRead: SimDuration
-    // Waking a receiver that sleeps in a blocking call (charged only when it was idle).
+    public var shmCopyPerByte: SimDuration
+    /// Waking a blocked thread whose core is idle: the inter-processor interrupt and the idle exit.
     public var wakeup: SimDuration
+    /// Switching a core from one thread to another: a thread woken on a core that is busy, or on
+    /// the core of the thread that woke it.
+    public var contextSwitch: SimDuration
+    /// Default wait of sockets and pipes, and of shared memory: poll (spin on a core) or block.
     public var socketsPoll: Bool
     public var shmPolls: Bool
     // Between pods: veth pair, bridge, netfilter (conntrack and Service NAT), per packet.
     public var vethPerPacket: SimDuration
     public var bridgePerPacket: SimDuration
     public var netfilterPerPacket: SimDuration
+    // Overlay encapsulation and decapsulation, per packet each side, unless the topology sets it.
+    public var vxlanPerPacket: SimDuration
+    public var genevePerPacket: SimDuration
     // NIC driver work per packet, and the interrupt-coalescing delay before received packets are seen.
     public var nicTransmit: SimDuration
     public var nicReceive: SimDuration
     public var nicInterruptDelay: SimDuration
     // TCP.
     public var tcpInitialWindow: Int
+    /// The largest receive window (`tcp_rmem` maximum): bytes in flight per connection direction.
     public var tcpMaximumWindow: Int64
+    /// The send buffer (`tcp_wmem` maximum, autotuned): bytes written and not yet acknowledged.
+    public var tcpSendBuffer: Int64
     public var tcpMinimumRTO: SimDuration
+    /// The delayed-ACK timeout (Linux `TCP_DELACK_MIN`).
+    public var tcpDelayedAck: SimDuration
+    /// What a pure ACK costs at each kernel stage, as a fraction of a data segment's cost.
+    public var tcpAckCost: Double
+    /// ACKs that come in through a NIC reach the sender's TCP after a random extra delay, uniform
+    /// up to this (interrupt moderation, softirq scheduling). Without it, identical senders sharing a drop-tail queue
+    /// lock into a fixed phase and one of them starves (Floyd and Jacobson, "On traffic phase
+    /// effects in packet-switched gateways", 1992; ns-2's TCP `overhead_` serves the same end).
+    public var tcpAckJitter: SimDuration
+    public var congestionControl: CongestionControl
+    // Buffers.
+    /// A UDP socket's receive buffer (`net.core.rmem_default`), in bytes of socket memory.
+    public var udpReceiveBuffer: Int64
+    /// A Unix socket's buffer between writer and reader (`net.core.wmem_default`).
+    public var udsBuffer: Int64
+    /// A pipe's capacity (16 pages).
+    public var pipeCapacity: Int64
+    /// Packets a core's receive queue holds before dropping (`net.core.netdev_max_backlog`).
+    public var backlogPackets: Int
     /// The loopback interface's MTU (65536 on Linux).
     public var loopbackMTU: Int64
 
@@ -47,22 +85,30 @@ public struct CostProfile: Sendable, Equatable {
         name: "linux-default",
         socketSend: .nanoseconds(1_000), socketReceive: .nanoseconds(1_000), copyPerByte: .picoseconds(100),
         stackTransmit: .nanoseconds(1_200), stackReceive: .nanoseconds(1_200),
-        udsSend: .nanoseconds(700), udsReceive: .nanoseconds(700),
-        pipeWrite: .nanoseconds(200), pipeRead: .nanoseconds(200),
-        shmWrite: .nanoseconds(50), shmRead: .nanoseconds(50),
-        wakeup: .nanoseconds(2_600), socketsPoll: false, shmPolls: true,
+        udpSend: .nanoseconds(800), udpReceive: .nanoseconds(800), udpStackTransmit: .nanoseconds(800), udpStackReceive: .nanoseconds(800),
+        udsSend: .nanoseconds(700), udsReceive: .nanoseconds(700), udsCopyPerByte: .picoseconds(100),
+        pipeWrite: .nanoseconds(200), pipeRead: .nanoseconds(200), pipeCopyPerByte: .picoseconds(80),
+        shmWrite: .nanoseconds(50), shmRead: .nanoseconds(50), shmCopyPerByte: .picoseconds(50),
+        wakeup: .nanoseconds(2_600), contextSwitch: .nanoseconds(1_500), socketsPoll: false, shmPolls: true,
         vethPerPacket: .nanoseconds(1_000), bridgePerPacket: .nanoseconds(1_500), netfilterPerPacket: .nanoseconds(12_000),
+        vxlanPerPacket: .nanoseconds(1_000), genevePerPacket: .nanoseconds(1_100),
         nicTransmit: .nanoseconds(1_000), nicReceive: .nanoseconds(2_000), nicInterruptDelay: .microseconds(10),
-        tcpInitialWindow: 10, tcpMaximumWindow: 4 << 20, tcpMinimumRTO: .milliseconds(200), loopbackMTU: 65_536)
+        tcpInitialWindow: 10, tcpMaximumWindow: 4 << 20, tcpSendBuffer: 4 << 20, tcpMinimumRTO: .milliseconds(200),
+        tcpDelayedAck: .milliseconds(40), tcpAckCost: 0.5, tcpAckJitter: .microseconds(10), congestionControl: .cubic,
+        udpReceiveBuffer: 212_992, udsBuffer: 212_992, pipeCapacity: 65_536, backlogPackets: 1_000, loopbackMTU: 65_536)
 
-    /// Every host cost zero: only serialisation, propagation and queueing remain. For checking the
-    /// engine against queueing theory.
-    public static let ideal = CostProfile(
-        name: "ideal",
-        socketSend: .zero, socketReceive: .zero, copyPerByte: .zero, stackTransmit: .zero, stackReceive: .zero,
-        udsSend: .zero, udsReceive: .zero, pipeWrite: .zero, pipeRead: .zero, shmWrite: .zero, shmRead: .zero,
-        wakeup: .zero, socketsPoll: true, shmPolls: true,
-        vethPerPacket: .zero, bridgePerPacket: .zero, netfilterPerPacket: .zero,
-        nicTransmit: .zero, nicReceive: .zero, nicInterruptDelay: .zero,
-        tcpInitialWindow: 10, tcpMaximumWindow: 4 << 20, tcpMinimumRTO: .milliseconds(200), loopbackMTU: 65_536)
+    /// Every host cost zero: only serialisation, propagation and queueing remain (buffers and TCP,
+    /// its ACK timing noise included, stay as in `linux-default`). For checking the engine against
+    /// queueing theory.
+    public static let ideal: CostProfile = {
+        var profile = linuxDefault
+        profile.name = "ideal"
+        for field in Field.allCases where field.kind == .duration && field.isHostCost {
+            profile.set(field, to: 0)
+        }
+        profile.socketsPoll = true
+        profile.shmPolls = true
+        profile.tcpAckCost = 0
+        return profile
+    }()
 }

@@ -11,7 +11,7 @@ extension SpecReader {
             let path = "flows[\(index)]"
             let fields = try object(item, path, what: "a flow")
             let patternText = try string(try fields.required("pattern", fix: "add \"pattern\": \"rpc\", \"oneway\" or \"stream\""), fields.child("pattern"), what: "the pattern")
-            let common = ["name", "from", "to", "pattern", "transport", "fallback"]
+            let common = ["name", "from", "to", "pattern", "transport", "fallback", "congestion_control", "send_buffer", "receive_buffer", "nagle"]
             switch patternText {
             case "rpc": try fields.rejectUnknownKeys(common + ["request", "response", "rate", "interval", "callers", "think", "server_time"])
             case "oneway": try fields.rejectUnknownKeys(common + ["size", "rate", "interval"])
@@ -50,7 +50,9 @@ extension SpecReader {
                 if chosen == .udp { throw fail(fields.optional("transport"), fields.child("transport"), "a udp stream has no rate limit and no recovery", fix: "use tcp for bulk streams, or a oneway flow with a rate for UDP") }
                 pattern = .stream(bytes: bytes)
             }
-            flows.append(Flow(name: name, from: from, to: to, transport: chosen, fallback: fallback, pattern: pattern))
+            var flow = Flow(name: name, from: from, to: to, transport: chosen, fallback: fallback, pattern: pattern)
+            flow.tuning = try tuning(fields)
+            flows.append(flow)
         }
         return flows
     }
@@ -59,9 +61,34 @@ extension SpecReader {
         guard let node else { return nil }
         let text = try string(node, path, what: "a transport")
         guard let transport = Transport(rawValue: text) else {
-            throw fail(node, path, "unknown transport \"\(text)\"", fix: "use tcp, udp, or inside one pod uds, pipe or shm")
+            throw fail(node, path, "unknown transport \"\(text)\"", fix: "use tcp, udp, or inside one pod uds, uds-dgram, pipe or shm")
         }
         return transport
+    }
+
+    /// A flow's own socket settings.
+    func tuning(_ fields: Object) throws(SpecError) -> Flow.Tuning {
+        var tuning = Flow.Tuning()
+        if let node = fields.optional("congestion_control") {
+            let text = try string(node, fields.child("congestion_control"), what: "a congestion control")
+            guard let value = CongestionControl(rawValue: text) else {
+                throw fail(node, fields.child("congestion_control"), "unknown congestion control \"\(text)\"", fix: "use \"cubic\" (Linux's default) or \"reno\"")
+            }
+            tuning.congestionControl = value
+        }
+        for key in ["send_buffer", "receive_buffer"] {
+            guard let node = fields.optional(key) else { continue }
+            let bytes = try self.bytes(node, fields.child(key), what: "a buffer size").bytes
+            guard (4096...(1 << 30)).contains(bytes) else {
+                throw fail(node, fields.child(key), "a \(bytes)B buffer is out of range", fix: "use 4KiB to 1GiB (Linux's defaults are in docs/profiles.md)")
+            }
+            if key == "send_buffer" { tuning.sendBuffer = bytes } else { tuning.receiveBuffer = bytes }
+        }
+        if let node = fields.optional("nagle") {
+            guard case .bool(let value) = node.value else { throw fail(node, fields.child("nagle"), "nagle must be true or false", fix: "write \"nagle\": true") }
+            tuning.nagle = value
+        }
+        return tuning
     }
 
     func arrivals(_ fields: Object, allowClosed: Bool) throws(SpecError) -> Flow.Arrivals {
@@ -141,9 +168,37 @@ extension SpecReader {
                            "grouping \"\(name)\" requests \(cpu) cores on node \"\(cluster.nodes[node].name)\", which has \(cluster.nodes[node].cores)",
                            fix: "move a pod replica to another node, lower the containers' \"cpu\", or give the node more cores")
             }
+            try checkPlacement(pods, grouping: name, node: fields.optional("pods"), path: fields.child("pods"), containers: containers, cluster: cluster)
             groupings.append(Grouping(name: name, pods: pods, containerCount: containers.count))
         }
         return groupings
+    }
+
+    /// Cpusets must name cores the pod's nodes have, and threads that poll need a core each: a
+    /// polling thread spins on its core, so a node cannot hold more of them than it has cores.
+    func checkPlacement(_ pods: [Pod], grouping: String, node: JSONNode?, path: String, containers: [Container], cluster: Cluster) throws(SpecError) {
+        var polling = Array(repeating: 0, count: cluster.nodes.count)
+        for pod in pods {
+            for index in pod.containers {
+                let container = containers[index]
+                if container.wait == .poll, !container.cpuset.isEmpty, container.threads > container.cpuset.count {
+                    throw fail(node, path, "container \"\(container.name)\" polls with \(container.threads) threads on \(container.cpuset.count) pinned core(s)",
+                               fix: "give its cpuset a core per thread, lower \"threads\", or use \"wait\": \"block\"")
+                }
+                for replicaNode in pod.replicaNodes {
+                    let cores = cluster.nodes[replicaNode].cores
+                    if let outside = container.cpuset.first(where: { $0 >= cores }) {
+                        throw fail(node, path, "container \"\(container.name)\" is pinned to core \(outside), but grouping \"\(grouping)\" puts it on node \"\(cluster.nodes[replicaNode].name)\" with cores 0-\(cores - 1)",
+                                   fix: "pin it to cores the node has, or give the node more cores")
+                    }
+                    if container.wait == .poll { polling[replicaNode] += container.threads }
+                }
+            }
+        }
+        for (index, threads) in polling.enumerated() where threads > cluster.nodes[index].cores {
+            throw fail(node, path, "grouping \"\(grouping)\" has \(threads) polling threads on node \"\(cluster.nodes[index].name)\", which has \(cluster.nodes[index].cores) cores to spin on",
+                       fix: "give the node more cores, spread the pods, or let some containers \"wait\": \"block\"")
+        }
     }
 
     func pod(_ node: JSONNode, _ path: String, containers: [Container], cluster: Cluster) throws(SpecError) -> Pod {

@@ -113,11 +113,11 @@ extension SpecReader {
     func overlay(_ node: JSONNode?) throws(SpecError) -> Overlay {
         func defaults(_ kind: Overlay.Kind) -> Overlay {
             switch kind {
-            case .none: Overlay(kind: .none, headerBytes: 0, cpuPerPacket: .zero)
+            case .none: Overlay(kind: .none, headerBytes: 0, cpuPerPacket: nil)
             // Outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8 = 50 B (RFC 7348).
-            case .vxlan: Overlay(kind: .vxlan, headerBytes: 50, cpuPerPacket: .nanoseconds(1_000))
+            case .vxlan: Overlay(kind: .vxlan, headerBytes: 50, cpuPerPacket: nil)
             // As VXLAN, with a Geneve header of 8 B + options: 58 B with one 8 B option (RFC 8926).
-            case .geneve: Overlay(kind: .geneve, headerBytes: 58, cpuPerPacket: .nanoseconds(1_100))
+            case .geneve: Overlay(kind: .geneve, headerBytes: 58, cpuPerPacket: nil)
             }
         }
         guard let node else { return defaults(.none) }
@@ -154,11 +154,14 @@ extension SpecReader {
             if case .string = item.value {
                 container = Container(name: try name(item, path, what: "a container name"), cpu: 0)
             } else {
-                let fields = try object(item, path, what: "a container (a name, or {\"name\", \"cpu\"})")
-                try fields.rejectUnknownKeys(["name", "cpu"])
+                let fields = try object(item, path, what: "a container (a name, or {\"name\", \"cpu\", ...})")
+                try fields.rejectUnknownKeys(["name", "cpu", "threads", "cpuset", "wait"])
                 container = Container(
                     name: try name(try fields.required("name", fix: "add \"name\""), fields.child("name"), what: "the container name"),
-                    cpu: try fields.optional("cpu").map { node throws(SpecError) in try real(node, fields.child("cpu"), what: "cpu (cores requested)", minimum: 0, maximum: 1024) } ?? 0)
+                    cpu: try fields.optional("cpu").map { node throws(SpecError) in try real(node, fields.child("cpu"), what: "cpu (cores requested)", minimum: 0, maximum: 1024) } ?? 0,
+                    threads: try fields.optional("threads").map { node throws(SpecError) in try integer(node, fields.child("threads"), what: "threads", range: 1...1024) } ?? 1,
+                    cpuset: try fields.optional("cpuset").map { node throws(SpecError) in try cpuset(node, fields.child("cpuset")) } ?? [],
+                    wait: try fields.optional("wait").map { node throws(SpecError) in try waitMode(node, fields.child("wait")) })
             }
             if !names.insert(container.name).inserted {
                 throw fail(item, path, "container \"\(container.name)\" is defined twice", fix: "give each container a unique name")
@@ -166,6 +169,37 @@ extension SpecReader {
             containers.append(container)
         }
         return containers
+    }
+
+    /// A cpuset: core numbers of the node, as a list (`[0, 2]`) or in `taskset -c` form (`"0-1,3"`).
+    func cpuset(_ node: JSONNode, _ path: String) throws(SpecError) -> [Int] {
+        var cores: [Int] = []
+        let fix = "list core numbers from 0, e.g. [0, 1] or \"0-1,3\""
+        if case .string(let text) = node.value {
+            for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+                let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map { Int(String($0.filter { $0 != " " })) }
+                guard (1...2).contains(bounds.count), let low = bounds.first ?? nil, let high = bounds.last ?? nil, low >= 0, low <= high else {
+                    throw fail(node, path, "\"\(part)\" is not a core or a range of cores", fix: fix)
+                }
+                cores += Array(low...min(high, low + 4096))
+            }
+        } else {
+            for (slot, item) in try array(node, path, what: "a cpuset").enumerated() {
+                cores.append(try integer(item, "\(path)[\(slot)]", what: "a core number", range: 0...1023))
+            }
+        }
+        guard !cores.isEmpty else { throw fail(node, path, "an empty cpuset", fix: fix) }
+        guard cores.allSatisfy({ $0 < 64 }) else { throw fail(node, path, "cpuset core \(cores.max()!) is beyond 63", fix: "netlab pins to cores 0-63; leave \"cpuset\" out to run on any core") }
+        guard Set(cores).count == cores.count else { throw fail(node, path, "a core is listed twice", fix: "list each core once") }
+        return cores.sorted()
+    }
+
+    func waitMode(_ node: JSONNode, _ path: String) throws(SpecError) -> WaitMode {
+        let text = try string(node, path, what: "a wait mode")
+        guard let mode = WaitMode(rawValue: text) else {
+            throw fail(node, path, "unknown wait mode \"\(text)\"", fix: "use \"block\" (sleep until woken) or \"poll\" (spin on a core)")
+        }
+        return mode
     }
 
     /// Container indices by name, for O(1) references.

@@ -53,27 +53,54 @@ public struct Overlay: Sendable {
     public var kind: Kind
     /// Encapsulation bytes added to each packet between nodes.
     public var headerBytes: Int64
-    /// CPU time to encapsulate (sender) and to decapsulate (receiver), per packet.
-    public var cpuPerPacket: SimDuration
+    /// CPU time to encapsulate (sender) and to decapsulate (receiver), per packet, when the
+    /// topology sets it; nil takes the profile's figure for the kind (zero under `ideal`).
+    public var cpuPerPacket: SimDuration?
 }
 
 public struct Container: Sendable {
     public var name: String
     /// Cores the container requests; a node must hold the requests of all replicas placed on it.
     public var cpu: Double
+    /// Threads of its process: each does one piece of work (a send, a receive, a request's
+    /// server time) at a time.
+    public var threads: Int
+    /// Cores of its node the process may run on (`taskset`/cpuset); empty: any.
+    public var cpuset: [Int]
+    /// How its threads wait for data; nil takes the profile's default for each transport.
+    public var wait: WaitMode?
 
-    public init(name: String, cpu: Double) {
+    public init(name: String, cpu: Double, threads: Int = 1, cpuset: [Int] = [], wait: WaitMode? = nil) {
         self.name = name
         self.cpu = cpu
+        self.threads = threads
+        self.cpuset = cpuset
+        self.wait = wait
     }
+}
+
+/// How a thread waits for data: asleep in the kernel until woken, or spinning on its core.
+public enum WaitMode: String, Sendable, CaseIterable {
+    case block, poll
+}
+
+/// TCP's congestion control: RFC 5681 Reno (with SACK recovery) or RFC 9438 CUBIC (Linux's default).
+public enum CongestionControl: String, Sendable, CaseIterable {
+    case reno, cubic
 }
 
 /// How bytes move between two containers.
 public enum Transport: String, Sendable, CaseIterable {
-    case tcp, udp, uds, pipe, shm
+    case tcp, udp, uds
+    case udsDatagram = "uds-dgram"
+    case pipe, shm
 
     /// Transports that need a shared network namespace, filesystem or IPC namespace: one pod.
-    public var needsSharedPod: Bool { self == .uds || self == .pipe || self == .shm }
+    public var needsSharedPod: Bool { self == .uds || self == .udsDatagram || self == .pipe || self == .shm }
+
+    /// Transports whose writer blocks when the buffer towards the reader is full (byte streams and
+    /// Unix datagram sockets); UDP drops at the receiver instead.
+    var blocksWriter: Bool { self != .udp }
 }
 
 /// Traffic between two containers.
@@ -85,6 +112,22 @@ public struct Flow: Sendable {
     /// The transport to use when `transport` needs one pod and the grouping splits the pair.
     public var fallback: Transport?
     public var pattern: Pattern
+    /// Per-flow socket settings; nil fields take the profile's.
+    public var tuning = Tuning()
+
+    /// Socket settings a flow may set for itself.
+    public struct Tuning: Sendable {
+        public var congestionControl: CongestionControl?
+        /// Send buffer (TCP `SO_SNDBUF`, Unix socket, pipe capacity), bytes.
+        public var sendBuffer: Int64?
+        /// Receive buffer (TCP window, UDP `SO_RCVBUF`), bytes.
+        public var receiveBuffer: Int64?
+        /// Nagle's algorithm: hold a small segment while data is unacknowledged. Off by default
+        /// (`TCP_NODELAY`), as latency-sensitive services set it.
+        public var nagle = false
+
+        public init() {}
+    }
 
     public enum Pattern: Sendable {
         /// Request/response: the latency of a call runs from sending the request to receiving all of the response.

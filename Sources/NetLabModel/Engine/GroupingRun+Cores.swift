@@ -1,0 +1,168 @@
+import NetLabCore
+
+/// Threads on cores. A piece of CPU work for a process needs one of its threads (a thread does
+/// one thing at a time) and then a core its cpuset allows; kernel work is bound to the core that
+/// raised it (softirq runs where the packet was sent, or where receive-side scaling steers it).
+extension GroupingRun {
+    /// Runs `duration` of CPU work on `node` for `endpoint` (or the kernel, -1), then `then`.
+    /// Kernel work runs on `core` (absolute; -1: the core of the work that led here, or the
+    /// node's core for `steering` when none). Zero-cost work continues at once without a core.
+    mutating func submitWork<Queue: EventQueue>(
+        node: Int, duration: Int64, endpoint: Int, then: EventAction, steering: Int = 0, _ simulation: inout Simulation<Queue>
+    ) {
+        guard duration > 0 else {
+            // Free work of a thread happens on its core all the same: whom it wakes, and the
+            // kernel work it raises, see that core.
+            let outer = currentCore
+            if endpoint >= 0 { currentCore = endpoints[endpoint].homeCore }
+            handle(then, in: &simulation)
+            currentCore = outer
+            return
+        }
+        var work = Work(node: Int32(node), duration: duration, endpoint: Int32(endpoint), then: then)
+        if endpoint < 0 {
+            let pool = pools[node]
+            let current = currentCore
+            work.core = current >= pool.first && current < pool.first + pool.count
+                ? current : pool.first + Int32(truncatingIfNeeded: steering & Int(Int32.max)) % pool.count
+        }
+        let handle = works.insert(work)
+        if endpoint < 0 {
+            bind(handle, to: Int(work.core), &simulation)
+        } else if endpoints[endpoint].running < endpoints[endpoint].threads {
+            endpoints[endpoint].running += 1
+            place(handle, &simulation)
+        } else {
+            endpoints[endpoint].waiting.append(handle)
+        }
+    }
+
+    /// Starts `handle` on `core` if it is free, else queues it there.
+    mutating func bind<Queue: EventQueue>(_ handle: Int32, to core: Int, _ simulation: inout Simulation<Queue>) {
+        if cores[core].busy {
+            cores[core].queue.append(handle)
+        } else {
+            start(handle, on: core, &simulation)
+        }
+    }
+
+    /// Puts a thread's work on a core its endpoint may use: an idle one if there is one (its
+    /// last core first), else the queue of its least-loaded allowed core, or the node's queue.
+    mutating func place<Queue: EventQueue>(_ handle: Int32, _ simulation: inout Simulation<Queue>) {
+        let endpoint = Int(works[handle].endpoint)
+        let core = idleCore(for: endpoint)
+        if core >= 0 {
+            start(handle, on: core, &simulation)
+        } else if endpoints[endpoint].allowedCores != 0 {
+            let pool = pools[endpoints[endpoint].node]
+            var best = -1
+            var mask = endpoints[endpoint].allowedCores
+            while mask != 0 {
+                let candidate = Int(pool.first) + mask.trailingZeroBitCount
+                mask &= mask - 1
+                if best < 0 || cores[candidate].queue.count < cores[best].queue.count { best = candidate }
+            }
+            cores[best].queue.append(handle)
+        } else {
+            pools[endpoints[endpoint].node].shared.append(handle)
+        }
+    }
+
+    /// An idle core `endpoint` may run on now (absolute index), or -1 if all of them are busy.
+    mutating func idleCore(for endpoint: Int) -> Int {
+        let home = Int(endpoints[endpoint].homeCore)
+        let node = endpoints[endpoint].node
+        let first = Int(pools[node].first)
+        let mask = endpoints[endpoint].allowedCores
+        if mask != 0 {
+            if home >= first, home - first < 64, mask & (1 << UInt64(home - first)) != 0, !cores[home].busy { return home }
+            var bits = mask
+            while bits != 0 {
+                let candidate = first + bits.trailingZeroBitCount
+                bits &= bits - 1
+                if !cores[candidate].busy { return candidate }
+            }
+            return -1
+        }
+        if !cores[home].busy, takesSharedWork(home) { return home }
+        while let candidate = pools[node].idle.last {
+            if !cores[Int(candidate)].busy, takesSharedWork(Int(candidate)) { return Int(candidate) }
+            pools[node].idle.removeLast()
+            cores[Int(candidate)].listedIdle = false
+        }
+        return -1
+    }
+
+    /// Whether `core` runs work not bound to it: not when a polling thread spins there, unless
+    /// polling threads hold every core of the node.
+    func takesSharedWork(_ core: Int) -> Bool {
+        !cores[core].dedicated || pools[nodeOfCore[core]].freeCores == 0
+    }
+
+    mutating func start<Queue: EventQueue>(_ handle: Int32, on core: Int, _ simulation: inout Simulation<Queue>) {
+        works[handle].core = Int32(core)
+        let duration = works[handle].duration
+        cores[core].busy = true
+        if works[handle].endpoint >= 0 { endpoints[Int(works[handle].endpoint)].homeCore = Int32(core) }
+        cores[core].busyPicoseconds += overlapWithMeasurement(from: simulation.now, duration: duration)
+        simulation.schedule(
+            EventAction(kind: EventKind.cpuDone.rawValue, target: UInt32(core), argument: UInt64(handle)),
+            after: SimDuration(picoseconds: duration))
+    }
+
+    /// Work done: its thread takes its process's next work on the same core (after work already
+    /// bound there) if there is some; otherwise the core takes its own queue, then the node's. Then the work's continuation runs
+    /// as if on that core, so that kernel work it raises stays there.
+    mutating func finishWork<Queue: EventQueue>(_ handle: Int32, _ simulation: inout Simulation<Queue>) {
+        let work = works[handle]
+        works.remove(handle)
+        let core = Int(work.core)
+        cores[core].busy = false
+        if work.endpoint >= 0 {
+            let endpoint = Int(work.endpoint)
+            if let next = endpoints[endpoint].waiting.first {
+                // The thread goes on where it ran, after the kernel work it raised there (softirq
+                // runs before a system call returns).
+                _ = endpoints[endpoint].waiting.removeFirst()
+                if !allows(endpoint, core: core) {
+                    place(next, &simulation)
+                } else if cores[core].queue.isEmpty {
+                    start(next, on: core, &simulation)
+                } else {
+                    cores[core].queue.append(next)
+                }
+            } else {
+                endpoints[endpoint].running -= 1
+            }
+        }
+        if !cores[core].busy {
+            if !cores[core].queue.isEmpty {
+                start(cores[core].queue.removeFirst(), on: core, &simulation)
+            } else if takesSharedWork(core), !pools[Int(work.node)].shared.isEmpty {
+                start(pools[Int(work.node)].shared.removeFirst(), on: core, &simulation)
+            } else if takesSharedWork(core), !cores[core].listedIdle {
+                cores[core].listedIdle = true
+                pools[Int(work.node)].idle.append(Int32(core))
+            }
+        }
+        let outer = currentCore
+        currentCore = Int32(core)
+        self.handle(work.then, in: &simulation)
+        currentCore = outer
+    }
+
+    func allows(_ endpoint: Int, core: Int) -> Bool {
+        let mask = endpoints[endpoint].allowedCores
+        return mask == 0 ? takesSharedWork(core) : mask & (1 << UInt64(core - Int(pools[endpoints[endpoint].node].first))) != 0
+    }
+
+    /// What waking `endpoint` costs now, if its threads sleep: nothing if it polls or a thread is
+    /// awake; a context switch if it will run on the core that wakes it or must wait for a busy
+    /// one; an idle-core wake-up (IPI and idle exit) if it will run on another, idle core.
+    mutating func wakeupCost(of endpoint: Int) -> Int64 {
+        guard !endpoints[endpoint].polls, endpoints[endpoint].running == 0 else { return 0 }
+        let core = idleCore(for: endpoint)
+        if core < 0 || Int32(core) == currentCore { return profile.contextSwitch.picoseconds }
+        return profile.wakeup.picoseconds
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+@testable import NetLabModel
+import NetLabCore
+
+/// Processes with threads on cores, wake-ups that depend on where a thread runs, buffers that
+/// block writers or drop datagrams, and the per-transport costs.
+@Suite struct HostModelTests {
+    /// One pod on one node of `cores` cores; `containers` and `flows` as JSON text.
+    static func onePod(cores: Int, containers: String = #"["src", "dst"]"#, podContainers: String = #"["src", "dst"]"#, flows: String,
+                       duration: String = "100ms", profile: String = #""linux-default""#) -> String {
+        """
+        { "name": "pod", "duration": "\(duration)", "warmup": "10ms", "profile": \(profile),
+          "cluster": { "nodes": [ { "name": "a", "cores": \(cores) } ] },
+          "containers": \(containers), "flows": [ \(flows) ],
+          "groupings": [ { "name": "one-pod", "pods": [ { "name": "p", "containers": \(podContainers), "node": "a" } ] } ] }
+        """
+    }
+
+    /// A process with one thread does one thing at a time: its stream is as fast on 16 cores as
+    /// on 2 (sender and receiver each have a core), for every IPC transport.
+    @Test(arguments: ["shm", "pipe", "uds"])
+    func singleThreadedStreamDoesNotScaleWithCores(transport: String) throws {
+        let flow = #"{ "from": "src", "to": "dst", "pattern": "stream", "transport": "\#(transport)" }"#
+        let two = try Fixtures.run(Self.onePod(cores: 2, flows: flow)).groupings[0].flows[0].throughputBitsPerSecond
+        let sixteen = try Fixtures.run(Self.onePod(cores: 16, flows: flow)).groupings[0].flows[0].throughputBitsPerSecond
+        #expect(two > 1e9)
+        #expect(abs(sixteen / two - 1) < 0.02, "\(transport): \(two) b/s on 2 cores, \(sixteen) on 16")
+    }
+
+    /// Two streams between different process pairs run in parallel: twice the CPU, each as fast as one alone.
+    @Test func twoStreamsOfDifferentProcessesUseTwiceTheCores() throws {
+        let containers = #"["src", "dst", "s2", "d2"]"#
+        let one = #"{ "from": "src", "to": "dst", "pattern": "stream", "transport": "shm" }"#
+        let two = one + #", { "from": "s2", "to": "d2", "pattern": "stream", "transport": "shm" }"#
+        let blocking = #"{"base": "linux-default", "overrides": {"shm_wait": "block"}}"#
+        let alone = try Fixtures.run(Self.onePod(cores: 8, containers: containers, podContainers: containers, flows: one, profile: blocking)).groupings[0]
+        let pair = try Fixtures.run(Self.onePod(cores: 8, containers: containers, podContainers: containers, flows: two, profile: blocking)).groupings[0]
+        #expect(abs(pair.flows[0].throughputBitsPerSecond / alone.flows[0].throughputBitsPerSecond - 1) < 0.02)
+        #expect(abs(pair.flows[1].throughputBitsPerSecond / alone.flows[0].throughputBitsPerSecond - 1) < 0.02)
+        #expect(abs(pair.nodes[0].cpuUtilization / alone.nodes[0].cpuUtilization - 2) < 0.05,
+                "CPU \(alone.nodes[0].cpuUtilization) alone, \(pair.nodes[0].cpuUtilization) with two streams")
+    }
+
+    /// Server threads as servers of an M/M/c queue: exponential server times, Poisson calls, no
+    /// other cost (`ideal`, one pod): the mean call time matches Erlang C within 2%.
+    @Test func serverThreadsFormAnMMcQueue() throws {
+        let servers = 4, serviceMicroseconds = 100.0, load = 0.7
+        let lambda = load * Double(servers) / (serviceMicroseconds * 1e-6)
+        let flow = #"{ "from": "src", "to": "dst", "pattern": "rpc", "request": "100B", "response": "100B", "rate": "\#(Int(lambda))/s", "server_time": { "exp": "100us" } }"#
+        let containers = #"["src", { "name": "dst", "threads": \#(servers) }]"#
+        let result = try Fixtures.run(Self.onePod(cores: 8, containers: containers, flows: flow, duration: "8s", profile: #""ideal""#))
+        let calls = result.groupings[0].flows[0]
+        let a = lambda * serviceMicroseconds * 1e-6
+        var sum = 0.0, term = 1.0
+        for k in 0..<servers {
+            if k > 0 { term *= a / Double(k) }
+            sum += term
+        }
+        let last = term * a / Double(servers) / (1 - load)
+        let erlangC = last / (sum + last)
+        let theory = erlangC * serviceMicroseconds / (Double(servers) * (1 - load)) + serviceMicroseconds
+        let measured = calls.latency.meanNanoseconds / 1000
+        #expect(calls.messages > 150_000)
+        #expect(abs(measured / theory - 1) < 0.02, "M/M/\(servers) at ρ=\(load): measured \(measured) µs, Erlang C \(theory) µs")
+    }
+
+    /// Round trip of a small uds rpc under a profile where only waking costs: pinned to one core,
+    /// each side is woken by a context switch; on two cores, by an idle-core wake-up; polling,
+    /// not at all.
+    @Test func wakeUpsDependOnWhereTheThreadRuns() throws {
+        func roundTrip(_ client: String, _ server: String) throws -> Double {
+            let profile = #"{"base": "ideal", "overrides": {"wakeup": "30us", "context_switch": "2us", "socket_wait": "block"}}"#
+            let containers = "[\(client), \(server)]"
+            let flow = #"{ "from": "src", "to": "dst", "pattern": "rpc", "transport": "uds", "request": "64B", "response": "64B", "interval": "1ms" }"#
+            let flows = try Fixtures.run(Self.onePod(cores: 2, containers: containers, flows: flow, profile: profile)).groupings[0].flows[0]
+            return Double(flows.latency.valueAtPercentile(50)) / 1000
+        }
+        let sameCore = try roundTrip(#"{ "name": "src", "cpuset": [0] }"#, #"{ "name": "dst", "cpuset": [0] }"#)
+        let twoCores = try roundTrip(#"{ "name": "src", "cpuset": [0] }"#, #"{ "name": "dst", "cpuset": "1" }"#)
+        let polling = try roundTrip(#"{ "name": "src", "wait": "poll" }"#, #"{ "name": "dst", "wait": "poll" }"#)
+        #expect(abs(sameCore - 4) < 0.01, "same core \(sameCore) µs")
+        #expect(abs(twoCores - 60) < 0.01, "two cores \(twoCores) µs")
+        #expect(polling == 0, "polling \(polling) µs")
+    }
+
+    /// A polling thread burns its core: it shows in utilisation even when there is no traffic to read.
+    @Test func pollingBurnsItsCore() throws {
+        let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "shm", "size": "64B", "interval": "1ms" }"#
+        let containers = #"["src", { "name": "dst", "wait": "poll" }]"#
+        let blocking = #"{"base": "linux-default", "overrides": {"shm_wait": "block"}}"#
+        let node = try Fixtures.run(Self.onePod(cores: 4, containers: containers, flows: flow, profile: blocking)).groupings[0].nodes[0]
+        #expect(node.cpuUtilization >= 0.25 && node.cpuUtilization < 0.26, "CPU \(node.cpuUtilization)")
+    }
+
+    /// An overloaded UDP receiver drops at its socket's receive buffer and counts it: every
+    /// offered message is delivered, lost or still queued, and the median stays put as the run grows.
+    @Test func overloadedUDPReceiverDropsAtItsReceiveBuffer() throws {
+        var medians: [UInt64] = []
+        for duration in ["250ms", "1s"] {
+            let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "1000B", "rate": "120000/s" }"#
+            let text = Fixtures.twoNodes(flow: flow, duration: duration, nicRate: "10Gbps", profile: "ideal")
+                .replacingOccurrences(of: #""profile": "ideal""#, with: #""profile": {"base": "ideal", "overrides": {"udp_receive": "10us"}}"#)
+            let udp = try Fixtures.run(text).groupings[0].flows[0]
+            let queued = udp.offeredMessages - udp.messages - udp.lostMessages
+            #expect(udp.lostMessages > udp.offeredMessages / 10, "lost \(udp.lostMessages) of \(udp.offeredMessages)")
+            #expect(udp.dropped == udp.lostMessages)
+            // What a 208 KiB buffer holds of 1000 B datagrams (1768 B of socket memory each), plus one being read.
+            #expect(queued >= 0 && queued <= 121, "\(queued) neither delivered nor lost")
+            #expect(!udp.unstable)
+            medians.append(udp.latency.valueAtPercentile(50))
+        }
+        #expect(medians[0] == medians[1], "p50 \(medians)")
+    }
+
+    /// A flow whose server cannot keep up (TCP holds every request) is flagged, with a warning.
+    @Test func unstableFlowIsFlagged() throws {
+        let flow = #"{ "name": "slow", "from": "src", "to": "dst", "pattern": "rpc", "request": "100B", "response": "100B", "rate": "2000/s", "server_time": "1ms" }"#
+        let grouping = try Fixtures.run(Self.onePod(cores: 4, flows: flow)).groupings[0]
+        #expect(grouping.flows[0].unstable)
+        #expect(grouping.warnings.contains { $0.contains("\"slow\"") && $0.contains("backlog") })
+    }
+
+    /// A pipe's writer blocks when the pipe is full: a message larger than the pipe still goes
+    /// through (in pieces), and more than the pipe carries piles up in the writer, flagged unstable.
+    @Test func pipeWriterBlocksAtCapacity() throws {
+        let large = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "pipe", "size": "1MiB", "interval": "1ms" }"#
+        let once = try Fixtures.run(Self.onePod(cores: 4, flows: large)).groupings[0].flows[0]
+        #expect(once.messages >= 89 && once.lostMessages == 0)
+        let flood = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "pipe", "size": "16KiB", "rate": "1000000/s" }"#
+        let pipe = try Fixtures.run(Self.onePod(cores: 4, flows: flood)).groupings[0].flows[0]
+        #expect(pipe.lostMessages == 0 && pipe.dropped == 0)
+        #expect(pipe.unstable, "131 Gb/s offered; a write of 16 KiB takes its thread 1.5 µs: the backlog grows")
+    }
+
+    /// Each transport copies at its own rate per byte.
+    @Test func copyCostsArePerTransport() throws {
+        func latency(_ transport: String) throws -> Int64 {
+            let profile = #"{"base": "ideal", "overrides": {"copy_per_byte": "1ns", "uds_copy_per_byte": "2ns", "pipe_copy_per_byte": "3ns", "shm_copy_per_byte": "4ns"}}"#
+            let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "\#(transport)", "size": "1000B", "interval": "1ms" }"#
+            return try Fixtures.run(Self.onePod(cores: 4, flows: flow, profile: profile)).groupings[0].flows[0].latency.maximumPicoseconds
+        }
+        // A send copy and a receive copy of 1000 B each.
+        #expect(try latency("tcp") == 2_000_000)
+        #expect(try latency("udp") == 2_000_000)
+        #expect(try latency("uds") == 4_000_000)
+        #expect(try latency("uds-dgram") == 4_000_000)
+        #expect(try latency("pipe") == 6_000_000)
+        #expect(try latency("shm") == 8_000_000)
+    }
+
+    /// A UDP message above the MTU travels as IP fragments with one UDP header: 4000 B is 1480 +
+    /// 1480 + 1048 bytes of IP payload, three frames; unloaded, its latency is exactly their
+    /// serialisation at the sender's NIC, the last one's at the switch port, and two propagations.
+    @Test func largeUDPMessagesTravelAsFragments() throws {
+        let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "4000B", "interval": "1ms" }"#
+        let result = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: "50ms", nicRate: "10Gbps", receiverNICRate: "25Gbps", fabricRate: "25Gbps", latency: "3us"))
+        let udp = try #require(result.groupings.first?.flows.first)
+        let frames: [Int64] = [1500 + 38, 1500 + 38, 1068 + 38]
+        let nic = BitRate(bitsPerSecond: 10_000_000_000), port = BitRate(bitsPerSecond: 25_000_000_000)
+        let expected = frames.reduce(SimDuration.zero) { $0 + nic.serializationTime(of: $1) } + port.serializationTime(of: frames[2]) + .microseconds(6)
+        #expect(udp.latency.minimumPicoseconds == expected.picoseconds)
+        #expect(udp.latency.maximumPicoseconds == expected.picoseconds)
+    }
+
+    /// A 1 Gb/s NIC behind a 10 Gb/s fabric receives at 1 Gb/s.
+    @Test func receivingNICLimitsTheLink() throws {
+        let flow = #"{ "from": "src", "to": "dst", "pattern": "stream" }"#
+        let result = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: "200ms", nicRate: "10Gbps", receiverNICRate: "1Gbps", fabricRate: "10Gbps", buffer: "1MiB"))
+        let stream = try #require(result.groupings.first?.flows.first)
+        #expect(stream.throughputBitsPerSecond < 0.95e9 && stream.throughputBitsPerSecond > 0.85e9, "\(stream.throughputBitsPerSecond)")
+    }
+
+    /// `ideal` charges no overlay CPU: a VXLAN path's unloaded latency is its serialisations
+    /// (with 50 B more per frame) and propagations, exactly.
+    @Test func idealChargesNoOverlayCPU() throws {
+        let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "1000B", "interval": "1ms" }"#
+        let text = Fixtures.twoNodes(flow: flow, duration: "50ms", nicRate: "10Gbps", fabricRate: "10Gbps", latency: "3us")
+            .replacingOccurrences(of: #""mtu": "1500B","#, with: #""mtu": "1500B", "overlay": "vxlan","#)
+        let udp = try #require(try Fixtures.run(text).groupings.first?.flows.first)
+        let frame: Int64 = 1000 + 28 + 50 + 38
+        let expected = BitRate(bitsPerSecond: 10_000_000_000).serializationTime(of: frame) * 2 + .microseconds(6)
+        #expect(udp.latency.maximumPicoseconds == expected.picoseconds)
+    }
+}
