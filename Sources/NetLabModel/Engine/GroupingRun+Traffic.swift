@@ -139,28 +139,28 @@ extension GroupingRun {
         let message = messages[handle]
         let largestIPPayload = link.segmentPayload + Int64(Headers.udp)
         let fragmentPayload = largestIPPayload & ~7
-        var sizes: [Int64] = []
-        var left = message.bytes
-        while left > 0 {
-            let datagram = min(left, Headers.largestDatagram)
-            left -= datagram
-            var ipPayload = datagram + Int64(Headers.udp)
-            if ipPayload <= largestIPPayload {
-                sizes.append(ipPayload)
-                continue
+        // Two passes over the same cuts, counting then sending, so that nothing is allocated.
+        for pass in 0..<2 {
+            let sending = pass == 1
+            var packets: Int32 = 0
+            var left = message.bytes
+            while left > 0 {
+                let datagram = min(left, Headers.largestDatagram)
+                left -= datagram
+                var ipPayload = datagram + Int64(Headers.udp)
+                let piece = ipPayload <= largestIPPayload ? ipPayload : fragmentPayload
+                while ipPayload > 0 {
+                    let size = min(ipPayload, piece)
+                    ipPayload -= size
+                    packets += 1
+                    guard sending else { continue }
+                    let ip = size + Int64(Headers.ipv4)
+                    launch(Packet(flow: message.flow, half: -1, segment: Int64(handle), cumulative: 0, ipBytes: Int32(ip),
+                                  wireBytes: wireBytes(ip: ip, link), isAck: false, pathStart: 0, pathCount: 0, hop: -1),
+                           connection: connection, direction: direction, &simulation)
+                }
             }
-            while ipPayload > 0 {
-                let piece = min(ipPayload, fragmentPayload)
-                sizes.append(piece)
-                ipPayload -= piece
-            }
-        }
-        messages[handle].remainingPackets = Int32(sizes.count)
-        for size in sizes {
-            let ip = size + Int64(Headers.ipv4)
-            launch(Packet(flow: message.flow, half: -1, segment: Int64(handle), cumulative: 0, ipBytes: Int32(ip),
-                          wireBytes: wireBytes(ip: ip, link), isAck: false, pathStart: 0, pathCount: 0, hop: -1),
-                   connection: connection, direction: direction, &simulation)
+            if !sending { messages[handle].remainingPackets = packets }
         }
     }
 
