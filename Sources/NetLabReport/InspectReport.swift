@@ -1,7 +1,7 @@
 import NetLabStats
 import NetLabTrace
 
-/// `netlab inspect` output: JSON per DESIGN.md §5, a readable summary, and CSV of conversations.
+/// `netlab inspect` output: JSON as docs/output.md describes it, a readable summary, and CSV of conversations.
 public enum InspectReport {
     public static func json(_ summary: TraceSummary) -> JSONValue {
         .object([

@@ -1,5 +1,5 @@
 /// A JSON document built in code and printed with keys in the order given, so that output is
-/// stable byte for byte and matches the field order documented in DESIGN.md.
+/// stable byte for byte and matches the field order documented in docs/output.md.
 public indirect enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)

@@ -1,7 +1,7 @@
 import NetLabModel
 import NetLabStats
 
-/// `netlab simulate` output: JSON per DESIGN.md §5, a side-by-side table, and CSV.
+/// `netlab simulate` output: JSON as docs/output.md describes it, a side-by-side table, and CSV.
 public enum SimulationReport {
     /// The result as JSON; `flowExtras` adds fields to the flow at each index (replay adds the
     /// captured latencies).
