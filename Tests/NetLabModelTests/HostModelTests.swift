@@ -182,4 +182,15 @@ import NetLabCore
         let expected = BitRate(bitsPerSecond: 10_000_000_000).serializationTime(of: frame) * 2 + .microseconds(6)
         #expect(udp.latency.maximumPicoseconds == expected.picoseconds)
     }
+
+    /// A receiving kernel stage that cannot keep up drops what finds its backlog full, and counts it.
+    @Test func fullBacklogDropsAndCounts() throws {
+        let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "64B", "rate": "400000/s" }"#
+        let profile = #"{"base": "ideal", "overrides": {"udp_stack_receive": "5us", "backlog_packets": 100, "udp_receive_buffer": "64MiB"}}"#
+        let text = Self.onePod(cores: 4, flows: flow, profile: profile)
+        let udp = try Fixtures.run(text).groupings[0].flows[0]
+        // The stage serves 200 k/s of the 400 k/s offered.
+        #expect(udp.dropped > udp.offeredMessages / 3 && udp.dropped == udp.lostMessages, "dropped \(udp.dropped) of \(udp.offeredMessages)")
+        #expect(udp.latency.valueAtPercentile(50) <= 510_000, "100 waiting × 5 µs bounds the wait: p50 \(udp.latency.valueAtPercentile(50)) ns")
+    }
 }

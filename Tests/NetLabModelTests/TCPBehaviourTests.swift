@@ -73,4 +73,31 @@ import NetLabCore
         #expect(flows[1].latency.valueAtPercentile(50) < 3_000_000, "ping p50 \(flows[1].latency.valueAtPercentile(50)) ns")
         #expect(flows[0].throughputBitsPerSecond > 0.85e9)
     }
+
+    /// The receiver acknowledges every second full segment: a bulk stream's ACK frames (84
+    /// bytes on the wire, the minimum frame) take half of one per data frame (1538 bytes) on the
+    /// reverse link.
+    @Test func bulkDataIsAcknowledgedEverySecondSegment() throws {
+        let flow = #"{ "from": "src", "to": "dst", "pattern": "stream" }"#
+        let result = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: "100ms", nicRate: "1Gbps", fabricRate: "1Gbps", buffer: "4MiB"))
+        let links = result.groupings[0].links
+        let data = try #require(links.first { $0.name == "a/nic-tx" }).utilization
+        let acks = try #require(links.first { $0.name == "b/nic-tx" }).utilization
+        let perSegment = 84.0 / 1538
+        #expect(abs(acks / data / (perSegment / 2) - 1) < 0.05, "ACK/data utilisation \(acks / data), one ACK per segment would be \(perSegment)")
+    }
+
+    /// Nagle's rule with delayed ACKs: a small message written while the previous one is
+    /// unacknowledged waits for the ACK, which the receiver holds for 40 ms (the classic stall);
+    /// with `TCP_NODELAY` (the default) it leaves at once.
+    @Test func nagleHoldsSmallSegmentsUntilTheDelayedAck() throws {
+        func medianMicroseconds(nagle: Bool) throws -> Double {
+            let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "size": "100B", "interval": "10ms", "nagle": \#(nagle) }"#
+            let udp = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: "1s", nicRate: "10Gbps")).groupings[0].flows[0]
+            return Double(udp.latency.valueAtPercentile(50)) / 1000
+        }
+        let withNagle = try medianMicroseconds(nagle: true), without = try medianMicroseconds(nagle: false)
+        #expect(without < 20, "TCP_NODELAY: \(without) µs")
+        #expect(withNagle > 5_000, "Nagle: \(withNagle) µs")
+    }
 }

@@ -5,8 +5,9 @@ import NetLabCore
 /// raised it (softirq runs where the packet was sent, or where receive-side scaling steers it).
 extension GroupingRun {
     /// Runs `duration` of CPU work on `node` for `endpoint` (or the kernel, -1), then `then`.
-    /// Kernel work runs on `core` (absolute; -1: the core of the work that led here, or the
-    /// node's core for `steering` when none). Zero-cost work continues at once without a core.
+    /// Kernel work runs on the core of the work that led here, or, when it came from a link or
+    /// a timer, on the core receive-side scaling hashes `steering` (a connection direction) to.
+    /// Zero-cost work continues at once without a core.
     mutating func submitWork<Queue: EventQueue>(
         node: Int, duration: Int64, endpoint: Int, then: EventAction, steering: Int = 0, _ simulation: inout Simulation<Queue>
     ) {
@@ -23,8 +24,9 @@ extension GroupingRun {
         if endpoint < 0 {
             let pool = pools[node]
             let current = currentCore
+            let hash = (UInt64(truncatingIfNeeded: steering) &* 0x9E37_79B9_7F4A_7C15) >> 32
             work.core = current >= pool.first && current < pool.first + pool.count
-                ? current : pool.first + Int32(truncatingIfNeeded: steering & Int(Int32.max)) % pool.count
+                ? current : pool.first + Int32(hash % UInt64(pool.count))
         }
         let handle = works.insert(work)
         if endpoint < 0 {

@@ -84,10 +84,8 @@ extension GroupingRun {
         let packet = packets[handle]
         let hop = hops[Int(packet.pathStart) + Int(packet.hop)]
         let cost = packet.isAck ? Int64((Double(hop.cost) * profile.tcpAckCost).rounded()) : hop.cost
-        // Receive-side scaling steers each connection direction to one core of the node.
-        let steering = Int(packet.laneStart) &* 40_503
         submitWork(node: Int(hop.index), duration: cost / Int64(packet.costDivisor), endpoint: -1,
-                   then: EventAction(kind: EventKind.hopDone.rawValue, argument: UInt64(handle)), steering: steering >> 4, &simulation)
+                   then: EventAction(kind: EventKind.hopDone.rawValue, argument: UInt64(handle)), steering: Int(packet.laneStart), &simulation)
     }
 
     /// A packet's CPU work at a hop is done: the lane takes its next packet, this one moves on.

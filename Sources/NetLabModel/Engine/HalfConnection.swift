@@ -59,7 +59,6 @@ struct HalfConnection {
     var window: CongestionWindow
     var smoothedRTT: Double = -1
     var rttVariation: Double = 0
-    var minimumRTT: Int64 = .max
     var retransmissionTimeout: Int64
     var timerArmed = false
     var timerDeadline = SimTime.zero
@@ -93,7 +92,6 @@ struct HalfConnection {
     /// Takes a round-trip sample and updates the timeout (RFC 6298 §2).
     mutating func observeRTT(_ sample: Int64, minimum: Int64) {
         let value = Double(sample)
-        minimumRTT = min(minimumRTT, sample)
         if smoothedRTT < 0 {
             smoothedRTT = value
             rttVariation = value / 2
