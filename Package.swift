@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "NetLabTrace", targets: ["NetLabTrace"]),
         .library(name: "NetLabReplay", targets: ["NetLabReplay"]),
         .library(name: "NetLabReport", targets: ["NetLabReport"]),
+        .library(name: "NetLabCalibrate", targets: ["NetLabCalibrate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -37,10 +38,14 @@ let package = Package(
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         // A plain C loop over pcap_next_ex: the floor `netlab bench ingest` measures against.
         .target(name: "CPcapFloor", linkerSettings: [.linkedLibrary("pcap")]),
+        // The timing loops of `netlab calibrate`: real sockets, pipes and shared memory.
+        .target(name: "CCalibrate"),
         // Reading and writing captures, decoding packets, conversations.
         .target(name: "NetLabTrace", dependencies: ["CPcap", "NetLabCore", "NetLabStats"]),
         // Replaying captured traffic through the model's groupings.
         .target(name: "NetLabReplay", dependencies: ["NetLabCore", "NetLabModel", "NetLabTrace", "NetLabStats"]),
+        // Measuring this host and fitting a profile to it (`netlab calibrate`).
+        .target(name: "NetLabCalibrate", dependencies: ["CCalibrate", "NetLabCore", "NetLabModel"]),
         // Rendering of results: tables for people, JSON and CSV for programs.
         .target(name: "NetLabReport", dependencies: ["NetLabModel", "NetLabStats", "NetLabTrace", "NetLabReplay"]),
         // The command-line interface: thin commands over the libraries.
@@ -52,6 +57,7 @@ let package = Package(
                 "NetLabReport",
                 "NetLabTrace",
                 "NetLabReplay",
+                "NetLabCalibrate",
                 "CPcapFloor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -62,6 +68,7 @@ let package = Package(
         .testTarget(name: "NetLabReplayTests", dependencies: ["NetLabReplay"]),
         .testTarget(name: "NetLabStatsTests", dependencies: ["NetLabStats"]),
         .testTarget(name: "NetLabReportTests", dependencies: ["NetLabReport"]),
+        .testTarget(name: "NetLabCalibrateTests", dependencies: ["NetLabCalibrate"]),
         // Golden/ holds expected outputs, read through #filePath rather than as bundle resources.
         .testTarget(name: "NetLabCLITests", dependencies: ["netlab"], exclude: ["Golden"]),
     ]

@@ -18,18 +18,20 @@ struct Netlab: ParsableCommand {
             and reports latency percentiles, throughput, drops and utilisation side by side.
 
             It also reads real captures (inspect) and replays their traffic through the same \
-            groupings (replay), and measures its own speed (bench).
+            groupings (replay), measures the host it runs on and fits a profile to it (calibrate), and \
+            measures its own speed (bench).
 
             Examples:
               netlab simulate Examples/web-log-sidecar.json
               netlab inspect Traces/pod-to-pod-http.pcap
               netlab replay Traces/pod-to-pod-http.pcap --map Traces/pod-to-pod-http.map.json --topology Examples/replay-pairs.json --mode causal
+              netlab calibrate --quick --output my-host.json
               netlab bench hold --pending 100000 --events 20000000
 
             Errors print one line, 'netlab: <where>: <what>; <how to fix>', and exit with status 2.
             """,
         version: version,
-        subcommands: [Simulate.self, Inspect.self, Replay.self, Bench.self]
+        subcommands: [Simulate.self, Inspect.self, Replay.self, Calibrate.self, Bench.self]
     )
 
     /// Parses the arguments, runs the command, and turns every failure into netlab's one-line

@@ -89,14 +89,19 @@ struct Simulate: ParsableCommand {
             }
             return builtIn
         }
-        if let builtIn = ProfileReader.builtIn(profile) { return builtIn }
-        guard FileManager.default.fileExists(atPath: profile) else {
-            throw InputError(source: "--profile", location: nil, problem: "\"\(profile)\" is neither a built-in profile nor a file",
-                             fix: "use linux-default or ideal, or the path of a profile file")
-        }
-        do { return try ProfileReader.read(try readInput(profile), file: profile) } catch let error as SpecError {
-            throw InputError(specError: error)
-        }
+        return try profileNamed(profile, option: "--profile")
+    }
+}
+
+/// A built-in profile by name, or a profile file, given to `option`.
+func profileNamed(_ profile: String, option: String) throws -> CostProfile {
+    if let builtIn = ProfileReader.builtIn(profile) { return builtIn }
+    guard FileManager.default.fileExists(atPath: profile) else {
+        throw InputError(source: option, location: nil, problem: "\"\(profile)\" is neither a built-in profile nor a file",
+                         fix: "use linux-default or ideal, or the path of a profile file")
+    }
+    do { return try ProfileReader.read(try readInput(profile), file: profile) } catch let error as SpecError {
+        throw InputError(specError: error)
     }
 }
 

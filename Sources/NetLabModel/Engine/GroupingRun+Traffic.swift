@@ -95,6 +95,7 @@ extension GroupingRun {
         let link = connections[Int(message.connection)]
         let sender = message.fromServer ? link.server : link.client
         let p = profile
+        let cold = coldCopyCost(half: Int(message.connection) * 2 + (message.fromServer ? 1 : 0), bytes: message.bytes)
         let cost: Int64
         switch link.transport {
         case .tcp: cost = p.socketSend.picoseconds + message.bytes * p.copyPerByte.picoseconds
@@ -105,8 +106,14 @@ extension GroupingRun {
         case .pipe: cost = p.pipeWrite.picoseconds + message.bytes * p.pipeCopyPerByte.picoseconds
         case .shm: cost = p.shmWrite.picoseconds + message.bytes * p.shmCopyPerByte.picoseconds
         }
-        submitWork(node: endpoints[sender].node, duration: cost, endpoint: sender,
+        submitWork(node: endpoints[sender].node, duration: cost + cold, endpoint: sender,
                    then: EventAction(kind: EventKind.sendDone.rawValue, argument: UInt64(handle)), &simulation)
+    }
+
+    /// The extra cost of copying `bytes` from memory rather than cache: charged when more than
+    /// the profile's `cache_bytes` wait between the writer and the reader of `half`.
+    func coldCopyCost(half: Int, bytes: Int64) -> Int64 {
+        halves[half].bufferedBytes > profile.cacheBytes ? bytes * profile.coldCopyPerByte.picoseconds : 0
     }
 
     /// The send call returned: the bytes are in the transport.
@@ -206,7 +213,8 @@ extension GroupingRun {
         case .pipe: cost = p.pipeRead.picoseconds + message.bytes * p.pipeCopyPerByte.picoseconds
         case .shm: cost = p.shmRead.picoseconds + message.bytes * p.shmCopyPerByte.picoseconds
         }
-        submitWork(node: endpoints[receiver].node, duration: wakeupCost(of: receiver) + cost, endpoint: receiver,
+        let cold = coldCopyCost(half: Int(message.connection) * 2 + (message.fromServer ? 1 : 0), bytes: message.bytes)
+        submitWork(node: endpoints[receiver].node, duration: wakeupCost(of: receiver) + cost + cold, endpoint: receiver,
                    then: EventAction(kind: EventKind.receiveDone.rawValue, argument: UInt64(handle)), &simulation)
     }
 

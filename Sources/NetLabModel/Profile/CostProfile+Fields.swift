@@ -9,6 +9,7 @@ extension CostProfile {
         case udsSend = "uds_send", udsReceive = "uds_receive", udsCopyPerByte = "uds_copy_per_byte"
         case pipeWrite = "pipe_write", pipeRead = "pipe_read", pipeCopyPerByte = "pipe_copy_per_byte"
         case shmWrite = "shm_write", shmRead = "shm_read", shmCopyPerByte = "shm_copy_per_byte"
+        case coldCopyPerByte = "cold_copy_per_byte", cacheBytes = "cache_bytes"
         case wakeup, contextSwitch = "context_switch", socketWait = "socket_wait", shmWait = "shm_wait"
         case vethPerPacket = "veth_per_packet", bridgePerPacket = "bridge_per_packet", netfilterPerPacket = "netfilter_per_packet"
         case vxlanPerPacket = "vxlan_per_packet", genevePerPacket = "geneve_per_packet"
@@ -26,7 +27,7 @@ extension CostProfile {
             case .socketWait, .shmWait: .mode
             case .congestionControl: .congestionControl
             case .tcpInitialWindow, .backlogPackets: .count
-            case .tcpMaximumWindow, .tcpSendBuffer, .udpReceiveBuffer, .udsBuffer, .pipeCapacity, .loopbackMTU: .bytes
+            case .tcpMaximumWindow, .tcpSendBuffer, .udpReceiveBuffer, .udsBuffer, .pipeCapacity, .loopbackMTU, .cacheBytes: .bytes
             case .tcpAckCost: .fraction
             default: .duration
             }
@@ -101,6 +102,8 @@ extension CostProfile {
         case .shmWrite: shmWrite = duration
         case .shmRead: shmRead = duration
         case .shmCopyPerByte: shmCopyPerByte = duration
+        case .coldCopyPerByte: coldCopyPerByte = duration
+        case .cacheBytes: cacheBytes = Int64(value)
         case .wakeup: wakeup = duration
         case .contextSwitch: contextSwitch = duration
         case .socketWait: socketsPoll = value == 1

@@ -29,6 +29,10 @@ public struct CostProfile: Sendable, Equatable {
     public var shmWrite: SimDuration
     public var shmRead: SimDuration
     public var shmCopyPerByte: SimDuration
+    /// Extra per byte of every copy once more than `cacheBytes` wait between writer and reader
+    /// (a bulk transfer streams through memory; a ping-pong's buffers stay in cache).
+    public var coldCopyPerByte: SimDuration
+    public var cacheBytes: Int64
     /// Waking a blocked thread whose core is idle: the inter-processor interrupt and the idle exit.
     public var wakeup: SimDuration
     /// Switching a core from one thread to another: a thread woken on a core that is busy, or on
@@ -89,6 +93,7 @@ public struct CostProfile: Sendable, Equatable {
         udsSend: .nanoseconds(700), udsReceive: .nanoseconds(700), udsCopyPerByte: .picoseconds(100),
         pipeWrite: .nanoseconds(200), pipeRead: .nanoseconds(200), pipeCopyPerByte: .picoseconds(80),
         shmWrite: .nanoseconds(50), shmRead: .nanoseconds(50), shmCopyPerByte: .picoseconds(50),
+        coldCopyPerByte: .picoseconds(100), cacheBytes: 2 << 20,
         wakeup: .nanoseconds(2_600), contextSwitch: .nanoseconds(1_500), socketsPoll: false, shmPolls: true,
         vethPerPacket: .nanoseconds(1_000), bridgePerPacket: .nanoseconds(1_500), netfilterPerPacket: .nanoseconds(12_000),
         vxlanPerPacket: .nanoseconds(1_000), genevePerPacket: .nanoseconds(1_100),

@@ -1,0 +1,131 @@
+import Foundation
+import NetLabModel
+
+/// The network namespaces calibration measures between, made with `ip` and deleted again:
+/// two "pods" joined to a Linux bridge through veth pairs (in a third namespace standing for the
+/// node), and two "nodes" joined by a veth pair, routed, with VXLAN over it. Every name starts
+/// with `nlcal-` and the process id; every address is in 198.18.0.0/15 (RFC 2544 benchmarking).
+public final class CalibrationNamespaces: @unchecked Sendable {
+    public struct Ends: Sendable {
+        var clientNamespace: String
+        var serverNamespace: String
+        var serverAddress: String
+    }
+
+    let prefix: String
+    private(set) var created: [String] = []
+    /// Paths this host could set up, and why the others could not be.
+    public private(set) var available: Set<CalibrationCase.Path> = [.inPod]
+    public private(set) var unavailable: [(CalibrationCase.Path, String)] = []
+
+    /// Sets up what this host allows (nothing unless `creating`); never throws: what fails is
+    /// reported in `unavailable`.
+    public init(creating: Bool = true) {
+        prefix = "nlcal-\(getpid())"
+        guard creating else { return }
+        guard getuid() == 0 else {
+            for path in CalibrationCase.Path.allCases where path.needsNamespaces {
+                unavailable.append((path, "network namespaces need root; run as root to measure it"))
+            }
+            return
+        }
+        guard Self.run(["ip", "-V"]) == nil else {
+            for path in CalibrationCase.Path.allCases where path.needsNamespaces {
+                unavailable.append((path, "the 'ip' command (iproute2) is missing; install iproute2"))
+            }
+            return
+        }
+        let node = "\(prefix)-node", podA = "\(prefix)-pa", podB = "\(prefix)-pb"
+        let bridge = setUp([
+            ["netns", "add", node], ["netns", "add", podA], ["netns", "add", podB],
+            ["-n", node, "link", "add", "br0", "type", "bridge"],
+            ["-n", node, "link", "set", "br0", "up"],
+            ["-n", node, "link", "add", "va", "type", "veth", "peer", "name", "eth0", "netns", podA],
+            ["-n", node, "link", "add", "vb", "type", "veth", "peer", "name", "eth0", "netns", podB],
+            ["-n", node, "link", "set", "va", "master", "br0", "up"],
+            ["-n", node, "link", "set", "vb", "master", "br0", "up"],
+            ["-n", podA, "addr", "add", "198.18.0.1/24", "dev", "eth0"], ["-n", podA, "link", "set", "eth0", "up"],
+            ["-n", podA, "link", "set", "lo", "up"],
+            ["-n", podB, "addr", "add", "198.18.0.2/24", "dev", "eth0"], ["-n", podB, "link", "set", "eth0", "up"],
+            ["-n", podB, "link", "set", "lo", "up"],
+        ], names: [node, podA, podB])
+        record(.bridge, bridge)
+        let nodeA = "\(prefix)-na", nodeB = "\(prefix)-nb"
+        let routed = setUp([
+            ["netns", "add", nodeA], ["netns", "add", nodeB],
+            ["-n", nodeA, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", nodeB],
+            ["-n", nodeA, "addr", "add", "198.18.1.1/24", "dev", "eth0"], ["-n", nodeA, "link", "set", "eth0", "up"],
+            ["-n", nodeA, "link", "set", "lo", "up"],
+            ["-n", nodeB, "addr", "add", "198.18.1.2/24", "dev", "eth0"], ["-n", nodeB, "link", "set", "eth0", "up"],
+            ["-n", nodeB, "link", "set", "lo", "up"],
+        ], names: [nodeA, nodeB])
+        record(.routed, routed)
+        guard routed == nil else {
+            unavailable.append((.vxlan, "needs the routed pair, which could not be set up"))
+            return
+        }
+        let vxlan = setUp([
+            ["-n", nodeA, "link", "add", "vx0", "type", "vxlan", "id", "42", "local", "198.18.1.1", "remote", "198.18.1.2", "dstport", "4789", "dev", "eth0"],
+            ["-n", nodeB, "link", "add", "vx0", "type", "vxlan", "id", "42", "local", "198.18.1.2", "remote", "198.18.1.1", "dstport", "4789", "dev", "eth0"],
+            ["-n", nodeA, "addr", "add", "198.18.2.1/24", "dev", "vx0"], ["-n", nodeA, "link", "set", "vx0", "up"],
+            ["-n", nodeB, "addr", "add", "198.18.2.2/24", "dev", "vx0"], ["-n", nodeB, "link", "set", "vx0", "up"],
+        ], names: [])
+        record(.vxlan, vxlan)
+    }
+
+    deinit { tearDown() }
+
+    /// Where client and server run for `path`, or nil for one pod (this namespace, loopback).
+    func ends(for path: CalibrationCase.Path) -> Ends? {
+        switch path {
+        case .inPod: nil
+        case .bridge: Ends(clientNamespace: "/var/run/netns/\(prefix)-pa", serverNamespace: "/var/run/netns/\(prefix)-pb", serverAddress: "198.18.0.2")
+        case .routed: Ends(clientNamespace: "/var/run/netns/\(prefix)-na", serverNamespace: "/var/run/netns/\(prefix)-nb", serverAddress: "198.18.1.2")
+        case .vxlan: Ends(clientNamespace: "/var/run/netns/\(prefix)-na", serverNamespace: "/var/run/netns/\(prefix)-nb", serverAddress: "198.18.2.2")
+        }
+    }
+
+    /// Deletes every namespace made (their links go with them). Safe to call more than once.
+    public func tearDown() {
+        for name in created.reversed() { _ = Self.run(["ip", "netns", "del", name]) }
+        created.removeAll()
+    }
+
+    /// The namespaces made so far, for checks that nothing is left behind.
+    public var namespaceNames: [String] { created }
+
+    private func record(_ path: CalibrationCase.Path, _ failure: String?) {
+        if let failure { unavailable.append((path, failure)) } else { available.insert(path) }
+    }
+
+    /// Runs `ip` with each argument list in turn; on the first failure deletes `names` and says why.
+    private func setUp(_ commands: [[String]], names: [String]) -> String? {
+        for arguments in commands {
+            if arguments.first == "netns", arguments.dropFirst().first == "add", let name = arguments.last { created.append(name) }
+            if let failure = Self.run(["ip"] + arguments) {
+                for name in names where created.contains(name) {
+                    _ = Self.run(["ip", "netns", "del", name])
+                    created.removeAll { $0 == name }
+                }
+                return "'ip \(arguments.joined(separator: " "))' failed: \(failure)"
+            }
+        }
+        return nil
+    }
+
+    /// Runs a command; nil on success, else its first line of error output.
+    static func run(_ arguments: [String]) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        do { try process.run() } catch { return "\(error)" }
+        let output = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus != 0 else { return nil }
+        let text = String(decoding: output, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+        return text.isEmpty ? "exit status \(process.terminationStatus)" : text
+    }
+}

@@ -1,0 +1,60 @@
+import NetLabModel
+
+/// Which cases a calibration measures: `--quick` the common in-pod transports at three sizes and a
+/// few pod-to-pod cases; the full run every transport, four sizes, both placements and waits, the
+/// namespace paths and the streams.
+public enum CalibrationPlan {
+    public static func cases(quick: Bool, cores: Int) -> (cases: [CalibrationCase], skipped: [(name: String, why: String)]) {
+        var cases: [CalibrationCase] = []
+        var skipped: [(name: String, why: String)] = []
+        func roundTrip(_ path: CalibrationCase.Path, _ transport: CalibrationCase.Transport, _ size: Int, _ placement: CalibrationCase.Placement, poll: Bool = false) {
+            let item = CalibrationCase(kind: .roundTrip, path: path, transport: transport, size: transport == .udp ? min(size, 65_507) : size,
+                                       placement: placement, poll: poll)
+            if placement == .twoCores, cores < 2 {
+                skipped.append((item.name, "the host has one core"))
+            } else {
+                cases.append(item)
+            }
+        }
+        func bulk(_ path: CalibrationCase.Path, _ transport: CalibrationCase.Transport) {
+            cases.append(CalibrationCase(kind: .bulk, path: path, transport: transport, size: 65_536, placement: cores < 2 ? .sameCore : .twoCores, poll: false))
+        }
+        if quick {
+            for transport in [CalibrationCase.Transport.tcp, .uds, .pipe, .shmFutex] {
+                for size in [64, 1_024, 16_384] {
+                    for placement in CalibrationCase.Placement.allCases { roundTrip(.inPod, transport, size, placement) }
+                }
+            }
+            // Spinning readers pay no wake-up: they tell the calls apart from the wake-ups.
+            for size in [64, 1_024, 16_384] { roundTrip(.inPod, .shmSpin, size, .twoCores) }
+            for size in [64, 1_024, 16_384] { roundTrip(.bridge, .tcp, size, .twoCores) }
+            for size in [64, 1_024, 16_384] { roundTrip(.routed, .tcp, size, .twoCores) }
+            bulk(.inPod, .tcp)
+            bulk(.inPod, .pipe)
+            bulk(.bridge, .tcp)
+            return (cases, skipped)
+        }
+        let sizes = [64, 1_024, 16_384, 65_536]
+        for transport in [CalibrationCase.Transport.tcp, .udp, .uds, .udsDatagram, .pipe, .shmFutex] {
+            for size in sizes {
+                for placement in CalibrationCase.Placement.allCases { roundTrip(.inPod, transport, size, placement) }
+            }
+        }
+        // Polling only on two cores: a thread spinning on its peer's core holds it for a whole time slice.
+        for transport in [CalibrationCase.Transport.tcp, .udp, .uds, .pipe] {
+            for size in sizes { roundTrip(.inPod, transport, size, .twoCores, poll: true) }
+        }
+        for size in sizes { roundTrip(.inPod, .shmSpin, size, .twoCores) }
+        for path in [CalibrationCase.Path.bridge, .routed, .vxlan] {
+            for transport in [CalibrationCase.Transport.tcp, .udp] {
+                for size in sizes {
+                    roundTrip(path, transport, size, .twoCores)
+                    if path == .bridge { roundTrip(path, transport, size, .twoCores, poll: true) }
+                }
+            }
+        }
+        for transport in [CalibrationCase.Transport.tcp, .uds, .pipe] { bulk(.inPod, transport) }
+        for path in [CalibrationCase.Path.bridge, .routed, .vxlan] { bulk(path, .tcp) }
+        return (cases, skipped)
+    }
+}

@@ -1,0 +1,60 @@
+import CCalibrate
+import NetLabModel
+
+/// Runs one case on this host with the C timing loops: a round trip p50 in microseconds, or a
+/// stream's throughput in bits per second.
+struct HostProbe {
+    /// Round trips timed per repetition (after 200 untimed ones).
+    var iterations: Int
+    /// How long each stream runs.
+    var bulkSeconds: Double
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    func measure(_ calibrationCase: CalibrationCase, namespaces: CalibrationNamespaces?) throws(Failure) -> Double {
+        var spec = nl_spec()
+        spec.transport = Self.transport(calibrationCase.transport)
+        spec.size = Int32(calibrationCase.size)
+        spec.iterations = Int32(iterations)
+        spec.seconds = bulkSeconds
+        spec.client_cpu = 0
+        spec.server_cpu = calibrationCase.placement == .sameCore ? 0 : 1
+        spec.poll = calibrationCase.poll ? 1 : 0
+        let ends = namespaces?.ends(for: calibrationCase.path)
+        var result = nl_result()
+        let status = withOptionalCString(ends?.clientNamespace) { client in
+            withOptionalCString(ends?.serverNamespace) { server in
+                withOptionalCString(ends?.serverAddress) { address in
+                    spec.client_netns = client
+                    spec.server_netns = server
+                    spec.server_address = address
+                    return calibrationCase.kind == .bulk ? nl_bulk(&spec, &result) : nl_pingpong(&spec, &result)
+                }
+            }
+        }
+        guard status == 0 else {
+            let message = withUnsafeBytes(of: &result.error) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            throw Failure(description: message.isEmpty ? "the measurement failed" : message)
+        }
+        return calibrationCase.kind == .bulk ? result.bits_per_second : result.p50
+    }
+
+    static func transport(_ transport: CalibrationCase.Transport) -> nl_transport {
+        switch transport {
+        case .tcp: NL_TCP
+        case .udp: NL_UDP
+        case .uds: NL_UDS
+        case .udsDatagram: NL_UDS_DGRAM
+        case .pipe: NL_PIPE
+        case .shmFutex: NL_SHM_FUTEX
+        case .shmSpin: NL_SHM_SPIN
+        }
+    }
+}
+
+private func withOptionalCString<R>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+    guard let text else { return body(nil) }
+    return text.withCString { body($0) }
+}

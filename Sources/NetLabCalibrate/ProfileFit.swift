@@ -1,0 +1,203 @@
+import Dispatch
+import Foundation
+import NetLabCore
+import NetLabModel
+
+/// Chooses a profile's host figures so that netlab's predictions of the training cases match
+/// their measurements: the squared log error summed over the cases is minimised over the
+/// logarithms of the parameters by Levenberg–Marquardt, with the Jacobian taken by finite
+/// differences of the simulator itself (a round trip is close to a sum of costs, so a few steps
+/// suffice).
+///
+/// A parameter is a figure, or figures kept in their base ratio where the measurements cannot
+/// tell them apart (a send call from its stack work, veth from bridge). Parameters no training
+/// case depends on are left at the base and reported as undetermined.
+public enum ProfileFit {
+    /// One fitted quantity and the profile fields it sets, each as a multiple of it.
+    struct Parameter {
+        var name: String
+        var fields: [(CostProfile.Field, Double)]
+        var why: String
+    }
+
+    static let parameters: [Parameter] = [
+        Parameter(name: "wakeup", fields: [(.wakeup, 1)], why: "round trips with the processes on two cores, blocking"),
+        Parameter(name: "context_switch", fields: [(.contextSwitch, 1)], why: "round trips on one core"),
+        Parameter(name: "tcp (socket calls, stack 1.2× each)", fields: [(.socketSend, 1), (.socketReceive, 1), (.stackTransmit, 1.2), (.stackReceive, 1.2)],
+                  why: "TCP round trips"),
+        Parameter(name: "copy_per_byte", fields: [(.copyPerByte, 1)], why: "TCP and UDP round trips of 16 KiB"),
+        Parameter(name: "cold_copy_per_byte", fields: [(.coldCopyPerByte, 1)], why: "the in-pod TCP stream"),
+        Parameter(name: "udp (calls and stack)", fields: [(.udpSend, 1), (.udpReceive, 1), (.udpStackTransmit, 1), (.udpStackReceive, 1)], why: "UDP round trips"),
+        Parameter(name: "uds", fields: [(.udsSend, 1), (.udsReceive, 1)], why: "Unix socket round trips"),
+        Parameter(name: "uds_copy_per_byte", fields: [(.udsCopyPerByte, 1)], why: "Unix socket round trips of 16 KiB"),
+        Parameter(name: "pipe", fields: [(.pipeWrite, 1), (.pipeRead, 1)], why: "pipe round trips"),
+        Parameter(name: "pipe_copy_per_byte", fields: [(.pipeCopyPerByte, 1)], why: "pipe round trips of 16 KiB"),
+        Parameter(name: "shm", fields: [(.shmWrite, 1), (.shmRead, 1)], why: "shared-memory round trips"),
+        Parameter(name: "shm_copy_per_byte", fields: [(.shmCopyPerByte, 1)], why: "shared-memory round trips of 16 KiB"),
+        Parameter(name: "veth and bridge (1 : 1.5)", fields: [(.vethPerPacket, 1), (.bridgePerPacket, 1.5)], why: "round trips through the bridge"),
+        Parameter(name: "nic (transmit = receive)", fields: [(.nicTransmit, 1), (.nicReceive, 1)], why: "round trips over the routed veth pair"),
+        Parameter(name: "vxlan_per_packet", fields: [(.vxlanPerPacket, 1)], why: "round trips over VXLAN"),
+    ]
+
+    /// Fields calibration sets without fitting, and why.
+    static let fixed: [(CostProfile.Field, Double, String)] = [
+        (.netfilterPerPacket, 0, "the measured bridge has no kube-proxy or conntrack rules; set it for clusters with Services"),
+        (.nicInterruptDelay, 0, "a veth pair has no interrupt coalescing; a real NIC's is its rx-usecs"),
+    ]
+
+    public struct Outcome: Sendable {
+        public var profile: CostProfile
+        /// Field overrides on the base, as values of ``CostProfile/Field``.
+        public var overrides: [String: Double]
+        public var fitted: [String]
+        public var undetermined: [(field: String, why: String)]
+    }
+
+    /// Fits `base` to the training cases of `measurements` on a host of `cores` cores.
+    public static func fit(_ measurements: [CalibrationMeasurement], base: CostProfile, cores: Int, iterations: Int = 30) -> Outcome {
+        let training = measurements.filter { $0.calibrationCase.isTraining && $0.measured > 0 && $0.measured.isFinite }
+        let cases = training.map(\.calibrationCase)
+        let targets = training.map { log($0.measured) }
+        var fixedOverrides: [String: Double] = [:]
+        for (field, value, _) in fixed { fixedOverrides[field.rawValue] = value }
+        func overrides(_ logValues: [Double]) -> [String: Double] {
+            var all = fixedOverrides
+            for (parameter, logValue) in zip(parameters, logValues) {
+                for (field, ratio) in parameter.fields { all[field.rawValue] = max(1, (exp(logValue) * ratio).rounded()) }
+            }
+            return all
+        }
+        func residuals(_ logValues: [Double]) -> [Double] {
+            let predicted = predictAll(cases, profile: base.applying(overrides(logValues)), cores: cores)
+            return zip(predicted, targets).map { log(max($0, 1e-12)) - $1 }
+        }
+        var current = parameters.map { parameter in log(max(1, Double(value(of: parameter.fields[0].0, in: base)) / parameter.fields[0].1)) }
+        // A parameter is fitted when some training case moves with it.
+        var residual = residuals(current)
+        var active: [Int] = []
+        var jacobian = Array(repeating: [Double](), count: parameters.count)
+        func differentiate() {
+            for index in parameters.indices {
+                var moved = current
+                moved[index] += 0.05
+                jacobian[index] = zip(residuals(moved), residual).map { ($0 - $1) / 0.05 }
+            }
+        }
+        differentiate()
+        active = parameters.indices.filter { jacobian[$0].contains { abs($0) > 1e-6 } }
+        var damping = 1e-3
+        var cost = residual.reduce(0) { $0 + $1 * $1 }
+        for iteration in 0..<iterations {
+            if iteration > 0 { differentiate() }
+            // Normal equations (JᵀJ + λ diag(JᵀJ)) Δ = −Jᵀr over the active parameters.
+            let n = active.count
+            guard n > 0 else { break }
+            var normal = Array(repeating: Array(repeating: 0.0, count: n), count: n)
+            var gradient = Array(repeating: 0.0, count: n)
+            for (a, i) in active.enumerated() {
+                for (b, j) in active.enumerated() { normal[a][b] = zip(jacobian[i], jacobian[j]).reduce(0) { $0 + $1.0 * $1.1 } }
+                gradient[a] = zip(jacobian[i], residual).reduce(0) { $0 + $1.0 * $1.1 }
+            }
+            var improved = false
+            for _ in 0..<8 {
+                var system = normal
+                for a in 0..<n { system[a][a] += damping * max(normal[a][a], 1e-9) }
+                let step = solve(system, gradient.map { -$0 })
+                var trial = current
+                for (a, i) in active.enumerated() { trial[i] = min(trial[i] + max(-2, min(2, step[a])), log(1e9)) }
+                let trialResidual = residuals(trial)
+                let trialCost = trialResidual.reduce(0) { $0 + $1 * $1 }
+                if trialCost < cost {
+                    current = trial
+                    residual = trialResidual
+                    let gain = cost - trialCost
+                    cost = trialCost
+                    damping = max(damping / 3, 1e-7)
+                    improved = gain > 1e-10 * max(cost, 1e-12)
+                    break
+                }
+                damping *= 4
+            }
+            if !improved { break }
+        }
+        let fitted = active.map { parameters[$0].name }
+        var undetermined = parameters.indices.filter { !active.contains($0) }
+            .map { (field: parameters[$0].name, why: "no training case measured it (\(parameters[$0].why))") }
+        undetermined += fixed.map { (field: $0.0.rawValue, why: "set to 0: \($0.2)") }
+        var result = fixedOverrides
+        for index in active {
+            for (field, ratio) in parameters[index].fields { result[field.rawValue] = max(1, (exp(current[index]) * ratio).rounded()) }
+        }
+        var profile = base.applying(result)
+        profile.name = "calibrated"
+        return Outcome(profile: profile, overrides: result, fitted: fitted, undetermined: undetermined)
+    }
+
+    /// Solves `matrix` · x = `vector` by Gaussian elimination with partial pivoting.
+    static func solve(_ matrix: [[Double]], _ vector: [Double]) -> [Double] {
+        var a = matrix, b = vector
+        let n = b.count
+        for column in 0..<n {
+            let pivot = (column..<n).max { abs(a[$0][column]) < abs(a[$1][column]) }!
+            a.swapAt(column, pivot)
+            b.swapAt(column, pivot)
+            guard abs(a[column][column]) > 1e-300 else { continue }
+            for row in (column + 1)..<n {
+                let factor = a[row][column] / a[column][column]
+                for k in column..<n { a[row][k] -= factor * a[column][k] }
+                b[row] -= factor * b[column]
+            }
+        }
+        var x = Array(repeating: 0.0, count: n)
+        for row in stride(from: n - 1, through: 0, by: -1) {
+            var sum = b[row]
+            for k in (row + 1)..<n { sum -= a[row][k] * x[k] }
+            x[row] = abs(a[row][row]) > 1e-300 ? sum / a[row][row] : 0
+        }
+        return x
+    }
+
+    /// Predictions of `cases`, computed on all cores (each case is its own simulation).
+    public static func predictAll(_ cases: [CalibrationCase], profile: CostProfile, cores: Int) -> [Double] {
+        let slots = PredictionSlots(count: cases.count)
+        DispatchQueue.concurrentPerform(iterations: cases.count) { index in
+            slots.store(CasePrediction.predict(cases[index], profile: profile, cores: cores), at: index)
+        }
+        return slots.values
+    }
+
+    /// A field's value in picoseconds (durations) or its number.
+    static func value(of field: CostProfile.Field, in profile: CostProfile) -> Int64 {
+        switch field {
+        case .wakeup: profile.wakeup.picoseconds
+        case .contextSwitch: profile.contextSwitch.picoseconds
+        case .socketSend: profile.socketSend.picoseconds
+        case .copyPerByte: profile.copyPerByte.picoseconds
+        case .coldCopyPerByte: profile.coldCopyPerByte.picoseconds
+        case .udpSend: profile.udpSend.picoseconds
+        case .udsSend: profile.udsSend.picoseconds
+        case .udsCopyPerByte: profile.udsCopyPerByte.picoseconds
+        case .pipeWrite: profile.pipeWrite.picoseconds
+        case .pipeCopyPerByte: profile.pipeCopyPerByte.picoseconds
+        case .shmWrite: profile.shmWrite.picoseconds
+        case .shmCopyPerByte: profile.shmCopyPerByte.picoseconds
+        case .vethPerPacket: profile.vethPerPacket.picoseconds
+        case .nicTransmit: profile.nicTransmit.picoseconds
+        case .vxlanPerPacket: profile.vxlanPerPacket.picoseconds
+        default: preconditionFailure("\(field) is not a fitted parameter's first field")
+        }
+    }
+}
+
+/// Predictions written by parallel workers, each into its own slot.
+private final class PredictionSlots: @unchecked Sendable {
+    private var slots: [Double]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: .nan, count: count) }
+    func store(_ value: Double, at index: Int) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+    var values: [Double] { slots }
+}

@@ -1,0 +1,151 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import NetLabCalibrate
+import NetLabModel
+import NetLabReport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `netlab calibrate`: measure this host, fit a profile to it, and say how far the model is from it.
+struct Calibrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure this host with real programs, fit a profile to it, and report how well it predicts.",
+        discussion: """
+            Runs ping-pong round trips (64 B to 64 KiB) over loopback TCP and UDP, Unix stream and \
+            datagram sockets, pipes and shared memory (futex and spinning), with the two processes \
+            on one core and on two, blocking and busy-polling; between two network namespaces on a \
+            Linux bridge (pods on one node); between two namespaces joined by a veth pair, routed \
+            and over VXLAN (a stand-in for two nodes: the NIC and switch figures stay yours to set); \
+            and bulk streams. Each case runs 3 times, interleaved.
+
+            The fit chooses the profile's host figures to minimise the squared log error of the \
+            64 B and 16 KiB round trips (the training set); 1 KiB, 64 KiB and the streams are held \
+            out, and their errors say how far to trust the profile. --quick measures fewer cases \
+            (under a minute); the full run takes a few minutes.
+
+            Namespaces need root; without it only the in-pod cases run, and the skipped ones are \
+            named. Everything made (namespaces nlcal-*) is deleted on exit, Ctrl-C included. \
+            See docs/calibration.md.
+
+            Examples:
+              netlab calibrate --quick --output my-host.json
+              netlab simulate Examples/web-log-sidecar.json --profile my-host.json
+              netlab calibrate --check my-host.json
+              netlab calibrate --measurements my-host.json --check linux-default
+            """)
+
+    @Flag(help: "Measure a smaller set of cases (under a minute).")
+    var quick = false
+
+    @Option(help: ArgumentHelp("Write the fitted profile to this file.", valueName: "profile.json"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Predict with this profile (a name or a file) instead of fitting one.", valueName: "profile"))
+    var check: String?
+
+    @Option(help: ArgumentHelp("Reuse the measurements in this file (written by --output) instead of measuring.", valueName: "file"))
+    var measurements: String?
+
+    @OptionGroup var format: OutputOptions
+
+    func validate() throws {
+        if format.format == .csv {
+            throw ValidationError("--format csv is not available for calibrate; use table or json")
+        }
+        if check != nil, output != nil {
+            throw ValidationError("--output writes a fitted profile, and --check does not fit; drop one of them")
+        }
+    }
+
+    func run() throws {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        var measured: [CalibrationMeasurement]
+        var skipped: [(name: String, why: String)] = []
+        var provenance: CalibrationRecord.Provenance? = HostDescription.current(netlabVersion: Netlab.version)
+        if let measurements {
+            do { measured = try ProfileReader.measurements(try readInput(measurements), file: measurements) } catch let error as SpecError {
+                throw InputError(specError: error)
+            }
+            provenance = nil
+        } else {
+            let outcome = measureHost(cores: cores)
+            measured = outcome.measurements
+            skipped = outcome.skipped
+            if outcome.interrupted {
+                let record = CalibrationRecord(provenance: provenance, measurements: measured, skipped: skipped)
+                print(CalibrationReport.table(record, profileName: "none (interrupted before the fit)"), terminator: "")
+                var standardError = StandardError()
+                print("netlab: calibrate: interrupted; \(measured.count) case(s) measured as shown, every namespace deleted", to: &standardError)
+                Glibc.exit(130)
+            }
+        }
+        guard !measured.isEmpty else {
+            throw InputError(source: "calibrate", location: nil, problem: "nothing could be measured (\(skipped.first?.why ?? "no cases"))",
+                             fix: "see the reasons above; run as root for the namespace cases")
+        }
+        let profile: CostProfile
+        var record: CalibrationRecord
+        var overrides: [String: Double] = [:]
+        if let check {
+            profile = try profileNamed(check, option: "--check")
+            record = CalibrationRecord(provenance: provenance, measurements: measured, skipped: skipped)
+        } else {
+            let fit = ProfileFit.fit(measured, base: .linuxDefault, cores: cores)
+            profile = fit.profile
+            overrides = fit.overrides
+            record = CalibrationRecord(provenance: provenance, fittedFields: fit.fitted, undeterminedFields: fit.undetermined,
+                                       measurements: measured, skipped: skipped)
+        }
+        let predictions = ProfileFit.predictAll(measured.map(\.calibrationCase), profile: profile, cores: cores)
+        for index in record.measurements.indices { record.measurements[index].predicted = predictions[index] }
+        if let output {
+            try writeOutput(CalibrationReport.profileFile(record, base: "linux-default", overrides: overrides).rendered() + "\n", to: output)
+        }
+        switch format.resolvedFormat {
+        case .json: print(CalibrationReport.json(record, profileName: check ?? "calibrated").rendered())
+        default: print(CalibrationReport.table(record, profileName: check ?? "calibrated (fitted now)"), terminator: "")
+        }
+    }
+
+    /// Measures the plan, with progress and an ETA on a terminal; Ctrl-C stops between two
+    /// measurements, and the namespaces are deleted in every case.
+    func measureHost(cores: Int) -> (measurements: [CalibrationMeasurement], skipped: [(name: String, why: String)], interrupted: Bool) {
+        let plan = CalibrationPlan.cases(quick: quick, cores: cores)
+        let stop = StopFlag()
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let sources = [SIGINT, SIGTERM].map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop.set() }
+            source.resume()
+            return source
+        }
+        defer {
+            sources.forEach { $0.cancel() }
+            signal(SIGINT, SIG_DFL)
+            signal(SIGTERM, SIG_DFL)
+        }
+        let namespaces = CalibrationNamespaces(creating: plan.cases.contains { $0.path.needsNamespaces })
+        defer { namespaces.tearDown() }
+        let progress = ProgressLine(label: "calibrate")
+        let start = ContinuousClock.now
+        let outcome = HostCalibration(quick: quick).measure(plan.cases, namespaces: namespaces, progress: { done, total in
+            let elapsed = (ContinuousClock.now - start) / .seconds(1)
+            let remaining = Int((elapsed / Double(done) * Double(total - done)).rounded())
+            progress.update("\(done)/\(total) measurements, about \(remaining) s left")
+        }, shouldStop: { stop.isSet })
+        progress.finish()
+        return (outcome.measurements, plan.skipped + outcome.skipped, outcome.interrupted)
+    }
+}
+
+/// Set from a signal handler's queue, read by the measuring loop.
+private final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+}

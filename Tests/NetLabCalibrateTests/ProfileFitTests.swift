@@ -1,0 +1,45 @@
+import Testing
+@testable import NetLabCalibrate
+import NetLabCore
+import NetLabModel
+
+/// The fit recovers a profile from measurements the simulator itself made with that profile.
+@Suite struct ProfileFitTests {
+    /// A host unlike linux-default: a slow VM wake-up, dearer system calls, cheaper copies.
+    static let known: [String: Double] = [
+        "wakeup": 27e6, "context_switch": 1.9e6, "socket_send": 0.7e6, "socket_receive": 0.7e6, "stack_transmit": 0.84e6,
+        "stack_receive": 0.84e6, "copy_per_byte": 40, "cold_copy_per_byte": 260, "uds_send": 1.3e6, "uds_receive": 1.3e6,
+        "uds_copy_per_byte": 55, "pipe_write": 0.35e6, "pipe_read": 0.35e6, "pipe_copy_per_byte": 70, "shm_write": 0.12e6,
+        "shm_read": 0.12e6, "shm_copy_per_byte": 30, "veth_per_packet": 2e6, "bridge_per_packet": 3e6,
+        "nic_transmit": 1.5e6, "nic_receive": 1.5e6, "netfilter_per_packet": 0, "nic_interrupt_delay": 0,
+    ]
+
+    @Test func fitRecoversTheFieldsThatMadeTheMeasurements() throws {
+        let truth = CostProfile.linuxDefault.applying(Self.known)
+        let cases = CalibrationPlan.cases(quick: true, cores: 2).cases
+        let synthetic = ProfileFit.predictAll(cases, profile: truth, cores: 2)
+        let measurements = zip(cases, synthetic).map { CalibrationMeasurement(calibrationCase: $0, repetitions: [$1]) }
+        let outcome = ProfileFit.fit(measurements, base: .linuxDefault, cores: 2)
+        for parameter in ProfileFit.parameters where outcome.fitted.contains(parameter.name) {
+            let field = parameter.fields[0].0
+            let expected = try #require(Self.known[field.rawValue], "\(field.rawValue) has a known value")
+            let fitted = try #require(outcome.overrides[field.rawValue])
+            #expect(abs(fitted / expected - 1) < 0.05, "\(parameter.name): fitted \(fitted), made with \(expected)")
+        }
+        #expect(outcome.fitted.count >= 12, "fitted \(outcome.fitted)")
+        // Every held-out case is predicted within 5% by the recovered profile.
+        let predicted = ProfileFit.predictAll(cases, profile: outcome.profile, cores: 2)
+        for (index, item) in cases.enumerated() where !item.isTraining {
+            #expect(abs(predicted[index] / synthetic[index] - 1) < 0.05, "\(item.name): \(predicted[index]) vs \(synthetic[index])")
+        }
+    }
+
+    @Test func parametersNoCaseMeasuresAreNamedUndetermined() {
+        let cases = [CalibrationCase(kind: .roundTrip, path: .inPod, transport: .pipe, size: 64, placement: .sameCore, poll: false)]
+        let measurements = cases.map { CalibrationMeasurement(calibrationCase: $0, repetitions: [3.0]) }
+        let outcome = ProfileFit.fit(measurements, base: .linuxDefault, cores: 2, iterations: 2)
+        #expect(outcome.undetermined.contains { $0.field.hasPrefix("vxlan") })
+        #expect(outcome.undetermined.contains { $0.field == "wakeup" })
+        #expect(outcome.fitted.contains("pipe") || outcome.fitted.contains("context_switch"))
+    }
+}
