@@ -62,6 +62,8 @@ struct Calibrate: ParsableCommand {
 
     func run() throws {
         let cores = ProcessInfo.processInfo.activeProcessorCount
+        // A profile to check is read first, so that a mistake in it does not wait for the measurements.
+        let checked = try check.map { try profileNamed($0, option: "--check") }
         var measured: [CalibrationMeasurement]
         var skipped: [(name: String, why: String)] = []
         var provenance: CalibrationRecord.Provenance? = HostDescription.current(netlabVersion: Netlab.version)
@@ -89,8 +91,8 @@ struct Calibrate: ParsableCommand {
         let profile: CostProfile
         var record: CalibrationRecord
         var overrides: [String: Double] = [:]
-        if let check {
-            profile = try profileNamed(check, option: "--check")
+        if let checked {
+            profile = checked
             record = CalibrationRecord(provenance: provenance, measurements: measured, skipped: skipped)
         } else {
             let fit = ProfileFit.fit(measured, base: .linuxDefault, cores: cores)

@@ -85,12 +85,13 @@ extension GroupingRun {
             guard buffered == 0 || buffered + bytes <= capacity else { return }
             _ = halves[half].blockedWrites.removeFirst()
             halves[half].bufferedBytes += bytes
-            startWrite(handle, &simulation)
+            startWrite(handle, wokenFromBlock: true, &simulation)
         }
     }
 
-    /// The send system call and the copy, on a thread of the sender.
-    mutating func startWrite<Queue: EventQueue>(_ handle: Int32, _ simulation: inout Simulation<Queue>) {
+    /// The send system call and the copy, on a thread of the sender; a writer that slept waiting
+    /// for room is woken first.
+    mutating func startWrite<Queue: EventQueue>(_ handle: Int32, wokenFromBlock: Bool = false, _ simulation: inout Simulation<Queue>) {
         let message = messages[handle]
         let link = connections[Int(message.connection)]
         let sender = message.fromServer ? link.server : link.client
@@ -106,7 +107,8 @@ extension GroupingRun {
         case .pipe: cost = p.pipeWrite.picoseconds + message.bytes * p.pipeCopyPerByte.picoseconds
         case .shm: cost = p.shmWrite.picoseconds + message.bytes * p.shmCopyPerByte.picoseconds
         }
-        submitWork(node: endpoints[sender].node, duration: cost + cold, endpoint: sender,
+        let wakeup = wokenFromBlock ? wakeupCost(of: sender) : 0
+        submitWork(node: endpoints[sender].node, duration: wakeup + cost + cold, endpoint: sender,
                    then: EventAction(kind: EventKind.sendDone.rawValue, argument: UInt64(handle)), &simulation)
     }
 

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `netlab calibrate` on this host: the profile it writes, and that it leaves nothing behind.
+/// Serialized: two calibrations at once would disturb each other's timings.
+@Suite(.serialized) struct CalibrateCommandTests {
+    /// Whether this machine lets us make a network namespace (root, iproute2, a kernel and
+    /// sandbox that allow it): tried once, with a namespace deleted at once.
+    static let canMakeNamespaces: Bool = {
+        guard getuid() == 0 else { return false }
+        let name = "nlcal-probe-\(getpid())"
+        func ip(_ arguments: [String]) -> Bool {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["ip"] + arguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            guard (try? process.run()) != nil else { return false }
+            process.waitUntilExit()
+            return process.terminationStatus == 0
+        }
+        guard ip(["netns", "add", name]) else { return false }
+        return ip(["netns", "del", name])
+    }()
+
+    /// The network namespaces the calibration run `pid` made (`nlcal-<pid>-*`) that still exist.
+    static func leftoverNamespaces(of pid: Int32) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/var/run/netns")) ?? []
+        return names.filter { $0.hasPrefix("nlcal-\(pid)-") }
+    }
+
+    /// Starts `netlab` with `arguments`; its output pipes and the process.
+    static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = NetlabBinary.url
+        process.arguments = arguments
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        return (process, output, error)
+    }
+
+    @Test(.enabled(if: canMakeNamespaces, "needs root, iproute2's ip and permission to create network namespaces"))
+    func quickRunWritesAProfileWithItsProvenanceAndCleansUp() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-calibrated-\(getpid()).json").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let (process, output, error) = try Self.start(["calibrate", "--quick", "--output", file, "--format", "json"])
+        _ = output.fileHandleForReading.readDataToEndOfFile()
+        let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(message)")
+        #expect(Self.leftoverNamespaces(of: process.processIdentifier).isEmpty, "left behind: \(Self.leftoverNamespaces(of: process.processIdentifier))")
+        let profile = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+        #expect(profile["base"] as? String == "linux-default")
+        let overrides = try #require(profile["overrides"] as? [String: String])
+        for field in ["wakeup", "context_switch", "socket_send", "pipe_write", "veth_per_packet", "nic_transmit"] {
+            #expect(overrides[field]?.hasSuffix("ps") == true, "override \(field): \(overrides[field] ?? "missing")")
+        }
+        let provenance = try #require(profile["provenance"] as? [String: Any])
+        for key in ["host", "cpu", "cores", "kernel", "virtualization", "date", "netlab"] { #expect(provenance[key] != nil, "provenance.\(key)") }
+        let cases = try #require(profile["cases"] as? [[String: Any]])
+        #expect(cases.count >= 30)
+        #expect(Set(cases.compactMap { $0["path"] as? String }) == ["in-pod", "bridge", "routed"])
+        #expect(Set(cases.compactMap { $0["set"] as? String }) == ["training", "held-out"])
+        for item in cases {
+            #expect((item["repetitions"] as? [Double])?.count == 3, "\(item["case"] ?? "?")")
+            #expect(item["predicted"] as? Double != nil && item["measured"] as? Double != nil)
+        }
+        // The profile is usable as it is.
+        let simulate = try NetlabBinary.run(["simulate", SimulateCommandTests.example, "--duration", "200ms", "--profile", file, "--format", "json"])
+        #expect(simulate.status == 0, "\(simulate.standardError)")
+        // And its measurements can be checked against another profile without measuring again.
+        let check = try NetlabBinary.run(["calibrate", "--measurements", file, "--check", "linux-default", "--format", "json"])
+        #expect(check.status == 0, "\(check.standardError)")
+        #expect(check.standardOutput.contains("\"held_out_summary\""))
+    }
+
+    @Test(.enabled(if: canMakeNamespaces, "needs root, iproute2's ip and permission to create network namespaces"))
+    func interruptedRunLeavesNothingBehindAndSaysWhatItMeasured() throws {
+        let (process, output, error) = try Self.start(["calibrate", "--format", "table"])
+        Thread.sleep(forTimeInterval: 3)
+        kill(process.processIdentifier, SIGINT)
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130, "\(message)")
+        #expect(message.contains("interrupted"))
+        #expect(text.contains("in-pod tcp 64B"), "the cases measured before the interruption are shown")
+        #expect(Self.leftoverNamespaces(of: process.processIdentifier).isEmpty, "left behind: \(Self.leftoverNamespaces(of: process.processIdentifier))")
+    }
+
+    @Test(arguments: [
+        (["calibrate", "--format", "csv"], "csv is not available"),
+        (["calibrate", "--check", "linux-default", "--output", "x.json"], "drop one of them"),
+        (["calibrate", "--measurements", "/nonexistent/m.json"], "no such file"),
+        (["calibrate", "--check", "/nonexistent/p.json"], "neither a built-in profile nor a file"),
+    ])
+    func badArgumentsGiveOneLineErrorAndStatusTwo(arguments: [String], mention: String) throws {
+        let result = try NetlabBinary.run(arguments)
+        #expect(result.status == 2)
+        #expect(result.standardError.contains(mention), "\(result.standardError)")
+        #expect(result.standardError.split(separator: "\n").count == 1)
+    }
+
+    @Test func malformedProfileOrMeasurementsNameTheFileAndPlace() throws {
+        let directory = FileManager.default.temporaryDirectory
+        let broken = directory.appendingPathComponent("netlab-broken-\(getpid()).json").path
+        try #"{ "base": "linux-default", "overrides": { "wakeup": 30 } }"#.write(toFile: broken, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: broken) }
+        let check = try NetlabBinary.run(["calibrate", "--measurements", broken, "--check", "linux-default"])
+        #expect(check.status == 2)
+        #expect(check.standardError.contains("\(broken):1:1") && check.standardError.contains("cases"), "\(check.standardError)")
+        // The profile is checked before anything is measured.
+        let profile = try NetlabBinary.run(["calibrate", "--check", broken])
+        #expect(profile.status == 2)
+        #expect(profile.standardError.contains(broken) && profile.standardError.contains("overrides.wakeup"), "\(profile.standardError)")
+    }
+}
