@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs netlab's TCP bottleneck cases in ns-3 3.37 (Debian's libns3-dev) and in netlab, and prints
+# both tools' goodput per stream side by side with Jain's fairness index. Manual (CI has no ns-3):
+#   apt-get install libns3-dev && Benchmarks/ns3/run-tcp-bottleneck.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+g++ -O2 -std=c++17 -o "$work/ns3-tcp" Benchmarks/ns3/tcp-bottleneck.cc \
+    -lns3-core -lns3-network -lns3-internet -lns3-point-to-point -lns3-applications -lns3-traffic-control -lns3-bridge -lns3-stats
+swift build -c release --product netlab >/dev/null
+netlab=.build/release/netlab
+
+topology() {  # streams buffer senderRate
+    python3 - "$@" <<'PY'
+import json, sys
+streams, buffer, rate = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+nodes = [{"name": "b", "nic": {"rate": "1Gbps"}}] + [{"name": f"a{i}", "nic": {"rate": rate}} for i in range(streams)]
+print(json.dumps({"name": "bottleneck", "duration": "2s", "profile": "ideal",
+    "cluster": {"nodes": nodes, "fabric": {"rate": "10Gbps", "latency": "5us", "buffer": buffer}},
+    "containers": ["dst"] + [f"src{i}" for i in range(streams)],
+    "flows": [{"name": f"s{i}", "from": f"src{i}", "to": "dst", "pattern": "stream"} for i in range(streams)],
+    "groupings": [{"name": "g", "pods": [{"containers": ["dst"], "node": "b"}] + [{"containers": [f"src{i}"], "node": f"a{i}"} for i in range(streams)]}]}))
+PY
+}
+jain() { python3 -c 'import sys; x=[float(v) for v in sys.argv[1:]]; print(f"{sum(x)**2/(len(x)*sum(v*v for v in x)):.3f}")' "$@"; }
+
+echo "| streams | sender | port buffer | ns-3 Mb/s per stream | ns-3 Jain | netlab Mb/s per stream | netlab Jain |"
+echo "| --- | --- | --- | --- | --- | --- | --- |"
+run() {  # streams bufferBytes senderRate
+    local ns3 ours
+    ns3=$("$work/ns3-tcp" --streams="$1" --buffer="$2B" --senderRate="$3")
+    topology "$1" "$2B" "$3" > "$work/t.json"
+    ours=$("$netlab" simulate "$work/t.json" --format json | python3 -c 'import json,sys; print(" ".join("%.1f" % (f["throughput_bps"] / 1e6) for f in json.load(sys.stdin)["groupings"][0]["flows"]))')
+    echo "| $1 | $3 | $2 B | $ns3 | $(jain $ns3) | $ours | $(jain $ours) |"
+}
+for buffer in 32768 65536 262144 1048576 4194304; do run 1 "$buffer" 10Gbps; done
+for streams in 2 4; do for buffer in 65536 1048576; do run "$streams" "$buffer" 1Gbps; done; done
+echo
+echo "Ceilings: ns-3's point-to-point frames add 2 bytes (PPP) to a 1500-byte packet, 1460/1502 of 1 Gb/s = 972 Mb/s;"
+echo "netlab's Ethernet frames add 38 (header, FCS, preamble, gap), 1460/1538 = 949 Mb/s."
