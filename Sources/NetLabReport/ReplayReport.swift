@@ -69,3 +69,14 @@ public enum ReplayReport {
         return output
     }
 }
+
+extension ReplayReport {
+    /// The replay as an HTML page: the simulate report, with each flow's captured request-to-reply
+    /// times drawn beside the groupings.
+    public static func html(_ result: ReplayResult, trace: String, inputs: ReportInputs) -> String {
+        let captured: [(name: String, histogram: LatencyHistogram)?] = result.captured.map {
+            $0.count > 0 ? (name: "captured (request→reply)", histogram: $0) : nil
+        }
+        return SimulationReport.html(result.simulation, inputs: inputs, title: "netlab replay: \(trace) (\(result.mode.rawValue))", captured: captured)
+    }
+}

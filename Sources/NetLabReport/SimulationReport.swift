@@ -38,6 +38,7 @@ public enum SimulationReport {
             ("path", .string(flow.path.rawValue)),
             ("messages", .integer(flow.messages)), ("bytes", .integer(flow.bytes)), ("dropped", .integer(flow.dropped)),
             ("latency_ns", latency(flow.latency)),
+            ("latency_histogram", histogram(flow.latency)),
             ("throughput_bps", .number(flow.throughputBitsPerSecond.rounded())),
             ("offered_messages", .integer(flow.offeredMessages)),
             ("offered_bytes", .integer(flow.offeredBytes)),
@@ -59,6 +60,15 @@ public enum SimulationReport {
             ("p99", .integer(Int64(histogram.valueAtPercentile(99)))),
             ("p999", .integer(Int64(histogram.valueAtPercentile(99.9)))),
             ("max", .integer(histogram.maximumPicoseconds / 1000)),
+        ])
+    }
+
+    /// The latency distribution: each non-empty bucket's upper edge (ns) and its count.
+    static func histogram(_ histogram: LatencyHistogram) -> JSONValue {
+        let buckets = histogram.buckets
+        return .object([
+            ("upper_edges_ns", .array(buckets.map { .integer(Int64($0.upperEdgeNanoseconds)) })),
+            ("counts", .array(buckets.map { .integer(Int64($0.count)) })),
         ])
     }
 

@@ -72,6 +72,15 @@ public struct LatencyHistogram: Sendable {
         maximumPicoseconds = max(maximumPicoseconds, other.maximumPicoseconds)
     }
 
+    /// The non-empty buckets in increasing order: each one's highest value in nanoseconds (never
+    /// above the exact maximum) and how many samples it holds. Enough to draw the distribution.
+    public var buckets: [(upperEdgeNanoseconds: UInt64, count: UInt64)] {
+        counts.indices.filter { counts[$0] > 0 }.map { index in
+            let edge = Self.upperEdge(octave: lowestOctave + index / Self.subBuckets, slot: index % Self.subBuckets)
+            return (min(edge, UInt64(maximumPicoseconds / 1000)), counts[index])
+        }
+    }
+
     /// Mean in nanoseconds (0 when empty).
     public var meanNanoseconds: Double { count == 0 ? 0 : sumPicoseconds / Double(count) / 1000 }
 

@@ -49,11 +49,13 @@ struct Calibrate: ParsableCommand {
     @Option(help: ArgumentHelp("Reuse the measurements in this file (written by --output) instead of measuring.", valueName: "file"))
     var measurements: String?
 
-    @OptionGroup var format: OutputOptions
+    @Option(help: ArgumentHelp("Report format: table, json or html (a self-contained page with charts).",
+                               discussion: "Default: table on a terminal, json otherwise."))
+    var format: ReportFormat?
 
     func validate() throws {
-        if format.format == .csv {
-            throw ValidationError("--format csv is not available for calibrate; use table or json")
+        if format == .csv {
+            throw ValidationError("--format csv is not available for calibrate; use table, json or html")
         }
         if check != nil, output != nil {
             throw ValidationError("--output writes a fitted profile, and --check does not fit; drop one of them")
@@ -106,9 +108,13 @@ struct Calibrate: ParsableCommand {
         if let output {
             try writeOutput(CalibrationReport.profileFile(record, base: "linux-default", overrides: overrides).rendered() + "\n", to: output)
         }
-        switch format.resolvedFormat {
+        switch format ?? (isatty(STDOUT_FILENO) != 0 ? .table : .json) {
         case .json: print(CalibrationReport.json(record, profileName: check ?? "calibrated").rendered())
-        default: print(CalibrationReport.table(record, profileName: check ?? "calibrated (fitted now)"), terminator: "")
+        case .html:
+            let files = measurements.map { [($0, (try? readInput($0)) ?? "")] } ?? []
+            print(CalibrationReport.html(record, profileName: check ?? "calibrated (fitted now)",
+                                         inputs: ReportInputs(command: commandLineText, netlabVersion: Netlab.version, files: files)), terminator: "")
+        case .table, .csv: print(CalibrationReport.table(record, profileName: check ?? "calibrated (fitted now)"), terminator: "")
         }
     }
 

@@ -17,32 +17,53 @@ struct OutputOptions: ParsableArguments {
             discussion: "Default: table when standard output is a terminal, json otherwise."))
     var format: OutputFormat?
 
-    /// The format asked for, or the default for where standard output goes.
-    var resolvedFormat: OutputFormat {
-        resolvedFormat(writingToFile: false)
-    }
-
     /// The format asked for; by default a table on a terminal, JSON into files and pipes.
-    func resolvedFormat(writingToFile: Bool) -> OutputFormat {
-        format ?? (!writingToFile && isatty(STDOUT_FILENO) != 0 ? .table : .json)
+    var resolvedFormat: OutputFormat {
+        format ?? (isatty(STDOUT_FILENO) != 0 ? .table : .json)
     }
+}
+
+/// How a report is written: the output formats plus a self-contained HTML page.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv, html
 }
 
 /// `--format` and `--output FILE`, for commands whose result may go to a file.
 struct ReportOptions: ParsableArguments {
-    @OptionGroup var format: OutputOptions
+    @Option(
+        help: ArgumentHelp(
+            "Output format: table, json, csv or html (a self-contained page with charts).",
+            discussion: "Default: from the --output file's extension (.html, .csv, .json), else table on a terminal and json otherwise."))
+    var format: ReportFormat?
 
     @Option(name: .customLong("output"), help: "Write the result to this file instead of standard output.")
     var file: String?
 
-    /// Renders the result in the chosen format (JSON by default into a file) and writes it out.
-    func emit(table: () -> String, json: () -> String, csv: () -> String) throws {
+    /// The format asked for, else the one the output file's name says, else table on a terminal
+    /// and JSON elsewhere.
+    var resolvedFormat: ReportFormat {
+        if let format { return format }
+        if let file {
+            for candidate in [ReportFormat.html, .csv, .json] where file.lowercased().hasSuffix(".\(candidate.rawValue)") { return candidate }
+            return .json
+        }
+        return isatty(STDOUT_FILENO) != 0 ? .table : .json
+    }
+
+    /// Renders the result in the chosen format and writes it out.
+    func emit(table: () -> String, json: () -> String, csv: () -> String, html: () -> String) throws {
         let text: String
-        switch format.resolvedFormat(writingToFile: file != nil) {
+        switch resolvedFormat {
         case .table: text = table()
         case .json: text = json()
         case .csv: text = csv()
+        case .html: text = html()
         }
         try writeOutput(text, to: file)
     }
+}
+
+/// The command line as typed, for a report's inputs section.
+var commandLineText: String {
+    CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ").replacingPrefix(CommandLine.arguments[0], with: "netlab")
 }

@@ -108,10 +108,12 @@ struct Replay: ParsableCommand {
         case .success(let value): result = value
         case .failure(let error): throw InputError(source: error.location, location: nil, problem: error.problem, fix: error.fix)
         }
+        let files = [(mapPath, (try? readInput(mapPath)) ?? ""), (topologyPath, (try? readInput(topologyPath)) ?? "")]
         try report.emit(
             table: { ReplayReport.table(result, trace: trace) },
             json: { ReplayReport.json(result, trace: trace).rendered() },
-            csv: { ReplayReport.csv(result) })
+            csv: { ReplayReport.csv(result) },
+            html: { ReplayReport.html(result, trace: trace, inputs: ReportInputs(command: commandLineText, netlabVersion: Netlab.version, files: files)) })
     }
 }
 

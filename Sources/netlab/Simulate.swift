@@ -18,10 +18,13 @@ struct Simulate: ParsableCommand {
               netlab simulate Examples/web-log-sidecar.json
               netlab simulate Examples/frontend-backend-cache.json --grouping cache-with-backend --format json
               netlab simulate Examples/bulk-stream.json --profile ideal --duration 500ms --format csv --output result.csv
+              netlab simulate Examples/web-log-sidecar.json --output report.html      (an HTML report with charts)
+
+            Output fields are described in docs/output.md.
             """
     )
 
-    @Argument(help: "The topology file (JSON).")
+    @Argument(help: "The topology file (JSON, or YAML named .yaml/.yml).")
     var topology: String
 
     @Option(name: .customLong("grouping"), help: "Run only this grouping (repeat to pick several). Default: all.")
@@ -64,7 +67,8 @@ struct Simulate: ParsableCommand {
         try report.emit(
             table: { SimulationReport.table(result) },
             json: { SimulationReport.json(result).rendered() },
-            csv: { SimulationReport.csv(result) })
+            csv: { SimulationReport.csv(result) },
+            html: { SimulationReport.html(result, inputs: ReportInputs(command: commandLineText, netlabVersion: Netlab.version, files: [(topology, text)])) })
     }
 
     /// The indices of the groupings named on the command line (all of them if none is named).
