@@ -71,12 +71,22 @@ public enum ReplayReport {
 }
 
 extension ReplayReport {
-    /// The replay as an HTML page: the simulate report, with each flow's captured request-to-reply
-    /// times drawn beside the groupings.
+    /// The replay as an HTML page: the simulate report. In causal mode each flow shows the
+    /// simulated request-to-reply exchanges beside the captured ones (like against like); open
+    /// mode measures one-way delivery, which a capture's request-to-reply times do not match, so
+    /// the capture is left to the table and JSON there.
     public static func html(_ result: ReplayResult, trace: String, inputs: ReportInputs) -> String {
-        let captured: [(name: String, histogram: LatencyHistogram)?] = result.captured.map {
-            $0.count > 0 ? (name: "captured (request→reply)", histogram: $0) : nil
+        var simulation = result.simulation
+        var captured: [(name: String, histogram: LatencyHistogram)?] = []
+        if result.mode == .causal {
+            for grouping in simulation.groupings.indices {
+                for flow in simulation.groupings[grouping].flows.indices {
+                    simulation.groupings[grouping].flows[flow].latency = result.simulatedExchanges[grouping][flow]
+                }
+            }
+            captured = result.captured.map { $0.count > 0 ? (name: "captured", histogram: $0) : nil }
         }
-        return SimulationReport.html(result.simulation, inputs: inputs, title: "netlab replay: \(trace) (\(result.mode.rawValue))", captured: captured)
+        let title = "netlab replay: \(trace) (\(result.mode.rawValue)" + (result.mode == .causal ? ", request→reply times)" : ", one-way delivery times)")
+        return SimulationReport.html(simulation, inputs: inputs, title: title, captured: captured)
     }
 }

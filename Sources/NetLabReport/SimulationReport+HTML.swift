@@ -25,7 +25,7 @@ extension SimulationReport {
                 series.append(SVGChart.Series(name: capture.name, points: cdfPoints(capture.histogram), marks: marks(capture.histogram)))
             }
             page.raw("<figure>" + SVGChart.cdf(title: "Latency of \(flows[0].name) per grouping", xLabel: "latency (log scale)", series: series)
-                     + "<figcaption>Cumulative distribution of message (rpc: call) latency; dots mark p50, p99 and p99.9.</figcaption></figure>")
+                     + "<figcaption>Cumulative distribution of \(captured.isEmpty ? "message (rpc: call) latency" : "request-to-reply times, captured and simulated"); dots mark p50, p99 and p99.9.</figcaption></figure>")
             var rows = [["grouping", "path", "p50", "p99", "p99.9", "throughput", "delivered / offered", "dropped", "lost"]]
             for (grouping, flow) in zip(result.groupings, flows) {
                 rows.append([
@@ -53,12 +53,12 @@ extension SimulationReport {
         if let nodes = result.groupings.first?.nodes {
             page.raw("<figure>" + SVGChart.bars(
                 title: "Node CPU utilisation", unit: "CPU utilisation (share of all the node's cores)", categories: nodes.map(\.name),
-                series: result.groupings.map { ($0.name, $0.nodes.map(\.cpuUtilization)) }, format: formatPercent) + "</figure>")
+                series: result.groupings.map { ($0.name, $0.nodes.map(\.cpuUtilization)) }, format: smallPercent) + "</figure>")
         }
         if let links = result.groupings.first?.links {
             page.raw("<figure>" + SVGChart.bars(
                 title: "Link utilisation", unit: "link utilisation (share of the time transmitting)", categories: links.map(\.name),
-                series: result.groupings.map { ($0.name, $0.links.map(\.utilization)) }, format: formatPercent) + "</figure>")
+                series: result.groupings.map { ($0.name, $0.links.map(\.utilization)) }, format: smallPercent) + "</figure>")
         }
         page.heading("Paths")
         var paths = [["flow"] + result.groupings.map(\.name)]
@@ -95,6 +95,11 @@ extension SimulationReport {
             page.raw("</div>")
         }
         page.list(result.groupings.flatMap { grouping in grouping.warnings.map { "\(grouping.name): \($0)" } }, className: "warning")
+    }
+
+    /// A share as a percentage, with "<0.1%" for what is busy but rounds to nothing.
+    static func smallPercent(_ fraction: Double) -> String {
+        fraction > 0 && fraction < 0.0005 ? "<0.1%" : formatPercent(fraction)
     }
 
     /// The histogram as CDF steps, thinned to at most about 400 points.

@@ -15,11 +15,11 @@ enum SVGChart {
     }
 
     /// A cumulative distribution: x on a log axis (`unit` per decade labels), y from 0 to 1.
-    static func cdf(title: String, xLabel: String, series: [Series], width: Double = 760, height: Double = 300) -> String {
+    static func cdf(title: String, xLabel: String, series: [Series], width: Double = 860, height: Double = 300) -> String {
         let plotted = series.filter { !$0.points.isEmpty }
         let xs = plotted.flatMap { $0.points.map(\.x) }.filter { $0 > 0 }
         guard let low = xs.min(), let high = xs.max() else { return "<p class=\"meta\">\(HTMLPage.escape(title)): no samples</p>" }
-        let left = 70.0, right = 170.0, top = 24.0, bottom = 46.0
+        let left = 70.0, right = 230.0, top = 24.0, bottom = 46.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let minimumDecade = floor(log10(low)), maximumDecade = max(ceil(log10(high)), minimumDecade + 1)
         func x(_ value: Double) -> Double { left + (log10(max(value, 1e-300)) - minimumDecade) / (maximumDecade - minimumDecade) * plotWidth }
@@ -61,8 +61,8 @@ enum SVGChart {
 
     /// Grouped horizontal bars: one group per category, one bar per series.
     static func bars(title: String, unit: String, categories: [String], series: [(name: String, values: [Double])],
-                     format: (Double) -> String, width: Double = 760) -> String {
-        let barHeight = 14.0, gap = 10.0, left = 200.0, right = 170.0, top = 24.0
+                     format: (Double) -> String, width: Double = 860) -> String {
+        let barHeight = 14.0, gap = 10.0, left = 200.0, right = 230.0, top = 24.0
         let groupHeight = Double(series.count) * barHeight + gap
         let height = top + Double(categories.count) * groupHeight + 36
         let maximum = max(series.flatMap(\.values).max() ?? 0, 1e-12)
@@ -144,7 +144,7 @@ enum SVGChart {
         value >= 10 || value == value.rounded() ? String(Int(value.rounded())) : String(format: "%.1f", value)
     }
 
-    static func truncated(_ text: String, _ limit: Int = 22) -> String {
+    static func truncated(_ text: String, _ limit: Int = 30) -> String {
         text.count > limit ? String(text.prefix(limit - 1)) + "…" : text
     }
 
