@@ -25,7 +25,7 @@ struct BenchHold: ParsableCommand {
     @Option(help: "Hold operations to time (e.g. 2e7).")
     var events: Count
 
-    @Option(help: "Seed of the random increments.")
+    @Option(parsing: .unconditional, help: "Seed of the random increments.")
     var seed: UInt64 = 1
 
     @Option(help: "Event queue: radix-heap (the default) or 4-ary-heap.")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import NetLabModel
 
 #if canImport(Glibc)
     import Glibc
@@ -53,8 +54,17 @@ struct Netlab: ParsableCommand {
             // Our own errors (thrown from validate(), which the parser wraps) carry their fix already.
             if message.contains("; ") { fail(message) }
             while message.hasSuffix(".") { message.removeLast() }
+            if let (typed, suggestion) = closestSubcommand() { fail("unknown command '\(typed)'; did you mean '\(suggestion)'? see 'netlab --help'") }
             fail("\(message); see 'netlab --help' and the subcommand's --help")
         }
+    }
+
+    /// When the first argument is not a command, the command it is closest to (if any is close).
+    static func closestSubcommand() -> (typed: String, suggestion: String)? {
+        guard let typed = CommandLine.arguments.dropFirst().first, !typed.hasPrefix("-") else { return nil }
+        let names = configuration.subcommands.map { $0._commandName }
+        guard !names.contains(typed) else { return nil }
+        return names.filter { editDistance($0, typed) <= 3 }.min { editDistance($0, typed) < editDistance($1, typed) }.map { (typed, $0) }
     }
 
     static func fail(_ message: String) -> Never {

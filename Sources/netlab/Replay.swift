@@ -58,7 +58,7 @@ struct Replay: ParsableCommand {
     @Option(help: "Cost profile: linux-default, ideal, or a profile file (default: the topology's).")
     var profile: String?
 
-    @Option(help: "Seed of the model's own random draws.")
+    @Option(parsing: .unconditional, help: "Seed of the model's own random draws.")
     var seed: UInt64?
 
     @Option(help: "Write one pcap per grouping into this folder: each delivered message as a frame at its simulated delivery time.")
@@ -77,7 +77,7 @@ struct Replay: ParsableCommand {
             }
         }
         if !suggestMap, map == nil || topology == nil {
-            throw InputError(source: "netlab replay", location: nil, problem: "--map and --topology are required",
+            throw InputError(source: "replay", location: nil, problem: "--map and --topology are required",
                              fix: "give both, or use --suggest-map TRACE to start a map")
         }
     }

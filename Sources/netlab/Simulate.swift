@@ -30,7 +30,7 @@ struct Simulate: ParsableCommand {
     @Option(name: .customLong("grouping"), help: "Run only this grouping (repeat to pick several). Default: all.")
     var groupings: [String] = []
 
-    @Option(help: "Seed of the random draws (default: the topology's seed).")
+    @Option(parsing: .unconditional, help: "Seed of the random draws (default: the topology's seed).")
     var seed: UInt64?
 
     @Option(help: "Simulated time, e.g. 500ms or 2s (default: the topology's duration).")
@@ -49,6 +49,9 @@ struct Simulate: ParsableCommand {
             let value: SimDuration
             do { value = try SimDuration(parsing: duration) } catch {
                 throw InputError(source: "--duration", location: nil, problem: "\"\(duration)\" \(error.problem)", fix: error.fix)
+            }
+            guard value <= .seconds(30 * 86_400) else {
+                throw InputError(source: "--duration", location: nil, problem: "a run of \(value) is longer than netlab simulates", fix: "give at most 30 days")
             }
             guard value > spec.warmup else {
                 throw InputError(source: "--duration", location: nil, problem: "\(value) is not longer than the warm-up (\(spec.warmup))",
@@ -118,6 +121,10 @@ extension InputError {
 
 /// The contents of a text file, or an error naming it.
 func readInput(_ path: String) throws -> String {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+        throw InputError(source: path, location: nil, problem: "is a directory", fix: "give a file inside it")
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
         let exists = FileManager.default.fileExists(atPath: path)
         throw InputError(source: path, location: nil, problem: exists ? "cannot be read" : "no such file",

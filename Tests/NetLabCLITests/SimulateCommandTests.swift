@@ -107,3 +107,33 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         #expect(yaml.standardOutput == json.standardOutput)
     }
 }
+
+/// Messages for mistakes typed on the command line say what is wrong in words.
+@Suite struct CommandLineMessageTests {
+    @Test(arguments: [
+        (["simulat"], "unknown command 'simulat'; did you mean 'simulate'"),
+        (["calibrat", "--quick"], "did you mean 'calibrate'"),
+        (["simulate", "Examples/web-log-sidecar.json", "--seed", "-1"], "'-1' is invalid for '--seed"),
+        (["simulate", "Examples"], "Examples: is a directory"),
+        (["replay", "Traces/pod-to-pod-http.pcap"], "replay: --map and --topology are required"),
+    ])
+    func mistakesAreNamed(arguments: [String], mention: String) throws {
+        let resolved = arguments.map { $0.hasPrefix("Examples") || $0.hasPrefix("Traces") ? repositoryRoot.appendingPathComponent($0).path : $0 }
+        let result = try NetlabBinary.run(resolved)
+        #expect(result.status == 2)
+        #expect(result.standardError.contains(mention.replacingOccurrences(of: "Examples:", with: "\(repositoryRoot.path)/Examples:")), "\(result.standardError)")
+        #expect(!result.standardError.contains("netlab: netlab"))
+    }
+
+    /// `--output result.csv` writes CSV, `report.html` HTML, unless --format says otherwise.
+    @Test func outputFormatFollowsTheFileName() throws {
+        let example = SimulateCommandTests.example
+        for (suffix, start) in [("csv", "grouping,flow"), ("html", "<!DOCTYPE html>"), ("json", "{")] {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-format-\(getpid()).\(suffix)").path
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let result = try NetlabBinary.run(["simulate", example, "--duration", "200ms", "--output", file])
+            #expect(result.status == 0, "\(result.standardError)")
+            #expect(try String(contentsOfFile: file, encoding: .utf8).hasPrefix(start), "\(suffix)")
+        }
+    }
+}

@@ -205,3 +205,43 @@ import Foundation
         #expect(topology.flows[0].transport == .udsDatagram)
     }
 }
+
+/// Quantities and distributions that reach integer time or bytes: extreme ones are refused with
+/// a located error, and heavy tails are held within what a run can represent instead of crashing.
+@Suite struct ExtremeQuantityTests {
+    static func topology(flow: String, duration: String = "100ms", fabric: String = "") -> String {
+        """
+        { "duration": "\(duration)", "profile": "ideal",
+          "cluster": { "nodes": [ { "name": "a" } ]\(fabric) },
+          "containers": ["x", "y"], "flows": [ \(flow) ],
+          "groupings": [ { "name": "g", "pods": [ { "containers": ["x", "y"] } ] } ] }
+        """
+    }
+
+    @Test(arguments: [
+        (#"{ "from": "x", "to": "y", "pattern": "oneway", "size": "100B", "rate": "0.000000001/s" }"#, "100ms", "", "out of range"),
+        (#"{ "from": "x", "to": "y", "pattern": "oneway", "size": "2GiB", "interval": "1ms" }"#, "100ms", "", "too large"),
+        (#"{ "from": "x", "to": "y", "pattern": "oneway", "size": "100B", "interval": "2000000s" }"#, "100ms", "", "too long"),
+        (#"{ "from": "x", "to": "y", "pattern": "oneway", "size": "100B", "interval": "1ms" }"#, "3000000s", "", "longer than netlab simulates"),
+        (#"{ "from": "x", "to": "y", "pattern": "oneway", "size": "100B", "interval": "1ms" }"#, "100ms", #", "fabric": { "latency": "10s" }"#, "absurd"),
+    ])
+    func extremeQuantitiesAreRefused(flow: String, duration: String, fabric: String, mention: String) {
+        #expect {
+            _ = try TopologyReader.read(Self.topology(flow: flow, duration: duration, fabric: fabric), file: "t.json")
+        } throws: { error in "\(error)".contains(mention) && "\(error)".hasPrefix("t.json:") }
+    }
+
+    /// A Pareto of shape 0.1 draws times and sizes beyond Int64 picoseconds and any memory: the
+    /// run completes, the long draws simply do not finish within it.
+    @Test func heavyTailsDoNotCrash() throws {
+        let flows = [
+            #"{ "from": "x", "to": "y", "pattern": "rpc", "request": "1B", "response": "1B", "rate": "1000/s", "server_time": { "pareto": { "min": "1ms", "shape": 0.1 } } }"#,
+            #"{ "from": "x", "to": "y", "pattern": "oneway", "transport": "udp", "size": { "pareto": { "min": "100B", "shape": 0.01 } }, "interval": "10ms" }"#,
+            #"{ "from": "x", "to": "y", "pattern": "rpc", "request": "1B", "response": "1B", "callers": 2, "think": { "lognormal": { "median": "1ms", "sigma": 10 } } }"#,
+        ]
+        for flow in flows {
+            let result = try Fixtures.run(Self.topology(flow: flow))
+            #expect(result.groupings[0].flows[0].offeredMessages > 0, "\(flow)")
+        }
+    }
+}

@@ -151,15 +151,28 @@ public struct GroupingRun: EventHandler {
         }
     }
 
-    /// A draw of a time distribution, in whole picoseconds (at least 0). Static, so that drawing
-    /// from a stream held in `self` does not make the compiler copy `self` to keep accesses apart.
+    /// The longest time a draw may take (about 11.6 days, longer than any run: runs are at most
+    /// 30 days) and the largest message: heavy tails (a Pareto of shape 0.1) draw values far past
+    /// what integer time or memory can hold, and such a draw means "not within this run" or
+    /// "as large as a message can be".
+    static let longestDraw = 1e18
+    static let largestMessage = Double(1 << 30)
+
+    /// A draw of a time distribution, in whole picoseconds (0 up to `longestDraw`). Static, so
+    /// that drawing from a stream held in `self` does not make the compiler copy `self` to keep
+    /// accesses apart.
     static func drawDuration(_ distribution: Distribution, _ stream: inout RandomStream) -> SimDuration {
-        SimDuration(picoseconds: max(0, Int64(distribution.sample(using: &stream).rounded())))
+        SimDuration(picoseconds: Int64(clamped(distribution.sample(using: &stream), 0, longestDraw)))
     }
 
-    /// A draw of a size distribution, in whole bytes (at least 1).
+    /// A draw of a size distribution, in whole bytes (1 up to `largestMessage`).
     static func drawBytes(_ distribution: Distribution, _ stream: inout RandomStream) -> Int64 {
-        max(1, Int64(min(distribution.sample(using: &stream), 1e15).rounded()))
+        Int64(clamped(distribution.sample(using: &stream), 1, largestMessage))
+    }
+
+    /// `value` rounded and held within `low...high`; NaN counts as `low`.
+    static func clamped(_ value: Double, _ low: Double, _ high: Double) -> Double {
+        value.isNaN ? low : min(max(value.rounded(), low), high)
     }
 
     var measuring: ClosedRange<SimTime> { warmupEnd...end }

@@ -11,10 +11,18 @@ extension SpecReader {
     }
 
     /// A value in the quantity's base unit (bytes, or picoseconds), parsed from a string with a unit.
+    /// - Throws: also for a message above 1 GiB or a time above 11.6 days, which a draw could
+    ///   not be anyway (see `GroupingRun.largestMessage` and `longestDraw`).
     func baseValue(_ node: JSONNode, _ path: String, _ quantity: Quantity) throws(SpecError) -> Double {
         switch quantity {
-        case .bytes: Double(try bytes(node, path).bytes)
-        case .time: Double(try duration(node, path).picoseconds)
+        case .bytes:
+            let value = Double(try bytes(node, path).bytes)
+            guard value <= GroupingRun.largestMessage else { throw fail(node, path, "a message of \(Int64(value))B is too large", fix: "give at most 1GiB") }
+            return value
+        case .time:
+            let value = Double(try duration(node, path).picoseconds)
+            guard value <= GroupingRun.longestDraw else { throw fail(node, path, "\(try duration(node, path)) is too long", fix: "give at most 11.6 days (\"1000000s\")") }
+            return value
         }
     }
 

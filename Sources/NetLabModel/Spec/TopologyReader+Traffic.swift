@@ -101,8 +101,8 @@ extension SpecReader {
         }
         if let rate {
             let value = try eventRate(rate, fields.child("rate"))
-            guard value.perSecond > 0, value.perSecond <= 1e9 else {
-                throw fail(rate, fields.child("rate"), "rate \(value) is out of range", fix: "use a rate above 0 and at most 1e9/s")
+            guard value.perSecond >= 1e-6, value.perSecond <= 1e9 else {
+                throw fail(rate, fields.child("rate"), "rate \(value) is out of range", fix: "use a rate from 1e-6/s (one per 11.6 days) to 1e9/s")
             }
             return .open(interval: .exponential(mean: Double(value.meanInterval.picoseconds)))
         }

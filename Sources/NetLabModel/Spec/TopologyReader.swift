@@ -20,6 +20,9 @@ extension SpecReader {
         let name = try top.optional("name").map { node throws(SpecError) in try self.name(node, "name", what: "the topology name") } ?? "topology"
         let duration = try top.optional("duration").map { node throws(SpecError) in try self.duration(node, "duration") } ?? .seconds(1)
         guard duration > .zero else { throw fail(top.optional("duration"), "duration", "the duration must be positive", fix: "give e.g. \"2s\"") }
+        guard duration <= .seconds(30 * 86_400) else {
+            throw fail(top.optional("duration"), "duration", "a run of \(duration) is longer than netlab simulates", fix: "give at most 30 days (\"2592000s\")")
+        }
         let warmup = try top.optional("warmup").map { node throws(SpecError) in try self.duration(node, "warmup") } ?? .zero
         guard warmup < duration else {
             throw fail(top.optional("warmup"), "warmup", "the warm-up (\(warmup)) is not shorter than the duration (\(duration))",
@@ -101,7 +104,12 @@ extension SpecReader {
             let fabricFields = try object(fabricNode, "cluster.fabric", what: "the fabric")
             try fabricFields.rejectUnknownKeys(["rate", "latency", "buffer"])
             if let value = fabricFields.optional("rate") { fabric.portRate = try bitRate(value, fabricFields.child("rate"), what: "the port rate") }
-            if let value = fabricFields.optional("latency") { fabric.latency = try duration(value, fabricFields.child("latency"), what: "the latency") }
+            if let value = fabricFields.optional("latency") {
+                fabric.latency = try duration(value, fabricFields.child("latency"), what: "the latency")
+                guard fabric.latency <= .seconds(1) else {
+                    throw fail(value, "cluster.fabric.latency", "a switch hop of \(fabric.latency) is absurd", fix: "give at most 1s (a datacentre hop is microseconds)")
+                }
+            }
             if let value = fabricFields.optional("buffer") { fabric.portBuffer = try bytes(value, fabricFields.child("buffer"), what: "the port buffer") }
             guard fabric.portRate.bitsPerSecond > 0 else { throw fail(fabricFields.optional("rate"), "cluster.fabric.rate", "the port rate is zero", fix: "give e.g. \"25Gbps\"") }
             guard fabric.portBuffer.bytes >= mtu + 100 else {
@@ -141,7 +149,11 @@ extension SpecReader {
             overlay.headerBytes = try bytes(value, "cluster.overlay.bytes", what: "the encapsulation size").bytes
             guard overlay.headerBytes <= 512 else { throw fail(value, "cluster.overlay.bytes", "encapsulation of \(overlay.headerBytes)B is absurd", fix: "use at most 512B (VXLAN is 50B)") }
         }
-        if let value = fields.optional("cpu") { overlay.cpuPerPacket = try duration(value, "cluster.overlay.cpu", what: "the per-packet CPU cost") }
+        if let value = fields.optional("cpu") {
+            let cost = try duration(value, "cluster.overlay.cpu", what: "the per-packet CPU cost")
+            guard cost <= .seconds(1) else { throw fail(value, "cluster.overlay.cpu", "\(cost) per packet is absurd", fix: "give at most 1s (VXLAN costs about 1us)") }
+            overlay.cpuPerPacket = cost
+        }
         return overlay
     }
 
