@@ -6,13 +6,39 @@ public enum SimulationReport {
     /// The result as JSON; `flowExtras` adds fields to the flow at each index (replay adds the
     /// captured latencies).
     public static func json(_ result: SimulationResult, flowExtras: (Int) -> [(String, JSONValue)] = { _ in [] }) -> JSONValue {
+        json(result, flowExtras: { _, index in flowExtras(index) })
+    }
+
+    /// The JSON of replicated runs: the first replication's figures, and per flow a
+    /// `replications` block with each metric's mean and 95% confidence half-width.
+    public static func json(_ replicated: ReplicatedResult) -> JSONValue {
+        let first = replicated.replications[0]
+        guard replicated.replications.count > 1 else { return json(first) }
+        return json(first, flowExtras: { grouping, flow in
+            let statistics = replicated.statistics(grouping: grouping, flow: flow)
+            func interval(_ value: ConfidenceInterval) -> JSONValue {
+                .object([("mean", .number(rounded(value.mean))), ("ci95", .number(rounded(value.halfWidth)))])
+            }
+            return [("replications", .object([
+                ("count", .integer(Int64(replicated.replications.count))),
+                ("latency_mean_ns", interval(statistics.meanLatencyNanoseconds)),
+                ("latency_p50_ns", interval(statistics.p50Nanoseconds)),
+                ("latency_p99_ns", interval(statistics.p99Nanoseconds)),
+                ("throughput_bps", interval(statistics.throughputBitsPerSecond)),
+                ("p99_minus_best_ns", interval(statistics.p99MinusBestNanoseconds)),
+                ("best_p99_grouping", .string(first.groupings[statistics.best].name)),
+            ]))]
+        })
+    }
+
+    static func json(_ result: SimulationResult, flowExtras: (_ grouping: Int, _ flow: Int) -> [(String, JSONValue)]) -> JSONValue {
         .object([
             ("topology", .string(result.topology)),
             ("seed", .integer(Int64(bitPattern: result.seed))),
             ("duration_ns", .integer(result.duration.picoseconds / 1000)),
             ("warmup_ns", .integer(result.warmup.picoseconds / 1000)),
             ("profile", .string(result.profile)),
-            ("groupings", .array(result.groupings.map { grouping($0, flowExtras: flowExtras) })),
+            ("groupings", .array(result.groupings.enumerated().map { index, value in grouping(value, flowExtras: { flowExtras(index, $0) }) })),
         ])
     }
 

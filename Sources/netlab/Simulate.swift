@@ -33,6 +33,10 @@ struct Simulate: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the random draws (default: the topology's seed).")
     var seed: UInt64?
 
+    @Option(help: ArgumentHelp("Independent replications (seeds derived from --seed); reports each metric's mean and 95% confidence interval.",
+                               valueName: "n"))
+    var replications: Int = 1
+
     @Option(help: "Simulated time, e.g. 500ms or 2s (default: the topology's duration).")
     var duration: String?
 
@@ -62,14 +66,19 @@ struct Simulate: ParsableCommand {
         let chosen = try Self.resolveProfile(profile, for: spec, topologyPath: topology)
         let indices = try Self.groupingIndices(groupings, in: spec, topologyPath: topology)
 
-        let progress = ProgressLine(label: "simulate \(spec.name)")
-        let result = Experiment.run(spec, groupings: indices, profile: chosen, seed: seed ?? spec.seed) { finished, total in
-            progress.update("\(finished)/\(total) groupings done")
+        guard (1...1000).contains(replications) else {
+            throw InputError(source: "--replications", location: nil, problem: "\(replications) is out of range", fix: "give 1 to 1000 (10 is typical)")
         }
+        let progress = ProgressLine(label: "simulate \(spec.name)")
+        let replicated = ReplicatedResult(Experiment.replicate(
+            spec, groupings: indices, profile: chosen, seed: seed ?? spec.seed, replications: replications) { finished, total in
+            progress.update("\(finished)/\(total) runs done")
+        })
         progress.finish()
+        let result = replicated.replications[0]
         try report.emit(
-            table: { SimulationReport.table(result) },
-            json: { SimulationReport.json(result).rendered() },
+            table: { SimulationReport.table(replicated) },
+            json: { SimulationReport.json(replicated).rendered() },
             csv: { SimulationReport.csv(result) },
             html: { SimulationReport.html(result, inputs: ReportInputs(command: commandLineText, netlabVersion: Netlab.version, files: [(topology, text)])) })
     }

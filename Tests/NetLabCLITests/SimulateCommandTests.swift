@@ -116,6 +116,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         (["simulate", "Examples/web-log-sidecar.json", "--seed", "-1"], "'-1' is invalid for '--seed"),
         (["simulate", "Examples"], "Examples: is a directory"),
         (["replay", "Traces/pod-to-pod-http.pcap"], "replay: --map and --topology are required"),
+        (["simulate", "Examples/web-log-sidecar.json", "--replications", "0"], "--replications: 0 is out of range"),
     ])
     func mistakesAreNamed(arguments: [String], mention: String) throws {
         let resolved = arguments.map { $0.hasPrefix("Examples") || $0.hasPrefix("Traces") ? repositoryRoot.appendingPathComponent($0).path : $0 }
@@ -134,6 +135,20 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             let result = try NetlabBinary.run(["simulate", example, "--duration", "200ms", "--output", file])
             #expect(result.status == 0, "\(result.standardError)")
             #expect(try String(contentsOfFile: file, encoding: .utf8).hasPrefix(start), "\(suffix)")
+        }
+    }
+
+    /// `--replications` adds, per flow, the mean and 95% interval of each metric over the runs.
+    @Test func replicationsAddIntervalsToTheJSON() throws {
+        let result = try NetlabBinary.run(["simulate", SimulateCommandTests.example, "--duration", "200ms", "--replications", "3", "--format", "json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let flows = try #require((root["groupings"] as? [[String: Any]])?.first?["flows"] as? [[String: Any]])
+        for flow in flows {
+            let block = try #require(flow["replications"] as? [String: Any])
+            #expect(block["count"] as? Int == 3)
+            let p99 = try #require(block["latency_p99_ns"] as? [String: Double])
+            #expect(p99["mean"] != nil && (p99["ci95"] ?? -1) >= 0)
         }
     }
 }

@@ -33,7 +33,7 @@ public enum Experiment {
 }
 
 /// Results written by parallel workers, each into its own slot.
-private final class ResultSlots: @unchecked Sendable {
+final class ResultSlots: @unchecked Sendable {
     private var slots: [GroupingResult?]
     private var finished = 0
     private let lock = DispatchSemaphore(value: 1)

@@ -1,0 +1,36 @@
+import Dispatch
+import NetLabCore
+
+extension Experiment {
+    /// The seed of replication `index` of a study seeded with `seed`: replication 0 is the seed
+    /// itself (so one replication is the plain run), the others come from a keyed stream.
+    public static func replicationSeed(_ seed: UInt64, index: Int) -> UInt64 {
+        guard index > 0 else { return seed }
+        var stream = RandomStream(seed: seed, streamName: "replication").substream(UInt64(index))
+        return stream.next()
+    }
+
+    /// `replications` independent runs of every grouping, on all cores: replication k uses
+    /// ``replicationSeed(_:index:)``, and within a replication all groupings share random
+    /// numbers. The results do not depend on the number of cores.
+    public static func replicate(
+        _ topology: Topology, groupings: [Int], profile: CostProfile, seed: UInt64, replications: Int,
+        progress: (@Sendable (_ finished: Int, _ total: Int) -> Void)? = nil
+    ) -> [SimulationResult] {
+        precondition(replications >= 1, "at least one replication")
+        let jobs = replications * groupings.count
+        let slots = ResultSlots(count: jobs)
+        DispatchQueue.concurrentPerform(iterations: jobs) { job in
+            let replication = job / groupings.count, slot = job % groupings.count
+            let result = simulate(topology, grouping: groupings[slot], profile: profile, seed: replicationSeed(seed, index: replication))
+            let finished = slots.store(result, at: job)
+            progress?(finished, jobs)
+        }
+        let results = slots.results
+        return (0..<replications).map { replication in
+            SimulationResult(
+                topology: topology.name, seed: replicationSeed(seed, index: replication), duration: topology.duration, warmup: topology.warmup,
+                profile: profile.name, groupings: Array(results[(replication * groupings.count)..<((replication + 1) * groupings.count)]))
+        }
+    }
+}

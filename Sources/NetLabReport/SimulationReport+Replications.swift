@@ -1,0 +1,36 @@
+import NetLabModel
+import NetLabStats
+
+extension SimulationReport {
+    /// The table of replicated runs: the first replication's table, then per flow and grouping
+    /// the p50 and p99 means with their 95% intervals and the paired p99 difference from the best.
+    public static func table(_ replicated: ReplicatedResult) -> String {
+        let first = replicated.replications[0]
+        var output = table(first)
+        guard replicated.replications.count > 1 else { return output }
+        output += "\n\(replicated.replications.count) replications (95% confidence intervals; differences paired per replication):\n"
+        var rows = TextTable(columns: [
+            .init("flow"), .init("grouping"), .init("p50", alignment: .right), .init("p99", alignment: .right),
+            .init("p99 − best", alignment: .right), .init("throughput", alignment: .right),
+        ])
+        for flow in first.groupings[0].flows.indices {
+            for grouping in first.groupings.indices {
+                let statistics = replicated.statistics(grouping: grouping, flow: flow)
+                rows.append([
+                    grouping == 0 ? first.groupings[0].flows[flow].name : "", first.groupings[grouping].name,
+                    interval(statistics.p50Nanoseconds, formatNanoseconds), interval(statistics.p99Nanoseconds, formatNanoseconds),
+                    statistics.best == grouping ? "best" : interval(statistics.p99MinusBestNanoseconds, formatNanoseconds)
+                        + (statistics.p99MinusBestNanoseconds.mean - statistics.p99MinusBestNanoseconds.halfWidth <= 0 ? " (not significant)" : ""),
+                    interval(statistics.throughputBitsPerSecond, formatRate),
+                ])
+            }
+        }
+        return output + rows.rendered()
+    }
+
+    static func interval(_ value: ConfidenceInterval, _ format: (Double) -> String) -> String {
+        "\(format(value.mean)) ± \(format(value.halfWidth))"
+    }
+
+    static func formatNanoseconds(_ value: Double) -> String { formatNanoseconds(UInt64(max(0, value.rounded()))) }
+}
