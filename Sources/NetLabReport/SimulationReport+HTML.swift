@@ -94,6 +94,9 @@ extension SimulationReport {
             page.list(lines)
             page.raw("</div>")
         }
+        page.list(result.groupings.flatMap { grouping in
+            grouping.flows.flatMap { flow in (flow.objectiveMisses ?? []).map { "SLO missed in \(grouping.name): \(flow.name): \($0)" } }
+        }, className: "warning")
         page.list(result.groupings.flatMap { grouping in grouping.warnings.map { "\(grouping.name): \($0)" } }, className: "warning")
     }
 

@@ -60,6 +60,9 @@ extension SimulationReport {
         output += links.rendered()
         output += "\nevents: " + result.groupings.map { "\($0.name) \($0.events)" }.joined(separator: ", ") + "\n"
         for grouping in result.groupings {
+            for flow in grouping.flows {
+                for miss in flow.objectiveMisses ?? [] { output += "SLO missed: \(grouping.name): \(flow.name): \(miss)\n" }
+            }
             for warning in grouping.warnings { output += "warning: \(grouping.name): \(warning)\n" }
         }
         return output

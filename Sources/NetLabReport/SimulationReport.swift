@@ -72,6 +72,9 @@ public enum SimulationReport {
             ("retransmissions", .integer(flow.retransmissions)),
             ("unstable", .bool(flow.unstable)),
         ]
+        if let misses = flow.objectiveMisses {
+            fields.append(("slo", .object([("met", .bool(misses.isEmpty)), ("misses", .array(misses.map { .string($0) }))])))
+        }
         if !flow.pathMix.isEmpty {
             fields.append(("path_mix", .object(flow.pathMix.map { ($0.0.rawValue, .integer(Int64($0.1))) })))
         }

@@ -43,6 +43,9 @@ struct Netlab: ParsableCommand {
             try command.run()
         } catch let error as InputError {
             fail(error.description)
+        } catch let code as ExitCode where code != .success {
+            // A verdict (an objective missed), already explained on standard error.
+            Glibc.exit(code.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success || error is CleanExit || code == ExitCode.failure && "\(error)".isEmpty {

@@ -33,6 +33,11 @@ struct Simulate: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the random draws (default: the topology's seed).")
     var seed: UInt64?
 
+    @Option(help: ArgumentHelp(
+        "Exit with status 1 if this grouping misses a flow's \"slo\" (or 'best': if every grouping misses one), naming each miss on standard error.",
+        valueName: "grouping|best"))
+    var require: String?
+
     @Option(help: ArgumentHelp("Independent replications (seeds derived from --seed); reports each metric's mean and 95% confidence interval.",
                                valueName: "n"))
     var replications: Int = 1
@@ -81,6 +86,30 @@ struct Simulate: ParsableCommand {
             json: { SimulationReport.json(replicated).rendered() },
             csv: { SimulationReport.csv(result) },
             html: { SimulationReport.html(result, inputs: ReportInputs(command: commandLineText, netlabVersion: Netlab.version, files: [(topology, text)])) })
+        if let require { try checkObjectives(result, spec: spec, require: require) }
+    }
+
+    /// `--require`: the named grouping (or, for `best`, at least one grouping) meets every flow's
+    /// objective, or each miss is named on standard error and the exit status is 1.
+    func checkObjectives(_ result: SimulationResult, spec: Topology, require: String) throws {
+        let misses = result.groupings.map { $0.violations(of: spec) }
+        let chosen: [Int]
+        if require == "best" {
+            chosen = Array(result.groupings.indices)
+            if misses.contains(where: \.isEmpty) { return }
+        } else {
+            guard let index = result.groupings.firstIndex(where: { $0.name == require }) else {
+                throw InputError(source: "--require", location: nil, problem: "no grouping \"\(require)\" was simulated",
+                                 fix: "use best or one of \(result.groupings.map(\.name).joined(separator: ", "))")
+            }
+            guard !misses[index].isEmpty else { return }
+            chosen = [index]
+        }
+        var standardError = StandardError()
+        for index in chosen {
+            for miss in misses[index] { print("netlab: SLO missed: grouping \(miss.grouping): flow \(miss.flow): \(miss.reason)", to: &standardError) }
+        }
+        throw ExitCode(1)
     }
 
     /// The indices of the groupings named on the command line (all of them if none is named).

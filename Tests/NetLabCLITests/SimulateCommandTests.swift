@@ -152,3 +152,48 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         }
     }
 }
+
+/// Service-level objectives and `--require`: 0 when met, 1 when missed (each miss named), 2 on bad input.
+@Suite struct ObjectiveCommandTests {
+    static let topology = """
+        { "name": "slo", "duration": "200ms", "warmup": "20ms",
+          "cluster": { "nodes": [ { "name": "a" }, { "name": "b" } ] },
+          "containers": ["web", "log"],
+          "flows": [ { "name": "logs", "from": "web", "to": "log", "pattern": "oneway", "transport": "uds", "fallback": "tcp", "size": "300B", "rate": "2000/s",
+                       "slo": { "p99": "30us", "loss": "0.1%" } } ],
+          "groupings": [ { "name": "one-pod", "pods": [ { "containers": ["web", "log"], "node": "a" } ] },
+                         { "name": "two-nodes", "pods": [ { "containers": ["web"], "node": "a" }, { "containers": ["log"], "node": "b" } ] } ] }
+        """
+
+    static func file(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-slo-\(getpid())-\(abs(text.hashValue)).json").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test(arguments: [("one-pod", Int32(0)), ("best", 0), ("two-nodes", 1), ("nope", 2)])
+    func requireExitsByTheVerdict(grouping: String, status: Int32) throws {
+        let path = try Self.file(Self.topology)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try NetlabBinary.run(["simulate", path, "--require", grouping, "--format", "json"])
+        #expect(result.status == status, "\(result.standardError)")
+        if status == 1 { #expect(result.standardError.contains("SLO missed: grouping two-nodes: flow logs: p99")) }
+        if status == 0 { #expect(result.standardError.isEmpty) }
+        if status != 2 { #expect(result.standardOutput.contains("\"slo\"")) }
+    }
+
+    @Test(arguments: [
+        (#""slo": { "p95": "1ms" }"#, "unknown key \"p95\""),
+        (#""slo": { "loss": "0.1" }"#, "not a percentage"),
+        (#""slo": {}"#, "an empty objective"),
+        (#""slo": { "p99": "fast" }"#, "p99"),
+    ])
+    func badObjectivesAreRefused(slo: String, mention: String) throws {
+        let text = Self.topology.replacingOccurrences(of: #""slo": { "p99": "30us", "loss": "0.1%" }"#, with: slo)
+        let path = try Self.file(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try NetlabBinary.run(["simulate", path])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains(mention) && result.standardError.contains("flows[0].slo"), "\(result.standardError)")
+    }
+}

@@ -30,6 +30,8 @@ public struct GroupingResult: Sendable {
         /// Its backlog (messages started and neither delivered nor lost) grew through the whole
         /// run: an unstable queue, whose latency reflects the run's length, not a steady state.
         public var unstable: Bool
+        /// The flow's objective's misses in this grouping: nil without an objective, empty when met.
+        public var objectiveMisses: [String]? = nil
     }
 
     public struct NodeResult: Sendable {
@@ -107,6 +109,11 @@ extension GroupingRun {
             return GroupingResult.NodeResult(name: node.name, cpuUtilization: busy / (Double(window) * Double(node.cores)))
         }
         let links = links.map { GroupingResult.LinkResult(name: $0.name, utilization: Double($0.busyPicoseconds) / Double(window), dropped: $0.drops) }
-        return GroupingResult(name: grouping.name, flows: flows, nodes: nodes, links: links, events: events, warnings: warnings)
+        var result = GroupingResult(name: grouping.name, flows: flows, nodes: nodes, links: links, events: events, warnings: warnings)
+        let misses = result.violations(of: topology)
+        for (index, flow) in topology.flows.enumerated() where !flow.objective.isEmpty {
+            result.flows[index].objectiveMisses = misses.filter { $0.flow == result.flows[index].name }.map(\.reason)
+        }
+        return result
     }
 }

@@ -11,7 +11,7 @@ extension SpecReader {
             let path = "flows[\(index)]"
             let fields = try object(item, path, what: "a flow")
             let patternText = try string(try fields.required("pattern", fix: "add \"pattern\": \"rpc\", \"oneway\" or \"stream\""), fields.child("pattern"), what: "the pattern")
-            let common = ["name", "from", "to", "pattern", "transport", "fallback", "congestion_control", "send_buffer", "receive_buffer", "nagle"]
+            let common = ["name", "from", "to", "pattern", "transport", "fallback", "congestion_control", "send_buffer", "receive_buffer", "nagle", "slo"]
             switch patternText {
             case "rpc": try fields.rejectUnknownKeys(common + ["request", "response", "rate", "interval", "callers", "think", "server_time"])
             case "oneway": try fields.rejectUnknownKeys(common + ["size", "rate", "interval"])
@@ -52,6 +52,7 @@ extension SpecReader {
             }
             var flow = Flow(name: name, from: from, to: to, transport: chosen, fallback: fallback, pattern: pattern)
             flow.tuning = try tuning(fields)
+            if let slo = fields.optional("slo") { flow.objective = try objective(slo, fields.child("slo")) }
             flows.append(flow)
         }
         return flows
@@ -64,6 +65,24 @@ extension SpecReader {
             throw fail(node, path, "unknown transport \"\(text)\"", fix: "use tcp, udp, or inside one pod uds, uds-dgram, pipe or shm")
         }
         return transport
+    }
+
+    /// A flow's service-level objective: `{"p99": "300us", "throughput": "1Gbps", "loss": "0.1%"}`.
+    func objective(_ node: JSONNode, _ path: String) throws(SpecError) -> Flow.ServiceLevelObjective {
+        let fields = try object(node, path, what: "a service-level objective")
+        try fields.rejectUnknownKeys(["p99", "throughput", "loss"])
+        var objective = Flow.ServiceLevelObjective()
+        if let value = fields.optional("p99") { objective.p99 = try duration(value, fields.child("p99"), what: "a p99 latency") }
+        if let value = fields.optional("throughput") { objective.throughput = try bitRate(value, fields.child("throughput"), what: "a throughput") }
+        if let value = fields.optional("loss") {
+            let text = try string(value, fields.child("loss"), what: "a loss ratio")
+            guard text.hasSuffix("%"), let percent = Double(text.dropLast()), percent >= 0, percent <= 100 else {
+                throw fail(value, fields.child("loss"), "\"\(text)\" is not a percentage", fix: "write e.g. \"0.1%\"")
+            }
+            objective.loss = percent / 100
+        }
+        guard !objective.isEmpty else { throw fail(node, path, "an empty objective", fix: "give \"p99\", \"throughput\" or \"loss\", e.g. {\"p99\": \"300us\"}") }
+        return objective
     }
 
     /// A flow's own socket settings.

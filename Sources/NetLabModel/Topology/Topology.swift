@@ -114,6 +114,19 @@ public struct Flow: Sendable {
     public var pattern: Pattern
     /// Per-flow socket settings; nil fields take the profile's.
     public var tuning = Tuning()
+    /// What the flow must achieve in a grouping (its service-level objective), if anything.
+    public var objective = ServiceLevelObjective()
+
+    /// Limits a flow must meet: a p99 latency, a throughput, a loss ratio. Nil: no limit.
+    public struct ServiceLevelObjective: Sendable {
+        public var p99: SimDuration?
+        public var throughput: BitRate?
+        /// Largest share of offered messages lost or undelivered, from 0 to 1.
+        public var loss: Double?
+
+        public init() {}
+        public var isEmpty: Bool { p99 == nil && throughput == nil && loss == nil }
+    }
 
     /// Socket settings a flow may set for itself.
     public struct Tuning: Sendable {
