@@ -24,6 +24,8 @@ struct Netlab: ParsableCommand {
 
             Examples:
               netlab simulate Examples/web-log-sidecar.json
+              netlab simulate Examples/web-log-sidecar.json --replications 10 --output report.html
+              netlab compare baseline.json current.json --tolerance 5%
               netlab inspect Traces/pod-to-pod-http.pcap
               netlab replay Traces/pod-to-pod-http.pcap --map Traces/pod-to-pod-http.map.json --topology Examples/replay-pairs.json --mode causal
               netlab calibrate --quick --output my-host.json
@@ -32,7 +34,7 @@ struct Netlab: ParsableCommand {
             Errors print one line, 'netlab: <where>: <what>; <how to fix>', and exit with status 2.
             """,
         version: version,
-        subcommands: [Simulate.self, Inspect.self, Replay.self, Calibrate.self, Bench.self]
+        subcommands: [Simulate.self, Compare.self, Inspect.self, Replay.self, Calibrate.self, Bench.self]
     )
 
     /// Parses the arguments, runs the command, and turns every failure into netlab's one-line

@@ -1,0 +1,123 @@
+import NetLabModel
+
+/// `netlab compare`: two `netlab simulate` JSON results of the same topology, flow by flow; a
+/// regression is a metric that got worse beyond the tolerance and, where both results carry
+/// replications, beyond both confidence intervals.
+public enum ResultComparison {
+    public struct Regression: Sendable {
+        public var grouping: String
+        public var flow: String
+        public var metric: String
+        public var baseline: Double
+        public var current: Double
+
+        public var description: String {
+            let change = baseline == 0 ? "from 0" : "\(baseline < current ? "+" : "")\(SimulationReport.fixed((current / baseline - 1) * 100, 1))%"
+            return "\(grouping)/\(flow): \(metric) \(format(baseline)) → \(format(current)) (\(change))"
+        }
+
+        func format(_ value: Double) -> String {
+            metric.hasSuffix("_ns") ? SimulationReport.formatNanoseconds(UInt64(max(0, value))) : metric == "throughput_bps" ? SimulationReport.formatRate(value) : SimulationReport.fixed(value, 0)
+        }
+    }
+
+    public struct Outcome: Sendable {
+        public var compared: Int
+        public var regressions: [Regression]
+    }
+
+    /// One metric of a flow: its value and, with replications, its mean and interval.
+    struct Figure {
+        var value: Double
+        var interval: (mean: Double, halfWidth: Double)?
+    }
+
+    /// Compares `current` with `baseline`, both as `netlab simulate --format json` wrote them.
+    /// - Throws: ``SpecError`` when a file is not such a result, or the two are of different
+    ///   topologies, groupings or flows (naming what differs).
+    public static func compare(baseline: String, baselineFile: String, current: String, currentFile: String, tolerance: Double) throws(SpecError) -> Outcome {
+        let old = try flows(baseline, file: baselineFile), new = try flows(current, file: currentFile)
+        guard old.topology == new.topology else {
+            throw SpecError(file: currentFile, path: "topology", problem: "is of topology \"\(new.topology)\", the baseline of \"\(old.topology)\"",
+                            fix: "compare results of the same topology")
+        }
+        let missing = old.figures.keys.filter { new.figures[$0] == nil }.sorted { $0.lexicographicallyPrecedes($1) }
+        let added = new.figures.keys.filter { old.figures[$0] == nil }.sorted { $0.lexicographicallyPrecedes($1) }
+        guard missing.isEmpty, added.isEmpty else {
+            let parts = (missing.isEmpty ? [] : ["missing \(missing.map { $0.joined(separator: "/") }.joined(separator: ", "))"])
+                + (added.isEmpty ? [] : ["new \(added.map { $0.joined(separator: "/") }.joined(separator: ", "))"])
+            throw SpecError(file: currentFile, path: "groupings", problem: "does not have the baseline's groupings and flows: \(parts.joined(separator: "; "))",
+                            fix: "simulate the same groupings (--grouping) in both runs")
+        }
+        var regressions: [Regression] = []
+        var compared = 0
+        for key in old.figures.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            for (metric, before) in old.figures[key]!.sorted(by: { $0.key < $1.key }) {
+                guard let after = new.figures[key]?[metric] else { continue }
+                compared += 1
+                let higherIsWorse = metric != "throughput_bps"
+                let worse = higherIsWorse ? after.value > before.value * (1 + tolerance) : after.value < before.value * (1 - tolerance)
+                var significant = true
+                if let a = before.interval, let b = after.interval {
+                    significant = higherIsWorse ? b.mean - b.halfWidth > a.mean + a.halfWidth : b.mean + b.halfWidth < a.mean - a.halfWidth
+                }
+                let fromZero = metric == "lost_messages" && before.value == 0 && after.value > 0
+                if (worse && significant) || fromZero {
+                    regressions.append(Regression(grouping: key[0], flow: key[1], metric: metric, baseline: before.value, current: after.value))
+                }
+            }
+        }
+        return Outcome(compared: compared, regressions: regressions)
+    }
+
+    /// Per (grouping, flow), the compared metrics of a result document.
+    static func flows(_ text: String, file: String) throws(SpecError) -> (topology: String, figures: [[String]: [String: Figure]]) {
+        let root: JSONNode
+        do { root = try JSONParser.parse(text) } catch { throw SpecError.malformed(error, file: file) }
+        func fail(_ node: JSONNode, _ path: String) -> SpecError {
+            SpecError(file: file, line: node.line, column: node.column, path: path, problem: "is not what 'netlab simulate --format json' writes",
+                      fix: "give the JSON output of netlab simulate")
+        }
+        func member(_ node: JSONNode, _ key: String, _ path: String) throws(SpecError) -> JSONNode {
+            guard case .object(let members) = node.value, let value = members.first(where: { $0.key == key })?.value else {
+                throw fail(node, path.isEmpty ? key : "\(path).\(key)")
+            }
+            return value
+        }
+        func number(_ node: JSONNode, _ path: String) throws(SpecError) -> Double {
+            guard case .number(let text) = node.value, let value = Double(text) else { throw fail(node, path) }
+            return value
+        }
+        func string(_ node: JSONNode, _ path: String) throws(SpecError) -> String {
+            guard case .string(let text) = node.value else { throw fail(node, path) }
+            return text
+        }
+        let topology = try string(try member(root, "topology", ""), "topology")
+        guard case .array(let groupings) = try member(root, "groupings", "").value else { throw fail(root, "groupings") }
+        var figures: [[String]: [String: Figure]] = [:]
+        for (g, grouping) in groupings.enumerated() {
+            let path = "groupings[\(g)]"
+            let name = try string(try member(grouping, "name", path), "\(path).name")
+            guard case .array(let flows) = try member(grouping, "flows", path).value else { throw fail(grouping, "\(path).flows") }
+            for (f, flow) in flows.enumerated() {
+                let flowPath = "\(path).flows[\(f)]"
+                let flowName = try string(try member(flow, "name", flowPath), "\(flowPath).name")
+                let latency = try member(flow, "latency_ns", flowPath)
+                var values: [String: Figure] = [
+                    "latency_p50_ns": Figure(value: try number(try member(latency, "p50", flowPath), flowPath)),
+                    "latency_p99_ns": Figure(value: try number(try member(latency, "p99", flowPath), flowPath)),
+                    "throughput_bps": Figure(value: try number(try member(flow, "throughput_bps", flowPath), flowPath)),
+                    "lost_messages": Figure(value: try number(try member(flow, "lost_messages", flowPath), flowPath)),
+                ]
+                if case .object(let members) = flow.value, let block = members.first(where: { $0.key == "replications" })?.value {
+                    for metric in ["latency_p50_ns", "latency_p99_ns", "throughput_bps"] {
+                        let interval = try member(block, metric, "\(flowPath).replications")
+                        values[metric]?.interval = (try number(try member(interval, "mean", flowPath), flowPath), try number(try member(interval, "ci95", flowPath), flowPath))
+                    }
+                }
+                figures[[name, flowName]] = values
+            }
+        }
+        return (topology, figures)
+    }
+}
