@@ -54,8 +54,8 @@ struct Calibrate: ParsableCommand {
     var format: ReportFormat?
 
     func validate() throws {
-        if format == .csv {
-            throw ValidationError("--format csv is not available for calibrate; use table, json or html")
+        if let format, [.csv, .junit, .markdown].contains(format) {
+            throw ValidationError("--format \(format.rawValue) is not available for calibrate; use table, json or html")
         }
         if check != nil, output != nil {
             throw ValidationError("--output writes a fitted profile, and --check does not fit; drop one of them")
@@ -114,7 +114,7 @@ struct Calibrate: ParsableCommand {
             let files = measurements.map { [($0, (try? readInput($0)) ?? "")] } ?? []
             print(CalibrationReport.html(record, profileName: check ?? "calibrated (fitted now)",
                                          inputs: ReportInputs(command: commandLineText, netlabVersion: Netlab.version, files: files)), terminator: "")
-        case .table, .csv: print(CalibrationReport.table(record, profileName: check ?? "calibrated (fitted now)"), terminator: "")
+        case .table, .csv, .junit, .markdown: print(CalibrationReport.table(record, profileName: check ?? "calibrated (fitted now)"), terminator: "")
         }
     }
 

@@ -85,7 +85,8 @@ struct Simulate: ParsableCommand {
             table: { SimulationReport.table(replicated) },
             json: { SimulationReport.json(replicated).rendered() },
             csv: { SimulationReport.csv(result) },
-            html: { SimulationReport.html(result, inputs: ReportInputs(command: commandLineText, netlabVersion: Netlab.version, files: [(topology, text)])) })
+            html: { SimulationReport.html(result, inputs: ReportInputs(command: commandLineText, netlabVersion: Netlab.version, files: [(topology, text)])) },
+            junit: { SimulationReport.junit(result) }, markdown: { SimulationReport.markdown(result) })
         if let require { try checkObjectives(result, spec: spec, require: require) }
     }
 

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 import Testing
 
 /// The repository root, found from this file's path.
@@ -166,7 +169,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         """
 
     static func file(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-slo-\(getpid())-\(abs(text.hashValue)).json").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-slo-\(UUID().uuidString).json").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
@@ -195,5 +198,26 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         let result = try NetlabBinary.run(["simulate", path])
         #expect(result.status == 2)
         #expect(result.standardError.contains(mention) && result.standardError.contains("flows[0].slo"), "\(result.standardError)")
+    }
+
+    /// `--format junit` is well-formed XML with a test case per flow and grouping objective;
+    /// `--format markdown` a table for a CI job summary.
+    @Test func junitAndMarkdownCarryTheObjectives() throws {
+        let path = try Self.file(Self.topology)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let junit = try NetlabBinary.run(["simulate", path, "--format", "junit"])
+        #expect(junit.status == 0)
+        let parser = XMLParser(data: Data(junit.standardOutput.utf8))
+        #expect(parser.parse(), "JUnit output is not well-formed XML: \(junit.standardOutput)")
+        #expect(junit.standardOutput.contains(#"tests="2" failures="1""#))
+        #expect(junit.standardOutput.contains(#"<testcase classname="slo.two-nodes" name="logs">"#))
+        let markdown = try NetlabBinary.run(["simulate", path, "--format", "markdown"])
+        #expect(markdown.standardOutput.contains("| flow | grouping | path | p50 | p99 | throughput | SLO |"))
+        #expect(markdown.standardOutput.contains("**missed**: p99"))
+        let root = repositoryRoot.path
+        let replay = try NetlabBinary.run(["replay", "\(root)/Traces/pod-to-pod-http.pcap", "--map", "\(root)/Traces/pod-to-pod-http.map.json",
+                                           "--topology", "\(root)/Examples/replay-pairs.json", "--format", "junit"])
+        #expect(replay.status == 2)
+        #expect(replay.standardError.contains("junit is available for simulate only"), "\(replay.standardError)")
     }
 }
