@@ -8,6 +8,7 @@ extension SimulationReport {
         output += result.warmup.picoseconds > 0 ? " after \(formatDuration(result.warmup.picoseconds)) warm-up" : ""
         output += ", profile \(result.profile), seed \(result.seed)\n\n"
 
+        output += groupingSummary(result) + "\n"
         var columns: [TextTable.Column] = [.init("flow")]
         for grouping in result.groupings {
             columns += [
@@ -64,6 +65,36 @@ extension SimulationReport {
                 for miss in flow.objectiveMisses ?? [] { output += "SLO missed: \(grouping.name): \(flow.name): \(miss)\n" }
             }
             for warning in grouping.warnings { output += "warning: \(grouping.name): \(warning)\n" }
+        }
+        return output
+    }
+
+    /// One row per grouping: what it uses of the cluster, its worst p99, its objectives,
+    /// cross-node traffic and busiest node; then the groupings ranked by worst p99.
+    static func groupingSummary(_ result: SimulationResult) -> String {
+        var table = TextTable(columns: [
+            .init("grouping"), .init("pods", alignment: .right), .init("nodes", alignment: .right), .init("cores", alignment: .right),
+            .init("worst p99", alignment: .right), .init("SLOs met", alignment: .right), .init("cross-node", alignment: .right),
+            .init("peak CPU", alignment: .right),
+        ])
+        var worst: [(name: String, p99: UInt64)] = []
+        for grouping in result.groupings {
+            let delivered = grouping.flows.filter { $0.messages > 0 }
+            let p99 = delivered.map { $0.latency.valueAtPercentile(99) }.max() ?? 0
+            worst.append((grouping.name, p99))
+            let objectives = grouping.flows.compactMap(\.objectiveMisses)
+            let crossNode = grouping.flows.filter { $0.path == .crossNode }.reduce(0.0) { $0 + $1.throughputBitsPerSecond }
+            table.append([
+                grouping.name, "\(grouping.pods)", "\(grouping.nodesUsed)", "\(grouping.coresUsed)", delivered.isEmpty ? "-" : formatNanoseconds(p99),
+                objectives.isEmpty ? "-" : "\(objectives.filter(\.isEmpty).count)/\(objectives.count)", formatRate(crossNode),
+                formatPercent(grouping.nodes.map(\.cpuUtilization).max() ?? 0),
+            ])
+        }
+        var output = table.rendered()
+        if worst.count > 1 {
+            let ranked = worst.sorted { $0.p99 < $1.p99 }
+            output += "ranked by worst p99: " + ranked.map { "\($0.name) \(formatNanoseconds($0.p99))" }.joined(separator: " < ")
+            output += " (one run: see --replications for intervals)\n"
         }
         return output
     }

@@ -54,6 +54,8 @@ public enum SimulationReport {
                 .object([("name", .string($0.name)), ("utilization", .number(rounded($0.utilization))), ("dropped", .integer($0.dropped))])
             })),
             ("events", .integer(Int64(grouping.events))),
+            ("pods", .integer(Int64(grouping.pods))), ("nodes_used", .integer(Int64(grouping.nodesUsed))),
+            ("cores_used", .integer(Int64(grouping.coresUsed))),
             ("warnings", .array(grouping.warnings.map { .string($0) })),
         ])
     }

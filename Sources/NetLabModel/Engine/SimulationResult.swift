@@ -52,6 +52,11 @@ public struct GroupingResult: Sendable {
     public var events: UInt64
     /// What the user should know to read the numbers: unstable flows, containers that could not poll.
     public var warnings: [String]
+    /// What the grouping takes from the cluster: pods, nodes holding at least one replica, and
+    /// those nodes' cores.
+    public var pods = 0
+    public var nodesUsed = 0
+    public var coresUsed = 0
 }
 
 /// The results of `netlab simulate`: every grouping asked for, on the same traffic.
@@ -110,6 +115,10 @@ extension GroupingRun {
         }
         let links = links.map { GroupingResult.LinkResult(name: $0.name, utilization: Double($0.busyPicoseconds) / Double(window), dropped: $0.drops) }
         var result = GroupingResult(name: grouping.name, flows: flows, nodes: nodes, links: links, events: events, warnings: warnings)
+        let usedNodes = Set(grouping.pods.flatMap(\.replicaNodes))
+        result.pods = grouping.pods.count
+        result.nodesUsed = usedNodes.count
+        result.coresUsed = usedNodes.reduce(0) { $0 + topology.cluster.nodes[$1].cores }
         let misses = result.violations(of: topology)
         for (index, flow) in topology.flows.enumerated() where !flow.objective.isEmpty {
             result.flows[index].objectiveMisses = misses.filter { $0.flow == result.flows[index].name }.map(\.reason)
