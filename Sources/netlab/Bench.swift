@@ -9,6 +9,6 @@ struct Bench: ParsableCommand {
             with other simulators on the same machine in one run. The tracked benchmarks (with \
             allocation checks) live in the Benchmarks/ package; see Benchmarks/README.md.
             """,
-        subcommands: [BenchHold.self, BenchIngest.self]
+        subcommands: [BenchHold.self, BenchSimulate.self, BenchIngest.self]
     )
 }

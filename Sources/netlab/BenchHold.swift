@@ -28,7 +28,7 @@ struct BenchHold: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the random increments.")
     var seed: UInt64 = 1
 
-    @Option(help: "Event queue: radix-heap (the default) or 4-ary-heap.")
+    @Option(help: "Event queue: radix-heap (the default), 4-ary-heap, or adaptive (what simulations use: an inline array up to 32 pending events, the radix heap past that).")
     var queue: QueueChoice = .radixHeap
 
     @OptionGroup var output: OutputOptions
@@ -36,6 +36,7 @@ struct BenchHold: ParsableCommand {
     enum QueueChoice: String, ExpressibleByArgument, CaseIterable {
         case radixHeap = "radix-heap"
         case quaternaryHeap = "4-ary-heap"
+        case adaptive
     }
 
     func validate() throws {
@@ -54,6 +55,7 @@ struct BenchHold: ParsableCommand {
         switch queue {
         case .radixHeap: seconds = measure(RadixHeapQueue.self)
         case .quaternaryHeap: seconds = measure(QuaternaryHeapQueue.self)
+        case .adaptive: seconds = measure(AdaptiveQueue.self)
         }
         let rate = Double(events.value) / seconds
         switch output.resolvedFormat {

@@ -51,23 +51,7 @@ struct Simulate: ParsableCommand {
     @OptionGroup var report: ReportOptions
 
     func run() throws {
-        let text = try readInput(topology)
-        var spec: Topology
-        do { spec = try TopologyReader.read(text, file: topology) } catch { throw InputError(specError: error) }
-        if let duration {
-            let value: SimDuration
-            do { value = try SimDuration(parsing: duration) } catch {
-                throw InputError(source: "--duration", location: nil, problem: "\"\(duration)\" \(error.problem)", fix: error.fix)
-            }
-            guard value <= .seconds(30 * 86_400) else {
-                throw InputError(source: "--duration", location: nil, problem: "a run of \(value) is longer than netlab simulates", fix: "give at most 30 days")
-            }
-            guard value > spec.warmup else {
-                throw InputError(source: "--duration", location: nil, problem: "\(value) is not longer than the warm-up (\(spec.warmup))",
-                                 fix: "give a longer duration")
-            }
-            spec.duration = value
-        }
+        let (spec, text) = try Self.loadTopology(topology, duration: duration)
         let chosen = try Self.resolveProfile(profile, for: spec, topologyPath: topology)
         let indices = try Self.groupingIndices(groupings, in: spec, topologyPath: topology)
 
@@ -124,6 +108,29 @@ struct Simulate: ParsableCommand {
             if !indices.contains(index) { indices.append(index) }
         }
         return indices.isEmpty ? Array(spec.groupings.indices) : indices
+    }
+
+    /// The topology in `path` and its text, the run length replaced by `duration` (from
+    /// `--duration`) if given.
+    static func loadTopology(_ path: String, duration: String?) throws -> (Topology, text: String) {
+        let text = try readInput(path)
+        var spec: Topology
+        do { spec = try TopologyReader.read(text, file: path) } catch { throw InputError(specError: error) }
+        if let duration {
+            let value: SimDuration
+            do { value = try SimDuration(parsing: duration) } catch {
+                throw InputError(source: "--duration", location: nil, problem: "\"\(duration)\" \(error.problem)", fix: error.fix)
+            }
+            guard value <= .seconds(30 * 86_400) else {
+                throw InputError(source: "--duration", location: nil, problem: "a run of \(value) is longer than netlab simulates", fix: "give at most 30 days")
+            }
+            guard value > spec.warmup else {
+                throw InputError(source: "--duration", location: nil, problem: "\(value) is not longer than the warm-up (\(spec.warmup))",
+                                 fix: "give a longer duration")
+            }
+            spec.duration = value
+        }
+        return (spec, text)
     }
 
     /// The profile asked for on the command line, else the topology's.

@@ -4,7 +4,7 @@ import Testing
 /// One suite, run against every ``EventQueue`` implementation (as ns-3 runs its scheduler tests
 /// once per scheduler).
 @Suite struct EventQueueConformanceTests {
-    static let implementations: [any EventQueue.Type] = [RadixHeapQueue.self, QuaternaryHeapQueue.self]
+    static let implementations: [any EventQueue.Type] = [RadixHeapQueue.self, QuaternaryHeapQueue.self, AdaptiveQueue.self]
 
     static func event(_ time: Int64, _ sequence: UInt64) -> ScheduledEvent {
         ScheduledEvent(time: SimTime(picoseconds: time), sequence: sequence, action: EventAction(kind: UInt32(sequence % 7)))

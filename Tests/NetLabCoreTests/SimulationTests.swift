@@ -13,7 +13,7 @@ struct Recorder: EventHandler {
 }
 
 @Suite struct SimulationTests {
-    static let queues: [any EventQueue.Type] = [RadixHeapQueue.self, QuaternaryHeapQueue.self]
+    static let queues: [any EventQueue.Type] = [RadixHeapQueue.self, QuaternaryHeapQueue.self, AdaptiveQueue.self]
 
     @Test(arguments: queues)
     func equalTimesRunInInsertionOrder(_ type: any EventQueue.Type) {

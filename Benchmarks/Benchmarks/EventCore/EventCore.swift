@@ -18,6 +18,13 @@ let benchmarks: @Sendable () -> Void = {
     for pending in [1_000, 100_000, 1_000_000] {
         registerHold(RadixHeapQueue.self, pending: pending)
         registerHold(QuaternaryHeapQueue.self, pending: pending)
+        registerHold(AdaptiveQueue.self, pending: pending)
+    }
+    // A packet path keeps a handful of events pending, which the adaptive queue serves from its
+    // inline array.
+    for pending in [8, 24] {
+        registerHold(RadixHeapQueue.self, pending: pending)
+        registerHold(AdaptiveQueue.self, pending: pending)
     }
 }
 

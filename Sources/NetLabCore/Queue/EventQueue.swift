@@ -45,6 +45,7 @@ extension EventQueue {
     }
 }
 
-/// The queue ``Simulation`` uses unless told otherwise: the winner of the hold benchmark at
-/// 1e5 and 1e6 pending events (see `Benchmarks/README.md`).
-public typealias DefaultEventQueue = RadixHeapQueue
+/// The queue ``Simulation`` uses unless told otherwise: the radix heap, which wins the hold
+/// benchmark at 1e5 and 1e6 pending events, behind a sorted inline array for the few events a
+/// packet path keeps pending (see `Benchmarks/README.md`).
+public typealias DefaultEventQueue = AdaptiveQueue

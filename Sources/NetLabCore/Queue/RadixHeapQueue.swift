@@ -117,6 +117,17 @@ public struct RadixHeapQueue: EventQueue {
         return true
     }
 
+    /// Lets an empty queue take events from `time` on, even if that is before the last event it
+    /// gave out (for ``AdaptiveQueue``, which hands events back and forth).
+    @usableFromInline
+    mutating func restart(at time: Int64) {
+        precondition(storedCount == 0 && time >= 0, "radix heap: restarted while holding events")
+        makeUnique()
+        head = 0
+        storage.empty(bucket: 0)
+        last = UInt64(time)
+    }
+
     public func checkInvariants() {
         var total = storage.counts[0] - head
         precondition(total >= 0, "radix heap: bucket 0 read past its end")

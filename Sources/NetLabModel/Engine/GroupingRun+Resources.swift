@@ -12,8 +12,15 @@ extension GroupingRun {
 
     /// Queues `packet` on `link`, or drops it when the buffer is full. TCP at its sender's own NIC
     /// is never dropped: Linux throttles the socket instead (TCP Small Queues, qdisc back-pressure).
+    ///
+    /// A drop-tail FIFO at a fixed rate settles a packet's whole passage when it arrives: it
+    /// starts when the packets ahead of it are sent, takes its serialisation time, then the
+    /// propagation delay. So the link needs no event of its own per packet, only the packet's
+    /// arrival at the far end (the wire's), and the bytes still waiting are counted down lazily.
     mutating func enqueue<Queue: EventQueue>(packet: Int32, on link: Int, _ simulation: inout Simulation<Queue>) {
+        let now = simulation.now.picoseconds
         let bytes = Int64(packets[packet].wireBytes)
+        links[link].forgetSent(upTo: now)
         // Hop 1 of a cross-node path is the sender node's NIC (hop 0 is its stack).
         let locallyThrottled = packets[packet].half >= 0 && packets[packet].hop == 1
         if !locallyThrottled, links[link].queuedBytes + bytes > links[link].bufferBytes {
@@ -21,46 +28,54 @@ extension GroupingRun {
             drop(packet: packet, &simulation)
             return
         }
+        let start = max(now, links[link].busyUntil)
+        let time = links[link].serializationPicoseconds(of: bytes)
+        let finish = start + time
+        links[link].busyUntil = finish
         links[link].queuedBytes += bytes
-        links[link].queue.append(packet)
-        if !links[link].transmitting { startTransmission(link: link, &simulation) }
-    }
-
-    mutating func startTransmission<Queue: EventQueue>(link: Int, _ simulation: inout Simulation<Queue>) {
-        guard let packet = links[link].queue.first else {
-            links[link].transmitting = false
-            return
+        links[link].unsentPackets += 1
+        links[link].busyPicoseconds += overlapWithMeasurement(from: SimTime(picoseconds: start), duration: time)
+        let slot = WireSlot(packet: packet, wireBytes: Int32(bytes), finish: finish)
+        links[link].onWire.append(slot)
+        if links[link].onWire.count == 1 {
+            simulation.schedule(EventAction(kind: EventKind.wireArrival.rawValue, target: UInt32(link)), at: links[link].arrival(of: slot))
         }
-        links[link].transmitting = true
-        let time = links[link].rate.serializationTime(of: Int64(packets[packet].wireBytes))
-        links[link].busyPicoseconds += overlapWithMeasurement(from: simulation.now, duration: time.picoseconds)
-        simulation.schedule(EventAction(kind: EventKind.linkDone.rawValue, target: UInt32(link)), after: time)
-    }
-
-    mutating func finishTransmission<Queue: EventQueue>(link: Int, _ simulation: inout Simulation<Queue>) {
-        let packet = links[link].queue.removeFirst()
         let sent = packets[packet]
-        links[link].queuedBytes -= Int64(sent.wireBytes)
-        simulation.schedule(
-            EventAction(kind: EventKind.packetArrive.rawValue, argument: UInt64(packet)),
-            after: SimDuration(picoseconds: links[link].propagation))
-        startTransmission(link: link, &simulation)
         if sent.half >= 0, !sent.isAck, sent.hop == 1 {
-            segmentLeftNIC(half: Int(sent.half), wireBytes: Int64(sent.wireBytes), &simulation)
+            // TCP Small Queues hears when a data segment has left the sender's NIC.
+            simulation.schedule(
+                EventAction(kind: EventKind.segmentSent.rawValue, target: UInt32(sent.half), argument: UInt64(sent.wireBytes)),
+                at: SimTime(picoseconds: finish))
         }
+    }
+
+    /// The oldest packet on `link`'s wire reaches the far end; the next one's arrival is
+    /// scheduled.
+    mutating func leaveWire<Queue: EventQueue>(link: Int, _ simulation: inout Simulation<Queue>) {
+        let slot = links[link].removeArrived()
+        if let next = links[link].onWire.first {
+            simulation.schedule(EventAction(kind: EventKind.wireArrival.rawValue, target: UInt32(link)), at: links[link].arrival(of: next))
+        }
+        advance(packet: slot.packet, &simulation)
     }
 
     // MARK: Packets
 
-    /// Moves `packet` to its next hop (or, past the last, to its receiver).
+    /// Moves `packet` to its next hop (or, past the last, to its receiver). A CPU hop that costs
+    /// nothing (the `ideal` profile) is passed straight through: its lane can never be busy, and
+    /// it would charge no core.
     mutating func advance<Queue: EventQueue>(packet handle: Int32, _ simulation: inout Simulation<Queue>) {
-        packets[handle].hop += 1
-        let packet = packets[handle]
-        guard packet.hop < packet.pathCount else {
-            arrive(packet: handle, &simulation)
-            return
-        }
-        let hop = hops[Int(packet.pathStart) + Int(packet.hop)]
+        var hop: Hop
+        var packet: Packet
+        repeat {
+            packets[handle].hop += 1
+            packet = packets[handle]
+            guard packet.hop < packet.pathCount else {
+                arrive(packet: handle, &simulation)
+                return
+            }
+            hop = hops[Int(packet.pathStart) + Int(packet.hop)]
+        } while hop.kind == .cpu && hop.cost == 0
         switch hop.kind {
         case .cpu:
             let lane = Int(packet.laneStart) + Int(packet.hop)

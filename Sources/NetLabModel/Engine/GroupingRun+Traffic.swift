@@ -3,6 +3,7 @@ import NetLabCore
 extension GroupingRun {
     /// The next connection of `flow`, spreading its traffic over replicas round-robin (as an IPVS
     /// Service with the `rr` scheduler does; stated in docs/topology.md).
+    @inline(__always)
     mutating func nextConnectionOf(flow: Int) -> Int {
         let list = flowConnections[flow]
         let connection = list[nextConnection[flow] % list.count]
@@ -10,25 +11,20 @@ extension GroupingRun {
         return Int(connection)
     }
 
+    /// The next message (oneway) or call (rpc) of an open-loop flow, and the one after scheduled.
     mutating func openArrival<Queue: EventQueue>(flow: Int, _ simulation: inout Simulation<Queue>) {
-        let pattern = topology.flows[flow].pattern
-        let interval: Distribution
-        switch pattern {
-        case .rpc(let rpc):
-            guard case .open(let gaps) = rpc.arrivals else { return }
-            interval = gaps
-        case .oneway(_, .open(let gaps)): interval = gaps
-        default: return
-        }
-        let next = simulation.now + Self.drawDuration(interval, &arrivalStreams[flow])
+        guard let interval = openIntervals[flow] else { return }
+        let constantGap = constantGaps[flow]
+        let gap = constantGap >= 0 ? SimDuration(picoseconds: constantGap) : Self.drawDuration(interval, &arrivalStreams[flow])
+        let next = simulation.now + gap
         if next < end { simulation.schedule(EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flow)), at: next) }
-        switch pattern {
-        case .rpc: startCall(flow: flow, caller: -1, &simulation)
-        case .oneway(let size, _):
-            let bytes = Self.drawBytes(size, &requestStreams[flow])
+        if let size = onewaySizes[flow] {
+            let constantSize = constantSizes[flow]
+            let bytes = constantSize >= 0 ? constantSize : Self.drawBytes(size, &requestStreams[flow])
             offer(flow: flow, bytes: bytes, now: simulation.now)
             sendMessage(kind: .oneway, flow: flow, connection: nextConnectionOf(flow: flow), call: -1, bytes: bytes, &simulation)
-        case .stream, .replayed: break
+        } else {
+            startCall(flow: flow, caller: -1, &simulation)
         }
     }
 
@@ -147,6 +143,15 @@ extension GroupingRun {
     ) {
         let message = messages[handle]
         let largestIPPayload = link.segmentPayload + Int64(Headers.udp)
+        if message.bytes <= Headers.largestDatagram, message.bytes + Int64(Headers.udp) <= largestIPPayload {
+            // The common case: one datagram in one packet.
+            messages[handle].remainingPackets = 1
+            let ip = message.bytes + Int64(Headers.udp) + Int64(Headers.ipv4)
+            launch(Packet(flow: message.flow, half: -1, segment: Int64(handle), cumulative: 0, ipBytes: Int32(ip),
+                          wireBytes: wireBytes(ip: ip, link), isAck: false, pathStart: 0, pathCount: 0, hop: -1),
+                   connection: connection, direction: direction, &simulation)
+            return
+        }
         let fragmentPayload = largestIPPayload & ~7
         // Two passes over the same cuts, counting then sending, so that nothing is allocated.
         for pass in 0..<2 {
@@ -277,6 +282,7 @@ extension GroupingRun {
     }
 
     /// Counts traffic the application starts inside the measured window, finished or not.
+    @inline(__always)
     mutating func offer(flow: Int, bytes: Int64, now: SimTime) {
         guard now >= warmupEnd else { return }
         tallies[flow].offeredMessages += 1
@@ -284,6 +290,7 @@ extension GroupingRun {
     }
 
     /// Counts a completed message or call that started inside the measured window.
+    @inline(__always)
     mutating func record(flow: Int, start: SimTime, bytes: Int64, now: SimTime) {
         guard start >= warmupEnd else { return }
         tallies[flow].messages += 1

@@ -8,7 +8,7 @@ import NetLabStats
 /// nothing per event.
 public struct GroupingRun: EventHandler {
     enum EventKind: UInt32 {
-        case arrival = 1, callerStart, cpuDone, linkDone, packetArrive, retransmissionTimer, delayedAck, checkpoint, ackProcessed
+        case arrival = 1, callerStart, cpuDone, segmentSent, wireArrival, retransmissionTimer, delayedAck, checkpoint, ackProcessed
         case hopDone = 10, sendDone, receiveDone, serverDone
     }
 
@@ -57,6 +57,14 @@ public struct GroupingRun: EventHandler {
     var callerStreams: [[RandomStream]] = []
     /// Per connection: the timing noise of its ACK processing.
     var jitterStreams: [RandomStream] = []
+    /// Per flow, the gaps between arrivals of an open-loop flow (nil for others), and the message
+    /// sizes of a oneway flow: read once, so that each arrival copies no flow description.
+    var openIntervals: [Distribution?] = []
+    var onewaySizes: [Distribution?] = []
+    /// Per flow, the gap between arrivals and the oneway message size in whole picoseconds and
+    /// bytes when they are constants (a constant draws no random number), else -1.
+    var constantGaps: [Int64] = []
+    var constantSizes: [Int64] = []
     /// Per flow, bytes of a finite stream still to write.
     var streamBytesLeft: [Int64] = []
     /// Per replayed conversation, its connection (-1 until its first message).
@@ -90,6 +98,27 @@ public struct GroupingRun: EventHandler {
             }
             callerStreams.append(callers)
             if case .stream(let bytes) = flow.pattern { streamBytesLeft.append(bytes ?? .max) } else { streamBytesLeft.append(0) }
+            switch flow.pattern {
+            case .rpc(let rpc):
+                if case .open(let gaps) = rpc.arrivals { openIntervals.append(gaps) } else { openIntervals.append(nil) }
+                onewaySizes.append(nil)
+            case .oneway(let size, let arrivals):
+                if case .open(let gaps) = arrivals { openIntervals.append(gaps) } else { openIntervals.append(nil) }
+                onewaySizes.append(size)
+            case .stream, .replayed:
+                openIntervals.append(nil)
+                onewaySizes.append(nil)
+            }
+            if case .constant(let gap)? = openIntervals.last! {
+                constantGaps.append(Int64(Self.clamped(gap, 0, Self.longestDraw)))
+            } else {
+                constantGaps.append(-1)
+            }
+            if case .constant(let size)? = onewaySizes.last! {
+                constantSizes.append(Int64(Self.clamped(size, 1, Self.largestMessage)))
+            } else {
+                constantSizes.append(-1)
+            }
         }
         for (index, list) in flowConnections.enumerated() {
             for (slot, _) in list.enumerated() {
@@ -111,8 +140,10 @@ public struct GroupingRun: EventHandler {
             case .rpc(let rpc):
                 switch rpc.arrivals {
                 case .open(let interval):
-                    let gap = Self.drawDuration(interval, &arrivalStreams[flowIndex])
-                    simulation.schedule(EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flowIndex)), at: .zero + gap)
+                    let gap = flow.start ?? Self.drawDuration(interval, &arrivalStreams[flowIndex])
+                    if gap < topology.duration {
+                        simulation.schedule(EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flowIndex)), at: .zero + gap)
+                    }
                 case .closed(let callers, _):
                     for caller in 0..<callers {
                         simulation.schedule(
@@ -120,8 +151,10 @@ public struct GroupingRun: EventHandler {
                     }
                 }
             case .oneway(_, .open(let interval)):
-                let gap = Self.drawDuration(interval, &arrivalStreams[flowIndex])
-                simulation.schedule(EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flowIndex)), at: .zero + gap)
+                let gap = flow.start ?? Self.drawDuration(interval, &arrivalStreams[flowIndex])
+                if gap < topology.duration {
+                    simulation.schedule(EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flowIndex)), at: .zero + gap)
+                }
             case .oneway(_, .closed):
                 preconditionFailure("one-way flows are open loop")
             case .stream:
@@ -137,8 +170,8 @@ public struct GroupingRun: EventHandler {
         case .arrival: openArrival(flow: Int(action.target), &simulation)
         case .callerStart: startCall(flow: Int(action.target), caller: Int(action.argument), &simulation)
         case .cpuDone: finishWork(Int32(action.argument), &simulation)
-        case .linkDone: finishTransmission(link: Int(action.target), &simulation)
-        case .packetArrive: advance(packet: Int32(action.argument), &simulation)
+        case .segmentSent: segmentLeftNIC(half: Int(action.target), wireBytes: Int64(action.argument), &simulation)
+        case .wireArrival: leaveWire(link: Int(action.target), &simulation)
         case .retransmissionTimer: retransmissionTimerFired(half: Int(action.target), &simulation)
         case .delayedAck: delayedAckFired(half: Int(action.target), &simulation)
         case .checkpoint: sampleBacklogs()

@@ -5,6 +5,7 @@ struct Pool<Element> {
     private var free: [Int32] = []
 
     /// Stores `element` and returns its handle.
+    @inline(__always)
     mutating func insert(_ element: Element) -> Int32 {
         if let handle = free.popLast() {
             storage[Int(handle)] = element
@@ -15,6 +16,7 @@ struct Pool<Element> {
     }
 
     /// Gives `handle` back for reuse; its record must not be read again.
+    @inline(__always)
     mutating func remove(_ handle: Int32) {
         free.append(handle)
     }

@@ -1,24 +1,29 @@
 /// A growable first-in first-out buffer in one contiguous array, indexed from its front.
 /// Grows by doubling and never shrinks, so a steady workload stops allocating.
+///
+/// Slots hold plain values with no "empty" marker: a slot past the live range keeps its last
+/// element (or the filler it was grown with) until it is overwritten. The rings of the engine hold
+/// handles and times, so a stale slot holds no resource.
 struct Ring<Element> {
-    private var storage: ContiguousArray<Element?> = []
+    private var storage: ContiguousArray<Element> = []
     private var head = 0
     private(set) var count = 0
 
     var isEmpty: Bool { count == 0 }
 
+    @inline(__always)
     mutating func append(_ element: Element) {
-        if count == storage.count { grow() }
-        storage[(head + count) & (storage.count - 1)] = element
-        count += 1
+        if count == storage.count { grow(filler: element) }
+        storage[(head &+ count) & (storage.count &- 1)] = element
+        count &+= 1
     }
 
+    @inline(__always)
     mutating func removeFirst() -> Element {
         precondition(count > 0, "removeFirst on an empty ring")
-        let element = storage[head].unsafelyUnwrapped
-        storage[head] = nil
-        head = (head + 1) & (storage.count - 1)
-        count -= 1
+        let element = storage[head]
+        head = (head &+ 1) & (storage.count &- 1)
+        count &-= 1
         return element
     }
 
@@ -26,13 +31,13 @@ struct Ring<Element> {
 
     /// The element `offset` places from the front.
     subscript(offset: Int) -> Element {
-        get { storage[(head + offset) & (storage.count - 1)].unsafelyUnwrapped }
-        set { storage[(head + offset) & (storage.count - 1)] = newValue }
+        get { storage[(head &+ offset) & (storage.count &- 1)] }
+        set { storage[(head &+ offset) & (storage.count &- 1)] = newValue }
     }
 
-    private mutating func grow() {
+    private mutating func grow(filler: Element) {
         let newCapacity = max(8, storage.count * 2)
-        var newStorage = ContiguousArray<Element?>(repeating: nil, count: newCapacity)
+        var newStorage = ContiguousArray<Element>(repeating: filler, count: newCapacity)
         for offset in 0..<count { newStorage[offset] = storage[(head + offset) & (storage.count - 1)] }
         storage = newStorage
         head = 0

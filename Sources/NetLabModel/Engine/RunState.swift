@@ -113,11 +113,71 @@ struct Link {
     var rate: BitRate
     var bufferBytes: Int64
     var propagation: Int64
+    /// Serialisation time of one byte when it is a whole number of picoseconds (8 ps at 1 Tb/s,
+    /// 800 ps at 10 Gb/s), else 0: most link rates divide 8e12 and then need no wide division.
+    let picosecondsPerByte: Int64
+    /// Bytes accepted and not yet fully serialised (the one being sent included), and how many
+    /// of the newest packets on `onWire` those are.
     var queuedBytes: Int64 = 0
-    var queue = Ring<Int32>()
-    var transmitting = false
+    var unsentPackets = 0
+    /// When the last accepted packet finishes serialising, in picoseconds.
+    var busyUntil: Int64 = 0
+    /// Packets accepted and not yet at the far end (waiting, being sent or propagating), oldest
+    /// first, with the times their serialisation ends. A FIFO delays every packet by its wait, its
+    /// serialisation and the same propagation, so they arrive in the order they came: only the
+    /// oldest has an event pending, which keeps the event queue as small as the number of links,
+    /// not of packets.
+    var onWire = Ring<WireSlot>()
     var busyPicoseconds: Int64 = 0
     var drops: Int64 = 0
+}
+
+extension Link {
+    init(name: String, rate: BitRate, bufferBytes: Int64, propagation: Int64) {
+        self.name = name
+        self.rate = rate
+        self.bufferBytes = bufferBytes
+        self.propagation = propagation
+        let bitsPerSecond = rate.bitsPerSecond
+        picosecondsPerByte = bitsPerSecond > 0 && 8_000_000_000_000 % bitsPerSecond == 0 ? 8_000_000_000_000 / bitsPerSecond : 0
+    }
+
+    /// Forgets the packets whose serialisation ended by `now` (picoseconds).
+    @inline(__always)
+    mutating func forgetSent(upTo now: Int64) {
+        while unsentPackets > 0 {
+            let oldest = onWire[onWire.count - unsentPackets]
+            guard oldest.finish <= now else { return }
+            queuedBytes -= Int64(oldest.wireBytes)
+            unsentPackets -= 1
+        }
+    }
+
+    /// Takes the oldest packet off the wire: it has arrived, so it is certainly sent (with no
+    /// propagation delay it arrives the instant it is sent, possibly before `forgetSent` ran).
+    @inline(__always)
+    mutating func removeArrived() -> WireSlot {
+        if unsentPackets == onWire.count {
+            unsentPackets -= 1
+            queuedBytes -= Int64(onWire[0].wireBytes)
+        }
+        return onWire.removeFirst()
+    }
+
+    /// When the packet in `slot` reaches the far end.
+    func arrival(of slot: WireSlot) -> SimTime { SimTime(picoseconds: slot.finish + propagation) }
+
+    /// How long `bytes` take to serialise, exactly as `rate.serializationTime(of:)`.
+    func serializationPicoseconds(of bytes: Int64) -> Int64 {
+        picosecondsPerByte > 0 ? bytes * picosecondsPerByte : rate.serializationTime(of: bytes).picoseconds
+    }
+}
+
+/// A packet accepted by a link: its size on the wire and when its serialisation ends.
+struct WireSlot {
+    var packet: Int32
+    var wireBytes: Int32
+    var finish: Int64
 }
 
 /// A running process: one replica of one container, with its threads.

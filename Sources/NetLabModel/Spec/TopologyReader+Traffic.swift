@@ -13,8 +13,8 @@ extension SpecReader {
             let patternText = try string(try fields.required("pattern", fix: "add \"pattern\": \"rpc\", \"oneway\" or \"stream\""), fields.child("pattern"), what: "the pattern")
             let common = ["name", "from", "to", "pattern", "transport", "fallback", "congestion_control", "send_buffer", "receive_buffer", "nagle", "slo"]
             switch patternText {
-            case "rpc": try fields.rejectUnknownKeys(common + ["request", "response", "rate", "interval", "callers", "think", "server_time"])
-            case "oneway": try fields.rejectUnknownKeys(common + ["size", "rate", "interval"])
+            case "rpc": try fields.rejectUnknownKeys(common + ["request", "response", "rate", "interval", "callers", "think", "server_time", "start"])
+            case "oneway": try fields.rejectUnknownKeys(common + ["size", "rate", "interval", "start"])
             case "stream": try fields.rejectUnknownKeys(common + ["bytes"])
             default:
                 throw fail(fields.optional("pattern"), fields.child("pattern"), "unknown pattern \"\(patternText)\"", fix: "use rpc, oneway or stream")
@@ -52,6 +52,12 @@ extension SpecReader {
             }
             var flow = Flow(name: name, from: from, to: to, transport: chosen, fallback: fallback, pattern: pattern)
             flow.tuning = try tuning(fields)
+            if let start = fields.optional("start") {
+                if case .rpc(let rpc) = pattern, case .closed = rpc.arrivals {
+                    throw fail(start, fields.child("start"), "\"start\" applies to open-loop flows (rate or interval)", fix: "remove \"start\", or give a \"rate\" instead of \"callers\"")
+                }
+                flow.start = try duration(start, fields.child("start"), what: "the start time")
+            }
             if let slo = fields.optional("slo") { flow.objective = try objective(slo, fields.child("slo")) }
             flows.append(flow)
         }

@@ -1,0 +1,54 @@
+import Testing
+@testable import NetLabModel
+import NetLabCore
+
+/// `start` on open-loop flows, and links whose packets are settled on arrival.
+@Suite struct FlowStartTests {
+    static func oneway(_ extra: String) -> String {
+        Fixtures.twoNodes(
+            flow: #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "100B", "interval": "1ms"\#(extra) }"#,
+            duration: "10ms", warmup: "0ms")
+    }
+
+    @Test func startSetsTheFirstDeparture() throws {
+        // Without a start the first message leaves one interval in: 1, 2, ..., 9 ms.
+        let plain = try Fixtures.run(Self.oneway(""))
+        #expect(plain.groupings[0].flows[0].offeredMessages == 9)
+        // From 0.5 ms on: 0.5, 1.5, ..., 9.5 ms.
+        let started = try Fixtures.run(Self.oneway(#", "start": "500us""#))
+        #expect(started.groupings[0].flows[0].offeredMessages == 10)
+        #expect(started.groupings[0].flows[0].messages == 10)
+        // A start after the end sends nothing.
+        let late = try Fixtures.run(Self.oneway(#", "start": "20ms""#))
+        #expect(late.groupings[0].flows[0].offeredMessages == 0)
+    }
+
+    @Test func startIsRefusedOnClosedLoopFlows() {
+        let text = Fixtures.twoNodes(
+            flow: #"{ "from": "src", "to": "dst", "pattern": "rpc", "request": "100B", "response": "100B", "callers": 2, "start": "1ms" }"#,
+            duration: "20ms")
+        #expect {
+            _ = try Fixtures.topology(text)
+        } throws: { error in
+            "\(error)".contains("flows[0].start") && "\(error)".contains("open-loop")
+        }
+    }
+
+    /// With no propagation delay a packet reaches the far end the instant its serialisation ends,
+    /// possibly before the link counts it as sent; an overloaded link must still drop exactly
+    /// what its buffer cannot hold and bound every delay by the buffer's drain time.
+    @Test func overloadedLinkWithoutPropagationDropsTail() throws {
+        let text = Fixtures.twoNodes(
+            flow: #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "1000B", "interval": "500ns" }"#,
+            duration: "20ms", warmup: "2ms", nicRate: "10Gbps", fabricRate: "10Gbps", latency: "0us", buffer: "10000B")
+        let flow = try Fixtures.run(text).groupings[0].flows[0]
+        let frameSeconds = 1066.0 * 8 / 10e9
+        let lineRate = 18e-3 / frameSeconds
+        #expect(flow.dropped > 0)
+        #expect(Double(flow.messages) > lineRate * 0.99 && Double(flow.messages) < lineRate * 1.01, "\(flow.messages) vs \(lineRate)")
+        #expect(flow.messages + flow.lostMessages <= flow.offeredMessages)
+        // At most the buffer's bytes wait ahead, then two serialisations (NIC and switch port).
+        let bound = (10_000.0 * 8 / 10e9 + 2 * frameSeconds) * 1e12
+        #expect(Double(flow.latency.maximumPicoseconds) <= bound, "\(flow.latency.maximumPicoseconds) > \(bound)")
+    }
+}
