@@ -19,16 +19,28 @@ public enum ReplayMode: String, Sendable, CaseIterable {
 public struct ReplayResult: Sendable {
     public var mode: ReplayMode
     public var simulation: SimulationResult
+    /// Where the capture was taken, when given: the captured timings are then corrected for the
+    /// captured path's own costs.
+    public var origin: CaptureOrigin?
     /// Per flow: time from the start of a client message to the end of the server's reply, as
     /// seen at the capture point.
     public var captured: [LatencyHistogram]
+    /// Per flow, with an origin: the same exchanges as the client application lived them: the
+    /// captured time plus what the captured path charges before the capture point for the request
+    /// and after it for the reply. Like for like with `simulatedExchanges`.
+    public var capturedAtApplication: [LatencyHistogram]
+    /// Per grouping, per flow, with an origin in causal mode: the application's gaps between
+    /// messages (captured gaps less the captured path's costs), the same in every grouping.
+    public var applicationGaps: [[LatencyHistogram]]
+    /// Per flow: corrected gaps that came out negative and were taken as zero.
+    public var negativeGaps: [Int]
     /// Per flow: TCP handshake round trips in the capture (SYN to the client's first ACK).
     public var capturedHandshakes: [LatencyHistogram]
-    /// Per grouping, per flow: the same exchanges in the simulation (causal mode only): from
-    /// injecting the client's message to delivering the server's reply.
+    /// Per grouping, per flow: the same exchanges in the simulation: from the client application
+    /// sending its message to it receiving the server's reply.
     public var simulatedExchanges: [[LatencyHistogram]]
     /// Per grouping: messages injected while their conversation still had a message in flight
-    /// the other way (0 in causal mode by construction; counted only when asked for in open mode).
+    /// the other way (0 in causal mode by construction).
     public var orderViolations: [Int]
     public var warnings: [String]
 }
@@ -37,7 +49,10 @@ public struct ReplayResult: Sendable {
 struct GroupingOutcome: Sendable {
     var result: GroupingResult
     var captured: [LatencyHistogram]
+    var capturedAtApplication: [LatencyHistogram]
     var simulatedExchanges: [LatencyHistogram]
+    var applicationGaps: [LatencyHistogram]
+    var negativeGaps: [Int]
     /// Messages injected while the conversation still had one in flight the other way.
     var orderViolations: Int
 }
@@ -47,13 +62,13 @@ struct GroupingOutcome: Sendable {
 /// endpoints map to, once per grouping, timed as the ``ReplayMode`` says; its delivery latency is
 /// measured. The trace is streamed once per grouping, groupings in parallel.
 public enum ReplayRunner {
-    /// With `checkOrder`, deliveries are tracked in open mode too, so that `orderViolations`
-    /// counts messages sent before the other side's previous message arrived.
+    /// With `origin` (where the capture was taken), captured timings are corrected for the
+    /// captured path's own costs (see ``CaptureCorrection``).
     /// With `pcapDirectory`, each grouping's delivered messages are written to
     /// `<directory>/<grouping>.pcap` at their simulated delivery times.
     public static func run(
         _ plan: ReplayPlan, groupings: [Int], profile: CostProfile, seed: UInt64, speed: Double, mode: ReplayMode = .open,
-        checkOrder: Bool = false, pcapDirectory: String? = nil,
+        origin: CaptureOrigin? = nil, pcapDirectory: String? = nil,
         progress: (@Sendable (_ finishedGroupings: Int, _ total: Int) -> Void)? = nil
     ) throws(ReplayError) -> ReplayResult {
         precondition(speed > 0, "speed must be positive")
@@ -69,20 +84,26 @@ public enum ReplayRunner {
             defer { progress?(outcomes.finished, groupings.count) }
             outcomes.store(Result { () throws(ReplayError) in
                 try replay(plan, topology: topology, grouping: groupings[slot], profile: profile, seed: seed, speed: speed, mode: mode,
-                           checkOrder: checkOrder,
+                           origin: origin,
                            pcapPath: pcapDirectory.map { "\($0)/\(topology.groupings[groupings[slot]].name).pcap" })
             }, at: slot)
         }
         var results: [GroupingResult] = []
         var captured: [LatencyHistogram] = []
+        var capturedAtApplication: [LatencyHistogram] = []
         var exchanges: [[LatencyHistogram]] = []
+        var gaps: [[LatencyHistogram]] = []
+        var negativeGaps: [Int] = []
         var violations: [Int] = []
         for outcome in outcomes.results {
             switch outcome {
             case .success(let value):
                 results.append(value.result)
                 captured = value.captured
+                capturedAtApplication = value.capturedAtApplication
                 exchanges.append(value.simulatedExchanges)
+                gaps.append(value.applicationGaps)
+                negativeGaps = value.negativeGaps
                 violations.append(value.orderViolations)
             case .failure(let error):
                 throw error
@@ -90,14 +111,16 @@ public enum ReplayRunner {
         }
         let simulation = SimulationResult(topology: topology.name, seed: seed, duration: topology.duration, warmup: .zero,
                                           profile: profile.name, groupings: results)
-        return ReplayResult(mode: mode, simulation: simulation, captured: captured, capturedHandshakes: plan.handshakeRTTs,
-                            simulatedExchanges: exchanges,
-                            orderViolations: violations, warnings: plan.warnings)
+        return ReplayResult(mode: mode, simulation: simulation, origin: origin, captured: captured,
+                            capturedAtApplication: capturedAtApplication, applicationGaps: gaps, negativeGaps: negativeGaps,
+                            capturedHandshakes: plan.handshakeRTTs, simulatedExchanges: exchanges,
+                            orderViolations: violations, warnings: plan.warnings + warnings(plan, mode: mode, origin: origin, captured: captured,
+                                                                                            negativeGaps: negativeGaps, gaps: gaps.first ?? []))
     }
 
     static func replay(
         _ plan: ReplayPlan, topology: Topology, grouping: Int, profile: CostProfile, seed: UInt64, speed: Double, mode: ReplayMode,
-        checkOrder: Bool = false, pcapPath: String? = nil
+        origin: CaptureOrigin? = nil, pcapPath: String? = nil
     ) throws(ReplayError) -> GroupingOutcome {
         let reader: TraceReader
         var writer: TraceWriter?
@@ -108,7 +131,7 @@ public enum ReplayRunner {
             throw ReplayError(location: error.location, problem: error.problem, fix: error.fix)
         }
         var session = ReplaySession(plan: plan, topology: topology, grouping: grouping, profile: profile, seed: seed, speed: speed, mode: mode,
-                                    linkType: reader.linkType, checkOrder: checkOrder, writer: writer)
+                                    linkType: reader.linkType, origin: origin, writer: writer)
         do {
             try reader.forEachPacket { packet in session.read(packet) }
         } catch {
@@ -119,6 +142,26 @@ public enum ReplayRunner {
             throw ReplayError(location: error.location, problem: error.problem, fix: error.fix)
         }
         return outcome
+    }
+}
+
+extension ReplayRunner {
+    /// What the user should know about the capture's structure and its correction: flows with no
+    /// request/reply exchange to time in causal mode, and gaps the correction made negative.
+    static func warnings(
+        _ plan: ReplayPlan, mode: ReplayMode, origin: CaptureOrigin?, captured: [LatencyHistogram], negativeGaps: [Int], gaps: [LatencyHistogram]
+    ) -> [String] {
+        var warnings: [String] = []
+        for (flow, spec) in plan.topology.flows.enumerated() where flow < captured.count {
+            if mode == .causal, captured[flow].count == 0 {
+                warnings.append("flow \(spec.name): the capture shows no request followed by a reply, so causal mode only keeps each conversation's message order and there is no request-to-reply time to compare")
+            }
+            if origin != nil, flow < negativeGaps.count, negativeGaps[flow] > 0 {
+                let total = flow < gaps.count ? gaps[flow].count : 0
+                warnings.append("flow \(spec.name): \(negativeGaps[flow]) of \(total) captured gaps were shorter than the host costs the profile charges on the captured path and were taken as 0: the profile is slower than the host that made the capture (netlab calibrate measures this host)")
+            }
+        }
+        return warnings
     }
 }
 

@@ -35,8 +35,10 @@ struct ReplaySession {
     var simulation = Simulation<DefaultEventQueue>(expectedPendingEvents: 4096)
     var scanner: ConversationScanner
 
-    /// The message each conversation is reading, if any.
+    /// The message each conversation is reading, if any, and whether its last packet ended an
+    /// application write (TCP PSH).
     var open: [Captured?]
+    var openEndsWrite: [Bool]
     var openConversations: Set<Int> = []
     /// Starts (capture ns) of the messages being read that could still be injected at their
     /// captured time: all of them in open mode, first messages in causal mode.
@@ -50,9 +52,24 @@ struct ReplaySession {
     var readUpTo: Int64 = 0
     var packetsSinceAdvance = 0
 
-    // The capture's own exchanges: client message start to server reply end, per flow.
+    // The capture's own exchanges: client message start to server reply end, per flow, at the
+    // capture point and (with a capture origin) moved to the client application.
     var captured: [LatencyHistogram]
-    var lastClientStart: [Int64]
+    var capturedAtApplication: [LatencyHistogram]
+    /// Per conversation: the client's first message since the last reply, and the server's last
+    /// message since then: an exchange ends when the client speaks again (or the trace ends).
+    var lastRequest: [Captured?]
+    var lastReply: [Captured?]
+
+    /// With a capture origin: removes the captured path's own costs from captured timings.
+    var correction: CaptureCorrection?
+    /// Per flow, the application's gaps between messages after the correction (causal mode), and
+    /// how many came out negative and were taken as zero.
+    var applicationGaps: [LatencyHistogram]
+    var negativeGaps: [Int]
+    /// Per flow, the most the correction can take off a gap: the path after the capture point
+    /// for the message before it and before the point for the next (of the largest size).
+    var largestCorrection: [Int64]
 
     // Causal mode.
     var started: [Bool]
@@ -62,6 +79,8 @@ struct ReplaySession {
     var pendingHead: [Int]
     /// The message a conversation has scheduled or in flight.
     var current: [Captured?]
+    /// The message a conversation delivered last.
+    var lastDelivered: [Captured?]
     var lastDelivery: [SimTime]
     /// Captured end of the last delivered message, against which the next one's gap is measured.
     var lastCapturedEnd: [Int64]
@@ -72,7 +91,10 @@ struct ReplaySession {
     /// captured message end (ps): its next message is due at this plus the simulated time of
     /// that message's captured start.
     var waitingOffsets: LazyMinimum
+    /// Per conversation: when the client sent its first message since the last reply, and when
+    /// the server's last message since then was delivered.
     var requestInjected: [SimTime?]
+    var replyDelivered: [SimTime?]
     var simulatedExchanges: [LatencyHistogram]
 
     // Order checking: messages injected and not yet delivered, per conversation, and how often a
@@ -87,31 +109,49 @@ struct ReplaySession {
     var sequenceFromA: [UInt32]
     var sequenceFromB: [UInt32]
 
-    /// With `checkOrder`, deliveries are reported in open mode too, to count order violations.
+    /// With `origin`, captured timings are corrected for what the captured path cost on each side
+    /// of the capture point.
     init(plan: ReplayPlan, topology: Topology, grouping: Int, profile: CostProfile, seed: UInt64, speed: Double, mode: ReplayMode,
-         linkType: Int32, checkOrder: Bool = false, writer: TraceWriter? = nil) {
+         linkType: Int32, origin: CaptureOrigin? = nil, writer: TraceWriter? = nil) {
         self.plan = plan
         self.speed = speed
         self.mode = mode
         end = .zero + topology.duration
         run = GroupingRun(topology: topology, grouping: grouping, profile: profile, seed: seed)
-        run.reportsDeliveries = mode == .causal || checkOrder || writer != nil
+        // Deliveries are followed in both modes: for request-to-reply times, order checks and output.
+        run.reportsDeliveries = true
         self.writer = writer
         sequenceFromA = Array(repeating: 1, count: plan.conversationFlow.count)
         sequenceFromB = Array(repeating: 1, count: plan.conversationFlow.count)
         scanner = ConversationScanner(linkType: linkType)
         let conversations = plan.conversationFlow.count
         open = Array(repeating: nil, count: conversations)
+        openEndsWrite = Array(repeating: false, count: conversations)
         firstOpenStarts = LazyMinimum(count: conversations)
         allOpenStarts = LazyMinimum(count: conversations)
         waitingOffsets = LazyMinimum(count: conversations)
         captured = Array(repeating: LatencyHistogram(), count: topology.flows.count)
+        capturedAtApplication = captured
+        applicationGaps = captured
+        negativeGaps = Array(repeating: 0, count: topology.flows.count)
+        largestCorrection = Array(repeating: 0, count: topology.flows.count)
+        if let origin {
+            var correction = CaptureCorrection(origin: origin, topology: topology, profile: profile, seed: seed)
+            for flow in topology.flows.indices where correction.problem(flow: flow) == nil {
+                let splits = [false, true].map { correction.split(flow: flow, fromServer: $0, bytes: Self.largestMessage) }
+                largestCorrection[flow] = splits.map(\.afterCapture).max()! + splits.map(\.beforeCapture).max()!
+            }
+            self.correction = correction
+        }
         simulatedExchanges = Array(repeating: LatencyHistogram(), count: topology.flows.count)
-        lastClientStart = Array(repeating: -1, count: conversations)
+        lastRequest = Array(repeating: nil, count: conversations)
+        lastReply = Array(repeating: nil, count: conversations)
+        replyDelivered = Array(repeating: nil, count: conversations)
         started = Array(repeating: false, count: conversations)
         pending = Array(repeating: [], count: conversations)
         pendingHead = Array(repeating: 0, count: conversations)
         current = Array(repeating: nil, count: conversations)
+        lastDelivered = Array(repeating: nil, count: conversations)
         lastDelivery = Array(repeating: .zero, count: conversations)
         lastCapturedEnd = Array(repeating: 0, count: conversations)
         requestInjected = Array(repeating: nil, count: conversations)
@@ -127,7 +167,21 @@ struct ReplaySession {
     }
 
     func simulatedSpan(_ nanoseconds: Int64) -> SimDuration {
-        SimDuration(picoseconds: speed == 1 ? max(0, nanoseconds) * 1000 : Int64((Double(max(0, nanoseconds)) * 1000 / speed).rounded()))
+        simulatedSpan(picoseconds: max(0, nanoseconds) * 1000)
+    }
+
+    func simulatedSpan(picoseconds: Int64) -> SimDuration {
+        SimDuration(picoseconds: speed == 1 ? max(0, picoseconds) : Int64((Double(max(0, picoseconds)) / speed).rounded()))
+    }
+
+    /// When the application started sending `message`: its captured start, less what the
+    /// captured path charged before the capture point (with a capture origin).
+    mutating func applicationStart(of message: Captured, conversation: Int) -> SimTime {
+        let seen = simulatedTime(message.start)
+        guard correction != nil else { return seen }
+        let flow = Int(plan.conversationFlow[conversation])
+        let lead = correction!.split(flow: flow, fromServer: !message.fromA, bytes: message.bytes).beforeCapture
+        return SimTime(picoseconds: max(0, seen.picoseconds - simulatedSpan(picoseconds: lead).picoseconds))
     }
 
     // MARK: Reading
@@ -158,9 +212,11 @@ struct ReplaySession {
             return
         }
         if let message = open[conversation],
-           message.fromA != fromA || message.bytes >= Self.largestMessage || time - message.start > Self.longestMessage {
+           message.fromA != fromA || message.bytes >= Self.largestMessage || time - message.start > Self.longestMessage
+            || separateWrite(after: message, endsWrite: openEndsWrite[conversation], next: bytes, at: time, conversation: conversation) {
             close(conversation)
         }
+        openEndsWrite[conversation] = header.tcpFlags & 0x08 != 0
         if open[conversation] != nil {
             open[conversation]!.bytes += bytes
             open[conversation]!.last = time
@@ -170,6 +226,18 @@ struct ReplaySession {
             allOpenStarts.set(conversation, to: time)
             if mode == .open || !started[conversation] { firstOpenStarts.set(conversation, to: time) }
         }
+    }
+
+    /// With a capture origin: whether a same-direction packet starts a write of its own rather than
+    /// continuing the message: the last one ended a write (PSH), and the pause before this one is
+    /// longer than the captured path takes to deliver the one and start the other, so the sender's
+    /// application spent time in between (a server writing headers, then a body).
+    mutating func separateWrite(after message: Captured, endsWrite: Bool, next bytes: Int64, at time: Int64, conversation: Int) -> Bool {
+        guard endsWrite, correction != nil else { return false }
+        let flow = Int(plan.conversationFlow[conversation])
+        let after = correction!.split(flow: flow, fromServer: !message.fromA, bytes: message.bytes).afterCapture
+        let before = correction!.split(flow: flow, fromServer: !message.fromA, bytes: bytes).beforeCapture
+        return (time - message.last) * 1000 > after + before
     }
 
     mutating func close(_ conversation: Int) {
@@ -185,24 +253,50 @@ struct ReplaySession {
     mutating func finish(_ message: Captured, conversation: Int) {
         let flow = Int(plan.conversationFlow[conversation])
         if message.fromA {
-            lastClientStart[conversation] = message.start
-        } else if lastClientStart[conversation] >= 0 {
-            captured[flow].record(picoseconds: (message.last - lastClientStart[conversation]) * 1000)
-            lastClientStart[conversation] = -1
+            // The client speaks again: the exchange before, if answered, is complete.
+            if lastReply[conversation] != nil { recordCapturedExchange(conversation) }
+            if lastRequest[conversation] == nil { lastRequest[conversation] = message }
+        } else if lastRequest[conversation] != nil {
+            lastReply[conversation] = message
         }
         switch mode {
         case .open:
-            schedule(message, conversation: conversation, at: simulatedTime(message.start))
+            schedule(message, conversation: conversation, at: applicationStart(of: message, conversation: conversation))
         case .causal:
             if !started[conversation] {
                 started[conversation] = true
                 current[conversation] = message
-                schedule(message, conversation: conversation, at: simulatedTime(message.start))
+                schedule(message, conversation: conversation, at: applicationStart(of: message, conversation: conversation))
             } else {
                 pending[conversation].append(message)
                 if waiting.contains(conversation) { scheduleNext(conversation) }
             }
         }
+    }
+
+    /// Records the conversation's captured exchange: the client's first message's start to the end
+    /// of the server's last one, at the capture point and (with an origin) at the client application.
+    mutating func recordCapturedExchange(_ conversation: Int) {
+        guard let request = lastRequest[conversation], let reply = lastReply[conversation] else { return }
+        let flow = Int(plan.conversationFlow[conversation])
+        let seen = (reply.last - request.start) * 1000
+        captured[flow].record(picoseconds: seen)
+        if correction != nil {
+            let before = correction!.split(flow: flow, fromServer: false, bytes: request.bytes).beforeCapture
+            let after = correction!.split(flow: flow, fromServer: true, bytes: reply.bytes).afterCapture
+            capturedAtApplication[flow].record(picoseconds: seen + before + after)
+        }
+        lastRequest[conversation] = nil
+        lastReply[conversation] = nil
+    }
+
+    /// Records the conversation's simulated exchange, from the client's first message being sent
+    /// to the server's last one being delivered.
+    mutating func recordSimulatedExchange(_ conversation: Int) {
+        guard let injected = requestInjected[conversation], let delivered = replyDelivered[conversation] else { return }
+        simulatedExchanges[Int(plan.conversationFlow[conversation])].record(picoseconds: (delivered - injected).picoseconds)
+        requestInjected[conversation] = nil
+        replyDelivered[conversation] = nil
     }
 
     mutating func schedule(_ message: Captured, conversation: Int, at time: SimTime) {
@@ -224,8 +318,19 @@ struct ReplaySession {
             pendingHead[conversation] = 0
         }
         current[conversation] = next
-        let gap = simulatedSpan(next.start - lastCapturedEnd[conversation])
-        schedule(next, conversation: conversation, at: lastDelivery[conversation] + gap)
+        var gap = max(0, next.start - lastCapturedEnd[conversation]) * 1000
+        if correction != nil, let previous = lastDelivered[conversation] {
+            let flow = Int(plan.conversationFlow[conversation])
+            let after = correction!.split(flow: flow, fromServer: !previous.fromA, bytes: previous.bytes).afterCapture
+            let before = correction!.split(flow: flow, fromServer: !next.fromA, bytes: next.bytes).beforeCapture
+            let corrected = gap - after - before
+            // Back-to-back writes of one side may overlap their own delivery; only a turn in the
+            // conversation says the host was faster than the profile.
+            if corrected < 0, previous.fromA != next.fromA { negativeGaps[flow] += 1 }
+            gap = max(0, corrected)
+            applicationGaps[flow].record(picoseconds: gap)
+        }
+        schedule(next, conversation: conversation, at: lastDelivery[conversation] + simulatedSpan(picoseconds: gap))
     }
 
     func hasPending(_ conversation: Int) -> Bool { pendingHead[conversation] < pending[conversation].count }
@@ -283,12 +388,13 @@ struct ReplaySession {
     mutating func inject(_ event: ScheduledEvent) {
         let conversation = Int(event.action.target)
         let fromServer = event.action.kind == 1
-        if mode == .causal, !fromServer { requestInjected[conversation] = simulation.now }
-        if run.reportsDeliveries {  // in-flight counts are only kept when deliveries are seen
-            if inFlight[conversation] > 0, lastInjectedFromA[conversation] == fromServer { orderViolations += 1 }
-            inFlight[conversation] += 1
-            lastInjectedFromA[conversation] = !fromServer
+        if !fromServer {
+            if replyDelivered[conversation] != nil { recordSimulatedExchange(conversation) }
+            if requestInjected[conversation] == nil { requestInjected[conversation] = simulation.now }
         }
+        if inFlight[conversation] > 0, lastInjectedFromA[conversation] == fromServer { orderViolations += 1 }
+        inFlight[conversation] += 1
+        lastInjectedFromA[conversation] = !fromServer
         run.inject(flow: Int(plan.conversationFlow[conversation]), conversation: conversation, fromServer: fromServer,
                    bytes: Int64(event.action.argument), &simulation)
     }
@@ -298,18 +404,18 @@ struct ReplaySession {
             let conversation = Int(delivery.conversation)
             inFlight[conversation] -= 1
             if writer != nil { write(delivery.bytes, conversation: conversation, fromServer: delivery.fromServer, at: delivery.time) }
+            if delivery.fromServer, requestInjected[conversation] != nil { replyDelivered[conversation] = delivery.time }
             guard mode == .causal else { continue }
             lastDelivery[conversation] = delivery.time
             lastCapturedEnd[conversation] = current[conversation]?.last ?? lastCapturedEnd[conversation]
+            lastDelivered[conversation] = current[conversation] ?? lastDelivered[conversation]
             current[conversation] = nil
-            if delivery.fromServer, let injected = requestInjected[conversation] {
-                simulatedExchanges[Int(plan.conversationFlow[conversation])].record(picoseconds: (delivery.time - injected).picoseconds)
-                requestInjected[conversation] = nil
-            }
             if !hasPending(conversation) {
                 guard !traceEnded else { continue }
                 waiting.insert(conversation)
-                waitingOffsets.set(conversation, to: delivery.time.picoseconds - simulatedTime(lastCapturedEnd[conversation]).picoseconds)
+                // The correction can bring the next message forward by at most this much.
+                let lead = simulatedSpan(picoseconds: largestCorrection[Int(plan.conversationFlow[conversation])]).picoseconds
+                waitingOffsets.set(conversation, to: delivery.time.picoseconds - simulatedTime(lastCapturedEnd[conversation]).picoseconds - lead)
             } else {
                 scheduleNext(conversation)
             }
@@ -341,7 +447,12 @@ struct ReplaySession {
         waiting.removeAll()
         waitingOffsets = LazyMinimum(count: plan.conversationFlow.count)
         advance(to: end)
+        for conversation in 0..<plan.conversationFlow.count where plan.conversationFlow[conversation] >= 0 {
+            recordCapturedExchange(conversation)
+            recordSimulatedExchange(conversation)
+        }
         return GroupingOutcome(result: run.currentResult(events: simulation.executedEvents), captured: captured,
-                               simulatedExchanges: simulatedExchanges, orderViolations: orderViolations)
+                               capturedAtApplication: capturedAtApplication, simulatedExchanges: simulatedExchanges,
+                               applicationGaps: applicationGaps, negativeGaps: negativeGaps, orderViolations: orderViolations)
     }
 }

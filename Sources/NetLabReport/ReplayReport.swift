@@ -4,10 +4,8 @@ import NetLabStats
 /// `netlab replay` output: the `simulate` shapes, with per flow the latency the capture shows.
 public enum ReplayReport {
     public static func json(_ result: ReplayResult, trace: String) -> JSONValue {
-        var groupingIndex = 0
         var groupings: [JSONValue] = []
-        for (position, grouping) in result.simulation.groupings.enumerated() {
-            groupingIndex = position
+        for (groupingIndex, grouping) in result.simulation.groupings.enumerated() {
             groupings.append(SimulationReport.grouping(grouping) { index in
                 let captured = result.captured[index]
                 var fields: [(String, JSONValue)] = [
@@ -16,77 +14,126 @@ public enum ReplayReport {
                     ("captured_handshake_rtt_ns", result.capturedHandshakes[index].count > 0
                         ? SimulationReport.latency(result.capturedHandshakes[index]) : .null),
                 ]
-                if result.mode == .causal {
-                    let simulated = result.simulatedExchanges[groupingIndex][index]
-                    fields.append(("exchange_latency_ns", simulated.count > 0 ? SimulationReport.latency(simulated) : .null))
-                    fields.append(("exchanges", .integer(Int64(simulated.count))))
+                if result.origin != nil {
+                    let application = result.capturedAtApplication[index]
+                    fields.append(("captured_application_latency_ns", application.count > 0 ? SimulationReport.latency(application) : .null))
+                    let gaps = result.applicationGaps[groupingIndex][index]
+                    fields.append(("application_gap_ns", gaps.count > 0 ? SimulationReport.latency(gaps) : .null))
+                    fields.append(("negative_gaps", .integer(Int64(result.negativeGaps[index]))))
                 }
+                let simulated = result.simulatedExchanges[groupingIndex][index]
+                fields.append(("exchange_latency_ns", simulated.count > 0 ? SimulationReport.latency(simulated) : .null))
+                fields.append(("exchanges", .integer(Int64(simulated.count))))
                 return fields
             })
         }
         guard case .object(let fields) = SimulationReport.json(result.simulation) else { return .null }
         let replaced = fields.map { $0.0 == "groupings" ? ("groupings", JSONValue.array(groupings)) : $0 }
-        return .object([("trace", .string(trace)), ("mode", .string(result.mode.rawValue))] + replaced
-                       + [("warnings", .array(result.warnings.map { .string($0) }))])
+        var head: [(String, JSONValue)] = [("trace", .string(trace)), ("mode", .string(result.mode.rawValue))]
+        if let origin = result.origin, let check = result.captureCheck {
+            head.append(("captured_in", .object([
+                ("grouping", .string(result.simulation.groupings[0].name)), ("capture_point", .string(origin.point.rawValue)),
+            ])))
+            head.append(("check", .array(check.map { row in
+                .object([
+                    ("flow", .string(row.flow)), ("exchanges", .integer(Int64(row.captured.count))),
+                    ("captured_p50_ns", .integer(Int64(row.captured.valueAtPercentile(50)))),
+                    ("simulated_p50_ns", .integer(Int64(row.simulated.valueAtPercentile(50)))),
+                    ("p50_error", .number(row.error(50))),
+                    ("captured_p99_ns", .integer(Int64(row.captured.valueAtPercentile(99)))),
+                    ("simulated_p99_ns", .integer(Int64(row.simulated.valueAtPercentile(99)))),
+                    ("p99_error", .number(row.error(99))),
+                ])
+            })))
+        }
+        return .object(head + replaced + [("warnings", .array(result.warnings.map { .string($0) }))])
     }
 
     public static func csv(_ result: ReplayResult) -> String {
         SimulationReport.csv(result.simulation)
     }
 
-    /// Per flow: the captured request-to-response p50/p99, then each grouping's path and
-    /// simulated latencies: per message in open mode, per request/response exchange in causal mode.
+    /// The check against the capture first (with an origin), then per flow the captured
+    /// request-to-reply times and each grouping's, one row per grouping, with one-way delivery.
     public static func table(_ result: ReplayResult, trace: String) -> String {
         let causal = result.mode == .causal
-        var columns: [TextTable.Column] = [.init("flow"), .init("captured p50", alignment: .right), .init("captured p99", alignment: .right)]
-        for grouping in result.simulation.groupings {
-            columns += [.init("\(grouping.name): path"), .init("p50", alignment: .right), .init("p99", alignment: .right),
-                        .init("msgs", alignment: .right)]
-        }
-        var table = TextTable(columns: columns)
-        for (index, flow) in (result.simulation.groupings.first?.flows ?? []).enumerated() {
-            let captured = result.captured[index]
-            var row = [flow.name,
-                       captured.count > 0 ? SimulationReport.formatNanoseconds(captured.valueAtPercentile(50)) : "-",
-                       captured.count > 0 ? SimulationReport.formatNanoseconds(captured.valueAtPercentile(99)) : "-"]
-            for (groupingIndex, grouping) in result.simulation.groupings.enumerated() {
-                let value = grouping.flows[index]
-                let shown = causal ? result.simulatedExchanges[groupingIndex][index] : value.latency
-                row += [value.path.rawValue + (value.pathMix.isEmpty ? "" : "+"),
-                        shown.count > 0 ? SimulationReport.formatNanoseconds(shown.valueAtPercentile(50)) : "-",
-                        shown.count > 0 ? SimulationReport.formatNanoseconds(shown.valueAtPercentile(99)) : "-",
-                        "\(value.messages)"]
-            }
-            table.append(row)
-        }
         let how = causal ? "causal mode: each message after the one before it is delivered, plus the captured gap"
             : "open mode: each captured message sent at its captured time"
-        var output = "\(trace) replayed (\(how)) through \(result.simulation.groupings.count) grouping(s), profile \(result.simulation.profile)\n\n"
+        var output = "Replay of \(trace)\n\(how)\n\(result.simulation.groupings.count) grouping(s), profile \(result.simulation.profile)\n\n"
+        let format = { (histogram: LatencyHistogram, percentile: Double) in
+            histogram.count > 0 ? SimulationReport.formatNanoseconds(histogram.valueAtPercentile(percentile)) : "-"
+        }
+        if let origin = result.origin, let rows = result.captureCheck {
+            output += "Check: replayed through \(result.simulation.groupings[0].name), where the capture was made (capture point \(origin.point.rawValue))\n"
+            var check = TextTable(columns: [
+                .init("flow"), .init("exchanges", alignment: .right), .init("captured p50", alignment: .right), .init("sim p50", alignment: .right),
+                .init("error", alignment: .right), .init("captured p99", alignment: .right), .init("sim p99", alignment: .right),
+                .init("error", alignment: .right),
+            ])
+            for row in rows {
+                check.append([
+                    row.flow, "\(row.captured.count)", format(row.captured, 50), format(row.simulated, 50), percent(row.error(50)),
+                    format(row.captured, 99), format(row.simulated, 99), percent(row.error(99)),
+                ])
+            }
+            output += rows.isEmpty ? "(no flow shows a request followed by a reply to check)\n" : check.rendered()
+            output += "request to reply as the client application lives it: captured times plus the modelled host\n"
+                + "costs outside the capture point; the replay removed those costs from every captured gap\n\n"
+        }
+        var table = TextTable(columns: [
+            .init("flow"), .init("grouping"), .init("path"), .init("req→reply p50", alignment: .right), .init("p99", alignment: .right),
+            .init("one-way p50", alignment: .right), .init("msgs", alignment: .right),
+        ])
+        for (index, flow) in (result.simulation.groupings.first?.flows ?? []).enumerated() {
+            let captured = result.captured[index]
+            table.append([flow.name, "captured", "-", format(captured, 50), format(captured, 99), "-", "\(captured.count)"])
+            if result.origin != nil {
+                let application = result.capturedAtApplication[index]
+                table.append(["", "captured, at the app", "-", format(application, 50), format(application, 99), "-", "\(application.count)"])
+            }
+            for (groupingIndex, grouping) in result.simulation.groupings.enumerated() {
+                let value = grouping.flows[index]
+                let exchanges = result.simulatedExchanges[groupingIndex][index]
+                table.append([
+                    "", grouping.name, value.path.rawValue + (value.pathMix.isEmpty ? "" : "+"), format(exchanges, 50), format(exchanges, 99),
+                    format(value.latency, 50), "\(value.messages)",
+                ])
+            }
+        }
         output += table.rendered()
-        output += causal ? "captured and simulated: client message start to the end of the server's reply\n"
-            : "captured: client message start to the end of the server's reply, at the capture point; simulated: per message, sent to delivered\n"
+        output += "req→reply: the client's first message sent to the server's last one received (captured: at the\n"
+            + "capture point); one-way: each message, sent to delivered\n"
         for warning in result.warnings { output += "warning: \(warning)\n" }
         return output
+    }
+
+    static func percent(_ fraction: Double) -> String {
+        (fraction >= 0 ? "+" : "") + formatPercent(fraction)
+    }
+
+    static func formatPercent(_ fraction: Double) -> String {
+        let tenths = (fraction * 1000).rounded()
+        let sign = tenths < 0 ? "-" : ""
+        let magnitude = Int(abs(tenths))
+        return "\(sign)\(magnitude / 10).\(magnitude % 10)%"
     }
 }
 
 extension ReplayReport {
-    /// The replay as an HTML page: the simulate report. In causal mode each flow shows the
-    /// simulated request-to-reply exchanges beside the captured ones (like against like); open
-    /// mode measures one-way delivery, which a capture's request-to-reply times do not match, so
-    /// the capture is left to the table and JSON there.
+    /// The replay as an HTML page: the simulate report, each flow showing the simulated
+    /// request-to-reply exchanges beside the captured ones (like against like; moved to the client
+    /// application when the capture's origin is known).
     public static func html(_ result: ReplayResult, trace: String, inputs: ReportInputs) -> String {
         var simulation = result.simulation
-        var captured: [(name: String, histogram: LatencyHistogram)?] = []
-        if result.mode == .causal {
-            for grouping in simulation.groupings.indices {
-                for flow in simulation.groupings[grouping].flows.indices {
-                    simulation.groupings[grouping].flows[flow].latency = result.simulatedExchanges[grouping][flow]
-                }
+        for grouping in simulation.groupings.indices {
+            for flow in simulation.groupings[grouping].flows.indices {
+                simulation.groupings[grouping].flows[flow].latency = result.simulatedExchanges[grouping][flow]
             }
-            captured = result.captured.map { $0.count > 0 ? (name: "captured", histogram: $0) : nil }
         }
-        let title = "netlab replay: \(trace) (\(result.mode.rawValue)" + (result.mode == .causal ? ", request→reply times)" : ", one-way delivery times)")
+        let reference = result.origin != nil ? result.capturedAtApplication : result.captured
+        let name = result.origin != nil ? "captured, at the app" : "captured"
+        let captured: [(name: String, histogram: LatencyHistogram)?] = reference.map { $0.count > 0 ? (name: name, histogram: $0) : nil }
+        let title = "netlab replay: \(trace) (\(result.mode.rawValue), request→reply times)"
         return SimulationReport.html(simulation, inputs: inputs, title: title, captured: captured)
     }
 }

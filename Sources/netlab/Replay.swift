@@ -18,8 +18,20 @@ struct Replay: ParsableCommand {
             every grouping. Open mode (the default) sends each at its captured time, scaled by \
             --speed, and measures its delivery; causal mode keeps each conversation's exchanges in \
             order, sending a message once the one before it is delivered plus the gap the capture \
-            shows (server processing, client think time), and measures request-to-response times. \
-            Beside them stands the capture's own request-to-response time where it shows one.
+            shows (server processing, client think time). Both modes measure request-to-reply \
+            times (client sends, client has the whole reply) beside the capture's own, and open \
+            mode also each message's one-way delivery.
+
+            A captured gap between two messages holds, besides the application's own time, the \
+            host work on the captured path: the receiving stack, wake-up and receive call after \
+            the capture point, the send call and sending stack before it. Say where the capture \
+            was made with --captured-in GROUPING (the grouping matching its placement) and \
+            --capture-point, and netlab removes what the model charges for that path from every \
+            gap, so that only the application's time is replayed; the first table block then \
+            checks the replay against the capture on that grouping. Capture points: any \
+            (default; tcpdump -i any on the client's node, or the loopback device inside a pod), \
+            client or server (inside that pod's namespace; also sender, receiver), node (on the \
+            client's node: the bridge, or its NIC across nodes; also bridge).
 
             Start with a map written from the trace:
               netlab replay --suggest-map Traces/pod-to-pod-http.pcap > map.json
@@ -27,6 +39,8 @@ struct Replay: ParsableCommand {
             Examples:
               netlab replay Traces/pod-to-pod-http.pcap --map Traces/pod-to-pod-http.map.json --topology Examples/replay-pairs.json
               netlab replay trace.pcapng --map map.json --topology cluster.json --grouping one-pod --speed 10 --format json
+              netlab replay Traces/pod-to-pod-http.pcap --map Traces/pod-to-pod-http.map.json --topology Examples/replay-pairs.json \
+                --mode causal --captured-in same-node --capture-point node
             """
     )
 
@@ -48,6 +62,13 @@ struct Replay: ParsableCommand {
     @Option(help: ArgumentHelp("open: every message at its captured time; causal: each after the previous is delivered, plus the captured gap.",
                                valueName: "open|causal"))
     var mode: ReplayMode = .open
+
+    @Option(help: ArgumentHelp("The grouping whose placement the capture was made in: corrects captured gaps for that path's host costs and checks the replay against the capture there.",
+                               valueName: "grouping"))
+    var capturedIn: String?
+
+    @Option(help: ArgumentHelp("Where the capture was taken: any (default), client, server or node (see above).", valueName: "point"))
+    var capturePoint: String?
 
     @Option(help: "Time scale: 2 replays twice as fast as captured.")
     var speed: Double = 1
@@ -101,10 +122,16 @@ struct Replay: ParsableCommand {
             throw InputError(specError: error)
         }
         let chosen = try Simulate.resolveProfile(profile, for: spec, topologyPath: topologyPath)
-        let indices = try Simulate.groupingIndices(groupings, in: spec, topologyPath: topologyPath)
+        var indices = try Simulate.groupingIndices(groupings, in: spec, topologyPath: topologyPath)
         spec.seed = seed ?? spec.seed
+        let origin = try captureOrigin(in: spec, topologyPath: topologyPath)
+        if let origin {
+            // The check against the capture comes first.
+            indices.removeAll { $0 == origin.grouping }
+            indices.insert(origin.grouping, at: 0)
+        }
         let result: ReplayResult
-        switch replay(map: replayMap, topology: spec, groupings: indices, profile: chosen) {
+        switch replay(map: replayMap, topology: spec, groupings: indices, profile: chosen, origin: origin) {
         case .success(let value): result = value
         case .failure(let error): throw InputError(source: error.location, location: nil, problem: error.problem, fix: error.fix)
         }
@@ -118,13 +145,54 @@ struct Replay: ParsableCommand {
 }
 
 extension Replay {
-    func replay(map: ReplayMap, topology: Topology, groupings: [Int], profile: CostProfile) -> Result<ReplayResult, ReplayError> {
+    func replay(map: ReplayMap, topology: Topology, groupings: [Int], profile: CostProfile, origin: CaptureOrigin?) -> Result<ReplayResult, ReplayError> {
         Result { () throws(ReplayError) -> ReplayResult in
             let plan = try ReplayPlan.prepare(trace: trace, map: map, topology: topology, unmapped: unmapped)
+            if let origin { try Self.checkCapturePoint(origin, plan: plan, profile: profile) }
             let progress = ProgressLine(label: "replay \(trace)")
             defer { progress.finish() }
             return try ReplayRunner.run(plan, groupings: groupings, profile: profile, seed: topology.seed, speed: speed, mode: mode,
-                                        pcapDirectory: pcapOut) { finished, total in progress.update("\(finished)/\(total) groupings done") }
+                                        origin: origin, pcapDirectory: pcapOut) { finished, total in progress.update("\(finished)/\(total) groupings done") }
+        }
+    }
+
+    /// Where the capture was taken, from --captured-in and --capture-point.
+    func captureOrigin(in spec: Topology, topologyPath: String) throws -> CaptureOrigin? {
+        let point: CapturePoint
+        if let capturePoint {
+            guard let known = CapturePoint(rawValue: capturePoint) ?? CapturePoint.synonyms[capturePoint] else {
+                throw InputError(source: "--capture-point", location: nil, problem: "unknown capture point \"\(capturePoint)\"",
+                                 fix: "use any, client, server or node (or sender, receiver, bridge)")
+            }
+            point = known
+        } else {
+            point = .any
+        }
+        guard let capturedIn else {
+            if capturePoint != nil {
+                throw InputError(source: "--capture-point", location: nil, problem: "a capture point without the grouping it was taken in",
+                                 fix: "add --captured-in GROUPING (one of \(spec.groupings.map(\.name).joined(separator: ", ")))")
+            }
+            return nil
+        }
+        guard let index = spec.groupings.firstIndex(where: { $0.name == capturedIn }) else {
+            let names = spec.groupings.map(\.name)
+            let closest = names.min { editDistance($0, capturedIn) < editDistance($1, capturedIn) }
+            throw InputError(source: "--captured-in", location: nil, problem: "no grouping \"\(capturedIn)\" in \(topologyPath)",
+                             fix: (closest.map { "did you mean \"\($0)\"? " } ?? "") + "use one of \(names.joined(separator: ", "))")
+        }
+        return CaptureOrigin(grouping: index, point: point)
+    }
+
+    /// Refuses a capture point the captured grouping's paths contradict (a pod's namespace when
+    /// both ends share one, so the capture could only have seen loopback).
+    static func checkCapturePoint(_ origin: CaptureOrigin, plan: ReplayPlan, profile: CostProfile) throws(ReplayError) {
+        let run = GroupingRun(topology: plan.topology, grouping: origin.grouping, profile: profile, seed: plan.topology.seed)
+        for (flow, spec) in plan.topology.flows.enumerated() {
+            if let problem = run.captureProblem(flow: flow, at: origin.point) {
+                throw ReplayError(location: "--capture-point", problem: "\(origin.point.rawValue) for flow \(spec.name) in \(plan.topology.groupings[origin.grouping].name): \(problem)",
+                                  fix: "give the point where the capture was taken, or the grouping that matches where it was made (--captured-in)")
+            }
         }
     }
 }

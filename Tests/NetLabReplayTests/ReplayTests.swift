@@ -162,7 +162,7 @@ import NetLabTrace
     @Test(arguments: ["pod-to-pod-http", "pod-to-pod-sockperf", "intra-pod-loopback", "pod-to-pod-ipv6"])
     func causalModeKeepsEveryExchangeInOrder(trace: String) throws {
         let plan = try ReplayTests.plan(trace)
-        let causal = try ReplayRunner.run(plan, groupings: [0, 1, 2], profile: .linuxDefault, seed: 1, speed: 1, mode: .causal, checkOrder: true)
+        let causal = try ReplayRunner.run(plan, groupings: [0, 1, 2], profile: .linuxDefault, seed: 1, speed: 1, mode: .causal)
         #expect(causal.orderViolations == [0, 0, 0])
         for grouping in causal.simulation.groupings {
             #expect(grouping.flows[0].messages == grouping.flows[0].offeredMessages, "every message delivered in \(grouping.name)")
@@ -174,7 +174,7 @@ import NetLabTrace
     @Test(arguments: ReplayTests.traces)
     func causalReplayWithoutCostsDeliversEverythingAtCapturedTimes(trace: String) throws {
         let plan = try ReplayTests.plan(trace)
-        let result = try ReplayRunner.run(plan, groupings: [0], profile: .ideal, seed: 1, speed: 1, mode: .causal, checkOrder: true)
+        let result = try ReplayRunner.run(plan, groupings: [0], profile: .ideal, seed: 1, speed: 1, mode: .causal)
         #expect(result.orderViolations == [0])
         for flow in result.simulation.groupings[0].flows {
             #expect(flow.offeredMessages > 0)
@@ -199,9 +199,9 @@ import NetLabTrace
     @Test func openModeAtHighSpeedBreaksTheOrderCausalModeKeeps() throws {
         let plan = try ReplayTests.plan("pod-to-pod-sockperf")
         // Ten thousand times faster than captured, responses are sent before requests arrive.
-        let open = try ReplayRunner.run(plan, groupings: [2], profile: .linuxDefault, seed: 1, speed: 10_000, mode: .open, checkOrder: true)
+        let open = try ReplayRunner.run(plan, groupings: [2], profile: .linuxDefault, seed: 1, speed: 10_000, mode: .open)
         #expect(open.orderViolations[0] > 0)
-        let causal = try ReplayRunner.run(plan, groupings: [2], profile: .linuxDefault, seed: 1, speed: 10_000, mode: .causal, checkOrder: true)
+        let causal = try ReplayRunner.run(plan, groupings: [2], profile: .linuxDefault, seed: 1, speed: 10_000, mode: .causal)
         #expect(causal.orderViolations[0] == 0)
     }
 

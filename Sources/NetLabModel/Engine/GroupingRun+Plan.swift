@@ -162,32 +162,91 @@ extension GroupingRun {
         halves.append(HalfConnection(initialWindow: profile.tcpInitialWindow))
     }
 
-    /// Appends the hops of a packet's path from `source` to `destination` node and returns their range.
+    /// Appends the hops of a packet's path from `source` to `destination` node and returns their range:
+    /// the stages of ``pathStages(_:transport:from:to:overlay:)``, consecutive CPU stages on one
+    /// node joined into one hop.
     mutating func appendPath(
         _ pathClass: PathClass, transport: Transport, from source: Int, to destination: Int, overlay: Overlay
     ) -> (start: Int32, count: Int16) {
         let start = hops.count
-        let p = profile
-        let (transmit, receive) = transport == .udp ? (p.udpStackTransmit, p.udpStackReceive) : (p.stackTransmit, p.stackReceive)
-        let encapsulation = p.overlayCost(overlay)
-        func cpu(_ node: Int, _ cost: SimDuration, receives: Bool) {
-            hops.append(Hop(kind: .cpu, index: Int32(node), cost: cost.picoseconds, receives: receives))
-        }
-        switch pathClass {
-        case .uds, .pipe, .shm:
-            break
-        case .loopback:
-            cpu(source, transmit, receives: false)
-            cpu(source, receive, receives: true)
-        case .sameNode:
-            cpu(source, transmit + p.vethPerPacket, receives: false)
-            cpu(source, p.bridgePerPacket + p.netfilterPerPacket + p.vethPerPacket + receive, receives: true)
-        case .crossNode:
-            cpu(source, transmit + p.vethPerPacket + p.bridgePerPacket + p.netfilterPerPacket + encapsulation + p.nicTransmit, receives: false)
-            hops.append(Hop(kind: .link, index: nicLink[source], cost: 0))
-            hops.append(Hop(kind: .link, index: portLink[destination], cost: 0))
-            cpu(destination, p.nicReceive + encapsulation + p.bridgePerPacket + p.vethPerPacket + receive, receives: true)
+        for stage in pathStages(pathClass, transport: transport, from: source, to: destination, overlay: overlay) {
+            switch stage.kind {
+            case .link(let link):
+                hops.append(Hop(kind: .link, index: link, cost: 0))
+            case .cpu(let node, let receives):
+                if stage.joinsPrevious, let last = hops.last, hops.count > start, last.kind == .cpu {
+                    hops[hops.count - 1].cost += stage.cost
+                } else {
+                    hops.append(Hop(kind: .cpu, index: Int32(node), cost: stage.cost, receives: receives))
+                }
+            }
         }
         return (Int32(start), Int16(hops.count - start))
     }
+
+    /// The steps of a packet's path, in order, with where a capture could see it between them.
+    func pathStages(
+        _ pathClass: PathClass, transport: Transport, from source: Int, to destination: Int, overlay: Overlay
+    ) -> [PathStage] {
+        let p = profile
+        let (transmit, receive) = transport == .udp ? (p.udpStackTransmit, p.udpStackReceive) : (p.stackTransmit, p.stackReceive)
+        let encapsulation = p.overlayCost(overlay).picoseconds
+        func sending(_ cost: SimDuration, _ after: PathStage.Place? = nil, joins: Bool = true) -> PathStage {
+            PathStage(kind: .cpu(node: source, receives: false), cost: cost.picoseconds, joinsPrevious: joins, placeAfter: after)
+        }
+        func receiving(_ cost: Int64, _ after: PathStage.Place? = nil, joins: Bool = true) -> PathStage {
+            PathStage(kind: .cpu(node: destination, receives: true), cost: cost, joinsPrevious: joins, placeAfter: after)
+        }
+        switch pathClass {
+        case .uds, .pipe, .shm:
+            return []
+        case .loopback:
+            return [sending(transmit, .loopback, joins: false), receiving(receive.picoseconds, joins: false)]
+        case .sameNode:
+            return [sending(transmit, .senderNamespace, joins: false), sending(p.vethPerPacket, .senderHost),
+                    receiving((p.bridgePerPacket + p.netfilterPerPacket).picoseconds, .receiverHost, joins: false),
+                    receiving(p.vethPerPacket.picoseconds, .receiverNamespace), receiving(receive.picoseconds)]
+        case .crossNode:
+            return [sending(transmit, .senderNamespace, joins: false), sending(p.vethPerPacket, .senderHost),
+                    sending(p.bridgePerPacket + p.netfilterPerPacket + .picoseconds(encapsulation) + p.nicTransmit, .senderNIC),
+                    PathStage(kind: .link(nicLink[source]), cost: 0, joinsPrevious: false, placeAfter: nil),
+                    PathStage(kind: .link(portLink[destination]), cost: 0, joinsPrevious: false, placeAfter: .receiverNIC),
+                    receiving((p.nicReceive + p.bridgePerPacket).picoseconds + encapsulation, .receiverHost, joins: false),
+                    receiving(p.vethPerPacket.picoseconds, .receiverNamespace), receiving(receive.picoseconds)]
+        }
+    }
+}
+
+/// One step of a packet's path: CPU work on a node, or a link; consecutive CPU steps on one node
+/// make one hop of the simulation.
+struct PathStage {
+    enum Kind {
+        case cpu(node: Int, receives: Bool)
+        case link(Int32)
+    }
+
+    /// Where, between two steps, a capture can see the packet.
+    enum Place {
+        /// On the loopback device (both ends in one network namespace).
+        case loopback
+        /// In the sending pod's namespace (its eth0), after its stack sent the packet.
+        case senderNamespace
+        /// On the sender's node, at the host side of the pod's veth (a bridge port).
+        case senderHost
+        /// On the sender's node, after the bridge and the NIC driver: the node's own interface.
+        case senderNIC
+        /// On the receiver's node, off the wire, before its NIC driver.
+        case receiverNIC
+        /// On the receiver's node, after the bridge, at the host side of the receiving pod's veth.
+        case receiverHost
+        /// In the receiving pod's namespace, before its stack.
+        case receiverNamespace
+    }
+
+    var kind: Kind
+    var cost: Int64
+    /// Added to the hop before (same node, no place in between), rather than a hop of its own.
+    var joinsPrevious: Bool
+    /// The capture place right after this step, if any.
+    var placeAfter: Place?
 }

@@ -91,21 +91,32 @@ extension GroupingRun {
         let message = messages[handle]
         let link = connections[Int(message.connection)]
         let sender = message.fromServer ? link.server : link.client
-        let p = profile
         let cold = coldCopyCost(half: Int(message.connection) * 2 + (message.fromServer ? 1 : 0), bytes: message.bytes)
-        let cost: Int64
-        switch link.transport {
-        case .tcp: cost = p.socketSend.picoseconds + message.bytes * p.copyPerByte.picoseconds
-        case .udp:
-            let datagrams = (message.bytes + Headers.largestDatagram - 1) / Headers.largestDatagram
-            cost = datagrams * p.udpSend.picoseconds + message.bytes * p.copyPerByte.picoseconds
-        case .uds, .udsDatagram: cost = p.udsSend.picoseconds + message.bytes * p.udsCopyPerByte.picoseconds
-        case .pipe: cost = p.pipeWrite.picoseconds + message.bytes * p.pipeCopyPerByte.picoseconds
-        case .shm: cost = p.shmWrite.picoseconds + message.bytes * p.shmCopyPerByte.picoseconds
-        }
+        let cost = sendCallCost(link.transport, bytes: message.bytes)
         let wakeup = wokenFromBlock ? wakeupCost(of: sender) : 0
         submitWork(node: endpoints[sender].node, duration: wakeup + cost + cold, endpoint: sender,
                    then: EventAction(kind: EventKind.sendDone.rawValue, argument: UInt64(handle)), &simulation)
+    }
+
+    /// The send system call and the copy of `bytes` into the kernel (or the shared buffer).
+    func sendCallCost(_ transport: Transport, bytes: Int64) -> Int64 { callCost(transport, bytes: bytes, sending: true) }
+
+    /// The receive system call and the copy of `bytes` out of the kernel (or the shared buffer).
+    func receiveCallCost(_ transport: Transport, bytes: Int64) -> Int64 { callCost(transport, bytes: bytes, sending: false) }
+
+    private func callCost(_ transport: Transport, bytes: Int64, sending: Bool) -> Int64 {
+        let p = profile
+        let calls: Int64, call: SimDuration, perByte: SimDuration
+        switch transport {
+        case .tcp: (calls, call, perByte) = (1, sending ? p.socketSend : p.socketReceive, p.copyPerByte)
+        case .udp:
+            // One call per datagram of at most 65,507 bytes.
+            (calls, call, perByte) = ((bytes + Headers.largestDatagram - 1) / Headers.largestDatagram, sending ? p.udpSend : p.udpReceive, p.copyPerByte)
+        case .uds, .udsDatagram: (calls, call, perByte) = (1, sending ? p.udsSend : p.udsReceive, p.udsCopyPerByte)
+        case .pipe: (calls, call, perByte) = (1, sending ? p.pipeWrite : p.pipeRead, p.pipeCopyPerByte)
+        case .shm: (calls, call, perByte) = (1, sending ? p.shmWrite : p.shmRead, p.shmCopyPerByte)
+        }
+        return calls * call.picoseconds + bytes * perByte.picoseconds
     }
 
     /// The extra cost of copying `bytes` from memory rather than cache: charged when more than
@@ -200,11 +211,7 @@ extension GroupingRun {
         let message = messages[handle]
         let receiver = Int(message.receiver)
         let link = connections[Int(message.connection)]
-        let p = profile
-        let cost: Int64
-        switch link.transport {
-        case .tcp: cost = p.socketReceive.picoseconds + message.bytes * p.copyPerByte.picoseconds
-        case .udp:
+        if link.transport == .udp {
             let half = Int(message.connection) * 2 + (message.fromServer ? 1 : 0)
             let memory = message.bytes + Headers.socketBufferOverhead
             guard halves[half].receiveQueueBytes + memory <= link.receiveBuffer else {
@@ -214,12 +221,8 @@ extension GroupingRun {
                 return
             }
             halves[half].receiveQueueBytes += memory
-            let datagrams = (message.bytes + Headers.largestDatagram - 1) / Headers.largestDatagram
-            cost = datagrams * p.udpReceive.picoseconds + message.bytes * p.copyPerByte.picoseconds
-        case .uds, .udsDatagram: cost = p.udsReceive.picoseconds + message.bytes * p.udsCopyPerByte.picoseconds
-        case .pipe: cost = p.pipeRead.picoseconds + message.bytes * p.pipeCopyPerByte.picoseconds
-        case .shm: cost = p.shmRead.picoseconds + message.bytes * p.shmCopyPerByte.picoseconds
         }
+        let cost = receiveCallCost(link.transport, bytes: message.bytes)
         let cold = coldCopyCost(half: Int(message.connection) * 2 + (message.fromServer ? 1 : 0), bytes: message.bytes)
         submitWork(node: endpoints[receiver].node, duration: wakeupCost(of: receiver) + cost + cold, endpoint: receiver,
                    then: EventAction(kind: EventKind.receiveDone.rawValue, argument: UInt64(handle)), &simulation)
