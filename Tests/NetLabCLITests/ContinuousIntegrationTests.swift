@@ -6,10 +6,10 @@ import Testing
 @Suite struct ContinuousIntegrationTests {
     static let directory = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-ci-\(getpid())")
 
-    static func topology(wakeup: String, p99: String) -> String {
+    static func topology(contextSwitch: String, p99: String) -> String {
         """
         { "name": "ci", "duration": "200ms", "warmup": "20ms", "seed": 3,
-          "profile": { "base": "linux-default", "overrides": { "wakeup": "\(wakeup)" } },
+          "profile": { "base": "linux-default", "overrides": { "context_switch": "\(contextSwitch)" } },
           "cluster": { "nodes": [ { "name": "a" } ] },
           "containers": ["web", "log"],
           "flows": [ { "name": "logs", "from": "web", "to": "log", "pattern": "rpc", "transport": "uds", "request": "300B", "response": "64B",
@@ -29,28 +29,28 @@ import Testing
 
     @Test func cleanChangePassesAndPlantedRegressionsFail() throws {
         defer { try? FileManager.default.removeItem(at: Self.directory) }
-        let (baseline, first) = try Self.simulate("baseline", Self.topology(wakeup: "2.6us", p99: "1ms"))
+        let (baseline, first) = try Self.simulate("baseline", Self.topology(contextSwitch: "1.5us", p99: "1ms"))
         #expect(first.status == 0, "\(first.standardError)")
-        let (same, clean) = try Self.simulate("clean", Self.topology(wakeup: "2.6us", p99: "1ms"))
+        let (same, clean) = try Self.simulate("clean", Self.topology(contextSwitch: "1.5us", p99: "1ms"))
         #expect(clean.status == 0)
         let unchanged = try NetlabBinary.run(["compare", baseline, same, "--tolerance", "5%"])
         #expect(unchanged.status == 0, "\(unchanged.standardOutput)")
         #expect(unchanged.standardOutput.hasPrefix("no regression"))
 
-        // A slower host: every round trip pays a 40 µs wake-up.
-        let (slower, slow) = try Self.simulate("slower", Self.topology(wakeup: "40us", p99: "1ms"))
+        // A slower host: every wake-up (here on the waker's core: a context switch) costs 40 µs.
+        let (slower, slow) = try Self.simulate("slower", Self.topology(contextSwitch: "40us", p99: "1ms"))
         #expect(slow.status == 0, "the objective still holds")
         let regressed = try NetlabBinary.run(["compare", baseline, slower, "--tolerance", "5%"])
         #expect(regressed.status == 1)
         #expect(regressed.standardOutput.contains("regression: sidecar/logs: latency_p50_ns"), "\(regressed.standardOutput)")
 
         // An objective the grouping cannot meet.
-        let (_, missed) = try Self.simulate("missed", Self.topology(wakeup: "2.6us", p99: "5us"))
+        let (_, missed) = try Self.simulate("missed", Self.topology(contextSwitch: "1.5us", p99: "5us"))
         #expect(missed.status == 1)
         #expect(missed.standardError.contains("SLO missed: grouping sidecar: flow logs: p99"))
 
         // Results of another topology cannot be compared.
-        let other = Self.topology(wakeup: "2.6us", p99: "1ms").replacingOccurrences(of: #""name": "ci""#, with: #""name": "other""#)
+        let other = Self.topology(contextSwitch: "1.5us", p99: "1ms").replacingOccurrences(of: #""name": "ci""#, with: #""name": "other""#)
         let (otherResult, _) = try Self.simulate("other", other)
         let mismatched = try NetlabBinary.run(["compare", baseline, otherResult])
         #expect(mismatched.status == 2)

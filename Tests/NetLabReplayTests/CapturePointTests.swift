@@ -79,6 +79,7 @@ import NetLabTrace
     @Test func aProfileSlowerThanTheCapturingHostIsReported() throws {
         var slow = CostProfile.linuxDefault
         slow.wakeup = .milliseconds(5)
+        slow.contextSwitch = .milliseconds(5)
         let result = try Self.replay("pod-to-pod-sockperf", origin: CaptureOrigin(grouping: 1, point: .node), profile: slow)
         #expect(result.negativeGaps[0] > 0)
         #expect(result.warnings.contains { $0.contains("taken as 0") && $0.contains("netlab calibrate") })

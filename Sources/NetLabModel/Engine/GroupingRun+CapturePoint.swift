@@ -68,7 +68,11 @@ extension GroupingRun {
             if passed { after += cost } else { before += cost }
             if let placeAfter = stage.placeAfter, placeAfter == place { passed = true }
         }
-        let wakeup = endpoints[receiver].polls ? 0 : profile.wakeup.picoseconds
+        // A lone message finds the receiver asleep: woken on the sender's core where the wake-up is
+        // synchronous (``affineCore(for:)``), else by an interrupt to its own.
+        let wakeup = endpoints[receiver].polls ? 0
+            : connection.pathClass.wakesSynchronously && endpoints[receiver].allowedCores == 0 ? profile.contextSwitch.picoseconds
+            : profile.wakeup.picoseconds
         after += wakeup + receiveCallCost(connection.transport, bytes: bytes)
         return CaptureSplit(beforeCapture: before, afterCapture: after)
     }

@@ -9,7 +9,8 @@ extension GroupingRun {
     /// a timer, on the core receive-side scaling hashes `steering` (a connection direction) to.
     /// Zero-cost work continues at once without a core.
     mutating func submitWork<Queue: EventQueue>(
-        node: Int, duration: Int64, endpoint: Int, then: EventAction, steering: Int = 0, _ simulation: inout Simulation<Queue>
+        node: Int, duration: Int64, endpoint: Int, then: EventAction, steering: Int = 0, preferredCore: Int = -1,
+        _ simulation: inout Simulation<Queue>
     ) {
         guard duration > 0 else {
             // Free work of a thread happens on its core all the same: whom it wakes, and the
@@ -33,7 +34,11 @@ extension GroupingRun {
             bind(handle, to: Int(work.core), &simulation)
         } else if endpoints[endpoint].running < endpoints[endpoint].threads {
             endpoints[endpoint].running += 1
-            place(handle, &simulation)
+            if preferredCore >= 0 {
+                bind(handle, to: preferredCore, &simulation)
+            } else {
+                place(handle, &simulation)
+            }
         } else {
             endpoints[endpoint].waiting.append(handle)
         }
@@ -105,6 +110,7 @@ extension GroupingRun {
         works[handle].core = Int32(core)
         let duration = works[handle].duration
         cores[core].busy = true
+        cores[core].runsKernelWork = works[handle].endpoint < 0
         if works[handle].endpoint >= 0 { endpoints[Int(works[handle].endpoint)].homeCore = Int32(core) }
         cores[core].busyPicoseconds += overlapWithMeasurement(from: simulation.now, duration: duration)
         simulation.schedule(
@@ -156,6 +162,20 @@ extension GroupingRun {
     func allows(_ endpoint: Int, core: Int) -> Bool {
         let mask = endpoints[endpoint].allowedCores
         return mask == 0 ? takesSharedWork(core) : mask & (1 << UInt64(core - Int(pools[endpoints[endpoint].node].first))) != 0
+    }
+
+    /// The core a synchronous wake-up of `endpoint` puts it on, or -1: the waker's own core, when it
+    /// is on the endpoint's node, allowed, and free or only running kernel work (the reader then
+    /// runs after it, as after a softirq). A sender whose data the kernel delivers in its
+    /// own context (loopback, veth, Unix sockets, pipes) wakes the reader with WF_SYNC: it is about
+    /// to sleep itself, and Linux's `wake_affine` then runs the reader on the waker's cache-hot core
+    /// (a context switch) rather than sending an interrupt to wake another. Interrupts from a NIC
+    /// are not synchronous.
+    func affineCore(for endpoint: Int) -> Int {
+        let core = Int(currentCore)
+        guard core >= 0, nodeOfCore[core] == endpoints[endpoint].node, !cores[core].busy || cores[core].runsKernelWork,
+              !endpoints[endpoint].polls, allows(endpoint, core: core) else { return -1 }
+        return core
     }
 
     /// What waking `endpoint` costs now, if its threads sleep: nothing if it polls or a thread is

@@ -224,8 +224,14 @@ extension GroupingRun {
         }
         let cost = receiveCallCost(link.transport, bytes: message.bytes)
         let cold = coldCopyCost(half: Int(message.connection) * 2 + (message.fromServer ? 1 : 0), bytes: message.bytes)
-        submitWork(node: endpoints[receiver].node, duration: wakeupCost(of: receiver) + cost + cold, endpoint: receiver,
-                   then: EventAction(kind: EventKind.receiveDone.rawValue, argument: UInt64(handle)), &simulation)
+        var wakeup = wakeupCost(of: receiver)
+        var preferred = -1
+        if wakeup > 0, link.pathClass.wakesSynchronously {
+            preferred = affineCore(for: receiver)
+            if preferred >= 0 { wakeup = profile.contextSwitch.picoseconds }
+        }
+        submitWork(node: endpoints[receiver].node, duration: wakeup + cost + cold, endpoint: receiver,
+                   then: EventAction(kind: EventKind.receiveDone.rawValue, argument: UInt64(handle)), preferredCore: preferred, &simulation)
     }
 
     /// The receiver has the whole message: room frees in the buffers it sat in.

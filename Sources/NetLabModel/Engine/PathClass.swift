@@ -14,6 +14,12 @@ public enum PathClass: String, Sendable, CaseIterable {
     case crossNode = "cross-node"
 }
 
+extension PathClass {
+    /// The receiver is woken from the sender's own context (the kernel delivers in the sending
+    /// system call or the softirq it raises), synchronously; across nodes a NIC interrupt wakes it.
+    var wakesSynchronously: Bool { self != .crossNode }
+}
+
 /// One step of a packet's path.
 struct Hop {
     enum Kind: UInt8 { case cpu, link }

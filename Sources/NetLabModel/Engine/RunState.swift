@@ -76,6 +76,9 @@ struct Work {
 /// One CPU core: runs one piece of work at a time.
 struct Core {
     var busy = false
+    /// What runs now is kernel work (softirq), not a thread: a synchronous wake-up may still
+    /// queue its reader here.
+    var runsKernelWork = false
     /// Work bound to this core, waiting for it.
     var queue = Ring<Int32>()
     /// A polling thread spins here: the core is always busy for everything but its own work.

@@ -95,7 +95,7 @@ public struct CostProfile: Sendable, Equatable {
         shmWrite: .nanoseconds(50), shmRead: .nanoseconds(50), shmCopyPerByte: .picoseconds(50),
         coldCopyPerByte: .picoseconds(100), cacheBytes: 2 << 20,
         wakeup: .nanoseconds(2_600), contextSwitch: .nanoseconds(1_500), socketsPoll: false, shmPolls: true,
-        vethPerPacket: .nanoseconds(1_000), bridgePerPacket: .nanoseconds(1_500), netfilterPerPacket: .nanoseconds(12_000),
+        vethPerPacket: .nanoseconds(1_600), bridgePerPacket: .nanoseconds(1_500), netfilterPerPacket: .nanoseconds(12_000),
         vxlanPerPacket: .nanoseconds(1_000), genevePerPacket: .nanoseconds(1_100),
         nicTransmit: .nanoseconds(1_000), nicReceive: .nanoseconds(2_000), nicInterruptDelay: .microseconds(10),
         tcpInitialWindow: 10, tcpMaximumWindow: 4 << 20, tcpSendBuffer: 4 << 20, tcpMinimumRTO: .milliseconds(200),
