@@ -3,43 +3,39 @@ import NetLabModel
 extension SimulationReport {
     /// Per flow, one column group per grouping (path, p50, p99, throughput, drops), the grouping
     /// with the lowest p99 marked `*`; then node CPU and link utilisation side by side.
-    public static func table(_ result: SimulationResult) -> String {
+    /// With `replications` above 1, `result` is the first of them and intervals follow.
+    public static func table(_ result: SimulationResult, replications: Int = 1) -> String {
         var output = "\(result.topology): \(result.groupings.count) grouping(s), \(formatDuration(result.duration.picoseconds)) simulated"
         output += result.warmup.picoseconds > 0 ? " after \(formatDuration(result.warmup.picoseconds)) warm-up" : ""
-        output += ", profile \(result.profile), seed \(result.seed)\n\n"
+        output += "\nprofile \(result.profile), seed \(result.seed)\n\n"
 
-        output += groupingSummary(result) + "\n"
-        var columns: [TextTable.Column] = [.init("flow")]
-        for grouping in result.groupings {
-            columns += [
-                .init("\(grouping.name): path"), .init("p50", alignment: .right), .init("p99", alignment: .right),
-                .init("throughput", alignment: .right), .init("delivered", alignment: .right), .init("drops", alignment: .right),
-            ]
-        }
-        var flows = TextTable(columns: columns)
+        output += groupingSummary(result, replications: replications) + "\n"
+        // One row per flow and grouping, so that any number of groupings fits a terminal.
+        var flows = TextTable(columns: [
+            .init("flow"), .init("grouping"), .init("path"), .init("p50", alignment: .right), .init("p99", alignment: .right),
+            .init("throughput", alignment: .right), .init("delivered", alignment: .right), .init("drops", alignment: .right),
+        ])
         let flowCount = result.groupings.first?.flows.count ?? 0
         for index in 0..<flowCount {
             let candidates = result.groupings.map { $0.flows[index] }
-            let best = candidates.indices.filter { candidates[$0].messages > 0 }
-                .min { candidates[$0].latency.valueAtPercentile(99) < candidates[$1].latency.valueAtPercentile(99) }
-            var row = [candidates[0].name]
+            let lowest = candidates.filter { $0.messages > 0 }.map { $0.latency.valueAtPercentile(99) }.min()
             for (groupingIndex, flow) in candidates.enumerated() {
-                let mark = groupingIndex == best && candidates.count > 1 ? " *" : ""
+                let best = candidates.count > 1 && flow.messages > 0 && flow.latency.valueAtPercentile(99) == lowest
                 let drops = flow.dropped + flow.lostMessages
-                row += [
-                    flow.path.rawValue + (flow.pathMix.isEmpty ? "" : "+") + mark,
+                flows.append([
+                    groupingIndex == 0 ? flow.name : "", result.groupings[groupingIndex].name,
+                    flow.path.rawValue + (flow.pathMix.isEmpty ? "" : "+") + (best ? " *" : ""),
                     flow.messages > 0 ? formatNanoseconds(flow.latency.valueAtPercentile(50)) : "-",
                     flow.messages > 0 ? formatNanoseconds(flow.latency.valueAtPercentile(99)) : "-",
                     formatRate(flow.throughputBitsPerSecond),
                     flow.offeredMessages > 0 ? formatPercent(Double(flow.messages) / Double(flow.offeredMessages)) + (flow.unstable ? " !" : "") : "-",
                     "\(drops)",
-                ]
+                ])
             }
-            flows.append(row)
         }
         output += flows.rendered()
-        output += "* lowest p99 for the flow; '+' the flow's replicas take more than one path class;"
-        output += " delivered: messages finished of those offered; '!' backlog grew all run (unstable)\n\n"
+        output += "* lowest p99 for the flow (every grouping that ties); '+' the flow's replicas take more than\n"
+        output += "one path class; delivered: messages finished of those offered; '!' backlog grew all run\n\n"
 
         var nodeColumns: [TextTable.Column] = [.init("node CPU")]
         nodeColumns += result.groupings.map { .init($0.name, alignment: .right) }
@@ -59,7 +55,7 @@ extension SimulationReport {
             })
         }
         output += links.rendered()
-        output += "\nevents: " + result.groupings.map { "\($0.name) \($0.events)" }.joined(separator: ", ") + "\n"
+        output += "\n" + wrap("events: " + result.groupings.map { "\($0.name) \($0.events)" }.joined(separator: ", "), width: 100) + "\n"
         for grouping in result.groupings {
             for flow in grouping.flows {
                 for miss in flow.objectiveMisses ?? [] { output += "SLO missed: \(grouping.name): \(flow.name): \(miss)\n" }
@@ -71,7 +67,7 @@ extension SimulationReport {
 
     /// One row per grouping: what it uses of the cluster, its worst p99, its objectives,
     /// cross-node traffic and busiest node; then the groupings ranked by worst p99.
-    static func groupingSummary(_ result: SimulationResult) -> String {
+    static func groupingSummary(_ result: SimulationResult, replications: Int = 1) -> String {
         var table = TextTable(columns: [
             .init("grouping"), .init("pods", alignment: .right), .init("nodes", alignment: .right), .init("cores", alignment: .right),
             .init("worst p99", alignment: .right), .init("SLOs met", alignment: .right), .init("cross-node", alignment: .right),
@@ -93,10 +89,56 @@ extension SimulationReport {
         var output = table.rendered()
         if worst.count > 1 {
             let ranked = worst.sorted { $0.p99 < $1.p99 }
-            output += "ranked by worst p99: " + ranked.map { "\($0.name) \(formatNanoseconds($0.p99))" }.joined(separator: " < ")
-            output += " (one run: see --replications for intervals)\n"
+            output += "ranked by worst p99: " + ranked.map { "\($0.name) \(formatNanoseconds($0.p99))" }.joined(separator: " < ") + "\n"
+            output += verdict(result, ranked: ranked.map(\.name), replications: replications) + "\n"
         }
         return output
+    }
+
+    /// Why the first-ranked grouping leads: its worst p99 against the runner-up's (or a tie within
+    /// 2%, which one run cannot separate), the flow where it gains most, and what it uses of the
+    /// cluster compared with the runner-up.
+    static func verdict(_ result: SimulationResult, ranked: [String], replications: Int = 1) -> String {
+        let caveat = replications > 1 ? "replication 1 of \(replications); intervals below" : "one run: see --replications for intervals"
+        guard ranked.count > 1, let first = result.groupings.first(where: { $0.name == ranked[0] }),
+              let second = result.groupings.first(where: { $0.name == ranked[1] }) else { return "" }
+        let worst = { (grouping: GroupingResult) in grouping.flows.filter { $0.messages > 0 }.map { $0.latency.valueAtPercentile(99) }.max() ?? 0 }
+        let (a, b) = (worst(first), worst(second))
+        var text: String
+        if b > 0, Double(b - a) / Double(b) < 0.02 {
+            text = "verdict: \(first.name) and \(second.name) tie (worst p99 \(formatNanoseconds(a)) vs \(formatNanoseconds(b)), within 2%;"
+            text += replications > 1 ? " see the intervals below)" : " one run cannot tell them apart: use --replications)"
+        } else {
+            text = "verdict: \(first.name): worst p99 \(formatNanoseconds(a)) vs \(formatNanoseconds(b)) (\(second.name))"
+            var gain: (name: String, ours: UInt64, theirs: UInt64)?
+            for (index, flow) in first.flows.enumerated() where flow.messages > 0 && second.flows[index].messages > 0 {
+                let ours = flow.latency.valueAtPercentile(99), theirs = second.flows[index].latency.valueAtPercentile(99)
+                if theirs > ours, theirs - ours > (gain.map { $0.theirs - $0.ours } ?? 0) { gain = (flow.name, ours, theirs) }
+            }
+            if let gain { text += "; most on \(gain.name): p99 \(formatNanoseconds(gain.ours)) vs \(formatNanoseconds(gain.theirs))" }
+            text += " (\(caveat))"
+        }
+        let nodes = second.nodesUsed - first.nodesUsed, pods = second.pods - first.pods
+        var uses: [String] = []
+        if nodes != 0 { uses.append("\(abs(nodes)) node\(abs(nodes) == 1 ? "" : "s") \(nodes > 0 ? "fewer" : "more")") }
+        if pods != 0 { uses.append("\(abs(pods)) pod\(abs(pods) == 1 ? "" : "s") \(pods > 0 ? "fewer" : "more")") }
+        if !uses.isEmpty { text += "; \(first.name) uses " + uses.joined(separator: " and ") + " than \(second.name)" }
+        return wrap(text, width: 100)
+    }
+
+    /// `text` broken at spaces into lines of at most `width` characters.
+    static func wrap(_ text: String, width: Int) -> String {
+        var lines: [String] = [], line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty, line.count + 1 + word.count > width {
+                lines.append(line)
+                line = "  " + word
+            } else {
+                line += (line.isEmpty ? "" : " ") + word
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines.joined(separator: "\n")
     }
 
     static func formatNanoseconds(_ value: UInt64) -> String {

@@ -51,10 +51,22 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         #expect(first.standardOutput != reseeded.standardOutput)
     }
 
+    /// The table fits a 100-column terminal whatever the number of groupings (one row per flow
+    /// and grouping), and its verdict names the leader, the runner-up, and why.
+    @Test func tableFitsOneHundredColumnsAndGivesAVerdict() throws {
+        let table = try NetlabBinary.run(["simulate", Self.example, "--duration", "200ms", "--format", "table"])
+        #expect(table.status == 0)
+        let lines = table.standardOutput.split(separator: "\n")
+        #expect(lines.allSatisfy { $0.count <= 100 }, "\(lines.filter { $0.count > 100 })")
+        #expect(table.standardOutput.contains("verdict: sidecar-in-pod: worst p99"))
+        #expect(table.standardOutput.contains("most on access-log"))
+    }
+
     @Test func groupingSelectionTableAndCSV() throws {
         let table = try NetlabBinary.run(["simulate", Self.example, "--duration", "300ms", "--grouping", "two-nodes", "--format", "table"])
         #expect(table.status == 0)
-        #expect(table.standardOutput.contains("two-nodes: path"))
+        #expect(table.standardOutput.contains("flow        grouping   path"))
+        #expect(table.standardOutput.contains("access-log  two-nodes  cross-node"))
         #expect(!table.standardOutput.contains("sidecar-in-pod"))
         let csv = try NetlabBinary.run(["simulate", Self.example, "--duration", "300ms", "--format", "csv", "--profile", "ideal"])
         let lines = csv.standardOutput.split(separator: "\n")
