@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import NetLabModel
 import NetLabCore
@@ -50,5 +51,34 @@ import NetLabCore
         // At most the buffer's bytes wait ahead, then two serialisations (NIC and switch port).
         let bound = (10_000.0 * 8 / 10e9 + 2 * frameSeconds) * 1e12
         #expect(Double(flow.latency.maximumPicoseconds) <= bound, "\(flow.latency.maximumPicoseconds) > \(bound)")
+    }
+}
+
+/// Found by fuzzing (Fuzz/FuzzTopology on Examples/bulk-stream.json): where nothing costs time a
+/// TCP stream's segments and ACKs answered one another within one call until the stack overflowed.
+@Suite struct FreePathTests {
+    @Test func aStreamThatCostsNothingIsRefusedWithAWarning() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("Examples/bulk-stream.json"), encoding: .utf8)
+        var topology = try Fixtures.topology(text)
+        topology.duration = .milliseconds(60)
+        let result = Experiment.run(topology, groupings: Array(topology.groupings.indices), profile: .ideal, seed: 1)
+        let sameNode = try #require(result.groupings.first { $0.name == "backup-same-node" })
+        #expect(sameNode.warnings.contains { $0.contains("costs nothing under profile ideal") })
+        #expect(sameNode.flows[0].messages == 0)
+        // Across nodes the link bounds the rate: that stream runs.
+        let crossNode = try #require(result.groupings.first { $0.name != "backup-same-node" })
+        #expect(crossNode.flows[0].bytes > 0)
+    }
+
+    /// A large message on a free path arrives in thousands of segments, each answered at once:
+    /// the chain continues through the event loop instead of the stack.
+    @Test func longZeroTimeChainsDoNotOverflowTheStack() throws {
+        let text = Fixtures.threeGroupings(
+            flows: #"{ "from": "app", "to": "helper", "pattern": "rpc", "request": "64MiB", "response": "64B", "rate": "20/s" }"#,
+            duration: "300ms", profile: "ideal")
+        let result = try Fixtures.run(text)
+        #expect(result.groupings[0].flows[0].messages > 0)
+        #expect(result.groupings[1].flows[0].messages > 0)
     }
 }

@@ -98,6 +98,18 @@ extension GroupingRun {
                    then: EventAction(kind: EventKind.sendDone.rawValue, argument: UInt64(handle)), &simulation)
     }
 
+    /// Whether a connection's path takes no time at all: no link, and no CPU cost for sending,
+    /// the kernel's hops or receiving (the `ideal` profile inside one node).
+    func costsNothing(connection index: Int) -> Bool {
+        let connection = connections[index]
+        for direction in 0..<2 {
+            let start = Int(direction == 0 ? connection.pathStart.0 : connection.pathStart.1)
+            let count = Int(direction == 0 ? connection.pathCount.0 : connection.pathCount.1)
+            for hop in hops[start..<(start + count)] where hop.kind == .link || hop.cost > 0 { return false }
+        }
+        return sendCallCost(connection.transport, bytes: Self.streamChunk) == 0 && receiveCallCost(connection.transport, bytes: Self.streamChunk) == 0
+    }
+
     /// The send system call and the copy of `bytes` into the kernel (or the shared buffer).
     func sendCallCost(_ transport: Transport, bytes: Int64) -> Int64 { callCost(transport, bytes: bytes, sending: true) }
 
@@ -202,7 +214,16 @@ extension GroupingRun {
         packet.pathCount = direction == 0 ? link.pathCount.0 : link.pathCount.1
         packet.laneStart = link.laneBase + (direction == 0 ? 0 : Int32(link.pathCount.0))
         packet.hop = -1
-        advance(packet: packets.insert(packet), &simulation)
+        let handle = packets.insert(packet)
+        // Where nothing costs time a packet arrives within this call, and its answer within that
+        // one: past a few levels the next step waits for the event loop, so the stack stays flat.
+        guard inlineDepth < Self.deepestInlineChain else {
+            simulation.schedule(EventAction(kind: EventKind.resumePacket.rawValue, argument: UInt64(handle)), after: .zero)
+            return
+        }
+        inlineDepth += 1
+        advance(packet: handle, &simulation)
+        inlineDepth -= 1
     }
 
     /// All of a message has arrived: a UDP datagram is queued on the socket if its receive
@@ -316,6 +337,11 @@ extension GroupingRun {
     mutating func refillStream<Queue: EventQueue>(connection: Int, _ simulation: inout Simulation<Queue>) {
         let flow = connections[connection].flow
         guard case .stream = topology.flows[flow].pattern else { return }
+        guard !costsNothing(connection: connection) else {
+            let warning = "flow \(topology.flows[flow].name): a stream over \(connections[connection].pathClass.rawValue) costs nothing under profile \(profile.name), so it would move unbounded data in no time; it was not simulated (give the profile a copy cost, e.g. copy_per_byte, or put the pair on a link)"
+            if !warnings.contains(warning) { warnings.append(warning) }
+            return
+        }
         while halves[connection * 2].blockedWrites.isEmpty, streamBytesLeft[flow] > 0, simulation.now < end {
             let chunk = min(Self.streamChunk, streamBytesLeft[flow])
             streamBytesLeft[flow] -= chunk

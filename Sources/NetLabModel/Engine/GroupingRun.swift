@@ -9,7 +9,7 @@ import NetLabStats
 public struct GroupingRun: EventHandler {
     enum EventKind: UInt32 {
         case arrival = 1, callerStart, cpuDone, segmentSent, wireArrival, retransmissionTimer, delayedAck, checkpoint, ackProcessed
-        case hopDone = 10, sendDone, receiveDone, serverDone
+        case hopDone = 10, sendDone, receiveDone, serverDone, resumePacket
     }
 
     let topology: Topology
@@ -75,6 +75,9 @@ public struct GroupingRun: EventHandler {
     var replayDeliveries: [(conversation: Int32, fromServer: Bool, bytes: Int64, time: SimTime)] = []
 
     static let streamChunk: Int64 = 64 << 10
+    /// Packets launched within one another's handling, now (see `launch`), and the most allowed.
+    var inlineDepth = 0
+    static let deepestInlineChain = 64
 
     /// Prepares the run of `grouping` (an index into `topology.groupings`) under `profile`.
     public init(topology: Topology, grouping index: Int, profile: CostProfile, seed: UInt64) {
@@ -180,6 +183,9 @@ public struct GroupingRun: EventHandler {
         case .sendDone: messageSent(Int32(action.argument), &simulation)
         case .receiveDone: messageReceived(Int32(action.argument), &simulation)
         case .serverDone: sendResponse(call: Int32(action.argument), &simulation)
+        case .resumePacket:
+            inlineDepth = 0
+            advance(packet: Int32(action.argument), &simulation)
         case nil: preconditionFailure("unknown event kind \(action.kind)")
         }
     }

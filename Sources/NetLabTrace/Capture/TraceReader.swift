@@ -14,6 +14,14 @@ public struct CapturedPacket {
     public var wireLength: Int
     public var bytes: UnsafeRawBufferPointer
 
+    public init(number: Int, timestampNanoseconds: Int64, capturedLength: Int, wireLength: Int, bytes: UnsafeRawBufferPointer) {
+        self.number = number
+        self.timestampNanoseconds = timestampNanoseconds
+        self.capturedLength = capturedLength
+        self.wireLength = wireLength
+        self.bytes = bytes
+    }
+
     /// Whether the capture cut the packet short (snap length).
     public var isTruncated: Bool { capturedLength < wireLength }
 }
