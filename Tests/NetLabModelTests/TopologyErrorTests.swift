@@ -163,6 +163,31 @@ import Foundation
         let unitless = Self.yaml.replacingOccurrences(of: "request: 100B", with: "request: 100")
         #expect(throws: SpecError.self) { try TopologyReader.read(unitless, file: "t.yaml") }
     }
+
+    /// A key given twice: one line with its place, not the whole document.
+    @Test func duplicateKeysAreOneLocatedLine() {
+        do {
+            _ = try TopologyReader.read("name: x\ncontainers: [a, b]\ncontainers: [c]\n", file: "t.yaml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "t.yaml:2:1: duplicate key \"containers\" in one mapping; give each key once")
+        }
+    }
+
+    /// YAML reads plain no, yes, on, off as booleans (and null, numbers as such): where a name was
+    /// meant, the error says so and how to quote it.
+    @Test(arguments: ["no", "on", "off", "yes", "null", "1e3"])
+    func wordsYAMLTakesForOtherKindsAskForQuotes(word: String) {
+        let text = Self.yaml.replacingOccurrences(of: "from: web", with: "from: \(word)")
+        do {
+            _ = try TopologyReader.read(text, file: "t.yaml")
+            Issue.record("expected an error for \(word)")
+        } catch {
+            #expect(error.description.contains("YAML reads the plain \(word) as"), "\(error)")
+            #expect(error.description.contains("quote it: \"\(word)\""), "\(error)")
+            #expect(!error.description.contains("\n"))
+        }
+    }
 }
 
 /// Threads, cpusets and wait modes are checked against where each grouping puts the container.

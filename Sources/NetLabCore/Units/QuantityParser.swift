@@ -17,10 +17,14 @@ enum QuantityParser {
                 input: text, problem: "is finer than \(smallestUnit)",
                 fix: "write \(quantity) as a whole number of \(smallestUnit) or more, e.g. \(examples)")
         case .failure(.tooLarge):
-            throw UnitParseError(
-                input: text, problem: "is too large for \(quantity)",
-                fix: "use a value below 9.2e18 of the smallest unit (\(smallestUnit)), e.g. \(examples)")
+            throw UnitParseError(input: text, problem: "is too large for \(quantity)", fix: largestFix(units, examples: examples))
         }
+    }
+
+    /// The fix for a value past what 64 bits hold: the largest value, in the largest unit.
+    static func largestFix(_ units: [(name: String, scale: Int64)], examples: String) -> String {
+        guard let largest = units.max(by: { $0.scale < $1.scale }) else { return "use e.g. \(examples)" }
+        return "use at most \(Int64.max / largest.scale)\(largest.name), e.g. \(examples)"
     }
 
     /// Parses `text` as a number followed by one of `units` and returns the number in units of
@@ -49,6 +53,10 @@ enum QuantityParser {
         let numberText = trimmed[trimmed.startIndex..<unitStart]
         let unitText = String(trimmed[unitStart...].trimmingSpaces)
         guard !numberText.isEmpty, let number = DecimalText(numberText) else {
+            // A plain run of digits that does not parse has too many of them.
+            if !numberText.isEmpty, numberText.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) {
+                throw UnitParseError(input: text, problem: "is too large for \(quantity)", fix: "use e.g. \(examples)")
+            }
             throw UnitParseError(input: text, problem: "is not \(quantity)", fix: fix)
         }
         if unitText.isEmpty {

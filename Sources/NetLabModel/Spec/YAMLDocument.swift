@@ -23,21 +23,29 @@ enum YAMLDocument {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return SpecError(file: file, line: mark.line, column: mark.column, path: "", problem: "malformed YAML: \(problem)",
                              fix: "fix the YAML syntax at that place")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
+            return SpecError(file: file, line: context.mark.line, column: context.mark.column, path: "",
+                             problem: "duplicate key \(keys) in one mapping", fix: "give each key once")
         default:
-            return SpecError(file: file, path: "", problem: "malformed YAML: \(error)", fix: "fix the YAML syntax")
+            // Other errors print the whole document after their message; keep the message.
+            let message = "\(error)".split(separator: "\n").first.map(String.init) ?? "unreadable"
+            return SpecError(file: file, path: "", problem: "malformed YAML: \(message)", fix: "fix the YAML syntax")
         }
     }
 
     static func convert(_ node: Yams.Node, file: String) throws(SpecError) -> JSONNode {
         let line = node.mark?.line ?? 1, column = node.mark?.column ?? 1
-        func wrap(_ value: JSONNode.Value) -> JSONNode { JSONNode(value: value, line: line, column: column) }
+        func wrap(_ value: JSONNode.Value, plain: String? = nil) -> JSONNode {
+            JSONNode(value: value, line: line, column: column, plainYAMLText: plain)
+        }
         switch node {
         case .scalar(let scalar):
             // Plain scalars take YAML's core-schema types; quoted ones stay strings.
             guard scalar.style == .plain || scalar.style == .any else { return wrap(.string(scalar.string)) }
-            if node.null != nil { return wrap(.null) }
-            if let bool = node.bool { return wrap(.bool(bool)) }
-            if node.int != nil || node.float != nil, Double(scalar.string) != nil { return wrap(.number(scalar.string)) }
+            if node.null != nil { return wrap(.null, plain: scalar.string) }
+            if let bool = node.bool { return wrap(.bool(bool), plain: scalar.string) }
+            if node.int != nil || node.float != nil, Double(scalar.string) != nil { return wrap(.number(scalar.string), plain: scalar.string) }
             return wrap(.string(scalar.string))
         case .mapping(let mapping):
             var members: [(key: String, value: JSONNode)] = []
