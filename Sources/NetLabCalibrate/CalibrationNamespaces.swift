@@ -36,40 +36,51 @@ public final class CalibrationNamespaces: @unchecked Sendable {
             return
         }
         let node = "\(prefix)-node", podA = "\(prefix)-pa", podB = "\(prefix)-pb"
-        let bridge = setUp([
-            ["netns", "add", node], ["netns", "add", podA], ["netns", "add", podB],
-            ["-n", node, "link", "add", "br0", "type", "bridge"],
-            ["-n", node, "link", "set", "br0", "up"],
-            ["-n", node, "link", "add", "va", "type", "veth", "peer", "name", "eth0", "netns", podA],
-            ["-n", node, "link", "add", "vb", "type", "veth", "peer", "name", "eth0", "netns", podB],
-            ["-n", node, "link", "set", "va", "master", "br0", "up"],
-            ["-n", node, "link", "set", "vb", "master", "br0", "up"],
-            ["-n", podA, "addr", "add", "198.18.0.1/24", "dev", "eth0"], ["-n", podA, "link", "set", "eth0", "up"],
-            ["-n", podA, "link", "set", "lo", "up"],
-            ["-n", podB, "addr", "add", "198.18.0.2/24", "dev", "eth0"], ["-n", podB, "link", "set", "eth0", "up"],
-            ["-n", podB, "link", "set", "lo", "up"],
-        ], names: [node, podA, podB])
+        let bridge = setUp(
+            [
+                ["netns", "add", node], ["netns", "add", podA], ["netns", "add", podB],
+                ["-n", node, "link", "add", "br0", "type", "bridge"],
+                ["-n", node, "link", "set", "br0", "up"],
+                ["-n", node, "link", "add", "va", "type", "veth", "peer", "name", "eth0", "netns", podA],
+                ["-n", node, "link", "add", "vb", "type", "veth", "peer", "name", "eth0", "netns", podB],
+                ["-n", node, "link", "set", "va", "master", "br0", "up"],
+                ["-n", node, "link", "set", "vb", "master", "br0", "up"],
+                ["-n", podA, "addr", "add", "198.18.0.1/24", "dev", "eth0"], ["-n", podA, "link", "set", "eth0", "up"],
+                ["-n", podA, "link", "set", "lo", "up"],
+                ["-n", podB, "addr", "add", "198.18.0.2/24", "dev", "eth0"], ["-n", podB, "link", "set", "eth0", "up"],
+                ["-n", podB, "link", "set", "lo", "up"],
+            ], names: [node, podA, podB])
         record(.bridge, bridge)
         let nodeA = "\(prefix)-na", nodeB = "\(prefix)-nb"
-        let routed = setUp([
-            ["netns", "add", nodeA], ["netns", "add", nodeB],
-            ["-n", nodeA, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", nodeB],
-            ["-n", nodeA, "addr", "add", "198.18.1.1/24", "dev", "eth0"], ["-n", nodeA, "link", "set", "eth0", "up"],
-            ["-n", nodeA, "link", "set", "lo", "up"],
-            ["-n", nodeB, "addr", "add", "198.18.1.2/24", "dev", "eth0"], ["-n", nodeB, "link", "set", "eth0", "up"],
-            ["-n", nodeB, "link", "set", "lo", "up"],
-        ], names: [nodeA, nodeB])
+        let routed = setUp(
+            [
+                ["netns", "add", nodeA], ["netns", "add", nodeB],
+                ["-n", nodeA, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", nodeB],
+                ["-n", nodeA, "addr", "add", "198.18.1.1/24", "dev", "eth0"],
+                ["-n", nodeA, "link", "set", "eth0", "up"],
+                ["-n", nodeA, "link", "set", "lo", "up"],
+                ["-n", nodeB, "addr", "add", "198.18.1.2/24", "dev", "eth0"],
+                ["-n", nodeB, "link", "set", "eth0", "up"],
+                ["-n", nodeB, "link", "set", "lo", "up"],
+            ], names: [nodeA, nodeB])
         record(.routed, routed)
         guard routed == nil else {
             unavailable.append((.vxlan, "needs the routed pair, which could not be set up"))
             return
         }
-        let vxlan = setUp([
-            ["-n", nodeA, "link", "add", "vx0", "type", "vxlan", "id", "42", "local", "198.18.1.1", "remote", "198.18.1.2", "dstport", "4789", "dev", "eth0"],
-            ["-n", nodeB, "link", "add", "vx0", "type", "vxlan", "id", "42", "local", "198.18.1.2", "remote", "198.18.1.1", "dstport", "4789", "dev", "eth0"],
-            ["-n", nodeA, "addr", "add", "198.18.2.1/24", "dev", "vx0"], ["-n", nodeA, "link", "set", "vx0", "up"],
-            ["-n", nodeB, "addr", "add", "198.18.2.2/24", "dev", "vx0"], ["-n", nodeB, "link", "set", "vx0", "up"],
-        ], names: [])
+        let vxlan = setUp(
+            [
+                [
+                    "-n", nodeA, "link", "add", "vx0", "type", "vxlan", "id", "42", "local", "198.18.1.1", "remote",
+                    "198.18.1.2", "dstport", "4789", "dev", "eth0",
+                ],
+                [
+                    "-n", nodeB, "link", "add", "vx0", "type", "vxlan", "id", "42", "local", "198.18.1.2", "remote",
+                    "198.18.1.1", "dstport", "4789", "dev", "eth0",
+                ],
+                ["-n", nodeA, "addr", "add", "198.18.2.1/24", "dev", "vx0"], ["-n", nodeA, "link", "set", "vx0", "up"],
+                ["-n", nodeB, "addr", "add", "198.18.2.2/24", "dev", "vx0"], ["-n", nodeB, "link", "set", "vx0", "up"],
+            ], names: [])
         record(.vxlan, vxlan)
     }
 
@@ -79,9 +90,18 @@ public final class CalibrationNamespaces: @unchecked Sendable {
     func ends(for path: CalibrationCase.Path) -> Ends? {
         switch path {
         case .inPod: nil
-        case .bridge: Ends(clientNamespace: "/var/run/netns/\(prefix)-pa", serverNamespace: "/var/run/netns/\(prefix)-pb", serverAddress: "198.18.0.2")
-        case .routed: Ends(clientNamespace: "/var/run/netns/\(prefix)-na", serverNamespace: "/var/run/netns/\(prefix)-nb", serverAddress: "198.18.1.2")
-        case .vxlan: Ends(clientNamespace: "/var/run/netns/\(prefix)-na", serverNamespace: "/var/run/netns/\(prefix)-nb", serverAddress: "198.18.2.2")
+        case .bridge:
+            Ends(
+                clientNamespace: "/var/run/netns/\(prefix)-pa", serverNamespace: "/var/run/netns/\(prefix)-pb",
+                serverAddress: "198.18.0.2")
+        case .routed:
+            Ends(
+                clientNamespace: "/var/run/netns/\(prefix)-na", serverNamespace: "/var/run/netns/\(prefix)-nb",
+                serverAddress: "198.18.1.2")
+        case .vxlan:
+            Ends(
+                clientNamespace: "/var/run/netns/\(prefix)-na", serverNamespace: "/var/run/netns/\(prefix)-nb",
+                serverAddress: "198.18.2.2")
         }
     }
 
@@ -101,7 +121,9 @@ public final class CalibrationNamespaces: @unchecked Sendable {
     /// Runs `ip` with each argument list in turn; on the first failure deletes `names` and says why.
     private func setUp(_ commands: [[String]], names: [String]) -> String? {
         for arguments in commands {
-            if arguments.first == "netns", arguments.dropFirst().first == "add", let name = arguments.last { created.append(name) }
+            if arguments.first == "netns", arguments.dropFirst().first == "add", let name = arguments.last {
+                created.append(name)
+            }
             if let failure = Self.run(["ip"] + arguments) {
                 for name in names where created.contains(name) {
                     _ = Self.run(["ip", "netns", "del", name])

@@ -4,12 +4,18 @@ import NetLabModel
 /// few pod-to-pod cases; the full run every transport, four sizes, both placements and waits, the
 /// namespace paths and the streams.
 public enum CalibrationPlan {
-    public static func cases(quick: Bool, cores: Int) -> (cases: [CalibrationCase], skipped: [(name: String, why: String)]) {
+    public static func cases(quick: Bool, cores: Int) -> (
+        cases: [CalibrationCase], skipped: [(name: String, why: String)]
+    ) {
         var cases: [CalibrationCase] = []
         var skipped: [(name: String, why: String)] = []
-        func roundTrip(_ path: CalibrationCase.Path, _ transport: CalibrationCase.Transport, _ size: Int, _ placement: CalibrationCase.Placement, poll: Bool = false) {
-            let item = CalibrationCase(kind: .roundTrip, path: path, transport: transport, size: transport == .udp ? min(size, 65_507) : size,
-                                       placement: placement, poll: poll)
+        func roundTrip(
+            _ path: CalibrationCase.Path, _ transport: CalibrationCase.Transport, _ size: Int,
+            _ placement: CalibrationCase.Placement, poll: Bool = false
+        ) {
+            let item = CalibrationCase(
+                kind: .roundTrip, path: path, transport: transport, size: transport == .udp ? min(size, 65_507) : size,
+                placement: placement, poll: poll)
             if placement == .twoCores, cores < 2 {
                 skipped.append((item.name, "the host has one core"))
             } else {
@@ -17,12 +23,17 @@ public enum CalibrationPlan {
             }
         }
         func bulk(_ path: CalibrationCase.Path, _ transport: CalibrationCase.Transport) {
-            cases.append(CalibrationCase(kind: .bulk, path: path, transport: transport, size: 65_536, placement: cores < 2 ? .sameCore : .twoCores, poll: false))
+            cases.append(
+                CalibrationCase(
+                    kind: .bulk, path: path, transport: transport, size: 65_536,
+                    placement: cores < 2 ? .sameCore : .twoCores, poll: false))
         }
         if quick {
             for transport in [CalibrationCase.Transport.tcp, .uds, .pipe, .shmFutex] {
                 for size in [64, 1_024, 16_384] {
-                    for placement in CalibrationCase.Placement.allCases { roundTrip(.inPod, transport, size, placement) }
+                    for placement in CalibrationCase.Placement.allCases {
+                        roundTrip(.inPod, transport, size, placement)
+                    }
                 }
             }
             // Spinning readers pay no wake-up: they tell the calls apart from the wake-ups.

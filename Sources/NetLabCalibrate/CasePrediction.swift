@@ -7,7 +7,8 @@ import NetLabModel
 public enum CasePrediction {
     /// Round trip p50 in microseconds, or throughput in bits per second, as the case measures.
     public static func predict(_ calibrationCase: CalibrationCase, profile: CostProfile, cores: Int) -> Double {
-        let topology = try! TopologyReader.read(topologyText(calibrationCase, cores: cores), file: "calibration-case.json")
+        let topology = try! TopologyReader.read(
+            topologyText(calibrationCase, cores: cores), file: "calibration-case.json")
         let result = Experiment.simulate(topology, grouping: 0, profile: profile, seed: 1)
         let flow = result.flows[0]
         switch calibrationCase.kind {
@@ -25,12 +26,14 @@ public enum CasePrediction {
         default: transport = item.transport.rawValue
         }
         let serverCore = item.placement == .sameCore ? 0 : 1
-        let containers = #"[ { "name": "client", "cpuset": [0], "wait": "\#(wait)" }, { "name": "server", "cpuset": [\#(serverCore)], "wait": "\#(wait)" } ]"#
+        let containers =
+            #"[ { "name": "client", "cpuset": [0], "wait": "\#(wait)" }, { "name": "server", "cpuset": [\#(serverCore)], "wait": "\#(wait)" } ]"#
         let flow: String
         let duration: String
         switch item.kind {
         case .roundTrip:
-            flow = #"{ "from": "client", "to": "server", "pattern": "rpc", "transport": "\#(transport)", "request": "\#(item.size)B", "response": "\#(item.size)B", "callers": 1 }"#
+            flow =
+                #"{ "from": "client", "to": "server", "pattern": "rpc", "transport": "\#(transport)", "request": "\#(item.size)B", "response": "\#(item.size)B", "callers": 1 }"#
             // Every round trip of a lone caller with fixed sizes is alike: a few dozen suffice.
             duration = #""duration": "5ms", "warmup": "1ms""#
         case .bulk:
@@ -52,10 +55,10 @@ public enum CasePrediction {
         }
         let overlay = item.path == .vxlan ? #", "overlay": "vxlan""# : ""
         return """
-        { "name": "calibration", \(duration),
-          "cluster": { "nodes": \(nodes), "fabric": { "rate": "1Tbps", "latency": "0ns", "buffer": "64MiB" }\(overlay) },
-          "containers": \(containers), "flows": [ \(flow) ],
-          "groupings": [ { "name": "case", "pods": \(pods) } ] }
-        """
+            { "name": "calibration", \(duration),
+              "cluster": { "nodes": \(nodes), "fabric": { "rate": "1Tbps", "latency": "0ns", "buffer": "64MiB" }\(overlay) },
+              "containers": \(containers), "flows": [ \(flow) ],
+              "groupings": [ { "name": "case", "pods": \(pods) } ] }
+            """
     }
 }

@@ -37,7 +37,9 @@ public struct HostCalibration {
         var done = 0
         for _ in 0..<repetitions {
             for (index, item) in runnable.enumerated() where failed[index] == nil {
-                if shouldStop() { return (collect(runnable, values, failed), skipped + failures(runnable, failed), true) }
+                if shouldStop() {
+                    return (collect(runnable, values, failed), skipped + failures(runnable, failed), true)
+                }
                 do {
                     values[index].append(try probe.measure(item, namespaces: namespaces))
                 } catch {
@@ -50,7 +52,9 @@ public struct HostCalibration {
         return (collect(runnable, values, failed), skipped + failures(runnable, failed), false)
     }
 
-    private func collect(_ cases: [CalibrationCase], _ values: [[Double]], _ failed: [Int: String]) -> [CalibrationMeasurement] {
+    private func collect(_ cases: [CalibrationCase], _ values: [[Double]], _ failed: [Int: String])
+        -> [CalibrationMeasurement]
+    {
         cases.indices.filter { failed[$0] == nil && !values[$0].isEmpty }.map {
             CalibrationMeasurement(calibrationCase: cases[$0], repetitions: values[$0])
         }
@@ -70,11 +74,14 @@ public enum HostDescription {
         uname(&system)
         let kernel = withUnsafeBytes(of: &system.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
-            .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" } ?? "unknown"
+        let model =
+            cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+            .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" }
+            ?? "unknown"
         var virtualization = "none detected"
         if cpuinfo.contains(" hypervisor") {
-            let vendor = (try? String(contentsOfFile: "/sys/class/dmi/id/sys_vendor", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            let vendor = (try? String(contentsOfFile: "/sys/class/dmi/id/sys_vendor", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
             virtualization = "virtual machine" + (vendor.map { $0.isEmpty ? "" : " (\($0))" } ?? "")
         }
         let formatter = ISO8601DateFormatter()

@@ -23,25 +23,38 @@ public enum ProfileFit {
     static let parameters: [Parameter] = [
         Parameter(name: "wakeup", fields: [(.wakeup, 1)], why: "round trips with the processes on two cores, blocking"),
         Parameter(name: "context_switch", fields: [(.contextSwitch, 1)], why: "round trips on one core"),
-        Parameter(name: "tcp (socket calls, stack 1.2× each)", fields: [(.socketSend, 1), (.socketReceive, 1), (.stackTransmit, 1.2), (.stackReceive, 1.2)],
-                  why: "TCP round trips"),
+        Parameter(
+            name: "tcp (socket calls, stack 1.2× each)",
+            fields: [(.socketSend, 1), (.socketReceive, 1), (.stackTransmit, 1.2), (.stackReceive, 1.2)],
+            why: "TCP round trips"),
         Parameter(name: "copy_per_byte", fields: [(.copyPerByte, 1)], why: "TCP and UDP round trips of 16 KiB"),
         Parameter(name: "cold_copy_per_byte", fields: [(.coldCopyPerByte, 1)], why: "the in-pod TCP stream"),
-        Parameter(name: "udp (calls and stack)", fields: [(.udpSend, 1), (.udpReceive, 1), (.udpStackTransmit, 1), (.udpStackReceive, 1)], why: "UDP round trips"),
+        Parameter(
+            name: "udp (calls and stack)",
+            fields: [(.udpSend, 1), (.udpReceive, 1), (.udpStackTransmit, 1), (.udpStackReceive, 1)],
+            why: "UDP round trips"),
         Parameter(name: "uds", fields: [(.udsSend, 1), (.udsReceive, 1)], why: "Unix socket round trips"),
         Parameter(name: "uds_copy_per_byte", fields: [(.udsCopyPerByte, 1)], why: "Unix socket round trips of 16 KiB"),
         Parameter(name: "pipe", fields: [(.pipeWrite, 1), (.pipeRead, 1)], why: "pipe round trips"),
         Parameter(name: "pipe_copy_per_byte", fields: [(.pipeCopyPerByte, 1)], why: "pipe round trips of 16 KiB"),
         Parameter(name: "shm", fields: [(.shmWrite, 1), (.shmRead, 1)], why: "shared-memory round trips"),
-        Parameter(name: "shm_copy_per_byte", fields: [(.shmCopyPerByte, 1)], why: "shared-memory round trips of 16 KiB"),
-        Parameter(name: "veth and bridge (1 : 1.5)", fields: [(.vethPerPacket, 1), (.bridgePerPacket, 1.5)], why: "round trips through the bridge"),
-        Parameter(name: "nic (transmit = receive)", fields: [(.nicTransmit, 1), (.nicReceive, 1)], why: "round trips over the routed veth pair"),
+        Parameter(
+            name: "shm_copy_per_byte", fields: [(.shmCopyPerByte, 1)], why: "shared-memory round trips of 16 KiB"),
+        Parameter(
+            name: "veth and bridge (1 : 1.5)", fields: [(.vethPerPacket, 1), (.bridgePerPacket, 1.5)],
+            why: "round trips through the bridge"),
+        Parameter(
+            name: "nic (transmit = receive)", fields: [(.nicTransmit, 1), (.nicReceive, 1)],
+            why: "round trips over the routed veth pair"),
         Parameter(name: "vxlan_per_packet", fields: [(.vxlanPerPacket, 1)], why: "round trips over VXLAN"),
     ]
 
     /// Fields calibration sets without fitting, and why.
     static let fixed: [(CostProfile.Field, Double, String)] = [
-        (.netfilterPerPacket, 0, "the measured bridge has no kube-proxy or conntrack rules; set it for clusters with Services"),
+        (
+            .netfilterPerPacket, 0,
+            "the measured bridge has no kube-proxy or conntrack rules; set it for clusters with Services"
+        ),
         (.nicInterruptDelay, 0, "a veth pair has no interrupt coalescing; a real NIC's is its rx-usecs"),
     ]
 
@@ -54,7 +67,9 @@ public enum ProfileFit {
     }
 
     /// Fits `base` to the training cases of `measurements` on a host of `cores` cores.
-    public static func fit(_ measurements: [CalibrationMeasurement], base: CostProfile, cores: Int, iterations: Int = 30) -> Outcome {
+    public static func fit(
+        _ measurements: [CalibrationMeasurement], base: CostProfile, cores: Int, iterations: Int = 30
+    ) -> Outcome {
         let training = measurements.filter { $0.calibrationCase.isTraining && $0.measured > 0 && $0.measured.isFinite }
         let cases = training.map(\.calibrationCase)
         let targets = training.map { log($0.measured) }
@@ -63,7 +78,9 @@ public enum ProfileFit {
         func overrides(_ logValues: [Double]) -> [String: Double] {
             var all = fixedOverrides
             for (parameter, logValue) in zip(parameters, logValues) {
-                for (field, ratio) in parameter.fields { all[field.rawValue] = max(1, (exp(logValue) * ratio).rounded()) }
+                for (field, ratio) in parameter.fields {
+                    all[field.rawValue] = max(1, (exp(logValue) * ratio).rounded())
+                }
             }
             return all
         }
@@ -71,7 +88,9 @@ public enum ProfileFit {
             let predicted = predictAll(cases, profile: base.applying(overrides(logValues)), cores: cores)
             return zip(predicted, targets).map { log(max($0, 1e-12)) - $1 }
         }
-        var current = parameters.map { parameter in log(max(1, Double(value(of: parameter.fields[0].0, in: base)) / parameter.fields[0].1)) }
+        var current = parameters.map { parameter in
+            log(max(1, Double(value(of: parameter.fields[0].0, in: base)) / parameter.fields[0].1))
+        }
         // A parameter is fitted when some training case moves with it.
         var residual = residuals(current)
         var active: [Int] = []
@@ -95,7 +114,9 @@ public enum ProfileFit {
             var normal = Array(repeating: Array(repeating: 0.0, count: n), count: n)
             var gradient = Array(repeating: 0.0, count: n)
             for (a, i) in active.enumerated() {
-                for (b, j) in active.enumerated() { normal[a][b] = zip(jacobian[i], jacobian[j]).reduce(0) { $0 + $1.0 * $1.1 } }
+                for (b, j) in active.enumerated() {
+                    normal[a][b] = zip(jacobian[i], jacobian[j]).reduce(0) { $0 + $1.0 * $1.1 }
+                }
                 gradient[a] = zip(jacobian[i], residual).reduce(0) { $0 + $1.0 * $1.1 }
             }
             var improved = false
@@ -126,7 +147,9 @@ public enum ProfileFit {
         undetermined += fixed.map { (field: $0.0.rawValue, why: "set to 0: \($0.2)") }
         var result = fixedOverrides
         for index in active {
-            for (field, ratio) in parameters[index].fields { result[field.rawValue] = max(1, (exp(current[index]) * ratio).rounded()) }
+            for (field, ratio) in parameters[index].fields {
+                result[field.rawValue] = max(1, (exp(current[index]) * ratio).rounded())
+            }
         }
         var profile = base.applying(result)
         profile.name = "calibrated"

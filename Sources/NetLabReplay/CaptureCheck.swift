@@ -22,7 +22,9 @@ extension ReplayResult {
         guard origin != nil, let first = simulation.groupings.first else { return nil }
         return first.flows.indices.compactMap { index in
             guard capturedAtApplication[index].count > 0 else { return nil }
-            return CaptureCheck(flow: first.flows[index].name, captured: capturedAtApplication[index], simulated: simulatedExchanges[0][index])
+            return CaptureCheck(
+                flow: first.flows[index].name, captured: capturedAtApplication[index],
+                simulated: simulatedExchanges[0][index])
         }
     }
 }

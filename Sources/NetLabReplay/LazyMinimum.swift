@@ -16,8 +16,10 @@ struct LazyMinimum {
 
     mutating func set(_ conversation: Int, to value: Int64) {
         stamps[conversation] = nextStamp
-        heap.insert(ScheduledEvent(time: SimTime(picoseconds: value), sequence: nextStamp,
-                                   action: EventAction(kind: 0, target: UInt32(conversation), argument: nextStamp)))
+        heap.insert(
+            ScheduledEvent(
+                time: SimTime(picoseconds: value), sequence: nextStamp,
+                action: EventAction(kind: 0, target: UInt32(conversation), argument: nextStamp)))
         nextStamp += 1
     }
 

@@ -4,8 +4,10 @@ import NetLabTrace
 /// where the port is a common one (`http-8080`, `redis-6379`), otherwise `host-<n>`.
 public enum MapSuggestion {
     static let services: [UInt16: String] = [
-        53: "dns", 80: "http", 443: "https", 3306: "mysql", 5201: "iperf", 5432: "postgres", 6379: "redis", 8000: "http",
-        8080: "http", 8443: "https", 9092: "kafka", 9200: "elasticsearch", 11211: "memcached", 11111: "sockperf", 27017: "mongodb",
+        53: "dns", 80: "http", 443: "https", 3306: "mysql", 5201: "iperf", 5432: "postgres", 6379: "redis",
+        8000: "http",
+        8080: "http", 8443: "https", 9092: "kafka", 9200: "elasticsearch", 11211: "memcached", 11111: "sockperf",
+        27017: "mongodb",
         2379: "etcd", 4317: "otlp", 9090: "prometheus", 15001: "envoy", 15006: "envoy",
     ]
 

@@ -49,37 +49,56 @@ public struct ReplayMap: Sendable {
         let root: JSONNode
         do { root = try JSONParser.parse(text) } catch { throw SpecError.malformed(error, file: file) }
         let form = #"write {"endpoints": [{"match": "198.18.0.2", "container": "web"}, ...]}"#
-        guard case .object(let members) = root.value, let endpoints = members.first(where: { $0.key == "endpoints" })?.value,
-              case .array(let items) = endpoints.value
-        else { throw SpecError(file: file, line: root.line, column: root.column, path: "", problem: "no \"endpoints\" list", fix: form) }
+        guard case .object(let members) = root.value,
+            let endpoints = members.first(where: { $0.key == "endpoints" })?.value,
+            case .array(let items) = endpoints.value
+        else {
+            throw SpecError(
+                file: file, line: root.line, column: root.column, path: "", problem: "no \"endpoints\" list", fix: form)
+        }
         for (key, value) in members where key != "endpoints" && key != "description" {
-            throw SpecError(file: file, line: value.line, column: value.column, path: key, problem: "unknown key \"\(key)\"",
-                            fix: "allowed: endpoints, description")
+            throw SpecError(
+                file: file, line: value.line, column: value.column, path: key, problem: "unknown key \"\(key)\"",
+                fix: "allowed: endpoints, description")
         }
         var rules: [Rule] = []
         for (index, item) in items.enumerated() {
             let path = "endpoints[\(index)]"
             guard case .object(let fields) = item.value else {
-                throw SpecError(file: file, line: item.line, column: item.column, path: path, problem: "expected an object", fix: form)
+                throw SpecError(
+                    file: file, line: item.line, column: item.column, path: path, problem: "expected an object",
+                    fix: form)
             }
             for (key, value) in fields where key != "match" && key != "container" {
-                throw SpecError(file: file, line: value.line, column: value.column, path: "\(path).\(key)", problem: "unknown key \"\(key)\"",
-                                fix: "allowed: match, container")
+                throw SpecError(
+                    file: file, line: value.line, column: value.column, path: "\(path).\(key)",
+                    problem: "unknown key \"\(key)\"",
+                    fix: "allowed: match, container")
             }
-            guard let matchNode = fields.first(where: { $0.key == "match" })?.value, case .string(let match) = matchNode.value else {
-                throw SpecError(file: file, line: item.line, column: item.column, path: "\(path).match", problem: "missing \"match\"",
-                                fix: "give an address, address:port, [IPv6]:port or CIDR, e.g. \"198.18.0.2:8080\"")
-            }
-            guard let containerNode = fields.first(where: { $0.key == "container" })?.value, case .string(let container) = containerNode.value,
-                  !container.isEmpty
+            guard let matchNode = fields.first(where: { $0.key == "match" })?.value,
+                case .string(let match) = matchNode.value
             else {
-                throw SpecError(file: file, line: item.line, column: item.column, path: "\(path).container", problem: "missing \"container\"",
-                                fix: "name the container this address stands for")
+                throw SpecError(
+                    file: file, line: item.line, column: item.column, path: "\(path).match",
+                    problem: "missing \"match\"",
+                    fix: "give an address, address:port, [IPv6]:port or CIDR, e.g. \"198.18.0.2:8080\"")
+            }
+            guard let containerNode = fields.first(where: { $0.key == "container" })?.value,
+                case .string(let container) = containerNode.value,
+                !container.isEmpty
+            else {
+                throw SpecError(
+                    file: file, line: item.line, column: item.column, path: "\(path).container",
+                    problem: "missing \"container\"",
+                    fix: "name the container this address stands for")
             }
             guard var rule = parseMatch(match) else {
-                throw SpecError(file: file, line: matchNode.line, column: matchNode.column, path: "\(path).match",
-                                problem: "\"\(match)\" is not an address, address:port or CIDR",
-                                fix: "write e.g. \"198.18.0.2\", \"198.18.0.2:8080\", \"198.18.0.0/24\", \"[2001:2::2]:80\" or \"2001:2::/64\"")
+                throw SpecError(
+                    file: file, line: matchNode.line, column: matchNode.column, path: "\(path).match",
+                    problem: "\"\(match)\" is not an address, address:port or CIDR",
+                    fix:
+                        "write e.g. \"198.18.0.2\", \"198.18.0.2:8080\", \"198.18.0.0/24\", \"[2001:2::2]:80\" or \"2001:2::/64\""
+                )
             }
             rule.container = container
             rule.line = matchNode.line

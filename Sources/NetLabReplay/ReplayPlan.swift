@@ -13,11 +13,15 @@ extension ReplayPlan {
         let container = topology.containers.count
         topology.containers.append(Container(name: externalName, cpu: 0))
         let node = topology.cluster.nodes.count
-        topology.cluster.nodes.append(Node(name: "outside", cores: 64, nicRate: topology.cluster.fabric.portRate,
-                                           nicBuffer: topology.cluster.fabric.portBuffer))
+        topology.cluster.nodes.append(
+            Node(
+                name: "outside", cores: 64, nicRate: topology.cluster.fabric.portRate,
+                nicBuffer: topology.cluster.fabric.portBuffer))
         topology.groupings = topology.groupings.map { grouping in
-            Grouping(name: grouping.name, pods: grouping.pods + [Pod(name: externalName, containers: [container], replicaNodes: [node])],
-                     containerCount: topology.containers.count)
+            Grouping(
+                name: grouping.name,
+                pods: grouping.pods + [Pod(name: externalName, containers: [container], replicaNodes: [node])],
+                containerCount: topology.containers.count)
         }
     }
 }
@@ -45,7 +49,9 @@ public struct ReplayPlan: Sendable {
     public var handshakeRTTs: [LatencyHistogram] {
         var histograms = Array(repeating: LatencyHistogram(), count: topology.flows.count)
         for (index, conversation) in summary.conversations.enumerated() where conversationFlow[index] >= 0 {
-            if let rtt = conversation.handshakeRTTNanoseconds { histograms[Int(conversationFlow[index])].record(picoseconds: rtt * 1000) }
+            if let rtt = conversation.handshakeRTTNanoseconds {
+                histograms[Int(conversationFlow[index])].record(picoseconds: rtt * 1000)
+            }
         }
         return histograms
     }
@@ -55,15 +61,22 @@ public struct ReplayPlan: Sendable {
     /// Reads the trace once and maps its conversations onto `topology`'s containers.
     /// - Throws: ``ReplayError`` for an unreadable trace, a map naming unknown containers, or
     ///   unmapped endpoints (unless `unmapped` is `.ignore`).
-    public static func prepare(trace: String, map: ReplayMap, topology given: Topology, unmapped: UnmappedPolicy) throws(ReplayError) -> ReplayPlan {
+    public static func prepare(trace: String, map: ReplayMap, topology given: Topology, unmapped: UnmappedPolicy)
+        throws(ReplayError) -> ReplayPlan
+    {
         var topology = given
-        if map.rules.contains(where: { $0.container == externalName }), topology.containerIndex(named: externalName) == nil {
+        if map.rules.contains(where: { $0.container == externalName }),
+            topology.containerIndex(named: externalName) == nil
+        {
             addExternal(to: &topology)
         }
         for rule in map.rules where topology.containerIndex(named: rule.container) == nil {
             throw ReplayError(
-                location: "\(map.file):\(rule.line):\(rule.column)", problem: "container \"\(rule.container)\" is not in the topology",
-                fix: "use one of \(topology.containers.map(\.name).joined(separator: ", ")) or \"\(externalName)\" (outside the cluster), or add it to the topology's containers")
+                location: "\(map.file):\(rule.line):\(rule.column)",
+                problem: "container \"\(rule.container)\" is not in the topology",
+                fix:
+                    "use one of \(topology.containers.map(\.name).joined(separator: ", ")) or \"\(externalName)\" (outside the cluster), or add it to the topology's containers"
+            )
         }
         let summary: TraceSummary
         do { summary = try TraceInspector.inspect(path: trace) } catch {
@@ -90,19 +103,26 @@ public struct ReplayPlan: Sendable {
             let name = "\(a)->\(b)/\(conversation.proto.name)"
             if flowIndex[name] == nil {
                 flowIndex[name] = flows.count
-                flows.append(Flow(name: name, from: topology.containerIndex(named: a)!, to: topology.containerIndex(named: b)!,
-                                  transport: conversation.proto == .tcp ? .tcp : .udp, pattern: .replayed))
+                flows.append(
+                    Flow(
+                        name: name, from: topology.containerIndex(named: a)!, to: topology.containerIndex(named: b)!,
+                        transport: conversation.proto == .tcp ? .tcp : .udp, pattern: .replayed))
             }
             // The flow's client is the conversation's endpoint A, the side that sent first.
             conversationFlow.append(Int32(flowIndex[name]!))
         }
         if !unmappedPackets.isEmpty {
             let listed = unmappedPackets.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
-            let text = listed.prefix(10).map { "\($0.key) (\($0.value) packets)" }.joined(separator: ", ") + (listed.count > 10 ? ", ..." : "")
+            let text =
+                listed.prefix(10).map { "\($0.key) (\($0.value) packets)" }.joined(separator: ", ")
+                + (listed.count > 10 ? ", ..." : "")
             switch unmapped {
             case .error:
-                throw ReplayError(location: map.file, problem: "\(listed.count) trace address(es) are not in the map: \(text)",
-                                  fix: "add them to the map (netlab replay --suggest-map TRACE writes a starter), or pass --unmapped ignore")
+                throw ReplayError(
+                    location: map.file, problem: "\(listed.count) trace address(es) are not in the map: \(text)",
+                    fix:
+                        "add them to the map (netlab replay --suggest-map TRACE writes a starter), or pass --unmapped ignore"
+                )
             case .ignore:
                 warnings.append("left out the conversations of \(listed.count) unmapped address(es): \(text)")
             }
@@ -111,13 +131,15 @@ public struct ReplayPlan: Sendable {
             warnings.append("left out \(sameContainer) conversation(s) whose two ends map to the same container")
         }
         guard !flows.isEmpty else {
-            throw ReplayError(location: trace, problem: "no TCP or UDP conversation joins two mapped containers",
-                              fix: "check that the map's addresses are those in the trace (netlab inspect TRACE lists them)")
+            throw ReplayError(
+                location: trace, problem: "no TCP or UDP conversation joins two mapped containers",
+                fix: "check that the map's addresses are those in the trace (netlab inspect TRACE lists them)")
         }
         var replayTopology = topology
         replayTopology.flows = flows
         replayTopology.warmup = .zero
-        return ReplayPlan(trace: trace, topology: replayTopology, conversationFlow: conversationFlow,
-                          summary: summary, warnings: warnings + summary.warnings)
+        return ReplayPlan(
+            trace: trace, topology: replayTopology, conversationFlow: conversationFlow,
+            summary: summary, warnings: warnings + summary.warnings)
     }
 }

@@ -67,7 +67,8 @@ public enum ReplayRunner {
     /// With `pcapDirectory`, each grouping's delivered messages are written to
     /// `<directory>/<grouping>.pcap` at their simulated delivery times.
     public static func run(
-        _ plan: ReplayPlan, groupings: [Int], profile: CostProfile, seed: UInt64, speed: Double, mode: ReplayMode = .open,
+        _ plan: ReplayPlan, groupings: [Int], profile: CostProfile, seed: UInt64, speed: Double,
+        mode: ReplayMode = .open,
         origin: CaptureOrigin? = nil, pcapDirectory: String? = nil,
         progress: (@Sendable (_ finishedGroupings: Int, _ total: Int) -> Void)? = nil
     ) throws(ReplayError) -> ReplayResult {
@@ -82,11 +83,14 @@ public enum ReplayRunner {
         let outcomes = Outcomes(count: groupings.count)
         DispatchQueue.concurrentPerform(iterations: groupings.count) { slot in
             defer { progress?(outcomes.finished, groupings.count) }
-            outcomes.store(Result { () throws(ReplayError) in
-                try replay(plan, topology: topology, grouping: groupings[slot], profile: profile, seed: seed, speed: speed, mode: mode,
-                           origin: origin,
-                           pcapPath: pcapDirectory.map { "\($0)/\(topology.groupings[groupings[slot]].name).pcap" })
-            }, at: slot)
+            outcomes.store(
+                Result { () throws(ReplayError) in
+                    try replay(
+                        plan, topology: topology, grouping: groupings[slot], profile: profile, seed: seed, speed: speed,
+                        mode: mode,
+                        origin: origin,
+                        pcapPath: pcapDirectory.map { "\($0)/\(topology.groupings[groupings[slot]].name).pcap" })
+                }, at: slot)
         }
         var results: [GroupingResult] = []
         var captured: [LatencyHistogram] = []
@@ -109,17 +113,23 @@ public enum ReplayRunner {
                 throw error
             }
         }
-        let simulation = SimulationResult(topology: topology.name, seed: seed, duration: topology.duration, warmup: .zero,
-                                          profile: profile.name, groupings: results)
-        return ReplayResult(mode: mode, simulation: simulation, origin: origin, captured: captured,
-                            capturedAtApplication: capturedAtApplication, applicationGaps: gaps, negativeGaps: negativeGaps,
-                            capturedHandshakes: plan.handshakeRTTs, simulatedExchanges: exchanges,
-                            orderViolations: violations, warnings: plan.warnings + warnings(plan, mode: mode, origin: origin, captured: captured,
-                                                                                            negativeGaps: negativeGaps, gaps: gaps.first ?? []))
+        let simulation = SimulationResult(
+            topology: topology.name, seed: seed, duration: topology.duration, warmup: .zero,
+            profile: profile.name, groupings: results)
+        return ReplayResult(
+            mode: mode, simulation: simulation, origin: origin, captured: captured,
+            capturedAtApplication: capturedAtApplication, applicationGaps: gaps, negativeGaps: negativeGaps,
+            capturedHandshakes: plan.handshakeRTTs, simulatedExchanges: exchanges,
+            orderViolations: violations,
+            warnings: plan.warnings
+                + warnings(
+                    plan, mode: mode, origin: origin, captured: captured,
+                    negativeGaps: negativeGaps, gaps: gaps.first ?? []))
     }
 
     static func replay(
-        _ plan: ReplayPlan, topology: Topology, grouping: Int, profile: CostProfile, seed: UInt64, speed: Double, mode: ReplayMode,
+        _ plan: ReplayPlan, topology: Topology, grouping: Int, profile: CostProfile, seed: UInt64, speed: Double,
+        mode: ReplayMode,
         origin: CaptureOrigin? = nil, pcapPath: String? = nil
     ) throws(ReplayError) -> GroupingOutcome {
         let reader: TraceReader
@@ -130,8 +140,9 @@ public enum ReplayRunner {
         } catch {
             throw ReplayError(location: error.location, problem: error.problem, fix: error.fix)
         }
-        var session = ReplaySession(plan: plan, topology: topology, grouping: grouping, profile: profile, seed: seed, speed: speed, mode: mode,
-                                    linkType: reader.linkType, origin: origin, writer: writer)
+        var session = ReplaySession(
+            plan: plan, topology: topology, grouping: grouping, profile: profile, seed: seed, speed: speed, mode: mode,
+            linkType: reader.linkType, origin: origin, writer: writer)
         do {
             try reader.forEachPacket { packet in session.read(packet) }
         } catch {
@@ -149,16 +160,21 @@ extension ReplayRunner {
     /// What the user should know about the capture's structure and its correction: flows with no
     /// request/reply exchange to time in causal mode, and gaps the correction made negative.
     static func warnings(
-        _ plan: ReplayPlan, mode: ReplayMode, origin: CaptureOrigin?, captured: [LatencyHistogram], negativeGaps: [Int], gaps: [LatencyHistogram]
+        _ plan: ReplayPlan, mode: ReplayMode, origin: CaptureOrigin?, captured: [LatencyHistogram], negativeGaps: [Int],
+        gaps: [LatencyHistogram]
     ) -> [String] {
         var warnings: [String] = []
         for (flow, spec) in plan.topology.flows.enumerated() where flow < captured.count {
             if mode == .causal, captured[flow].count == 0 {
-                warnings.append("flow \(spec.name): the capture shows no request followed by a reply, so causal mode only keeps each conversation's message order and there is no request-to-reply time to compare")
+                warnings.append(
+                    "flow \(spec.name): the capture shows no request followed by a reply, so causal mode only keeps each conversation's message order and there is no request-to-reply time to compare"
+                )
             }
             if origin != nil, flow < negativeGaps.count, negativeGaps[flow] > 0 {
                 let total = flow < gaps.count ? gaps[flow].count : 0
-                warnings.append("flow \(spec.name): \(negativeGaps[flow]) of \(total) captured gaps were shorter than the host costs the profile charges on the captured path and were taken as 0: the profile is slower than the host that made the capture (netlab calibrate measures this host)")
+                warnings.append(
+                    "flow \(spec.name): \(negativeGaps[flow]) of \(total) captured gaps were shorter than the host costs the profile charges on the captured path and were taken as 0: the profile is slower than the host that made the capture (netlab calibrate measures this host)"
+                )
             }
         }
         return warnings

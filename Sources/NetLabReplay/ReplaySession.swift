@@ -111,8 +111,11 @@ struct ReplaySession {
 
     /// With `origin`, captured timings are corrected for what the captured path cost on each side
     /// of the capture point.
-    init(plan: ReplayPlan, topology: Topology, grouping: Int, profile: CostProfile, seed: UInt64, speed: Double, mode: ReplayMode,
-         linkType: Int32, origin: CaptureOrigin? = nil, writer: TraceWriter? = nil) {
+    init(
+        plan: ReplayPlan, topology: Topology, grouping: Int, profile: CostProfile, seed: UInt64, speed: Double,
+        mode: ReplayMode,
+        linkType: Int32, origin: CaptureOrigin? = nil, writer: TraceWriter? = nil
+    ) {
         self.plan = plan
         self.speed = speed
         self.mode = mode
@@ -138,7 +141,9 @@ struct ReplaySession {
         if let origin {
             var correction = CaptureCorrection(origin: origin, topology: topology, profile: profile, seed: seed)
             for flow in topology.flows.indices where correction.problem(flow: flow) == nil {
-                let splits = [false, true].map { correction.split(flow: flow, fromServer: $0, bytes: Self.largestMessage) }
+                let splits = [false, true].map {
+                    correction.split(flow: flow, fromServer: $0, bytes: Self.largestMessage)
+                }
                 largestCorrection[flow] = splits.map(\.afterCapture).max()! + splits.map(\.beforeCapture).max()!
             }
             self.correction = correction
@@ -171,7 +176,8 @@ struct ReplaySession {
     }
 
     func simulatedSpan(picoseconds: Int64) -> SimDuration {
-        SimDuration(picoseconds: speed == 1 ? max(0, picoseconds) : Int64((Double(max(0, picoseconds)) / speed).rounded()))
+        SimDuration(
+            picoseconds: speed == 1 ? max(0, picoseconds) : Int64((Double(max(0, picoseconds)) / speed).rounded()))
     }
 
     /// When the application started sending `message`: its captured start, less what the
@@ -193,8 +199,12 @@ struct ReplaySession {
         _ = scanner.scan(packet) { header, conversation, fromA in
             if found == nil { found = (header, conversation, fromA) } else { alsoFound = (header, conversation, fromA) }
         }
-        if let (header, conversation, fromA) = found { take(header, conversation: conversation, fromA: fromA, time: packet.timestampNanoseconds) }
-        if let (header, conversation, fromA) = alsoFound { take(header, conversation: conversation, fromA: fromA, time: packet.timestampNanoseconds) }
+        if let (header, conversation, fromA) = found {
+            take(header, conversation: conversation, fromA: fromA, time: packet.timestampNanoseconds)
+        }
+        if let (header, conversation, fromA) = alsoFound {
+            take(header, conversation: conversation, fromA: fromA, time: packet.timestampNanoseconds)
+        }
         packetsSinceAdvance += 1
         if packetsSinceAdvance >= 256 {
             packetsSinceAdvance = 0
@@ -205,15 +215,20 @@ struct ReplaySession {
     /// Adds a header's payload to its conversation's message, cutting messages where the
     /// direction changes (and every UDP datagram is a message of its own).
     mutating func take(_ header: TransportHeader, conversation: Int, fromA: Bool, time: Int64) {
-        guard conversation < plan.conversationFlow.count, plan.conversationFlow[conversation] >= 0, header.payloadLength > 0 else { return }
+        guard conversation < plan.conversationFlow.count, plan.conversationFlow[conversation] >= 0,
+            header.payloadLength > 0
+        else { return }
         let bytes = Int64(header.payloadLength)
         if header.proto == .udp {
             finish(Captured(fromA: fromA, bytes: bytes, start: time, last: time), conversation: conversation)
             return
         }
         if let message = open[conversation],
-           message.fromA != fromA || message.bytes >= Self.largestMessage || time - message.start > Self.longestMessage
-            || separateWrite(after: message, endsWrite: openEndsWrite[conversation], next: bytes, at: time, conversation: conversation) {
+            message.fromA != fromA || message.bytes >= Self.largestMessage || time - message.start > Self.longestMessage
+                || separateWrite(
+                    after: message, endsWrite: openEndsWrite[conversation], next: bytes, at: time,
+                    conversation: conversation)
+        {
             close(conversation)
         }
         openEndsWrite[conversation] = header.tcpFlags & 0x08 != 0
@@ -232,7 +247,9 @@ struct ReplaySession {
     /// continuing the message: the last one ended a write (PSH), and the pause before this one is
     /// longer than the captured path takes to deliver the one and start the other, so the sender's
     /// application spent time in between (a server writing headers, then a body).
-    mutating func separateWrite(after message: Captured, endsWrite: Bool, next bytes: Int64, at time: Int64, conversation: Int) -> Bool {
+    mutating func separateWrite(
+        after message: Captured, endsWrite: Bool, next bytes: Int64, at time: Int64, conversation: Int
+    ) -> Bool {
         guard endsWrite, correction != nil else { return false }
         let flow = Int(plan.conversationFlow[conversation])
         let after = correction!.split(flow: flow, fromServer: !message.fromA, bytes: message.bytes).afterCapture
@@ -266,7 +283,8 @@ struct ReplaySession {
             if !started[conversation] {
                 started[conversation] = true
                 current[conversation] = message
-                schedule(message, conversation: conversation, at: applicationStart(of: message, conversation: conversation))
+                schedule(
+                    message, conversation: conversation, at: applicationStart(of: message, conversation: conversation))
             } else {
                 pending[conversation].append(message)
                 if waiting.contains(conversation) { scheduleNext(conversation) }
@@ -294,14 +312,18 @@ struct ReplaySession {
     /// to the server's last one being delivered.
     mutating func recordSimulatedExchange(_ conversation: Int) {
         guard let injected = requestInjected[conversation], let delivered = replyDelivered[conversation] else { return }
-        simulatedExchanges[Int(plan.conversationFlow[conversation])].record(picoseconds: (delivered - injected).picoseconds)
+        simulatedExchanges[Int(plan.conversationFlow[conversation])].record(
+            picoseconds: (delivered - injected).picoseconds)
         requestInjected[conversation] = nil
         replyDelivered[conversation] = nil
     }
 
     mutating func schedule(_ message: Captured, conversation: Int, at time: SimTime) {
-        due.insert(ScheduledEvent(time: max(time, simulation.now), sequence: sequence,
-                                  action: EventAction(kind: message.fromA ? 0 : 1, target: UInt32(conversation), argument: UInt64(message.bytes))))
+        due.insert(
+            ScheduledEvent(
+                time: max(time, simulation.now), sequence: sequence,
+                action: EventAction(
+                    kind: message.fromA ? 0 : 1, target: UInt32(conversation), argument: UInt64(message.bytes))))
         sequence += 1
     }
 
@@ -395,16 +417,21 @@ struct ReplaySession {
         if inFlight[conversation] > 0, lastInjectedFromA[conversation] == fromServer { orderViolations += 1 }
         inFlight[conversation] += 1
         lastInjectedFromA[conversation] = !fromServer
-        run.inject(flow: Int(plan.conversationFlow[conversation]), conversation: conversation, fromServer: fromServer,
-                   bytes: Int64(event.action.argument), &simulation)
+        run.inject(
+            flow: Int(plan.conversationFlow[conversation]), conversation: conversation, fromServer: fromServer,
+            bytes: Int64(event.action.argument), &simulation)
     }
 
     mutating func handleDeliveries() {
         for delivery in run.takeDeliveries() {
             let conversation = Int(delivery.conversation)
             inFlight[conversation] -= 1
-            if writer != nil { write(delivery.bytes, conversation: conversation, fromServer: delivery.fromServer, at: delivery.time) }
-            if delivery.fromServer, requestInjected[conversation] != nil { replyDelivered[conversation] = delivery.time }
+            if writer != nil {
+                write(delivery.bytes, conversation: conversation, fromServer: delivery.fromServer, at: delivery.time)
+            }
+            if delivery.fromServer, requestInjected[conversation] != nil {
+                replyDelivered[conversation] = delivery.time
+            }
             guard mode == .causal else { continue }
             lastDelivery[conversation] = delivery.time
             lastCapturedEnd[conversation] = current[conversation]?.last ?? lastCapturedEnd[conversation]
@@ -414,8 +441,11 @@ struct ReplaySession {
                 guard !traceEnded else { continue }
                 waiting.insert(conversation)
                 // The correction can bring the next message forward by at most this much.
-                let lead = simulatedSpan(picoseconds: largestCorrection[Int(plan.conversationFlow[conversation])]).picoseconds
-                waitingOffsets.set(conversation, to: delivery.time.picoseconds - simulatedTime(lastCapturedEnd[conversation]).picoseconds - lead)
+                let lead = simulatedSpan(picoseconds: largestCorrection[Int(plan.conversationFlow[conversation])])
+                    .picoseconds
+                waitingOffsets.set(
+                    conversation,
+                    to: delivery.time.picoseconds - simulatedTime(lastCapturedEnd[conversation]).picoseconds - lead)
             } else {
                 scheduleNext(conversation)
             }
@@ -433,10 +463,17 @@ struct ReplaySession {
             left -= Int64(chunk)
             let sequence = fromServer ? sequenceFromB[conversation] : sequenceFromA[conversation]
             let acknowledgement = fromServer ? sequenceFromA[conversation] : sequenceFromB[conversation]
-            let frame = FrameBuilder.frame(proto: record.proto, source: source, destination: destination, payloadLength: chunk,
-                                           sequence: sequence, acknowledgement: acknowledgement)
-            frame.prefix(128).withUnsafeBytes { writer.write($0, wireLength: frame.count, timestampNanoseconds: timestamp) }
-            if fromServer { sequenceFromB[conversation] &+= UInt32(truncatingIfNeeded: chunk) } else { sequenceFromA[conversation] &+= UInt32(truncatingIfNeeded: chunk) }
+            let frame = FrameBuilder.frame(
+                proto: record.proto, source: source, destination: destination, payloadLength: chunk,
+                sequence: sequence, acknowledgement: acknowledgement)
+            frame.prefix(128).withUnsafeBytes {
+                writer.write($0, wireLength: frame.count, timestampNanoseconds: timestamp)
+            }
+            if fromServer {
+                sequenceFromB[conversation] &+= UInt32(truncatingIfNeeded: chunk)
+            } else {
+                sequenceFromA[conversation] &+= UInt32(truncatingIfNeeded: chunk)
+            }
         } while left > 0
     }
 
@@ -451,8 +488,9 @@ struct ReplaySession {
             recordCapturedExchange(conversation)
             recordSimulatedExchange(conversation)
         }
-        return GroupingOutcome(result: run.currentResult(events: simulation.executedEvents), captured: captured,
-                               capturedAtApplication: capturedAtApplication, simulatedExchanges: simulatedExchanges,
-                               applicationGaps: applicationGaps, negativeGaps: negativeGaps, orderViolations: orderViolations)
+        return GroupingOutcome(
+            result: run.currentResult(events: simulation.executedEvents), captured: captured,
+            capturedAtApplication: capturedAtApplication, simulatedExchanges: simulatedExchanges,
+            applicationGaps: applicationGaps, negativeGaps: negativeGaps, orderViolations: orderViolations)
     }
 }

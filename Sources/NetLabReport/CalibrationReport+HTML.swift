@@ -5,38 +5,60 @@ extension CalibrationReport {
     public static func html(_ record: CalibrationRecord, profileName: String, inputs: ReportInputs) -> String {
         var page = HTMLPage(title: "netlab calibrate")
         if let host = record.provenance {
-            page.paragraph("\(host.host): \(host.cpu), \(host.cores) cores, Linux \(host.kernel), \(host.virtualization), \(host.date)", className: "meta")
+            page.paragraph(
+                "\(host.host): \(host.cpu), \(host.cores) cores, Linux \(host.kernel), \(host.virtualization), \(host.date)",
+                className: "meta")
         }
         page.heading("How well the profile predicts this host")
-        page.raw("<div class=\"verdict\"><pre>\(HTMLPage.escape(summaryLines(record).trimmingCharacters(in: .whitespacesAndNewlines)))</pre></div>")
+        page.raw(
+            "<div class=\"verdict\"><pre>\(HTMLPage.escape(summaryLines(record).trimmingCharacters(in: .whitespacesAndNewlines)))</pre></div>"
+        )
         for kind in CalibrationCase.Kind.allCases {
             let cases = record.measurements.filter { $0.calibrationCase.kind == kind && $0.predicted != nil }
             guard !cases.isEmpty else { continue }
             let bulk = kind == .bulk
-            let label: (Double) -> String = { value in bulk ? SimulationReport.formatRate(value) : SVGChart.durationLabel(value * 1000) }
+            let label: (Double) -> String = { value in
+                bulk ? SimulationReport.formatRate(value) : SVGChart.durationLabel(value * 1000)
+            }
             func points(training: Bool) -> [(x: Double, y: Double)] {
-                cases.filter { $0.calibrationCase.isTraining == training }.map { (x: $0.measured, y: $0.predicted ?? 0) }
+                cases.filter { $0.calibrationCase.isTraining == training }.map {
+                    (x: $0.measured, y: $0.predicted ?? 0)
+                }
             }
             let chart = SVGChart.scatter(
-                title: bulk ? "Streams: measured against predicted throughput" : "Round trips: measured against predicted p50",
+                title: bulk
+                    ? "Streams: measured against predicted throughput" : "Round trips: measured against predicted p50",
                 xLabel: bulk ? "measured (bits per second)" : "measured round trip p50",
                 yLabel: bulk ? "predicted (bits per second)" : "predicted round trip p50",
-                series: [(name: "training", points: points(training: true)), (name: "held-out", points: points(training: false))],
+                series: [
+                    (name: "training", points: points(training: true)),
+                    (name: "held-out", points: points(training: false)),
+                ],
                 label: label)
-            page.raw("<figure>" + chart + "<figcaption>Points on the dashed line are predicted exactly; log scales.</figcaption></figure>")
+            page.raw(
+                "<figure>" + chart
+                    + "<figcaption>Points on the dashed line are predicted exactly; log scales.</figcaption></figure>")
         }
         var rows = [["case", "set", "measured", "spread", "predicted", "error"]]
         for measurement in record.measurements {
             let item = measurement.calibrationCase
-            rows.append([item.name, item.isTraining ? "training" : "held-out", format(measurement.measured, item.kind),
-                         SimulationReport.formatPercent(measurement.spread), measurement.predicted.map { format($0, item.kind) } ?? "-",
-                         measurement.error.map { signedPercent($0) } ?? "-"])
+            rows.append([
+                item.name, item.isTraining ? "training" : "held-out", format(measurement.measured, item.kind),
+                SimulationReport.formatPercent(measurement.spread),
+                measurement.predicted.map { format($0, item.kind) } ?? "-",
+                measurement.error.map { signedPercent($0) } ?? "-",
+            ])
         }
         page.table(rows, caption: "Every case (profile: \(profileName))")
         page.heading("The fit")
-        page.list(["fitted: " + (record.fittedFields.isEmpty ? "nothing (a check of a given profile)" : record.fittedFields.joined(separator: ", "))]
-                  + record.undeterminedFields.map { "not determined: \($0.field): \($0.why)" }
-                  + record.skipped.map { "skipped: \($0.name): \($0.why)" })
+        page.list(
+            [
+                "fitted: "
+                    + (record.fittedFields.isEmpty
+                        ? "nothing (a check of a given profile)" : record.fittedFields.joined(separator: ", "))
+            ]
+                + record.undeterminedFields.map { "not determined: \($0.field): \($0.why)" }
+                + record.skipped.map { "skipped: \($0.name): \($0.why)" })
         let note = standInNote(record)
         if !note.isEmpty { page.paragraph(note.trimmingCharacters(in: .whitespacesAndNewlines), className: "meta") }
         page.inputs(inputs)

@@ -55,8 +55,10 @@ public enum InspectReport {
         ])
         for c in summary.conversations {
             table.append([
-                c.proto.name, c.a.description, c.b.description, "\(c.packets)", "\(c.bytes)", "\(c.packetsAToB)", "\(c.packetsBToA)",
-                "\(c.bytesAToB)", "\(c.bytesBToA)", "\(c.payloadAToB)", "\(c.payloadBToA)", "\(c.messagesAToB)", "\(c.messagesBToA)",
+                c.proto.name, c.a.description, c.b.description, "\(c.packets)", "\(c.bytes)", "\(c.packetsAToB)",
+                "\(c.packetsBToA)",
+                "\(c.bytesAToB)", "\(c.bytesBToA)", "\(c.payloadAToB)", "\(c.payloadBToA)", "\(c.messagesAToB)",
+                "\(c.messagesBToA)",
                 "\(c.firstNanoseconds)", "\(c.lastNanoseconds)",
             ])
         }
@@ -68,38 +70,49 @@ public enum InspectReport {
         let seconds = Double(summary.durationNanoseconds) / 1e9
         var output = "\(summary.file): \(summary.format.rawValue), \(summary.linkTypes.joined(separator: ", "))"
         output += summary.complete ? "\n" : " (INCOMPLETE: damaged after packet \(summary.packets))\n"
-        output += "\(summary.packets) packets, \(summary.wireBytes) bytes on the wire (\(summary.capturedBytes) captured)"
+        output +=
+            "\(summary.packets) packets, \(summary.wireBytes) bytes on the wire (\(summary.capturedBytes) captured)"
         output += ", \(SimulationReport.fixed(seconds, 6)) s"
         if seconds > 0 {
             output += ", \(SimulationReport.fixed(Double(summary.packets) / seconds, 1)) packets/s"
             output += ", \(SimulationReport.formatRate(Double(summary.wireBytes) * 8 / seconds))"
         }
-        output += "\nIPv4 \(summary.ipv4), IPv6 \(summary.ipv6); TCP \(summary.tcp), UDP \(summary.udp), ICMP \(summary.icmp), other \(summary.other)\n\n"
+        output +=
+            "\nIPv4 \(summary.ipv4), IPv6 \(summary.ipv6); TCP \(summary.tcp), UDP \(summary.udp), ICMP \(summary.icmp), other \(summary.other)\n\n"
 
-        var distribution = TextTable(columns: [.init(""), .init("p50", alignment: .right), .init("p90", alignment: .right),
-                                               .init("p99", alignment: .right), .init("max", alignment: .right)])
+        var distribution = TextTable(columns: [
+            .init(""), .init("p50", alignment: .right), .init("p90", alignment: .right),
+            .init("p99", alignment: .right), .init("max", alignment: .right),
+        ])
         if summary.packets > 0 {
             let sizes = summary.frameSizes
-            distribution.append(["frame size (B)", "\(sizes.valueAtPercentile(50))", "\(sizes.valueAtPercentile(90))",
-                                 "\(sizes.valueAtPercentile(99))", "\(sizes.maximum)"])
+            distribution.append([
+                "frame size (B)", "\(sizes.valueAtPercentile(50))", "\(sizes.valueAtPercentile(90))",
+                "\(sizes.valueAtPercentile(99))", "\(sizes.maximum)",
+            ])
         }
         if summary.interArrivals.count > 0 {
             let gaps = summary.interArrivals
-            distribution.append(["inter-arrival", SimulationReport.formatNanoseconds(gaps.valueAtPercentile(50)),
-                                 SimulationReport.formatNanoseconds(gaps.valueAtPercentile(90)),
-                                 SimulationReport.formatNanoseconds(gaps.valueAtPercentile(99)),
-                                 SimulationReport.formatNanoseconds(UInt64(gaps.maximumPicoseconds / 1000))])
+            distribution.append([
+                "inter-arrival", SimulationReport.formatNanoseconds(gaps.valueAtPercentile(50)),
+                SimulationReport.formatNanoseconds(gaps.valueAtPercentile(90)),
+                SimulationReport.formatNanoseconds(gaps.valueAtPercentile(99)),
+                SimulationReport.formatNanoseconds(UInt64(gaps.maximumPicoseconds / 1000)),
+            ])
         }
         output += distribution.rendered() + "\n"
 
         let ranked = summary.conversations.sorted { ($0.bytes, -$0.firstPacket) > ($1.bytes, -$1.firstPacket) }
         var conversations = TextTable(columns: [
-            .init("proto"), .init("a"), .init("b"), .init("packets", alignment: .right), .init("bytes", alignment: .right),
-            .init("a→b msgs", alignment: .right), .init("b→a msgs", alignment: .right), .init("duration", alignment: .right),
+            .init("proto"), .init("a"), .init("b"), .init("packets", alignment: .right),
+            .init("bytes", alignment: .right),
+            .init("a→b msgs", alignment: .right), .init("b→a msgs", alignment: .right),
+            .init("duration", alignment: .right),
         ])
         for c in ranked.prefix(top) {
             conversations.append([
-                c.proto.name, c.a.description, c.b.description, "\(c.packets)", "\(c.bytes)", "\(c.messagesAToB)", "\(c.messagesBToA)",
+                c.proto.name, c.a.description, c.b.description, "\(c.packets)", "\(c.bytes)", "\(c.messagesAToB)",
+                "\(c.messagesBToA)",
                 SimulationReport.formatNanoseconds(UInt64(max(0, c.lastNanoseconds - c.firstNanoseconds))),
             ])
         }

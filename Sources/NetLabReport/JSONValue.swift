@@ -31,7 +31,8 @@ public indirect enum JSONValue: Equatable, Sendable {
         case .array(let items):
             writeContainer(items.map { (nil, $0) }, open: "[", close: "]", to: &output, indent: indent, depth: depth)
         case .object(let fields):
-            writeContainer(fields.map { ($0.0, $0.1) }, open: "{", close: "}", to: &output, indent: indent, depth: depth)
+            writeContainer(
+                fields.map { ($0.0, $0.1) }, open: "{", close: "}", to: &output, indent: indent, depth: depth)
         }
     }
 

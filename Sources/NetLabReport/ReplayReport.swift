@@ -6,45 +6,64 @@ public enum ReplayReport {
     public static func json(_ result: ReplayResult, trace: String) -> JSONValue {
         var groupings: [JSONValue] = []
         for (groupingIndex, grouping) in result.simulation.groupings.enumerated() {
-            groupings.append(SimulationReport.grouping(grouping) { index in
-                let captured = result.captured[index]
-                var fields: [(String, JSONValue)] = [
-                    ("captured_latency_ns", captured.count > 0 ? SimulationReport.latency(captured) : .null),
-                    ("captured_exchanges", .integer(Int64(captured.count))),
-                    ("captured_handshake_rtt_ns", result.capturedHandshakes[index].count > 0
-                        ? SimulationReport.latency(result.capturedHandshakes[index]) : .null),
-                ]
-                if result.origin != nil {
-                    let application = result.capturedAtApplication[index]
-                    fields.append(("captured_application_latency_ns", application.count > 0 ? SimulationReport.latency(application) : .null))
-                    let gaps = result.applicationGaps[groupingIndex][index]
-                    fields.append(("application_gap_ns", gaps.count > 0 ? SimulationReport.latency(gaps) : .null))
-                    fields.append(("negative_gaps", .integer(Int64(result.negativeGaps[index]))))
-                }
-                let simulated = result.simulatedExchanges[groupingIndex][index]
-                fields.append(("exchange_latency_ns", simulated.count > 0 ? SimulationReport.latency(simulated) : .null))
-                fields.append(("exchanges", .integer(Int64(simulated.count))))
-                return fields
-            })
+            groupings.append(
+                SimulationReport.grouping(grouping) { index in
+                    let captured = result.captured[index]
+                    var fields: [(String, JSONValue)] = [
+                        ("captured_latency_ns", captured.count > 0 ? SimulationReport.latency(captured) : .null),
+                        ("captured_exchanges", .integer(Int64(captured.count))),
+                        (
+                            "captured_handshake_rtt_ns",
+                            result.capturedHandshakes[index].count > 0
+                                ? SimulationReport.latency(result.capturedHandshakes[index]) : .null
+                        ),
+                    ]
+                    if result.origin != nil {
+                        let application = result.capturedAtApplication[index]
+                        fields.append(
+                            (
+                                "captured_application_latency_ns",
+                                application.count > 0 ? SimulationReport.latency(application) : .null
+                            ))
+                        let gaps = result.applicationGaps[groupingIndex][index]
+                        fields.append(("application_gap_ns", gaps.count > 0 ? SimulationReport.latency(gaps) : .null))
+                        fields.append(("negative_gaps", .integer(Int64(result.negativeGaps[index]))))
+                    }
+                    let simulated = result.simulatedExchanges[groupingIndex][index]
+                    fields.append(
+                        ("exchange_latency_ns", simulated.count > 0 ? SimulationReport.latency(simulated) : .null))
+                    fields.append(("exchanges", .integer(Int64(simulated.count))))
+                    return fields
+                })
         }
         guard case .object(let fields) = SimulationReport.json(result.simulation) else { return .null }
         let replaced = fields.map { $0.0 == "groupings" ? ("groupings", JSONValue.array(groupings)) : $0 }
         var head: [(String, JSONValue)] = [("trace", .string(trace)), ("mode", .string(result.mode.rawValue))]
         if let origin = result.origin, let check = result.captureCheck {
-            head.append(("captured_in", .object([
-                ("grouping", .string(result.simulation.groupings[0].name)), ("capture_point", .string(origin.point.rawValue)),
-            ])))
-            head.append(("check", .array(check.map { row in
-                .object([
-                    ("flow", .string(row.flow)), ("exchanges", .integer(Int64(row.captured.count))),
-                    ("captured_p50_ns", .integer(Int64(row.captured.valueAtPercentile(50)))),
-                    ("simulated_p50_ns", .integer(Int64(row.simulated.valueAtPercentile(50)))),
-                    ("p50_error", .number(row.error(50))),
-                    ("captured_p99_ns", .integer(Int64(row.captured.valueAtPercentile(99)))),
-                    ("simulated_p99_ns", .integer(Int64(row.simulated.valueAtPercentile(99)))),
-                    ("p99_error", .number(row.error(99))),
-                ])
-            })))
+            head.append(
+                (
+                    "captured_in",
+                    .object([
+                        ("grouping", .string(result.simulation.groupings[0].name)),
+                        ("capture_point", .string(origin.point.rawValue)),
+                    ])
+                ))
+            head.append(
+                (
+                    "check",
+                    .array(
+                        check.map { row in
+                            .object([
+                                ("flow", .string(row.flow)), ("exchanges", .integer(Int64(row.captured.count))),
+                                ("captured_p50_ns", .integer(Int64(row.captured.valueAtPercentile(50)))),
+                                ("simulated_p50_ns", .integer(Int64(row.simulated.valueAtPercentile(50)))),
+                                ("p50_error", .number(row.error(50))),
+                                ("captured_p99_ns", .integer(Int64(row.captured.valueAtPercentile(99)))),
+                                ("simulated_p99_ns", .integer(Int64(row.simulated.valueAtPercentile(99)))),
+                                ("p99_error", .number(row.error(99))),
+                            ])
+                        })
+                ))
         }
         return .object(head + replaced + [("warnings", .array(result.warnings.map { .string($0) }))])
     }
@@ -57,51 +76,67 @@ public enum ReplayReport {
     /// request-to-reply times and each grouping's, one row per grouping, with one-way delivery.
     public static func table(_ result: ReplayResult, trace: String) -> String {
         let causal = result.mode == .causal
-        let how = causal ? "causal mode: each message after the one before it is delivered, plus the captured gap"
+        let how =
+            causal
+            ? "causal mode: each message after the one before it is delivered, plus the captured gap"
             : "open mode: each captured message sent at its captured time"
-        var output = "Replay of \(trace)\n\(how)\n\(result.simulation.groupings.count) grouping(s), profile \(result.simulation.profile)\n\n"
+        var output =
+            "Replay of \(trace)\n\(how)\n\(result.simulation.groupings.count) grouping(s), profile \(result.simulation.profile)\n\n"
         let format = { (histogram: LatencyHistogram, percentile: Double) in
             histogram.count > 0 ? SimulationReport.formatNanoseconds(histogram.valueAtPercentile(percentile)) : "-"
         }
         if let origin = result.origin, let rows = result.captureCheck {
-            output += "Check: replayed through \(result.simulation.groupings[0].name), where the capture was made (capture point \(origin.point.rawValue))\n"
+            output +=
+                "Check: replayed through \(result.simulation.groupings[0].name), where the capture was made (capture point \(origin.point.rawValue))\n"
             var check = TextTable(columns: [
-                .init("flow"), .init("exchanges", alignment: .right), .init("captured p50", alignment: .right), .init("sim p50", alignment: .right),
-                .init("error", alignment: .right), .init("captured p99", alignment: .right), .init("sim p99", alignment: .right),
+                .init("flow"), .init("exchanges", alignment: .right), .init("captured p50", alignment: .right),
+                .init("sim p50", alignment: .right),
+                .init("error", alignment: .right), .init("captured p99", alignment: .right),
+                .init("sim p99", alignment: .right),
                 .init("error", alignment: .right),
             ])
             for row in rows {
                 check.append([
-                    row.flow, "\(row.captured.count)", format(row.captured, 50), format(row.simulated, 50), percent(row.error(50)),
+                    row.flow, "\(row.captured.count)", format(row.captured, 50), format(row.simulated, 50),
+                    percent(row.error(50)),
                     format(row.captured, 99), format(row.simulated, 99), percent(row.error(99)),
                 ])
             }
             output += rows.isEmpty ? "(no flow shows a request followed by a reply to check)\n" : check.rendered()
-            output += "request to reply as the client application lives it: captured times plus the modelled host\n"
+            output +=
+                "request to reply as the client application lives it: captured times plus the modelled host\n"
                 + "costs outside the capture point; the replay removed those costs from every captured gap\n\n"
         }
         var table = TextTable(columns: [
-            .init("flow"), .init("grouping"), .init("path"), .init("req→reply p50", alignment: .right), .init("p99", alignment: .right),
+            .init("flow"), .init("grouping"), .init("path"), .init("req→reply p50", alignment: .right),
+            .init("p99", alignment: .right),
             .init("one-way p50", alignment: .right), .init("msgs", alignment: .right),
         ])
         for (index, flow) in (result.simulation.groupings.first?.flows ?? []).enumerated() {
             let captured = result.captured[index]
-            table.append([flow.name, "captured", "-", format(captured, 50), format(captured, 99), "-", "\(captured.count)"])
+            table.append([
+                flow.name, "captured", "-", format(captured, 50), format(captured, 99), "-", "\(captured.count)",
+            ])
             if result.origin != nil {
                 let application = result.capturedAtApplication[index]
-                table.append(["", "captured, at the app", "-", format(application, 50), format(application, 99), "-", "\(application.count)"])
+                table.append([
+                    "", "captured, at the app", "-", format(application, 50), format(application, 99), "-",
+                    "\(application.count)",
+                ])
             }
             for (groupingIndex, grouping) in result.simulation.groupings.enumerated() {
                 let value = grouping.flows[index]
                 let exchanges = result.simulatedExchanges[groupingIndex][index]
                 table.append([
-                    "", grouping.name, value.path.rawValue + (value.pathMix.isEmpty ? "" : "+"), format(exchanges, 50), format(exchanges, 99),
+                    "", grouping.name, value.path.rawValue + (value.pathMix.isEmpty ? "" : "+"), format(exchanges, 50),
+                    format(exchanges, 99),
                     format(value.latency, 50), "\(value.messages)",
                 ])
             }
         }
         output += table.rendered()
-        output += "req→reply: the client's first message sent to the server's last one received (captured: at the\n"
+        output +=
+            "req→reply: the client's first message sent to the server's last one received (captured: at the\n"
             + "capture point); one-way: each message, sent to delivered\n"
         for warning in result.warnings { output += "warning: \(warning)\n" }
         return output
@@ -132,7 +167,9 @@ extension ReplayReport {
         }
         let reference = result.origin != nil ? result.capturedAtApplication : result.captured
         let name = result.origin != nil ? "captured, at the app" : "captured"
-        let captured: [(name: String, histogram: LatencyHistogram)?] = reference.map { $0.count > 0 ? (name: name, histogram: $0) : nil }
+        let captured: [(name: String, histogram: LatencyHistogram)?] = reference.map {
+            $0.count > 0 ? (name: name, histogram: $0) : nil
+        }
         let title = "netlab replay: \(trace) (\(result.mode.rawValue), request→reply times)"
         return SimulationReport.html(simulation, inputs: inputs, title: title, captured: captured)
     }

@@ -12,12 +12,17 @@ public enum ResultComparison {
         public var current: Double
 
         public var description: String {
-            let change = baseline == 0 ? "from 0" : "\(baseline < current ? "+" : "")\(SimulationReport.fixed((current / baseline - 1) * 100, 1))%"
+            let change =
+                baseline == 0
+                ? "from 0"
+                : "\(baseline < current ? "+" : "")\(SimulationReport.fixed((current / baseline - 1) * 100, 1))%"
             return "\(grouping)/\(flow): \(metric) \(format(baseline)) → \(format(current)) (\(change))"
         }
 
         func format(_ value: Double) -> String {
-            metric.hasSuffix("_ns") ? SimulationReport.formatNanoseconds(UInt64(max(0, value))) : metric == "throughput_bps" ? SimulationReport.formatRate(value) : SimulationReport.fixed(value, 0)
+            metric.hasSuffix("_ns")
+                ? SimulationReport.formatNanoseconds(UInt64(max(0, value)))
+                : metric == "throughput_bps" ? SimulationReport.formatRate(value) : SimulationReport.fixed(value, 0)
         }
     }
 
@@ -35,19 +40,27 @@ public enum ResultComparison {
     /// Compares `current` with `baseline`, both as `netlab simulate --format json` wrote them.
     /// - Throws: ``SpecError`` when a file is not such a result, or the two are of different
     ///   topologies, groupings or flows (naming what differs).
-    public static func compare(baseline: String, baselineFile: String, current: String, currentFile: String, tolerance: Double) throws(SpecError) -> Outcome {
+    public static func compare(
+        baseline: String, baselineFile: String, current: String, currentFile: String, tolerance: Double
+    ) throws(SpecError) -> Outcome {
         let old = try flows(baseline, file: baselineFile), new = try flows(current, file: currentFile)
         guard old.topology == new.topology else {
-            throw SpecError(file: currentFile, path: "topology", problem: "is of topology \"\(new.topology)\", the baseline of \"\(old.topology)\"",
-                            fix: "compare results of the same topology")
+            throw SpecError(
+                file: currentFile, path: "topology",
+                problem: "is of topology \"\(new.topology)\", the baseline of \"\(old.topology)\"",
+                fix: "compare results of the same topology")
         }
         let missing = old.figures.keys.filter { new.figures[$0] == nil }.sorted { $0.lexicographicallyPrecedes($1) }
         let added = new.figures.keys.filter { old.figures[$0] == nil }.sorted { $0.lexicographicallyPrecedes($1) }
         guard missing.isEmpty, added.isEmpty else {
-            let parts = (missing.isEmpty ? [] : ["missing \(missing.map { $0.joined(separator: "/") }.joined(separator: ", "))"])
+            let parts =
+                (missing.isEmpty
+                    ? [] : ["missing \(missing.map { $0.joined(separator: "/") }.joined(separator: ", "))"])
                 + (added.isEmpty ? [] : ["new \(added.map { $0.joined(separator: "/") }.joined(separator: ", "))"])
-            throw SpecError(file: currentFile, path: "groupings", problem: "does not have the baseline's groupings and flows: \(parts.joined(separator: "; "))",
-                            fix: "simulate the same groupings (--grouping) in both runs")
+            throw SpecError(
+                file: currentFile, path: "groupings",
+                problem: "does not have the baseline's groupings and flows: \(parts.joined(separator: "; "))",
+                fix: "simulate the same groupings (--grouping) in both runs")
         }
         var regressions: [Regression] = []
         var compared = 0
@@ -56,14 +69,21 @@ public enum ResultComparison {
                 guard let after = new.figures[key]?[metric] else { continue }
                 compared += 1
                 let higherIsWorse = metric != "throughput_bps"
-                let worse = higherIsWorse ? after.value > before.value * (1 + tolerance) : after.value < before.value * (1 - tolerance)
+                let worse =
+                    higherIsWorse
+                    ? after.value > before.value * (1 + tolerance) : after.value < before.value * (1 - tolerance)
                 var significant = true
                 if let a = before.interval, let b = after.interval {
-                    significant = higherIsWorse ? b.mean - b.halfWidth > a.mean + a.halfWidth : b.mean + b.halfWidth < a.mean - a.halfWidth
+                    significant =
+                        higherIsWorse
+                        ? b.mean - b.halfWidth > a.mean + a.halfWidth : b.mean + b.halfWidth < a.mean - a.halfWidth
                 }
                 let fromZero = metric == "lost_messages" && before.value == 0 && after.value > 0
                 if (worse && significant) || fromZero {
-                    regressions.append(Regression(grouping: key[0], flow: key[1], metric: metric, baseline: before.value, current: after.value))
+                    regressions.append(
+                        Regression(
+                            grouping: key[0], flow: key[1], metric: metric, baseline: before.value, current: after.value
+                        ))
                 }
             }
         }
@@ -71,15 +91,20 @@ public enum ResultComparison {
     }
 
     /// Per (grouping, flow), the compared metrics of a result document.
-    static func flows(_ text: String, file: String) throws(SpecError) -> (topology: String, figures: [[String]: [String: Figure]]) {
+    static func flows(_ text: String, file: String) throws(SpecError) -> (
+        topology: String, figures: [[String]: [String: Figure]]
+    ) {
         let root: JSONNode
         do { root = try JSONParser.parse(text) } catch { throw SpecError.malformed(error, file: file) }
         func fail(_ node: JSONNode, _ path: String) -> SpecError {
-            SpecError(file: file, line: node.line, column: node.column, path: path, problem: "is not what 'netlab simulate --format json' writes",
-                      fix: "give the JSON output of netlab simulate")
+            SpecError(
+                file: file, line: node.line, column: node.column, path: path,
+                problem: "is not what 'netlab simulate --format json' writes",
+                fix: "give the JSON output of netlab simulate")
         }
         func member(_ node: JSONNode, _ key: String, _ path: String) throws(SpecError) -> JSONNode {
-            guard case .object(let members) = node.value, let value = members.first(where: { $0.key == key })?.value else {
+            guard case .object(let members) = node.value, let value = members.first(where: { $0.key == key })?.value
+            else {
                 throw fail(node, path.isEmpty ? key : "\(path).\(key)")
             }
             return value
@@ -93,12 +118,16 @@ public enum ResultComparison {
             return text
         }
         let topology = try string(try member(root, "topology", ""), "topology")
-        guard case .array(let groupings) = try member(root, "groupings", "").value else { throw fail(root, "groupings") }
+        guard case .array(let groupings) = try member(root, "groupings", "").value else {
+            throw fail(root, "groupings")
+        }
         var figures: [[String]: [String: Figure]] = [:]
         for (g, grouping) in groupings.enumerated() {
             let path = "groupings[\(g)]"
             let name = try string(try member(grouping, "name", path), "\(path).name")
-            guard case .array(let flows) = try member(grouping, "flows", path).value else { throw fail(grouping, "\(path).flows") }
+            guard case .array(let flows) = try member(grouping, "flows", path).value else {
+                throw fail(grouping, "\(path).flows")
+            }
             for (f, flow) in flows.enumerated() {
                 let flowPath = "\(path).flows[\(f)]"
                 let flowName = try string(try member(flow, "name", flowPath), "\(flowPath).name")
@@ -109,10 +138,15 @@ public enum ResultComparison {
                     "throughput_bps": Figure(value: try number(try member(flow, "throughput_bps", flowPath), flowPath)),
                     "lost_messages": Figure(value: try number(try member(flow, "lost_messages", flowPath), flowPath)),
                 ]
-                if case .object(let members) = flow.value, let block = members.first(where: { $0.key == "replications" })?.value {
+                if case .object(let members) = flow.value,
+                    let block = members.first(where: { $0.key == "replications" })?.value
+                {
                     for metric in ["latency_p50_ns", "latency_p99_ns", "throughput_bps"] {
                         let interval = try member(block, metric, "\(flowPath).replications")
-                        values[metric]?.interval = (try number(try member(interval, "mean", flowPath), flowPath), try number(try member(interval, "ci95", flowPath), flowPath))
+                        values[metric]?.interval = (
+                            try number(try member(interval, "mean", flowPath), flowPath),
+                            try number(try member(interval, "ci95", flowPath), flowPath)
+                        )
                     }
                 }
                 figures[[name, flowName]] = values

@@ -9,10 +9,12 @@ extension SimulationReport {
         for grouping in result.groupings {
             for flow in grouping.flows {
                 guard let misses = flow.objectiveMisses else { continue }
-                var testCase = "    <testcase classname=\"\(xml(result.topology)).\(xml(grouping.name))\" name=\"\(xml(flow.name))\">"
+                var testCase =
+                    "    <testcase classname=\"\(xml(result.topology)).\(xml(grouping.name))\" name=\"\(xml(flow.name))\">"
                 if !misses.isEmpty {
                     failures += 1
-                    testCase += "\n      <failure message=\"\(xml(misses.joined(separator: "; ")))\">\(xml(misses.joined(separator: "\n")))</failure>\n    "
+                    testCase +=
+                        "\n      <failure message=\"\(xml(misses.joined(separator: "; ")))\">\(xml(misses.joined(separator: "\n")))</failure>\n    "
                 }
                 cases.append(testCase + "</testcase>")
             }
@@ -32,14 +34,18 @@ extension SimulationReport {
     /// throughput and the objective.
     public static func markdown(_ result: SimulationResult) -> String {
         var output = "### netlab: \(markdownText(result.topology))\n\n"
-        output += "\(result.groupings.count) grouping(s), \(formatDuration(result.duration.picoseconds)) simulated, profile \(markdownText(result.profile)), seed \(result.seed)\n\n"
-        output += "| flow | grouping | path | p50 | p99 | throughput | SLO |\n| --- | --- | --- | ---: | ---: | ---: | --- |\n"
+        output +=
+            "\(result.groupings.count) grouping(s), \(formatDuration(result.duration.picoseconds)) simulated, profile \(markdownText(result.profile)), seed \(result.seed)\n\n"
+        output +=
+            "| flow | grouping | path | p50 | p99 | throughput | SLO |\n| --- | --- | --- | ---: | ---: | ---: | --- |\n"
         for index in (result.groupings.first?.flows ?? []).indices {
             for grouping in result.groupings {
                 let flow = grouping.flows[index]
-                let slo = flow.objectiveMisses.map { $0.isEmpty ? "met" : "**missed**: " + $0.joined(separator: "; ") } ?? "–"
+                let slo =
+                    flow.objectiveMisses.map { $0.isEmpty ? "met" : "**missed**: " + $0.joined(separator: "; ") } ?? "–"
                 output += "| \(markdownText(flow.name)) | \(markdownText(grouping.name)) | \(flow.path.rawValue) | "
-                output += "\(formatNanoseconds(flow.latency.valueAtPercentile(50))) | \(formatNanoseconds(flow.latency.valueAtPercentile(99))) | "
+                output +=
+                    "\(formatNanoseconds(flow.latency.valueAtPercentile(50))) | \(formatNanoseconds(flow.latency.valueAtPercentile(99))) | "
                 output += "\(formatRate(flow.throughputBitsPerSecond)) | \(markdownText(slo)) |\n"
             }
         }

@@ -8,7 +8,8 @@ extension SimulationReport {
         let first = replicated.replications[0]
         var output = table(first, replications: replicated.replications.count)
         guard replicated.replications.count > 1 else { return output }
-        output += "\n\(replicated.replications.count) replications (95% confidence intervals; differences paired per replication):\n"
+        output +=
+            "\n\(replicated.replications.count) replications (95% confidence intervals; differences paired per replication):\n"
         var rows = TextTable(columns: [
             .init("flow"), .init("grouping"), .init("p50", alignment: .right), .init("p99", alignment: .right),
             .init("p99 − best", alignment: .right), .init("throughput", alignment: .right),
@@ -18,9 +19,13 @@ extension SimulationReport {
                 let statistics = replicated.statistics(grouping: grouping, flow: flow)
                 rows.append([
                     grouping == 0 ? first.groupings[0].flows[flow].name : "", first.groupings[grouping].name,
-                    interval(statistics.p50Nanoseconds, formatNanoseconds), interval(statistics.p99Nanoseconds, formatNanoseconds),
-                    statistics.best == grouping ? "best" : interval(statistics.p99MinusBestNanoseconds, formatNanoseconds)
-                        + (statistics.p99MinusBestNanoseconds.mean - statistics.p99MinusBestNanoseconds.halfWidth <= 0 ? " (not significant)" : ""),
+                    interval(statistics.p50Nanoseconds, formatNanoseconds),
+                    interval(statistics.p99Nanoseconds, formatNanoseconds),
+                    statistics.best == grouping
+                        ? "best"
+                        : interval(statistics.p99MinusBestNanoseconds, formatNanoseconds)
+                            + (statistics.p99MinusBestNanoseconds.mean - statistics.p99MinusBestNanoseconds.halfWidth
+                                <= 0 ? " (not significant)" : ""),
                     interval(statistics.throughputBitsPerSecond, formatRate),
                 ])
             }

@@ -5,15 +5,18 @@ extension SimulationReport {
     /// with the lowest p99 marked `*`; then node CPU and link utilisation side by side.
     /// With `replications` above 1, `result` is the first of them and intervals follow.
     public static func table(_ result: SimulationResult, replications: Int = 1) -> String {
-        var output = "\(result.topology): \(result.groupings.count) grouping(s), \(formatDuration(result.duration.picoseconds)) simulated"
+        var output =
+            "\(result.topology): \(result.groupings.count) grouping(s), \(formatDuration(result.duration.picoseconds)) simulated"
         output += result.warmup.picoseconds > 0 ? " after \(formatDuration(result.warmup.picoseconds)) warm-up" : ""
         output += "\nprofile \(result.profile), seed \(result.seed)\n\n"
 
         output += groupingSummary(result, replications: replications) + "\n"
         // One row per flow and grouping, so that any number of groupings fits a terminal.
         var flows = TextTable(columns: [
-            .init("flow"), .init("grouping"), .init("path"), .init("p50", alignment: .right), .init("p99", alignment: .right),
-            .init("throughput", alignment: .right), .init("delivered", alignment: .right), .init("drops", alignment: .right),
+            .init("flow"), .init("grouping"), .init("path"), .init("p50", alignment: .right),
+            .init("p99", alignment: .right),
+            .init("throughput", alignment: .right), .init("delivered", alignment: .right),
+            .init("drops", alignment: .right),
         ])
         let flowCount = result.groupings.first?.flows.count ?? 0
         for index in 0..<flowCount {
@@ -28,7 +31,9 @@ extension SimulationReport {
                     flow.messages > 0 ? formatNanoseconds(flow.latency.valueAtPercentile(50)) : "-",
                     flow.messages > 0 ? formatNanoseconds(flow.latency.valueAtPercentile(99)) : "-",
                     formatRate(flow.throughputBitsPerSecond),
-                    flow.offeredMessages > 0 ? formatPercent(Double(flow.messages) / Double(flow.offeredMessages)) + (flow.unstable ? " !" : "") : "-",
+                    flow.offeredMessages > 0
+                        ? formatPercent(Double(flow.messages) / Double(flow.offeredMessages))
+                            + (flow.unstable ? " !" : "") : "-",
                     "\(drops)",
                 ])
             }
@@ -49,16 +54,24 @@ extension SimulationReport {
         linkColumns += result.groupings.map { .init($0.name, alignment: .right) }
         var links = TextTable(columns: linkColumns)
         for (index, link) in (result.groupings.first?.links ?? []).enumerated() {
-            links.append([link.name] + result.groupings.map {
-                let value = $0.links[index]
-                return formatPercent(value.utilization) + (value.dropped > 0 ? " (\(value.dropped) dropped)" : "")
-            })
+            links.append(
+                [link.name]
+                    + result.groupings.map {
+                        let value = $0.links[index]
+                        return formatPercent(value.utilization)
+                            + (value.dropped > 0 ? " (\(value.dropped) dropped)" : "")
+                    })
         }
         output += links.rendered()
-        output += "\n" + wrap("events: " + result.groupings.map { "\($0.name) \($0.events)" }.joined(separator: ", "), width: 100) + "\n"
+        output +=
+            "\n"
+            + wrap("events: " + result.groupings.map { "\($0.name) \($0.events)" }.joined(separator: ", "), width: 100)
+            + "\n"
         for grouping in result.groupings {
             for flow in grouping.flows {
-                for miss in flow.objectiveMisses ?? [] { output += "SLO missed: \(grouping.name): \(flow.name): \(miss)\n" }
+                for miss in flow.objectiveMisses ?? [] {
+                    output += "SLO missed: \(grouping.name): \(flow.name): \(miss)\n"
+                }
             }
             for warning in grouping.warnings { output += "warning: \(grouping.name): \(warning)\n" }
         }
@@ -69,8 +82,10 @@ extension SimulationReport {
     /// cross-node traffic and busiest node; then the groupings ranked by worst p99.
     static func groupingSummary(_ result: SimulationResult, replications: Int = 1) -> String {
         var table = TextTable(columns: [
-            .init("grouping"), .init("pods", alignment: .right), .init("nodes", alignment: .right), .init("cores", alignment: .right),
-            .init("worst p99", alignment: .right), .init("SLOs met", alignment: .right), .init("cross-node", alignment: .right),
+            .init("grouping"), .init("pods", alignment: .right), .init("nodes", alignment: .right),
+            .init("cores", alignment: .right),
+            .init("worst p99", alignment: .right), .init("SLOs met", alignment: .right),
+            .init("cross-node", alignment: .right),
             .init("peak CPU", alignment: .right),
         ])
         var worst: [(name: String, p99: UInt64)] = []
@@ -79,17 +94,23 @@ extension SimulationReport {
             let p99 = delivered.map { $0.latency.valueAtPercentile(99) }.max() ?? 0
             worst.append((grouping.name, p99))
             let objectives = grouping.flows.compactMap(\.objectiveMisses)
-            let crossNode = grouping.flows.filter { $0.path == .crossNode }.reduce(0.0) { $0 + $1.throughputBitsPerSecond }
+            let crossNode = grouping.flows.filter { $0.path == .crossNode }.reduce(0.0) {
+                $0 + $1.throughputBitsPerSecond
+            }
             table.append([
-                grouping.name, "\(grouping.pods)", "\(grouping.nodesUsed)", "\(grouping.coresUsed)", delivered.isEmpty ? "-" : formatNanoseconds(p99),
-                objectives.isEmpty ? "-" : "\(objectives.filter(\.isEmpty).count)/\(objectives.count)", formatRate(crossNode),
+                grouping.name, "\(grouping.pods)", "\(grouping.nodesUsed)", "\(grouping.coresUsed)",
+                delivered.isEmpty ? "-" : formatNanoseconds(p99),
+                objectives.isEmpty ? "-" : "\(objectives.filter(\.isEmpty).count)/\(objectives.count)",
+                formatRate(crossNode),
                 formatPercent(grouping.nodes.map(\.cpuUtilization).max() ?? 0),
             ])
         }
         var output = table.rendered()
         if worst.count > 1 {
             let ranked = worst.sorted { $0.p99 < $1.p99 }
-            output += "ranked by worst p99: " + ranked.map { "\($0.name) \(formatNanoseconds($0.p99))" }.joined(separator: " < ") + "\n"
+            output +=
+                "ranked by worst p99: "
+                + ranked.map { "\($0.name) \(formatNanoseconds($0.p99))" }.joined(separator: " < ") + "\n"
             output += verdict(result, ranked: ranked.map(\.name), replications: replications) + "\n"
         }
         return output
@@ -99,23 +120,37 @@ extension SimulationReport {
     /// 2%, which one run cannot separate), the flow where it gains most, and what it uses of the
     /// cluster compared with the runner-up.
     static func verdict(_ result: SimulationResult, ranked: [String], replications: Int = 1) -> String {
-        let caveat = replications > 1 ? "replication 1 of \(replications); intervals below" : "one run: see --replications for intervals"
+        let caveat =
+            replications > 1
+            ? "replication 1 of \(replications); intervals below" : "one run: see --replications for intervals"
         guard ranked.count > 1, let first = result.groupings.first(where: { $0.name == ranked[0] }),
-              let second = result.groupings.first(where: { $0.name == ranked[1] }) else { return "" }
-        let worst = { (grouping: GroupingResult) in grouping.flows.filter { $0.messages > 0 }.map { $0.latency.valueAtPercentile(99) }.max() ?? 0 }
+            let second = result.groupings.first(where: { $0.name == ranked[1] })
+        else { return "" }
+        let worst = { (grouping: GroupingResult) in
+            grouping.flows.filter { $0.messages > 0 }.map { $0.latency.valueAtPercentile(99) }.max() ?? 0
+        }
         let (a, b) = (worst(first), worst(second))
         var text: String
         if b > 0, Double(b - a) / Double(b) < 0.02 {
-            text = "verdict: \(first.name) and \(second.name) tie (worst p99 \(formatNanoseconds(a)) vs \(formatNanoseconds(b)), within 2%;"
-            text += replications > 1 ? " see the intervals below)" : " one run cannot tell them apart: use --replications)"
+            text =
+                "verdict: \(first.name) and \(second.name) tie (worst p99 \(formatNanoseconds(a)) vs \(formatNanoseconds(b)), within 2%;"
+            text +=
+                replications > 1 ? " see the intervals below)" : " one run cannot tell them apart: use --replications)"
         } else {
-            text = "verdict: \(first.name): worst p99 \(formatNanoseconds(a)) vs \(formatNanoseconds(b)) (\(second.name))"
+            text =
+                "verdict: \(first.name): worst p99 \(formatNanoseconds(a)) vs \(formatNanoseconds(b)) (\(second.name))"
             var gain: (name: String, ours: UInt64, theirs: UInt64)?
             for (index, flow) in first.flows.enumerated() where flow.messages > 0 && second.flows[index].messages > 0 {
-                let ours = flow.latency.valueAtPercentile(99), theirs = second.flows[index].latency.valueAtPercentile(99)
-                if theirs > ours, theirs - ours > (gain.map { $0.theirs - $0.ours } ?? 0) { gain = (flow.name, ours, theirs) }
+                let ours = flow.latency.valueAtPercentile(99),
+                    theirs = second.flows[index].latency.valueAtPercentile(99)
+                if theirs > ours, theirs - ours > (gain.map { $0.theirs - $0.ours } ?? 0) {
+                    gain = (flow.name, ours, theirs)
+                }
             }
-            if let gain { text += "; most on \(gain.name): p99 \(formatNanoseconds(gain.ours)) vs \(formatNanoseconds(gain.theirs))" }
+            if let gain {
+                text +=
+                    "; most on \(gain.name): p99 \(formatNanoseconds(gain.ours)) vs \(formatNanoseconds(gain.theirs))"
+            }
             text += " (\(caveat))"
         }
         let nodes = second.nodesUsed - first.nodesUsed, pods = second.pods - first.pods

@@ -5,7 +5,9 @@ import NetLabStats
 public enum SimulationReport {
     /// The result as JSON; `flowExtras` adds fields to the flow at each index (replay adds the
     /// captured latencies).
-    public static func json(_ result: SimulationResult, flowExtras: (Int) -> [(String, JSONValue)] = { _ in [] }) -> JSONValue {
+    public static func json(_ result: SimulationResult, flowExtras: (Int) -> [(String, JSONValue)] = { _ in [] })
+        -> JSONValue
+    {
         json(result, flowExtras: { _, index in flowExtras(index) })
     }
 
@@ -14,45 +16,79 @@ public enum SimulationReport {
     public static func json(_ replicated: ReplicatedResult) -> JSONValue {
         let first = replicated.replications[0]
         guard replicated.replications.count > 1 else { return json(first) }
-        return json(first, flowExtras: { grouping, flow in
-            let statistics = replicated.statistics(grouping: grouping, flow: flow)
-            func interval(_ value: ConfidenceInterval) -> JSONValue {
-                .object([("mean", .number(rounded(value.mean))), ("ci95", .number(rounded(value.halfWidth)))])
-            }
-            return [("replications", .object([
-                ("count", .integer(Int64(replicated.replications.count))),
-                ("latency_mean_ns", interval(statistics.meanLatencyNanoseconds)),
-                ("latency_p50_ns", interval(statistics.p50Nanoseconds)),
-                ("latency_p99_ns", interval(statistics.p99Nanoseconds)),
-                ("throughput_bps", interval(statistics.throughputBitsPerSecond)),
-                ("p99_minus_best_ns", interval(statistics.p99MinusBestNanoseconds)),
-                ("best_p99_grouping", .string(first.groupings[statistics.best].name)),
-            ]))]
-        })
+        return json(
+            first,
+            flowExtras: { grouping, flow in
+                let statistics = replicated.statistics(grouping: grouping, flow: flow)
+                func interval(_ value: ConfidenceInterval) -> JSONValue {
+                    .object([("mean", .number(rounded(value.mean))), ("ci95", .number(rounded(value.halfWidth)))])
+                }
+                return [
+                    (
+                        "replications",
+                        .object([
+                            ("count", .integer(Int64(replicated.replications.count))),
+                            ("latency_mean_ns", interval(statistics.meanLatencyNanoseconds)),
+                            ("latency_p50_ns", interval(statistics.p50Nanoseconds)),
+                            ("latency_p99_ns", interval(statistics.p99Nanoseconds)),
+                            ("throughput_bps", interval(statistics.throughputBitsPerSecond)),
+                            ("p99_minus_best_ns", interval(statistics.p99MinusBestNanoseconds)),
+                            ("best_p99_grouping", .string(first.groupings[statistics.best].name)),
+                        ])
+                    )
+                ]
+            })
     }
 
-    static func json(_ result: SimulationResult, flowExtras: (_ grouping: Int, _ flow: Int) -> [(String, JSONValue)]) -> JSONValue {
+    static func json(_ result: SimulationResult, flowExtras: (_ grouping: Int, _ flow: Int) -> [(String, JSONValue)])
+        -> JSONValue
+    {
         .object([
             ("topology", .string(result.topology)),
             ("seed", .integer(Int64(bitPattern: result.seed))),
             ("duration_ns", .integer(result.duration.picoseconds / 1000)),
             ("warmup_ns", .integer(result.warmup.picoseconds / 1000)),
             ("profile", .string(result.profile)),
-            ("groupings", .array(result.groupings.enumerated().map { index, value in grouping(value, flowExtras: { flowExtras(index, $0) }) })),
+            (
+                "groupings",
+                .array(
+                    result.groupings.enumerated().map { index, value in
+                        grouping(value, flowExtras: { flowExtras(index, $0) })
+                    })
+            ),
         ])
     }
 
-    static func grouping(_ grouping: GroupingResult, flowExtras: (Int) -> [(String, JSONValue)] = { _ in [] }) -> JSONValue {
+    static func grouping(_ grouping: GroupingResult, flowExtras: (Int) -> [(String, JSONValue)] = { _ in [] })
+        -> JSONValue
+    {
         .object([
             ("name", .string(grouping.name)),
-            ("flows", .array(grouping.flows.enumerated().map { index, value in
-                guard case .object(let fields) = flow(value) else { return flow(value) }
-                return .object(fields + flowExtras(index))
-            })),
-            ("nodes", .array(grouping.nodes.map { .object([("name", .string($0.name)), ("cpu_utilization", .number(rounded($0.cpuUtilization)))]) })),
-            ("links", .array(grouping.links.map {
-                .object([("name", .string($0.name)), ("utilization", .number(rounded($0.utilization))), ("dropped", .integer($0.dropped))])
-            })),
+            (
+                "flows",
+                .array(
+                    grouping.flows.enumerated().map { index, value in
+                        guard case .object(let fields) = flow(value) else { return flow(value) }
+                        return .object(fields + flowExtras(index))
+                    })
+            ),
+            (
+                "nodes",
+                .array(
+                    grouping.nodes.map {
+                        .object([("name", .string($0.name)), ("cpu_utilization", .number(rounded($0.cpuUtilization)))])
+                    })
+            ),
+            (
+                "links",
+                .array(
+                    grouping.links.map {
+                        .object([
+                            ("name", .string($0.name)), ("utilization", .number(rounded($0.utilization))),
+                            ("dropped", .integer($0.dropped)),
+                        ])
+                    })
+            ),
             ("events", .integer(Int64(grouping.events))),
             ("pods", .integer(Int64(grouping.pods))), ("nodes_used", .integer(Int64(grouping.nodesUsed))),
             ("cores_used", .integer(Int64(grouping.coresUsed))),
@@ -75,7 +111,8 @@ public enum SimulationReport {
             ("unstable", .bool(flow.unstable)),
         ]
         if let misses = flow.objectiveMisses {
-            fields.append(("slo", .object([("met", .bool(misses.isEmpty)), ("misses", .array(misses.map { .string($0) }))])))
+            fields.append(
+                ("slo", .object([("met", .bool(misses.isEmpty)), ("misses", .array(misses.map { .string($0) }))])))
         }
         if !flow.pathMix.isEmpty {
             fields.append(("path_mix", .object(flow.pathMix.map { ($0.0.rawValue, .integer(Int64($0.1))) })))
@@ -109,16 +146,19 @@ public enum SimulationReport {
     public static func csv(_ result: SimulationResult) -> String {
         var table = CSVTable(header: [
             "grouping", "flow", "from", "to", "path", "messages", "bytes", "dropped", "lost_messages",
-            "latency_mean_ns", "latency_p50_ns", "latency_p90_ns", "latency_p99_ns", "latency_p999_ns", "latency_max_ns", "throughput_bps",
+            "latency_mean_ns", "latency_p50_ns", "latency_p90_ns", "latency_p99_ns", "latency_p999_ns",
+            "latency_max_ns", "throughput_bps",
         ])
         for grouping in result.groupings {
             for flow in grouping.flows {
                 let l = flow.latency
                 table.append([
-                    grouping.name, flow.name, flow.from, flow.to, flow.path.rawValue, "\(flow.messages)", "\(flow.bytes)",
+                    grouping.name, flow.name, flow.from, flow.to, flow.path.rawValue, "\(flow.messages)",
+                    "\(flow.bytes)",
                     "\(flow.dropped)", "\(flow.lostMessages)", "\((l.meanNanoseconds * 1000).rounded() / 1000)",
                     "\(l.valueAtPercentile(50))", "\(l.valueAtPercentile(90))", "\(l.valueAtPercentile(99))",
-                    "\(l.valueAtPercentile(99.9))", "\(l.maximumPicoseconds / 1000)", "\(flow.throughputBitsPerSecond.rounded())",
+                    "\(l.valueAtPercentile(99.9))", "\(l.maximumPicoseconds / 1000)",
+                    "\(flow.throughputBitsPerSecond.rounded())",
                 ])
             }
         }

@@ -18,14 +18,17 @@ public struct ConfidenceInterval: Sendable, Equatable {
             return
         }
         let variance = values.reduce(0) { $0 + ($1 - average) * ($1 - average) } / Double(values.count - 1)
-        halfWidth = Self.studentT975(degreesOfFreedom: values.count - 1) * (variance / Double(values.count)).squareRoot()
+        halfWidth =
+            Self.studentT975(degreesOfFreedom: values.count - 1) * (variance / Double(values.count)).squareRoot()
     }
 
     /// The 97.5% quantile of Student's t distribution (two-sided 95%), from the standard table,
     /// interpolated in 1/df between the tabulated degrees of freedom.
     static func studentT975(degreesOfFreedom df: Int) -> Double {
-        let table: [Double] = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-                               2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
+        let table: [Double] = [
+            12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+            2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+        ]
         if df <= table.count { return table[df - 1] }
         let anchors: [(Double, Double)] = [(30, 2.042), (40, 2.021), (60, 2.000), (120, 1.980), (.infinity, 1.960)]
         let x = 1 / Double(df)

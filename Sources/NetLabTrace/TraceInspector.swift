@@ -88,19 +88,27 @@ public enum TraceInspector {
         summary.conversations = scanner.conversations
         if let first = reader.clampedRecords.first {
             summary.warnings.append(
-                "\(reader.clampedRecords.count) record(s) hold more captured bytes than the file's snapshot length \(reader.snapshotLength), first packet \(first.packet) (byte offset \(first.byteOffset), \(first.fileLength) bytes); libpcap keeps only the first \(reader.snapshotLength) bytes of each, so captured_bytes counts those")
+                "\(reader.clampedRecords.count) record(s) hold more captured bytes than the file's snapshot length \(reader.snapshotLength), first packet \(first.packet) (byte offset \(first.byteOffset), \(first.fileLength) bytes); libpcap keeps only the first \(reader.snapshotLength) bytes of each, so captured_bytes counts those"
+            )
         }
         if !PacketDecoder.supportedLinkTypes.contains(reader.linkType) {
-            summary.warnings.append("link type \(reader.linkTypeName) (\(reader.linkType)) is not decoded: packets and bytes are counted, protocols and conversations are not")
+            summary.warnings.append(
+                "link type \(reader.linkTypeName) (\(reader.linkType)) is not decoded: packets and bytes are counted, protocols and conversations are not"
+            )
         }
         if summary.truncatedPackets > 0 {
-            summary.warnings.append("\(summary.truncatedPackets) packet(s) captured shorter than on the wire (snap length); decoded as far as their bytes go")
+            summary.warnings.append(
+                "\(summary.truncatedPackets) packet(s) captured shorter than on the wire (snap length); decoded as far as their bytes go"
+            )
         }
         if summary.cutShortPackets > 0 {
-            summary.warnings.append("\(summary.cutShortPackets) packet(s) end inside a header they announce; counted, decoded as far as possible")
+            summary.warnings.append(
+                "\(summary.cutShortPackets) packet(s) end inside a header they announce; counted, decoded as far as possible"
+            )
         }
         if scanner.incompleteDatagrams > 0 {
-            summary.warnings.append("\(scanner.incompleteDatagrams) fragmented datagram(s) never completed; their fragments count as other")
+            summary.warnings.append(
+                "\(scanner.incompleteDatagrams) fragmented datagram(s) never completed; their fragments count as other")
         }
         return summary
     }

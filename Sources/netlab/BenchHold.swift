@@ -28,7 +28,10 @@ struct BenchHold: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the random increments.")
     var seed: UInt64 = 1
 
-    @Option(help: "Event queue: radix-heap (the default), 4-ary-heap, or adaptive (what simulations use: an inline array up to 32 pending events, the radix heap past that).")
+    @Option(
+        help:
+            "Event queue: radix-heap (the default), 4-ary-heap, or adaptive (what simulations use: an inline array up to 32 pending events, the radix heap past that)."
+    )
     var queue: QueueChoice = .radixHeap
 
     @OptionGroup var output: OutputOptions
@@ -46,7 +49,8 @@ struct BenchHold: ParsableCommand {
                 fix: "give between 1 and 1e8 pending events")
         }
         guard events.value >= 1 else {
-            throw InputError(source: "--events", location: nil, problem: "\(events) is out of range", fix: "give at least 1 event")
+            throw InputError(
+                source: "--events", location: nil, problem: "\(events) is out of range", fix: "give at least 1 event")
         }
     }
 

@@ -38,7 +38,8 @@ struct BenchIngest: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let path = file ?? FileManager.default.temporaryDirectory.appendingPathComponent("netlab-ingest-\(getpid()).pcap").path
+        let path =
+            file ?? FileManager.default.temporaryDirectory.appendingPathComponent("netlab-ingest-\(getpid()).pcap").path
         let generated = !FileManager.default.fileExists(atPath: path)
         if generated { try generate(path: path, packets: packets.value) }
         defer { if generated && file == nil { try? FileManager.default.removeItem(atPath: path) } }
@@ -50,7 +51,9 @@ struct BenchIngest: ParsableCommand {
         for _ in 0..<max(1, runs) {
             let (floorPackets, floorSeconds) = time { netlab_pcap_floor(path) }
             guard floorPackets >= 0 else {
-                throw InputError(source: path, location: nil, problem: "libpcap cannot read it to the end", fix: "give an undamaged capture")
+                throw InputError(
+                    source: path, location: nil, problem: "libpcap cannot read it to the end",
+                    fix: "give an undamaged capture")
             }
             floorRuns.append(floorSeconds)
             let (outcome, netlabSeconds) = time { () -> Result<TraceSummary, TraceError> in
@@ -58,14 +61,19 @@ struct BenchIngest: ParsableCommand {
             }
             switch outcome {
             case .success(let value): lastSummary = value
-            case .failure(let error): throw InputError(source: error.location, location: nil, problem: error.problem, fix: error.fix)
+            case .failure(let error):
+                throw InputError(source: error.location, location: nil, problem: error.problem, fix: error.fix)
             }
             netlabRuns.append(netlabSeconds)
         }
         let floorSeconds = median(floorRuns), netlabSeconds = median(netlabRuns)
         let summary = lastSummary!
         var tsharkSeconds: Double?
-        if !noTshark, let tshark = ["/usr/bin/tshark", "/usr/local/bin/tshark"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
+        if !noTshark,
+            let tshark = ["/usr/bin/tshark", "/usr/local/bin/tshark"].first(where: {
+                FileManager.default.isExecutableFile(atPath: $0)
+            })
+        {
             tsharkSeconds = try time { try runQuietly(tshark, ["-n", "-q", "-r", path, "-z", "conv,tcp"]) }.1
         }
         var usage = rusage()
@@ -73,32 +81,47 @@ struct BenchIngest: ParsableCommand {
         let peakMegabytes = Double(usage.ru_maxrss) / 1024
 
         let count = Double(summary.packets)
-        let rows: [(String, Double?)] = [("libpcap floor (C pcap_next_ex loop)", floorSeconds), ("netlab inspect", netlabSeconds), ("tshark -z conv,tcp", tsharkSeconds)]
+        let rows: [(String, Double?)] = [
+            ("libpcap floor (C pcap_next_ex loop)", floorSeconds), ("netlab inspect", netlabSeconds),
+            ("tshark -z conv,tcp", tsharkSeconds),
+        ]
         switch output.resolvedFormat {
         case .json:
             var fields: [(String, JSONValue)] = [
-                ("file", .string(path)), ("file_bytes", .integer(Int64(fileBytes))), ("packets", .integer(Int64(summary.packets))),
+                ("file", .string(path)), ("file_bytes", .integer(Int64(fileBytes))),
+                ("packets", .integer(Int64(summary.packets))),
                 ("conversations", .integer(Int64(summary.conversations.count))),
                 ("floor_seconds", .number(floorSeconds)), ("netlab_seconds", .number(netlabSeconds)),
                 ("netlab_vs_floor", .number(floorSeconds / netlabSeconds)),
                 ("netlab_peak_rss_mb", .number((peakMegabytes * 10).rounded() / 10)),
             ]
             if let tsharkSeconds {
-                fields += [("tshark_seconds", .number(tsharkSeconds)), ("netlab_vs_tshark", .number(tsharkSeconds / netlabSeconds))]
+                fields += [
+                    ("tshark_seconds", .number(tsharkSeconds)),
+                    ("netlab_vs_tshark", .number(tsharkSeconds / netlabSeconds)),
+                ]
             }
             print(JSONValue.object(fields).rendered(), terminator: "")
         case .csv:
             var table = CSVTable(header: ["reader", "seconds", "packets_per_second"])
-            for (name, seconds) in rows { if let seconds { table.append([name, "\(seconds)", "\((count / seconds).rounded())"]) } }
+            for (name, seconds) in rows {
+                if let seconds { table.append([name, "\(seconds)", "\((count / seconds).rounded())"]) }
+            }
             print(table.rendered(), terminator: "")
         case .table:
-            print("\(path): \(summary.packets) packets, \(fileBytes / 1_000_000) MB, \(summary.conversations.count) conversations")
-            var table = TextTable(columns: [.init("reader"), .init("seconds", alignment: .right), .init("M packets/s", alignment: .right),
-                                            .init("vs netlab", alignment: .right)])
+            print(
+                "\(path): \(summary.packets) packets, \(fileBytes / 1_000_000) MB, \(summary.conversations.count) conversations"
+            )
+            var table = TextTable(columns: [
+                .init("reader"), .init("seconds", alignment: .right), .init("M packets/s", alignment: .right),
+                .init("vs netlab", alignment: .right),
+            ])
             for (name, seconds) in rows {
                 guard let seconds else { table.append([name, "skipped"]); continue }
-                table.append([name, formatFixed(seconds, decimals: 3), formatFixed(count / seconds / 1e6, decimals: 2),
-                              formatFixed(seconds / netlabSeconds, decimals: 2) + "x"])
+                table.append([
+                    name, formatFixed(seconds, decimals: 3), formatFixed(count / seconds / 1e6, decimals: 2),
+                    formatFixed(seconds / netlabSeconds, decimals: 2) + "x",
+                ])
             }
             print(table.rendered(), terminator: "")
             print("netlab peak RSS \(formatFixed(peakMegabytes, decimals: 1)) MB")
@@ -114,16 +137,20 @@ struct BenchIngest: ParsableCommand {
         var templates: [[UInt8]] = []
         var lengths: [Int] = []
         for index in 0..<1000 {
-            let client = (UInt32(0xC612_0000) | UInt32(index % 250 + 1), UInt16(40000 + index)), server = (UInt32(0xC613_0001), UInt16(index < 800 ? 80 : 53))
+            let client = (UInt32(0xC612_0000) | UInt32(index % 250 + 1), UInt16(40000 + index)),
+                server = (UInt32(0xC613_0001), UInt16(index < 800 ? 80 : 53))
             let payload = [0, 100, 400, 1448][index % 4]
-            let frame = FrameBuilder.frame(proto: index < 800 ? .tcp : .udp, source: client, destination: server, payloadLength: payload)
+            let frame = FrameBuilder.frame(
+                proto: index < 800 ? .tcp : .udp, source: client, destination: server, payloadLength: payload)
             templates.append(Array(frame.prefix(128)))
             lengths.append(frame.count)
         }
         for number in 0..<packets {
             let index = (number &* 7919) % 1000
             templates[index].withUnsafeBytes {
-                writer.write($0, wireLength: lengths[index], timestampNanoseconds: 1_700_000_000_000_000_000 + Int64(number) * 10_000)
+                writer.write(
+                    $0, wireLength: lengths[index],
+                    timestampNanoseconds: 1_700_000_000_000_000_000 + Int64(number) * 10_000)
             }
         }
         do { try writer.close() } catch {
@@ -158,6 +185,8 @@ func runQuietly(_ executable: String, _ arguments: [String]) throws {
     try process.run()
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
-        throw InputError(source: executable, location: nil, problem: "exited with status \(process.terminationStatus)", fix: "check the capture")
+        throw InputError(
+            source: executable, location: nil, problem: "exited with status \(process.terminationStatus)",
+            fix: "check the capture")
     }
 }

@@ -44,7 +44,8 @@ struct BenchSimulate: ParsableCommand {
 
     func validate() throws {
         guard (1...1000).contains(rounds) else {
-            throw InputError(source: "--rounds", location: nil, problem: "\(rounds) is out of range", fix: "give 1 to 1000 rounds")
+            throw InputError(
+                source: "--rounds", location: nil, problem: "\(rounds) is out of range", fix: "give 1 to 1000 rounds")
         }
     }
 
@@ -64,7 +65,10 @@ struct BenchSimulate: ParsableCommand {
                 times.append(Double(whole) + Double(atto) / 1e18)
             }
             times.sort()
-            rows.append(Row(grouping: spec.groupings[index].name, result: result!, best: times[0], median: times[times.count / 2]))
+            rows.append(
+                Row(
+                    grouping: spec.groupings[index].name, result: result!, best: times[0],
+                    median: times[times.count / 2]))
         }
         emit(rows)
     }
@@ -90,40 +94,48 @@ struct BenchSimulate: ParsableCommand {
     private func emit(_ rows: [Row]) {
         switch output.resolvedFormat {
         case .json:
-            let document = JSONValue.array(rows.map { row in
-                .object([
-                    ("grouping", .string(row.grouping)),
-                    ("events", .integer(Int64(row.result.events))),
-                    ("messages", .integer(row.messages)),
-                    ("min_delay_ns", .number(row.smallestDelay)),
-                    ("mean_delay_ns", .number(row.meanDelay)),
-                    ("max_delay_ns", .number(row.largestDelay)),
-                    ("best_seconds", .number(row.best)),
-                    ("median_seconds", .number(row.median)),
-                    ("events_per_second", .number((Double(row.result.events) / row.best).rounded())),
-                    ("messages_per_second", .number((Double(row.messages) / row.best).rounded())),
-                ])
-            })
+            let document = JSONValue.array(
+                rows.map { row in
+                    .object([
+                        ("grouping", .string(row.grouping)),
+                        ("events", .integer(Int64(row.result.events))),
+                        ("messages", .integer(row.messages)),
+                        ("min_delay_ns", .number(row.smallestDelay)),
+                        ("mean_delay_ns", .number(row.meanDelay)),
+                        ("max_delay_ns", .number(row.largestDelay)),
+                        ("best_seconds", .number(row.best)),
+                        ("median_seconds", .number(row.median)),
+                        ("events_per_second", .number((Double(row.result.events) / row.best).rounded())),
+                        ("messages_per_second", .number((Double(row.messages) / row.best).rounded())),
+                    ])
+                })
             print(document.rendered(), terminator: "")
         case .csv:
-            var table = CSVTable(header: ["grouping", "events", "messages", "min_delay_ns", "mean_delay_ns", "max_delay_ns", "best_seconds", "median_seconds"])
+            var table = CSVTable(header: [
+                "grouping", "events", "messages", "min_delay_ns", "mean_delay_ns", "max_delay_ns", "best_seconds",
+                "median_seconds",
+            ])
             for row in rows {
                 table.append([
-                    row.grouping, "\(row.result.events)", "\(row.messages)", formatFixed(row.smallestDelay, decimals: 3),
-                    formatFixed(row.meanDelay, decimals: 3), formatFixed(row.largestDelay, decimals: 3), "\(row.best)", "\(row.median)",
+                    row.grouping, "\(row.result.events)", "\(row.messages)",
+                    formatFixed(row.smallestDelay, decimals: 3),
+                    formatFixed(row.meanDelay, decimals: 3), formatFixed(row.largestDelay, decimals: 3), "\(row.best)",
+                    "\(row.median)",
                 ])
             }
             print(table.rendered(), terminator: "")
         case .table:
             var table = TextTable(columns: [
                 .init("grouping"), .init("events", alignment: .right), .init("messages", alignment: .right),
-                .init("min delay ns", alignment: .right), .init("mean ns", alignment: .right), .init("max ns", alignment: .right),
+                .init("min delay ns", alignment: .right), .init("mean ns", alignment: .right),
+                .init("max ns", alignment: .right),
                 .init("best s", alignment: .right), .init("median s", alignment: .right),
                 .init("M events/s", alignment: .right), .init("M msgs/s", alignment: .right),
             ])
             for row in rows {
                 table.append([
-                    row.grouping, "\(row.result.events)", "\(row.messages)", formatFixed(row.smallestDelay, decimals: 1),
+                    row.grouping, "\(row.result.events)", "\(row.messages)",
+                    formatFixed(row.smallestDelay, decimals: 1),
                     formatFixed(row.meanDelay, decimals: 1), formatFixed(row.largestDelay, decimals: 1),
                     formatFixed(row.best, decimals: 3), formatFixed(row.median, decimals: 3),
                     formatFixed(Double(row.result.events) / row.best / 1e6, decimals: 2),

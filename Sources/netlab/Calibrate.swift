@@ -43,14 +43,20 @@ struct Calibrate: ParsableCommand {
     @Option(help: ArgumentHelp("Write the fitted profile to this file.", valueName: "profile.json"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Predict with this profile (a name or a file) instead of fitting one.", valueName: "profile"))
+    @Option(
+        help: ArgumentHelp("Predict with this profile (a name or a file) instead of fitting one.", valueName: "profile")
+    )
     var check: String?
 
-    @Option(help: ArgumentHelp("Reuse the measurements in this file (written by --output) instead of measuring.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Reuse the measurements in this file (written by --output) instead of measuring.", valueName: "file"))
     var measurements: String?
 
-    @Option(help: ArgumentHelp("Report format: table, json or html (a self-contained page with charts).",
-                               discussion: "Default: table on a terminal, json otherwise."))
+    @Option(
+        help: ArgumentHelp(
+            "Report format: table, json or html (a self-contained page with charts).",
+            discussion: "Default: table on a terminal, json otherwise."))
     var format: ReportFormat?
 
     func validate() throws {
@@ -70,7 +76,9 @@ struct Calibrate: ParsableCommand {
         var skipped: [(name: String, why: String)] = []
         var provenance: CalibrationRecord.Provenance? = HostDescription.current(netlabVersion: Netlab.version)
         if let measurements {
-            do { measured = try ProfileReader.measurements(try readInput(measurements), file: measurements) } catch let error as SpecError {
+            do { measured = try ProfileReader.measurements(try readInput(measurements), file: measurements) } catch let
+                error as SpecError
+            {
                 throw InputError(specError: error)
             }
             provenance = nil
@@ -82,13 +90,17 @@ struct Calibrate: ParsableCommand {
                 let record = CalibrationRecord(provenance: provenance, measurements: measured, skipped: skipped)
                 print(CalibrationReport.table(record, profileName: "none (interrupted before the fit)"), terminator: "")
                 var standardError = StandardError()
-                print("netlab: calibrate: interrupted; \(measured.count) case(s) measured as shown, every namespace deleted", to: &standardError)
+                print(
+                    "netlab: calibrate: interrupted; \(measured.count) case(s) measured as shown, every namespace deleted",
+                    to: &standardError)
                 Glibc.exit(130)
             }
         }
         guard !measured.isEmpty else {
-            throw InputError(source: "calibrate", location: nil, problem: "nothing could be measured (\(skipped.first?.why ?? "no cases"))",
-                             fix: "see the reasons above; run as root for the namespace cases")
+            throw InputError(
+                source: "calibrate", location: nil,
+                problem: "nothing could be measured (\(skipped.first?.why ?? "no cases"))",
+                fix: "see the reasons above; run as root for the namespace cases")
         }
         let profile: CostProfile
         var record: CalibrationRecord
@@ -100,27 +112,36 @@ struct Calibrate: ParsableCommand {
             let fit = ProfileFit.fit(measured, base: .linuxDefault, cores: cores)
             profile = fit.profile
             overrides = fit.overrides
-            record = CalibrationRecord(provenance: provenance, fittedFields: fit.fitted, undeterminedFields: fit.undetermined,
-                                       measurements: measured, skipped: skipped)
+            record = CalibrationRecord(
+                provenance: provenance, fittedFields: fit.fitted, undeterminedFields: fit.undetermined,
+                measurements: measured, skipped: skipped)
         }
         let predictions = ProfileFit.predictAll(measured.map(\.calibrationCase), profile: profile, cores: cores)
         for index in record.measurements.indices { record.measurements[index].predicted = predictions[index] }
         if let output {
-            try writeOutput(CalibrationReport.profileFile(record, base: "linux-default", overrides: overrides).rendered() + "\n", to: output)
+            try writeOutput(
+                CalibrationReport.profileFile(record, base: "linux-default", overrides: overrides).rendered() + "\n",
+                to: output)
         }
         switch format ?? (isatty(STDOUT_FILENO) != 0 ? .table : .json) {
         case .json: print(CalibrationReport.json(record, profileName: check ?? "calibrated").rendered())
         case .html:
             let files = measurements.map { [($0, (try? readInput($0)) ?? "")] } ?? []
-            print(CalibrationReport.html(record, profileName: check ?? "calibrated (fitted now)",
-                                         inputs: ReportInputs(command: commandLineText, netlabVersion: Netlab.version, files: files)), terminator: "")
-        case .table, .csv, .junit, .markdown: print(CalibrationReport.table(record, profileName: check ?? "calibrated (fitted now)"), terminator: "")
+            print(
+                CalibrationReport.html(
+                    record, profileName: check ?? "calibrated (fitted now)",
+                    inputs: ReportInputs(command: commandLineText, netlabVersion: Netlab.version, files: files)),
+                terminator: "")
+        case .table, .csv, .junit, .markdown:
+            print(CalibrationReport.table(record, profileName: check ?? "calibrated (fitted now)"), terminator: "")
         }
     }
 
     /// Measures the plan, with progress and an ETA on a terminal; Ctrl-C stops between two
     /// measurements, and the namespaces are deleted in every case.
-    func measureHost(cores: Int) -> (measurements: [CalibrationMeasurement], skipped: [(name: String, why: String)], interrupted: Bool) {
+    func measureHost(cores: Int) -> (
+        measurements: [CalibrationMeasurement], skipped: [(name: String, why: String)], interrupted: Bool
+    ) {
         let plan = CalibrationPlan.cases(quick: quick, cores: cores)
         let stop = StopFlag()
         signal(SIGINT, SIG_IGN)
@@ -140,11 +161,13 @@ struct Calibrate: ParsableCommand {
         defer { namespaces.tearDown() }
         let progress = ProgressLine(label: "calibrate")
         let start = ContinuousClock.now
-        let outcome = HostCalibration(quick: quick).measure(plan.cases, namespaces: namespaces, progress: { done, total in
-            let elapsed = (ContinuousClock.now - start) / .seconds(1)
-            let remaining = Int((elapsed / Double(done) * Double(total - done)).rounded())
-            progress.update("\(done)/\(total) measurements, about \(remaining) s left")
-        }, shouldStop: { stop.isSet })
+        let outcome = HostCalibration(quick: quick).measure(
+            plan.cases, namespaces: namespaces,
+            progress: { done, total in
+                let elapsed = (ContinuousClock.now - start) / .seconds(1)
+                let remaining = Int((elapsed / Double(done) * Double(total - done)).rounded())
+                progress.update("\(done)/\(total) measurements, about \(remaining) s left")
+            }, shouldStop: { stop.isSet })
         progress.finish()
         return (outcome.measurements, plan.skipped + outcome.skipped, outcome.interrupted)
     }

@@ -25,17 +25,21 @@ struct Compare: ParsableCommand {
     @Argument(help: "The current result.")
     var current: String
 
-    @Option(help: ArgumentHelp("How much worse a metric may get before it counts, as a percentage.", valueName: "percent"))
+    @Option(
+        help: ArgumentHelp("How much worse a metric may get before it counts, as a percentage.", valueName: "percent"))
     var tolerance: String = "5%"
 
     func run() throws {
         guard tolerance.hasSuffix("%"), let percent = Double(tolerance.dropLast()), percent >= 0, percent < 1000 else {
-            throw InputError(source: "--tolerance", location: nil, problem: "\"\(tolerance)\" is not a percentage", fix: "write e.g. 5%")
+            throw InputError(
+                source: "--tolerance", location: nil, problem: "\"\(tolerance)\" is not a percentage",
+                fix: "write e.g. 5%")
         }
         let outcome: ResultComparison.Outcome
         do {
             outcome = try ResultComparison.compare(
-                baseline: try readInput(baseline), baselineFile: baseline, current: try readInput(current), currentFile: current, tolerance: percent / 100)
+                baseline: try readInput(baseline), baselineFile: baseline, current: try readInput(current),
+                currentFile: current, tolerance: percent / 100)
         } catch let error as SpecError {
             throw InputError(specError: error)
         }

@@ -53,13 +53,16 @@ struct Netlab: ParsableCommand {
             if code == .success || error is CleanExit || code == ExitCode.failure && "\(error)".isEmpty {
                 exit(withError: error)
             }
-            var message = fullMessage(for: error)
+            var message =
+                fullMessage(for: error)
                 .split(separator: "\n").first.map(String.init)?
                 .replacingPrefix("Error: ", with: "") ?? "\(error)"
             // Our own errors (thrown from validate(), which the parser wraps) carry their fix already.
             if message.contains("; ") { fail(message) }
             while message.hasSuffix(".") { message.removeLast() }
-            if let (typed, suggestion) = closestSubcommand() { fail("unknown command '\(typed)'; did you mean '\(suggestion)'? see 'netlab --help'") }
+            if let (typed, suggestion) = closestSubcommand() {
+                fail("unknown command '\(typed)'; did you mean '\(suggestion)'? see 'netlab --help'")
+            }
             fail("\(message); see 'netlab --help' and the subcommand's --help")
         }
     }
@@ -69,7 +72,8 @@ struct Netlab: ParsableCommand {
         guard let typed = CommandLine.arguments.dropFirst().first, !typed.hasPrefix("-") else { return nil }
         let names = configuration.subcommands.map { $0._commandName }
         guard !names.contains(typed) else { return nil }
-        return names.filter { editDistance($0, typed) <= 3 }.min { editDistance($0, typed) < editDistance($1, typed) }.map { (typed, $0) }
+        return names.filter { editDistance($0, typed) <= 3 }.min { editDistance($0, typed) < editDistance($1, typed) }
+            .map { (typed, $0) }
     }
 
     static func fail(_ message: String) -> Never {

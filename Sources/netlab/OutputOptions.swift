@@ -33,7 +33,9 @@ struct ReportOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "Output format: table, json, csv, html (a self-contained page with charts), junit or markdown (for CI; simulate only).",
-            discussion: "Default: from the --output file's extension (.html, .csv, .json), else table on a terminal and json otherwise."))
+            discussion:
+                "Default: from the --output file's extension (.html, .csv, .json), else table on a terminal and json otherwise."
+        ))
     var format: ReportFormat?
 
     @Option(name: .customLong("output"), help: "Write the result to this file instead of standard output.")
@@ -44,7 +46,8 @@ struct ReportOptions: ParsableArguments {
     var resolvedFormat: ReportFormat {
         if let format { return format }
         if let file {
-            for candidate in [ReportFormat.html, .csv, .json] where file.lowercased().hasSuffix(".\(candidate.rawValue)") { return candidate }
+            for candidate in [ReportFormat.html, .csv, .json]
+            where file.lowercased().hasSuffix(".\(candidate.rawValue)") { return candidate }
             if file.lowercased().hasSuffix(".md") { return .markdown }
             if file.lowercased().hasSuffix(".xml") { return .junit }
             return .json
@@ -65,8 +68,10 @@ struct ReportOptions: ParsableArguments {
         case .html: text = html()
         case .junit, .markdown:
             guard let render = resolvedFormat == .junit ? junit : markdown else {
-                throw InputError(source: "--format", location: nil, problem: "\(resolvedFormat.rawValue) is available for simulate only",
-                                 fix: "use table, json, csv or html")
+                throw InputError(
+                    source: "--format", location: nil,
+                    problem: "\(resolvedFormat.rawValue) is available for simulate only",
+                    fix: "use table, json, csv or html")
             }
             text = render()
         }
@@ -76,5 +81,6 @@ struct ReportOptions: ParsableArguments {
 
 /// The command line as typed, for a report's inputs section.
 var commandLineText: String {
-    CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ").replacingPrefix(CommandLine.arguments[0], with: "netlab")
+    CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ").replacingPrefix(
+        CommandLine.arguments[0], with: "netlab")
 }

@@ -56,18 +56,25 @@ struct Replay: ParsableCommand {
     @Flag(help: "Print a starter map for the trace and stop.")
     var suggestMap = false
 
-    @Option(name: .customLong("grouping"), help: "Replay only through this grouping (repeat for several). Default: all.")
+    @Option(
+        name: .customLong("grouping"), help: "Replay only through this grouping (repeat for several). Default: all.")
     var groupings: [String] = []
 
-    @Option(help: ArgumentHelp("open: every message at its captured time; causal: each after the previous is delivered, plus the captured gap.",
-                               valueName: "open|causal"))
+    @Option(
+        help: ArgumentHelp(
+            "open: every message at its captured time; causal: each after the previous is delivered, plus the captured gap.",
+            valueName: "open|causal"))
     var mode: ReplayMode = .open
 
-    @Option(help: ArgumentHelp("The grouping whose placement the capture was made in: corrects captured gaps for that path's host costs and checks the replay against the capture there.",
-                               valueName: "grouping"))
+    @Option(
+        help: ArgumentHelp(
+            "The grouping whose placement the capture was made in: corrects captured gaps for that path's host costs and checks the replay against the capture there.",
+            valueName: "grouping"))
     var capturedIn: String?
 
-    @Option(help: ArgumentHelp("Where the capture was taken: any (default), client, server or node (see above).", valueName: "point"))
+    @Option(
+        help: ArgumentHelp(
+            "Where the capture was taken: any (default), client, server or node (see above).", valueName: "point"))
     var capturePoint: String?
 
     @Option(help: "Time scale: 2 replays twice as fast as captured.")
@@ -82,24 +89,33 @@ struct Replay: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the model's own random draws.")
     var seed: UInt64?
 
-    @Option(help: "Write one pcap per grouping into this folder: each delivered message as a frame at its simulated delivery time.")
+    @Option(
+        help:
+            "Write one pcap per grouping into this folder: each delivered message as a frame at its simulated delivery time."
+    )
     var pcapOut: String?
 
     @OptionGroup var report: ReportOptions
 
     func validate() throws {
         guard speed > 0, speed.isFinite, speed <= 1e6 else {
-            throw InputError(source: "--speed", location: nil, problem: "\(speed) is out of range", fix: "give a factor above 0 and at most 1e6, e.g. 1 or 10")
+            throw InputError(
+                source: "--speed", location: nil, problem: "\(speed) is out of range",
+                fix: "give a factor above 0 and at most 1e6, e.g. 1 or 10")
         }
         if let pcapOut {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: pcapOut, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw InputError(source: "--pcap-out", location: nil, problem: "\(pcapOut) is not a folder", fix: "create it first (mkdir -p \(pcapOut))")
+            guard FileManager.default.fileExists(atPath: pcapOut, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
+                throw InputError(
+                    source: "--pcap-out", location: nil, problem: "\(pcapOut) is not a folder",
+                    fix: "create it first (mkdir -p \(pcapOut))")
             }
         }
         if !suggestMap, map == nil || topology == nil {
-            throw InputError(source: "replay", location: nil, problem: "--map and --topology are required",
-                             fix: "give both, or use --suggest-map TRACE to start a map")
+            throw InputError(
+                source: "replay", location: nil, problem: "--map and --topology are required",
+                fix: "give both, or use --suggest-map TRACE to start a map")
         }
     }
 
@@ -118,7 +134,9 @@ struct Replay: ParsableCommand {
             throw InputError(specError: error)
         }
         var spec: Topology
-        do { spec = try TopologyReader.read(try readInput(topologyPath), file: topologyPath, requireFlows: false) } catch let error as SpecError {
+        do {
+            spec = try TopologyReader.read(try readInput(topologyPath), file: topologyPath, requireFlows: false)
+        } catch let error as SpecError {
             throw InputError(specError: error)
         }
         let chosen = try Simulate.resolveProfile(profile, for: spec, topologyPath: topologyPath)
@@ -133,26 +151,35 @@ struct Replay: ParsableCommand {
         let result: ReplayResult
         switch replay(map: replayMap, topology: spec, groupings: indices, profile: chosen, origin: origin) {
         case .success(let value): result = value
-        case .failure(let error): throw InputError(source: error.location, location: nil, problem: error.problem, fix: error.fix)
+        case .failure(let error):
+            throw InputError(source: error.location, location: nil, problem: error.problem, fix: error.fix)
         }
         let files = [(mapPath, (try? readInput(mapPath)) ?? ""), (topologyPath, (try? readInput(topologyPath)) ?? "")]
         try report.emit(
             table: { ReplayReport.table(result, trace: trace) },
             json: { ReplayReport.json(result, trace: trace).rendered() },
             csv: { ReplayReport.csv(result) },
-            html: { ReplayReport.html(result, trace: trace, inputs: ReportInputs(command: commandLineText, netlabVersion: Netlab.version, files: files)) })
+            html: {
+                ReplayReport.html(
+                    result, trace: trace,
+                    inputs: ReportInputs(command: commandLineText, netlabVersion: Netlab.version, files: files))
+            })
     }
 }
 
 extension Replay {
-    func replay(map: ReplayMap, topology: Topology, groupings: [Int], profile: CostProfile, origin: CaptureOrigin?) -> Result<ReplayResult, ReplayError> {
+    func replay(map: ReplayMap, topology: Topology, groupings: [Int], profile: CostProfile, origin: CaptureOrigin?)
+        -> Result<ReplayResult, ReplayError>
+    {
         Result { () throws(ReplayError) -> ReplayResult in
             let plan = try ReplayPlan.prepare(trace: trace, map: map, topology: topology, unmapped: unmapped)
             if let origin { try Self.checkCapturePoint(origin, plan: plan, profile: profile) }
             let progress = ProgressLine(label: "replay \(trace)")
             defer { progress.finish() }
-            return try ReplayRunner.run(plan, groupings: groupings, profile: profile, seed: topology.seed, speed: speed, mode: mode,
-                                        origin: origin, pcapDirectory: pcapOut) { finished, total in progress.update("\(finished)/\(total) groupings done") }
+            return try ReplayRunner.run(
+                plan, groupings: groupings, profile: profile, seed: topology.seed, speed: speed, mode: mode,
+                origin: origin, pcapDirectory: pcapOut
+            ) { finished, total in progress.update("\(finished)/\(total) groupings done") }
         }
     }
 
@@ -161,8 +188,9 @@ extension Replay {
         let point: CapturePoint
         if let capturePoint {
             guard let known = CapturePoint(rawValue: capturePoint) ?? CapturePoint.synonyms[capturePoint] else {
-                throw InputError(source: "--capture-point", location: nil, problem: "unknown capture point \"\(capturePoint)\"",
-                                 fix: "use any, client, server or node (or sender, receiver, bridge)")
+                throw InputError(
+                    source: "--capture-point", location: nil, problem: "unknown capture point \"\(capturePoint)\"",
+                    fix: "use any, client, server or node (or sender, receiver, bridge)")
             }
             point = known
         } else {
@@ -170,16 +198,19 @@ extension Replay {
         }
         guard let capturedIn else {
             if capturePoint != nil {
-                throw InputError(source: "--capture-point", location: nil, problem: "a capture point without the grouping it was taken in",
-                                 fix: "add --captured-in GROUPING (one of \(spec.groupings.map(\.name).joined(separator: ", ")))")
+                throw InputError(
+                    source: "--capture-point", location: nil,
+                    problem: "a capture point without the grouping it was taken in",
+                    fix: "add --captured-in GROUPING (one of \(spec.groupings.map(\.name).joined(separator: ", ")))")
             }
             return nil
         }
         guard let index = spec.groupings.firstIndex(where: { $0.name == capturedIn }) else {
             let names = spec.groupings.map(\.name)
             let closest = names.min { editDistance($0, capturedIn) < editDistance($1, capturedIn) }
-            throw InputError(source: "--captured-in", location: nil, problem: "no grouping \"\(capturedIn)\" in \(topologyPath)",
-                             fix: (closest.map { "did you mean \"\($0)\"? " } ?? "") + "use one of \(names.joined(separator: ", "))")
+            throw InputError(
+                source: "--captured-in", location: nil, problem: "no grouping \"\(capturedIn)\" in \(topologyPath)",
+                fix: (closest.map { "did you mean \"\($0)\"? " } ?? "") + "use one of \(names.joined(separator: ", "))")
         }
         return CaptureOrigin(grouping: index, point: point)
     }
@@ -187,11 +218,17 @@ extension Replay {
     /// Refuses a capture point the captured grouping's paths contradict (a pod's namespace when
     /// both ends share one, so the capture could only have seen loopback).
     static func checkCapturePoint(_ origin: CaptureOrigin, plan: ReplayPlan, profile: CostProfile) throws(ReplayError) {
-        let run = GroupingRun(topology: plan.topology, grouping: origin.grouping, profile: profile, seed: plan.topology.seed)
+        let run = GroupingRun(
+            topology: plan.topology, grouping: origin.grouping, profile: profile, seed: plan.topology.seed)
         for (flow, spec) in plan.topology.flows.enumerated() {
             if let problem = run.captureProblem(flow: flow, at: origin.point) {
-                throw ReplayError(location: "--capture-point", problem: "\(origin.point.rawValue) for flow \(spec.name) in \(plan.topology.groupings[origin.grouping].name): \(problem)",
-                                  fix: "give the point where the capture was taken, or the grouping that matches where it was made (--captured-in)")
+                throw ReplayError(
+                    location: "--capture-point",
+                    problem:
+                        "\(origin.point.rawValue) for flow \(spec.name) in \(plan.topology.groupings[origin.grouping].name): \(problem)",
+                    fix:
+                        "give the point where the capture was taken, or the grouping that matches where it was made (--captured-in)"
+                )
             }
         }
     }

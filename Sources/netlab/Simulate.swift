@@ -33,13 +33,16 @@ struct Simulate: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the random draws (default: the topology's seed).")
     var seed: UInt64?
 
-    @Option(help: ArgumentHelp(
-        "Exit with status 1 if this grouping misses a flow's \"slo\" (or 'best': if every grouping misses one), naming each miss on standard error.",
-        valueName: "grouping|best"))
+    @Option(
+        help: ArgumentHelp(
+            "Exit with status 1 if this grouping misses a flow's \"slo\" (or 'best': if every grouping misses one), naming each miss on standard error.",
+            valueName: "grouping|best"))
     var require: String?
 
-    @Option(help: ArgumentHelp("Independent replications (seeds derived from --seed); reports each metric's mean and 95% confidence interval.",
-                               valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Independent replications (seeds derived from --seed); reports each metric's mean and 95% confidence interval.",
+            valueName: "n"))
     var replications: Int = 1
 
     @Option(help: "Simulated time, e.g. 500ms or 2s (default: the topology's duration).")
@@ -56,20 +59,29 @@ struct Simulate: ParsableCommand {
         let indices = try Self.groupingIndices(groupings, in: spec, topologyPath: topology)
 
         guard (1...1000).contains(replications) else {
-            throw InputError(source: "--replications", location: nil, problem: "\(replications) is out of range", fix: "give 1 to 1000 (10 is typical)")
+            throw InputError(
+                source: "--replications", location: nil, problem: "\(replications) is out of range",
+                fix: "give 1 to 1000 (10 is typical)")
         }
         let progress = ProgressLine(label: "simulate \(spec.name)")
-        let replicated = ReplicatedResult(Experiment.replicate(
-            spec, groupings: indices, profile: chosen, seed: seed ?? spec.seed, replications: replications) { finished, total in
-            progress.update("\(finished)/\(total) runs done")
-        })
+        let replicated = ReplicatedResult(
+            Experiment.replicate(
+                spec, groupings: indices, profile: chosen, seed: seed ?? spec.seed, replications: replications
+            ) { finished, total in
+                progress.update("\(finished)/\(total) runs done")
+            })
         progress.finish()
         let result = replicated.replications[0]
         try report.emit(
             table: { SimulationReport.table(replicated) },
             json: { SimulationReport.json(replicated).rendered() },
             csv: { SimulationReport.csv(result) },
-            html: { SimulationReport.html(result, inputs: ReportInputs(command: commandLineText, netlabVersion: Netlab.version, files: [(topology, text)])) },
+            html: {
+                SimulationReport.html(
+                    result,
+                    inputs: ReportInputs(
+                        command: commandLineText, netlabVersion: Netlab.version, files: [(topology, text)]))
+            },
             junit: { SimulationReport.junit(result) }, markdown: { SimulationReport.markdown(result) })
         if let require { try checkObjectives(result, spec: spec, require: require) }
     }
@@ -84,15 +96,20 @@ struct Simulate: ParsableCommand {
             if misses.contains(where: \.isEmpty) { return }
         } else {
             guard let index = result.groupings.firstIndex(where: { $0.name == require }) else {
-                throw InputError(source: "--require", location: nil, problem: "no grouping \"\(require)\" was simulated",
-                                 fix: "use best or one of \(result.groupings.map(\.name).joined(separator: ", "))")
+                throw InputError(
+                    source: "--require", location: nil, problem: "no grouping \"\(require)\" was simulated",
+                    fix: "use best or one of \(result.groupings.map(\.name).joined(separator: ", "))")
             }
             guard !misses[index].isEmpty else { return }
             chosen = [index]
         }
         var standardError = StandardError()
         for index in chosen {
-            for miss in misses[index] { print("netlab: SLO missed: grouping \(miss.grouping): flow \(miss.flow): \(miss.reason)", to: &standardError) }
+            for miss in misses[index] {
+                print(
+                    "netlab: SLO missed: grouping \(miss.grouping): flow \(miss.flow): \(miss.reason)",
+                    to: &standardError)
+            }
         }
         throw ExitCode(1)
     }
@@ -102,8 +119,9 @@ struct Simulate: ParsableCommand {
         var indices: [Int] = []
         for name in names {
             guard let index = spec.groupings.firstIndex(where: { $0.name == name }) else {
-                throw InputError(source: "--grouping", location: nil, problem: "no grouping \"\(name)\" in \(topologyPath)",
-                                 fix: "use one of \(spec.groupings.map(\.name).joined(separator: ", "))")
+                throw InputError(
+                    source: "--grouping", location: nil, problem: "no grouping \"\(name)\" in \(topologyPath)",
+                    fix: "use one of \(spec.groupings.map(\.name).joined(separator: ", "))")
             }
             if !indices.contains(index) { indices.append(index) }
         }
@@ -119,14 +137,19 @@ struct Simulate: ParsableCommand {
         if let duration {
             let value: SimDuration
             do { value = try SimDuration(parsing: duration) } catch {
-                throw InputError(source: "--duration", location: nil, problem: "\"\(duration)\" \(error.problem)", fix: error.fix)
+                throw InputError(
+                    source: "--duration", location: nil, problem: "\"\(duration)\" \(error.problem)", fix: error.fix)
             }
             guard value <= .seconds(30 * 86_400) else {
-                throw InputError(source: "--duration", location: nil, problem: "a run of \(value) is longer than netlab simulates", fix: "give at most 30 days")
+                throw InputError(
+                    source: "--duration", location: nil, problem: "a run of \(value) is longer than netlab simulates",
+                    fix: "give at most 30 days")
             }
             guard value > spec.warmup else {
-                throw InputError(source: "--duration", location: nil, problem: "\(value) is not longer than the warm-up (\(spec.warmup))",
-                                 fix: "give a longer duration")
+                throw InputError(
+                    source: "--duration", location: nil,
+                    problem: "\(value) is not longer than the warm-up (\(spec.warmup))",
+                    fix: "give a longer duration")
             }
             spec.duration = value
         }
@@ -137,8 +160,9 @@ struct Simulate: ParsableCommand {
     static func resolveProfile(_ profile: String?, for spec: Topology, topologyPath: String) throws -> CostProfile {
         guard let profile else {
             guard let builtIn = ProfileReader.builtIn(spec.profileName, overrides: spec.profileOverrides) else {
-                throw InputError(source: topologyPath, location: "profile", problem: "unknown profile \"\(spec.profileName)\"",
-                                 fix: "use linux-default or ideal, or pass --profile FILE")
+                throw InputError(
+                    source: topologyPath, location: "profile", problem: "unknown profile \"\(spec.profileName)\"",
+                    fix: "use linux-default or ideal, or pass --profile FILE")
             }
             return builtIn
         }
@@ -150,8 +174,9 @@ struct Simulate: ParsableCommand {
 func profileNamed(_ profile: String, option: String) throws -> CostProfile {
     if let builtIn = ProfileReader.builtIn(profile) { return builtIn }
     guard FileManager.default.fileExists(atPath: profile) else {
-        throw InputError(source: option, location: nil, problem: "\"\(profile)\" is neither a built-in profile nor a file",
-                         fix: "use linux-default or ideal, or the path of a profile file")
+        throw InputError(
+            source: option, location: nil, problem: "\"\(profile)\" is neither a built-in profile nor a file",
+            fix: "use linux-default or ideal, or the path of a profile file")
     }
     do { return try ProfileReader.read(try readInput(profile), file: profile) } catch let error as SpecError {
         throw InputError(specError: error)
@@ -173,8 +198,9 @@ func readInput(_ path: String) throws -> String {
     }
     guard let data = FileManager.default.contents(atPath: path) else {
         let exists = FileManager.default.fileExists(atPath: path)
-        throw InputError(source: path, location: nil, problem: exists ? "cannot be read" : "no such file",
-                         fix: exists ? "check its permissions" : "check the path")
+        throw InputError(
+            source: path, location: nil, problem: exists ? "cannot be read" : "no such file",
+            fix: exists ? "check its permissions" : "check the path")
     }
     guard let text = String(data: data, encoding: .utf8) else {
         throw InputError(source: path, location: nil, problem: "is not UTF-8 text", fix: "give a JSON file")
@@ -191,6 +217,8 @@ func writeOutput(_ text: String, to path: String?) throws {
     do {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     } catch {
-        throw InputError(source: "--output", location: nil, problem: "cannot write \(path)", fix: "check that its folder exists and is writable")
+        throw InputError(
+            source: "--output", location: nil, problem: "cannot write \(path)",
+            fix: "check that its folder exists and is writable")
     }
 }

@@ -5,7 +5,8 @@ import Testing
     @Test func jsonOutputHasTheDocumentedFields() throws {
         let result = try NetlabBinary.run(["bench", "hold", "--pending", "1000", "--events", "1e5", "--format", "json"])
         #expect(result.status == 0, "\(result.standardError)")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         #expect(object["pending"] as? Int == 1000)
         #expect(object["events"] as? Int == 100_000)
         let seconds = try #require(object["seconds"] as? Double)
@@ -22,7 +23,9 @@ import Testing
         let table = try NetlabBinary.run(["bench", "hold", "--pending", "100", "--events", "1000", "--format", "table"])
         #expect(table.status == 0)
         #expect(table.standardOutput.contains("M events/s"))
-        let csv = try NetlabBinary.run(["bench", "hold", "--pending", "100", "--events", "1000", "--queue", "4-ary-heap", "--format", "csv"])
+        let csv = try NetlabBinary.run([
+            "bench", "hold", "--pending", "100", "--events", "1000", "--queue", "4-ary-heap", "--format", "csv",
+        ])
         #expect(csv.status == 0)
         let lines = csv.standardOutput.split(separator: "\n")
         #expect(lines.count == 2)
@@ -67,9 +70,12 @@ import Testing
 @Suite struct BenchIngestCommandTests {
     /// A small generated capture: the floor and netlab read the same packets; the file is removed.
     @Test func ingestComparesNetlabWithTheFloor() throws {
-        let result = try NetlabBinary.run(["bench", "ingest", "--packets", "20000", "--no-tshark", "--runs", "1", "--format", "json"])
+        let result = try NetlabBinary.run([
+            "bench", "ingest", "--packets", "20000", "--no-tshark", "--runs", "1", "--format", "json",
+        ])
         #expect(result.status == 0, "\(result.standardError)")
-        let root = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         #expect(root["packets"] as? Int == 20_000)
         #expect(root["conversations"] as? Int == 1000)
         #expect((root["floor_seconds"] as? Double ?? 0) > 0)

@@ -5,9 +5,12 @@ import Testing
     static let example = repositoryRoot.appendingPathComponent("Examples/web-log-sidecar.json").path
 
     @Test func reportsEveryGroupingWithItsEventsAndDelays() throws {
-        let result = try NetlabBinary.run(["bench", "simulate", Self.example, "--duration", "150ms", "--rounds", "2", "--format", "json"])
+        let result = try NetlabBinary.run([
+            "bench", "simulate", Self.example, "--duration", "150ms", "--rounds", "2", "--format", "json",
+        ])
         #expect(result.status == 0, "\(result.standardError)")
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [[String: Any]])
+        let rows = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [[String: Any]])
         #expect(rows.map { $0["grouping"] as? String } == ["sidecar-in-pod", "two-pods-one-node", "two-nodes"])
         for row in rows {
             let events = try #require(row["events"] as? Int)
@@ -23,7 +26,8 @@ import Testing
         }
         // The same run as `simulate`: the same events for the same topology and seed.
         let simulated = try NetlabBinary.run(["simulate", Self.example, "--duration", "150ms", "--format", "json"])
-        let root = try #require(try JSONSerialization.jsonObject(with: Data(simulated.standardOutput.utf8)) as? [String: Any])
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(simulated.standardOutput.utf8)) as? [String: Any])
         let groupings = try #require(root["groupings"] as? [[String: Any]])
         #expect(groupings.map { $0["events"] as? Int } == rows.map { $0["events"] as? Int })
     }

@@ -47,22 +47,28 @@ import Testing
 
     @Test(.enabled(if: canMakeNamespaces, "needs root, iproute2's ip and permission to create network namespaces"))
     func quickRunWritesAProfileWithItsProvenanceAndCleansUp() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-calibrated-\(getpid()).json").path
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-calibrated-\(getpid()).json")
+            .path
         defer { try? FileManager.default.removeItem(atPath: file) }
         let (process, output, error) = try Self.start(["calibrate", "--quick", "--output", file, "--format", "json"])
         _ = output.fileHandleForReading.readDataToEndOfFile()
         let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(message)")
-        #expect(Self.leftoverNamespaces(of: process.processIdentifier).isEmpty, "left behind: \(Self.leftoverNamespaces(of: process.processIdentifier))")
-        let profile = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+        #expect(
+            Self.leftoverNamespaces(of: process.processIdentifier).isEmpty,
+            "left behind: \(Self.leftoverNamespaces(of: process.processIdentifier))")
+        let profile = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
         #expect(profile["base"] as? String == "linux-default")
         let overrides = try #require(profile["overrides"] as? [String: String])
         for field in ["wakeup", "context_switch", "socket_send", "pipe_write", "veth_per_packet", "nic_transmit"] {
             #expect(overrides[field]?.hasSuffix("ps") == true, "override \(field): \(overrides[field] ?? "missing")")
         }
         let provenance = try #require(profile["provenance"] as? [String: Any])
-        for key in ["host", "cpu", "cores", "kernel", "virtualization", "date", "netlab"] { #expect(provenance[key] != nil, "provenance.\(key)") }
+        for key in ["host", "cpu", "cores", "kernel", "virtualization", "date", "netlab"] {
+            #expect(provenance[key] != nil, "provenance.\(key)")
+        }
         let cases = try #require(profile["cases"] as? [[String: Any]])
         #expect(cases.count >= 30)
         #expect(Set(cases.compactMap { $0["path"] as? String }) == ["in-pod", "bridge", "routed"])
@@ -72,10 +78,14 @@ import Testing
             #expect(item["predicted"] as? Double != nil && item["measured"] as? Double != nil)
         }
         // The profile is usable as it is.
-        let simulate = try NetlabBinary.run(["simulate", SimulateCommandTests.example, "--duration", "200ms", "--profile", file, "--format", "json"])
+        let simulate = try NetlabBinary.run([
+            "simulate", SimulateCommandTests.example, "--duration", "200ms", "--profile", file, "--format", "json",
+        ])
         #expect(simulate.status == 0, "\(simulate.standardError)")
         // And its measurements can be checked against another profile without measuring again.
-        let check = try NetlabBinary.run(["calibrate", "--measurements", file, "--check", "linux-default", "--format", "json"])
+        let check = try NetlabBinary.run([
+            "calibrate", "--measurements", file, "--check", "linux-default", "--format", "json",
+        ])
         #expect(check.status == 0, "\(check.standardError)")
         #expect(check.standardOutput.contains("\"held_out_summary\""))
     }
@@ -91,7 +101,9 @@ import Testing
         #expect(process.terminationStatus == 130, "\(message)")
         #expect(message.contains("interrupted"))
         #expect(text.contains("in-pod tcp 64B"), "the cases measured before the interruption are shown")
-        #expect(Self.leftoverNamespaces(of: process.processIdentifier).isEmpty, "left behind: \(Self.leftoverNamespaces(of: process.processIdentifier))")
+        #expect(
+            Self.leftoverNamespaces(of: process.processIdentifier).isEmpty,
+            "left behind: \(Self.leftoverNamespaces(of: process.processIdentifier))")
     }
 
     @Test(arguments: [
@@ -110,14 +122,19 @@ import Testing
     @Test func malformedProfileOrMeasurementsNameTheFileAndPlace() throws {
         let directory = FileManager.default.temporaryDirectory
         let broken = directory.appendingPathComponent("netlab-broken-\(getpid()).json").path
-        try #"{ "base": "linux-default", "overrides": { "wakeup": 30 } }"#.write(toFile: broken, atomically: true, encoding: .utf8)
+        try #"{ "base": "linux-default", "overrides": { "wakeup": 30 } }"#.write(
+            toFile: broken, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: broken) }
         let check = try NetlabBinary.run(["calibrate", "--measurements", broken, "--check", "linux-default"])
         #expect(check.status == 2)
-        #expect(check.standardError.contains("\(broken):1:1") && check.standardError.contains("cases"), "\(check.standardError)")
+        #expect(
+            check.standardError.contains("\(broken):1:1") && check.standardError.contains("cases"),
+            "\(check.standardError)")
         // The profile is checked before anything is measured.
         let profile = try NetlabBinary.run(["calibrate", "--check", broken])
         #expect(profile.status == 2)
-        #expect(profile.standardError.contains(broken) && profile.standardError.contains("overrides.wakeup"), "\(profile.standardError)")
+        #expect(
+            profile.standardError.contains(broken) && profile.standardError.contains("overrides.wakeup"),
+            "\(profile.standardError)")
     }
 }

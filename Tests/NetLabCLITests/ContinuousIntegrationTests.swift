@@ -21,9 +21,12 @@ import Testing
     /// Writes `topology` and simulates it as the workflow does; the result file's path and the status.
     static func simulate(_ name: String, _ topology: String) throws -> (String, CommandResult) {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let input = directory.appendingPathComponent("\(name)-topology.json").path, output = directory.appendingPathComponent("\(name).json").path
+        let input = directory.appendingPathComponent("\(name)-topology.json").path,
+            output = directory.appendingPathComponent("\(name).json").path
         try topology.write(toFile: input, atomically: true, encoding: .utf8)
-        let result = try NetlabBinary.run(["simulate", input, "--replications", "5", "--require", "best", "--format", "json", "--output", output])
+        let result = try NetlabBinary.run([
+            "simulate", input, "--replications", "5", "--require", "best", "--format", "json", "--output", output,
+        ])
         return (output, result)
     }
 
@@ -42,7 +45,9 @@ import Testing
         #expect(slow.status == 0, "the objective still holds")
         let regressed = try NetlabBinary.run(["compare", baseline, slower, "--tolerance", "5%"])
         #expect(regressed.status == 1)
-        #expect(regressed.standardOutput.contains("regression: sidecar/logs: latency_p50_ns"), "\(regressed.standardOutput)")
+        #expect(
+            regressed.standardOutput.contains("regression: sidecar/logs: latency_p50_ns"), "\(regressed.standardOutput)"
+        )
 
         // An objective the grouping cannot meet.
         let (_, missed) = try Self.simulate("missed", Self.topology(contextSwitch: "1.5us", p99: "5us"))
@@ -50,11 +55,14 @@ import Testing
         #expect(missed.standardError.contains("SLO missed: grouping sidecar: flow logs: p99"))
 
         // Results of another topology cannot be compared.
-        let other = Self.topology(contextSwitch: "1.5us", p99: "1ms").replacingOccurrences(of: #""name": "ci""#, with: #""name": "other""#)
+        let other = Self.topology(contextSwitch: "1.5us", p99: "1ms").replacingOccurrences(
+            of: #""name": "ci""#, with: #""name": "other""#)
         let (otherResult, _) = try Self.simulate("other", other)
         let mismatched = try NetlabBinary.run(["compare", baseline, otherResult])
         #expect(mismatched.status == 2)
-        #expect(mismatched.standardError.contains("is of topology \"other\", the baseline of \"ci\""), "\(mismatched.standardError)")
+        #expect(
+            mismatched.standardError.contains("is of topology \"other\", the baseline of \"ci\""),
+            "\(mismatched.standardError)")
         let badTolerance = try NetlabBinary.run(["compare", baseline, same, "--tolerance", "five"])
         #expect(badTolerance.status == 2 && badTolerance.standardError.contains("--tolerance"))
     }

@@ -12,14 +12,20 @@ import Testing
     /// Opens `page` in headless Chromium: its DOM and what Chromium logged.
     static func open(_ page: URL, screenshot name: String) throws -> (dom: String, log: String) {
         func chromium(_ arguments: [String]) throws -> (String, String) {
-            let result = try runProgram(URL(fileURLWithPath: Self.chromium!),
-                                        ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0"]
-                                            + arguments + [page.absoluteString])
+            let result = try runProgram(
+                URL(fileURLWithPath: Self.chromium!),
+                [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr",
+                    "--v=0",
+                ]
+                    + arguments + [page.absoluteString])
             return (result.standardOutput, result.standardError)
         }
         try FileManager.default.createDirectory(at: screenshots, withIntermediateDirectories: true)
         let (dom, log) = try chromium(["--dump-dom"])
-        _ = try chromium(["--window-size=1280,2400", "--screenshot=\(screenshots.appendingPathComponent(name + ".png").path)"])
+        _ = try chromium([
+            "--window-size=1280,2400", "--screenshot=\(screenshots.appendingPathComponent(name + ".png").path)",
+        ])
         return (dom, log)
     }
 
@@ -43,12 +49,17 @@ import Testing
         return file
     }
 
-    @Test(.enabled(if: chromium != nil, "Chromium is not installed (apt-get install chromium)"),
-          arguments: ["web-log-sidecar.json", "web-log-sidecar.yaml", "frontend-backend-cache.json", "service-mesh.json", "bulk-stream.json"])
+    @Test(
+        .enabled(if: chromium != nil, "Chromium is not installed (apt-get install chromium)"),
+        arguments: [
+            "web-log-sidecar.json", "web-log-sidecar.yaml", "frontend-backend-cache.json", "service-mesh.json",
+            "bulk-stream.json",
+        ])
     func simulateReportOpensWithEveryChart(example: String) throws {
         let path = repositoryRoot.appendingPathComponent("Examples/\(example)").path
         let json = try NetlabBinary.run(["simulate", path, "--duration", "300ms", "--format", "json"])
-        let root = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
         let groupings = try #require(root["groupings"] as? [[String: Any]])
         let flows = try #require(groupings.first?["flows"] as? [Any]).count
         let page = try Self.write(["simulate", path, "--duration", "300ms"], to: example)
@@ -59,7 +70,9 @@ import Testing
         #expect(dom.contains("</html>"), "Chromium did not load the page: \(log.suffix(300))")
         #expect(Self.consoleErrors(log).isEmpty, "\(Self.consoleErrors(log))")
         let series = Self.seriesPerChart(dom, kind: "cdf")
-        #expect(series.count == flows && series.allSatisfy { $0 == groupings.count }, "CDF series \(series), \(groupings.count) groupings")
+        #expect(
+            series.count == flows && series.allSatisfy { $0 == groupings.count },
+            "CDF series \(series), \(groupings.count) groupings")
         // Per flow throughput (one series) and, where anything was dropped, drops (two series);
         // then CPU and links (a series per grouping).
         var expected: [Int] = []
@@ -79,32 +92,39 @@ import Testing
         let trace = repositoryRoot.appendingPathComponent("Traces/pod-to-pod-http.pcap").path
         let map = repositoryRoot.appendingPathComponent("Traces/pod-to-pod-http.map.json").path
         let topology = repositoryRoot.appendingPathComponent("Examples/replay-pairs.json").path
-        let page = try Self.write(["replay", trace, "--map", map, "--topology", topology, "--mode", "causal", "--format", "html"], to: "replay")
+        let page = try Self.write(
+            ["replay", trace, "--map", map, "--topology", topology, "--mode", "causal", "--format", "html"],
+            to: "replay")
         defer { try? FileManager.default.removeItem(at: page) }
         let (dom, log) = try Self.open(page, screenshot: "replay-pod-to-pod-http")
         #expect(Self.consoleErrors(log).isEmpty, "\(Self.consoleErrors(log))")
         // Three groupings and the captured request→reply times.
-        #expect(Self.seriesPerChart(dom, kind: "cdf").allSatisfy { $0 == 4 }, "\(Self.seriesPerChart(dom, kind: "cdf"))")
+        #expect(
+            Self.seriesPerChart(dom, kind: "cdf").allSatisfy { $0 == 4 }, "\(Self.seriesPerChart(dom, kind: "cdf"))")
         #expect(dom.contains(">captured<"))
     }
 
     @Test(.enabled(if: chromium != nil, "Chromium is not installed (apt-get install chromium)"))
     func calibrateReportPlotsMeasuredAgainstPredicted() throws {
-        let measurements = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-measurements-\(getpid()).json")
+        let measurements = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "netlab-measurements-\(getpid()).json")
         try """
-            { "base": "linux-default", "overrides": {}, "cases": [
-              { "kind": "round-trip", "path": "in-pod", "transport": "pipe", "size": 64, "placement": "same-core", "wait": "block", "repetitions": [3.1, 3.0, 3.2] },
-              { "kind": "round-trip", "path": "in-pod", "transport": "pipe", "size": 1024, "placement": "two-cores", "wait": "block", "repetitions": [50, 52, 49] },
-              { "kind": "bulk", "path": "in-pod", "transport": "tcp", "size": 65536, "placement": "two-cores", "wait": "block", "repetitions": [9e9, 1e10, 1.1e10] } ] }
-            """.write(to: measurements, atomically: true, encoding: .utf8)
+        { "base": "linux-default", "overrides": {}, "cases": [
+          { "kind": "round-trip", "path": "in-pod", "transport": "pipe", "size": 64, "placement": "same-core", "wait": "block", "repetitions": [3.1, 3.0, 3.2] },
+          { "kind": "round-trip", "path": "in-pod", "transport": "pipe", "size": 1024, "placement": "two-cores", "wait": "block", "repetitions": [50, 52, 49] },
+          { "kind": "bulk", "path": "in-pod", "transport": "tcp", "size": 65536, "placement": "two-cores", "wait": "block", "repetitions": [9e9, 1e10, 1.1e10] } ] }
+        """.write(to: measurements, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: measurements) }
-        let result = try NetlabBinary.run(["calibrate", "--measurements", measurements.path, "--check", "linux-default", "--format", "html"])
+        let result = try NetlabBinary.run([
+            "calibrate", "--measurements", measurements.path, "--check", "linux-default", "--format", "html",
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         let page = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-calibrate-\(getpid()).html")
         try result.standardOutput.write(to: page, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: page) }
         let (dom, log) = try Self.open(page, screenshot: "calibrate")
         #expect(Self.consoleErrors(log).isEmpty, "\(Self.consoleErrors(log))")
-        #expect(Self.seriesPerChart(dom, kind: "scatter") == [2, 2], "training and held-out, for round trips and streams")
+        #expect(
+            Self.seriesPerChart(dom, kind: "scatter") == [2, 2], "training and held-out, for round trips and streams")
     }
 }

@@ -7,9 +7,12 @@ import Testing
     @Test func jsonHasTheDocumentedShape() throws {
         let result = try NetlabBinary.run(["inspect", Self.trace, "--format", "json"])
         #expect(result.status == 0, "\(result.standardError)")
-        let root = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
-        for key in ["file", "format", "link_types", "packets", "captured_bytes", "wire_bytes", "first_ts_ns", "last_ts_ns",
-                    "ipv4", "ipv6", "tcp", "udp", "icmp", "other", "conversations", "warnings"] {
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        for key in [
+            "file", "format", "link_types", "packets", "captured_bytes", "wire_bytes", "first_ts_ns", "last_ts_ns",
+            "ipv4", "ipv6", "tcp", "udp", "icmp", "other", "conversations", "warnings",
+        ] {
             #expect(root[key] != nil, "missing \(key)")
         }
         #expect(root["format"] as? String == "pcap")
@@ -50,7 +53,8 @@ import Testing
         FileManager.default.createFile(atPath: cut, contents: data.prefix(data.count - 30))
         let result = try NetlabBinary.run(["inspect", cut, "--format", "json"])
         #expect(result.status == 2)
-        let root = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         #expect(root["complete"] as? Bool == false)
         #expect((root["warnings"] as? [String])?.first?.hasPrefix("incomplete:") == true)
         #expect(result.standardError.contains("packet 242"))

@@ -3,10 +3,14 @@ import Testing
 
 /// `netlab replay --captured-in GROUPING --capture-point POINT`.
 @Suite struct ReplayCaptureCommandTests {
-    static let http = ["replay", ReplayCommandTests.trace, "--map", ReplayCommandTests.map, "--topology", ReplayCommandTests.topology]
-    static let loopback = ["replay", repositoryRoot.appendingPathComponent("Traces/intra-pod-loopback.pcap").path,
-                           "--map", repositoryRoot.appendingPathComponent("Traces/intra-pod-loopback.map.json").path,
-                           "--topology", ReplayCommandTests.topology]
+    static let http = [
+        "replay", ReplayCommandTests.trace, "--map", ReplayCommandTests.map, "--topology", ReplayCommandTests.topology,
+    ]
+    static let loopback = [
+        "replay", repositoryRoot.appendingPathComponent("Traces/intra-pod-loopback.pcap").path,
+        "--map", repositoryRoot.appendingPathComponent("Traces/intra-pod-loopback.map.json").path,
+        "--topology", ReplayCommandTests.topology,
+    ]
 
     @Test func theCheckComesFirstInTheTableAndInJSON() throws {
         let arguments = Self.http + ["--mode", "causal", "--captured-in", "same-node", "--capture-point", "bridge"]
@@ -15,9 +19,12 @@ import Testing
         let lines = table.standardOutput.split(separator: "\n").map(String.init)
         #expect(lines.first == "Replay of \(ReplayCommandTests.trace)")
         #expect(lines.dropFirst(3).first?.hasPrefix("Check: replayed through same-node") == true, "\(lines.prefix(3))")
-        #expect(lines.dropFirst().filter { !$0.hasPrefix("warning:") }.allSatisfy { $0.count <= 100 }, "a line wider than 100 columns")
+        #expect(
+            lines.dropFirst().filter { !$0.hasPrefix("warning:") }.allSatisfy { $0.count <= 100 },
+            "a line wider than 100 columns")
         let json = try NetlabBinary.run(arguments + ["--format", "json"])
-        let root = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
         let origin = try #require(root["captured_in"] as? [String: Any])
         #expect(origin["grouping"] as? String == "same-node" && origin["capture_point"] as? String == "node")
         let check = try #require((root["check"] as? [[String: Any]])?.first)
@@ -39,7 +46,8 @@ import Testing
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("req→reply p50") && result.standardOutput.contains("one-way p50"))
         let json = try NetlabBinary.run(Self.http + ["--format", "json"])
-        let root = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
         let flow = try #require(((root["groupings"] as? [[String: Any]])?.first?["flows"] as? [[String: Any]])?.first)
         #expect(flow["exchanges"] as? Int == 20)
     }

@@ -7,10 +7,15 @@ import Testing
     static let topology = repositoryRoot.appendingPathComponent("Examples/replay-pairs.json").path
 
     @Test func jsonHasTheSimulateShapePlusCapturedLatency() throws {
-        let result = try NetlabBinary.run(["replay", Self.trace, "--map", Self.map, "--topology", Self.topology, "--format", "json"])
+        let result = try NetlabBinary.run([
+            "replay", Self.trace, "--map", Self.map, "--topology", Self.topology, "--format", "json",
+        ])
         #expect(result.status == 0, "\(result.standardError)")
-        let root = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
-        for key in ["trace", "mode", "topology", "seed", "duration_ns", "profile", "groupings", "warnings"] { #expect(root[key] != nil, "missing \(key)") }
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        for key in ["trace", "mode", "topology", "seed", "duration_ns", "profile", "groupings", "warnings"] {
+            #expect(root[key] != nil, "missing \(key)")
+        }
         let groupings = try #require(root["groupings"] as? [[String: Any]])
         #expect(groupings.map { $0["name"] as? String } == ["pairs-in-one-pod", "same-node", "cross-node"])
         let flow = try #require((groupings[0]["flows"] as? [[String: Any]])?.first)
@@ -30,7 +35,10 @@ import Testing
     @Test(arguments: [
         (["replay", "TRACE"], "--map and --topology are required"),
         (["replay", "TRACE", "--map", "TOPOLOGY", "--topology", "TOPOLOGY"], "no \"endpoints\" list"),
-        (["replay", "TRACE", "--map", "MAP", "--topology", "TOPOLOGY", "--speed", "0"], "--speed: 0.0 is out of range"),
+        (
+            ["replay", "TRACE", "--map", "MAP", "--topology", "TOPOLOGY", "--speed", "0"],
+            "--speed: 0.0 is out of range"
+        ),
         (["replay", "TRACE", "--map", "MAP", "--topology", "TOPOLOGY", "--grouping", "nope"], "no grouping \"nope\""),
         (["replay", "/nonexistent.pcap", "--map", "MAP", "--topology", "TOPOLOGY"], "/nonexistent.pcap: no such file"),
     ])

@@ -1,11 +1,13 @@
 import Foundation
+import Testing
+
 #if canImport(FoundationXML)
     import FoundationXML
 #endif
-import Testing
 
 /// The repository root, found from this file's path.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
 @Suite struct SimulateCommandTests {
     static let example = repositoryRoot.appendingPathComponent("Examples/web-log-sidecar.json").path
@@ -25,8 +27,11 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
     @Test func outputHasTheDocumentedShape() throws {
         let result = try NetlabBinary.run(["simulate", Self.example, "--duration", "200ms", "--format", "json"])
-        let root = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
-        for key in ["topology", "seed", "duration_ns", "profile", "groupings"] { #expect(root[key] != nil, "missing \(key)") }
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        for key in ["topology", "seed", "duration_ns", "profile", "groupings"] {
+            #expect(root[key] != nil, "missing \(key)")
+        }
         #expect(root["duration_ns"] as? Int == 200_000_000)
         let groupings = try #require(root["groupings"] as? [[String: Any]])
         #expect(groupings.map { $0["name"] as? String } == ["sidecar-in-pod", "two-pods-one-node", "two-nodes"])
@@ -34,11 +39,15 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             for key in ["name", "flows", "nodes", "links", "events"] { #expect(grouping[key] != nil, "missing \(key)") }
             let flows = try #require(grouping["flows"] as? [[String: Any]])
             for flow in flows {
-                for key in ["name", "from", "to", "path", "messages", "bytes", "dropped", "latency_ns", "throughput_bps"] {
+                for key in [
+                    "name", "from", "to", "path", "messages", "bytes", "dropped", "latency_ns", "throughput_bps",
+                ] {
                     #expect(flow[key] != nil, "missing \(key)")
                 }
                 let latency = try #require(flow["latency_ns"] as? [String: Any])
-                for key in ["mean", "p50", "p90", "p99", "p999", "max"] { #expect(latency[key] != nil, "missing \(key)") }
+                for key in ["mean", "p50", "p90", "p99", "p999", "max"] {
+                    #expect(latency[key] != nil, "missing \(key)")
+                }
             }
         }
     }
@@ -46,7 +55,9 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     @Test func sameSeedSameBytesDifferentSeedDifferentNumbers() throws {
         let first = try NetlabBinary.run(["simulate", Self.example, "--duration", "300ms", "--format", "json"])
         let second = try NetlabBinary.run(["simulate", Self.example, "--duration", "300ms", "--format", "json"])
-        let reseeded = try NetlabBinary.run(["simulate", Self.example, "--duration", "300ms", "--format", "json", "--seed", "7"])
+        let reseeded = try NetlabBinary.run([
+            "simulate", Self.example, "--duration", "300ms", "--format", "json", "--seed", "7",
+        ])
         #expect(first.standardOutput == second.standardOutput)
         #expect(first.standardOutput != reseeded.standardOutput)
     }
@@ -63,19 +74,24 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     }
 
     @Test func groupingSelectionTableAndCSV() throws {
-        let table = try NetlabBinary.run(["simulate", Self.example, "--duration", "300ms", "--grouping", "two-nodes", "--format", "table"])
+        let table = try NetlabBinary.run([
+            "simulate", Self.example, "--duration", "300ms", "--grouping", "two-nodes", "--format", "table",
+        ])
         #expect(table.status == 0)
         #expect(table.standardOutput.contains("flow        grouping   path"))
         #expect(table.standardOutput.contains("access-log  two-nodes  cross-node"))
         #expect(!table.standardOutput.contains("sidecar-in-pod"))
-        let csv = try NetlabBinary.run(["simulate", Self.example, "--duration", "300ms", "--format", "csv", "--profile", "ideal"])
+        let csv = try NetlabBinary.run([
+            "simulate", Self.example, "--duration", "300ms", "--format", "csv", "--profile", "ideal",
+        ])
         let lines = csv.standardOutput.split(separator: "\n")
         #expect(lines.first?.hasPrefix("grouping,flow,from,to,path,") == true)
         #expect(lines.count == 1 + 3 * 2)
     }
 
     @Test func outputFileReceivesTheResult() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-\(UUID().uuidString).json").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-\(UUID().uuidString).json")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let result = try NetlabBinary.run(["simulate", Self.example, "--duration", "150ms", "--output", path])
         #expect(result.status == 0)
@@ -85,10 +101,14 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     }
 
     @Test func profileFileOverridesTheWakeUp() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("profile-\(UUID().uuidString).json").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("profile-\(UUID().uuidString).json")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try #"{ "base": "linux-default", "overrides": { "wakeup": "40us" } }"#.write(toFile: path, atomically: true, encoding: .utf8)
-        let slow = try NetlabBinary.run(["simulate", Self.example, "--duration", "300ms", "--format", "json", "--profile", path])
+        try #"{ "base": "linux-default", "overrides": { "wakeup": "40us" } }"#.write(
+            toFile: path, atomically: true, encoding: .utf8)
+        let slow = try NetlabBinary.run([
+            "simulate", Self.example, "--duration", "300ms", "--format", "json", "--profile", path,
+        ])
         #expect(slow.status == 0, "\(slow.standardError)")
         #expect(slow.standardOutput.contains("\"profile\": \"linux-default+overrides\""))
     }
@@ -98,7 +118,10 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         (["simulate", "EXAMPLE", "--grouping", "nope"], "--grouping: no grouping \"nope\""),
         (["simulate", "EXAMPLE", "--duration", "10 parsecs"], "--duration: \"10 parsecs\" has an unknown unit"),
         (["simulate", "EXAMPLE", "--duration", "50ms"], "--duration: 50ms is not longer than the warm-up"),
-        (["simulate", "EXAMPLE", "--profile", "turbo"], "--profile: \"turbo\" is neither a built-in profile nor a file"),
+        (
+            ["simulate", "EXAMPLE", "--profile", "turbo"],
+            "--profile: \"turbo\" is neither a built-in profile nor a file"
+        ),
         (["simulate", "BROKEN"], "broken.json:3:"),
     ])
     func badInputGivesOneLineAndStatusTwo(arguments: [String], mention: String) throws {
@@ -116,8 +139,14 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
 @Suite struct YAMLSimulateTests {
     @Test func yamlExampleGivesTheSameOutputAsItsJSONTwin() throws {
-        let json = try NetlabBinary.run(["simulate", repositoryRoot.appendingPathComponent("Examples/web-log-sidecar.json").path, "--duration", "200ms", "--format", "json"])
-        let yaml = try NetlabBinary.run(["simulate", repositoryRoot.appendingPathComponent("Examples/web-log-sidecar.yaml").path, "--duration", "200ms", "--format", "json"])
+        let json = try NetlabBinary.run([
+            "simulate", repositoryRoot.appendingPathComponent("Examples/web-log-sidecar.json").path, "--duration",
+            "200ms", "--format", "json",
+        ])
+        let yaml = try NetlabBinary.run([
+            "simulate", repositoryRoot.appendingPathComponent("Examples/web-log-sidecar.yaml").path, "--duration",
+            "200ms", "--format", "json",
+        ])
         #expect(yaml.status == 0, "\(yaml.standardError)")
         #expect(yaml.standardOutput == json.standardOutput)
     }
@@ -134,10 +163,15 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         (["simulate", "Examples/web-log-sidecar.json", "--replications", "0"], "--replications: 0 is out of range"),
     ])
     func mistakesAreNamed(arguments: [String], mention: String) throws {
-        let resolved = arguments.map { $0.hasPrefix("Examples") || $0.hasPrefix("Traces") ? repositoryRoot.appendingPathComponent($0).path : $0 }
+        let resolved = arguments.map {
+            $0.hasPrefix("Examples") || $0.hasPrefix("Traces") ? repositoryRoot.appendingPathComponent($0).path : $0
+        }
         let result = try NetlabBinary.run(resolved)
         #expect(result.status == 2)
-        #expect(result.standardError.contains(mention.replacingOccurrences(of: "Examples:", with: "\(repositoryRoot.path)/Examples:")), "\(result.standardError)")
+        #expect(
+            result.standardError.contains(
+                mention.replacingOccurrences(of: "Examples:", with: "\(repositoryRoot.path)/Examples:")),
+            "\(result.standardError)")
         #expect(!result.standardError.contains("netlab: netlab"))
     }
 
@@ -145,7 +179,9 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     @Test func outputFormatFollowsTheFileName() throws {
         let example = SimulateCommandTests.example
         for (suffix, start) in [("csv", "grouping,flow"), ("html", "<!DOCTYPE html>"), ("json", "{")] {
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-format-\(getpid()).\(suffix)").path
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "netlab-format-\(getpid()).\(suffix)"
+            ).path
             defer { try? FileManager.default.removeItem(atPath: file) }
             let result = try NetlabBinary.run(["simulate", example, "--duration", "200ms", "--output", file])
             #expect(result.status == 0, "\(result.standardError)")
@@ -155,9 +191,12 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
     /// `--replications` adds, per flow, the mean and 95% interval of each metric over the runs.
     @Test func replicationsAddIntervalsToTheJSON() throws {
-        let result = try NetlabBinary.run(["simulate", SimulateCommandTests.example, "--duration", "200ms", "--replications", "3", "--format", "json"])
+        let result = try NetlabBinary.run([
+            "simulate", SimulateCommandTests.example, "--duration", "200ms", "--replications", "3", "--format", "json",
+        ])
         #expect(result.status == 0, "\(result.standardError)")
-        let root = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         let flows = try #require((root["groupings"] as? [[String: Any]])?.first?["flows"] as? [[String: Any]])
         for flow in flows {
             let block = try #require(flow["replications"] as? [String: Any])
@@ -181,7 +220,8 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         """
 
     static func file(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-slo-\(UUID().uuidString).json").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-slo-\(UUID().uuidString).json")
+            .path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
@@ -209,7 +249,9 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let result = try NetlabBinary.run(["simulate", path])
         #expect(result.status == 2)
-        #expect(result.standardError.contains(mention) && result.standardError.contains("flows[0].slo"), "\(result.standardError)")
+        #expect(
+            result.standardError.contains(mention) && result.standardError.contains("flows[0].slo"),
+            "\(result.standardError)")
     }
 
     /// `--format junit` is well-formed XML with a test case per flow and grouping objective;
@@ -227,8 +269,10 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         #expect(markdown.standardOutput.contains("| flow | grouping | path | p50 | p99 | throughput | SLO |"))
         #expect(markdown.standardOutput.contains("**missed**: p99"))
         let root = repositoryRoot.path
-        let replay = try NetlabBinary.run(["replay", "\(root)/Traces/pod-to-pod-http.pcap", "--map", "\(root)/Traces/pod-to-pod-http.map.json",
-                                           "--topology", "\(root)/Examples/replay-pairs.json", "--format", "junit"])
+        let replay = try NetlabBinary.run([
+            "replay", "\(root)/Traces/pod-to-pod-http.pcap", "--map", "\(root)/Traces/pod-to-pod-http.map.json",
+            "--topology", "\(root)/Examples/replay-pairs.json", "--format", "junit",
+        ])
         #expect(replay.status == 2)
         #expect(replay.standardError.contains("junit is available for simulate only"), "\(replay.standardError)")
     }

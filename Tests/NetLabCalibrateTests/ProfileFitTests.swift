@@ -1,15 +1,19 @@
-import Testing
-@testable import NetLabCalibrate
 import NetLabCore
 import NetLabModel
+import Testing
+
+@testable import NetLabCalibrate
 
 /// The fit recovers a profile from measurements the simulator itself made with that profile.
 @Suite struct ProfileFitTests {
     /// A host unlike linux-default: a slow VM wake-up, dearer system calls, cheaper copies.
     static let known: [String: Double] = [
-        "wakeup": 27e6, "context_switch": 1.9e6, "socket_send": 0.7e6, "socket_receive": 0.7e6, "stack_transmit": 0.84e6,
-        "stack_receive": 0.84e6, "copy_per_byte": 40, "cold_copy_per_byte": 260, "uds_send": 1.3e6, "uds_receive": 1.3e6,
-        "uds_copy_per_byte": 55, "pipe_write": 0.35e6, "pipe_read": 0.35e6, "pipe_copy_per_byte": 70, "shm_write": 0.12e6,
+        "wakeup": 27e6, "context_switch": 1.9e6, "socket_send": 0.7e6, "socket_receive": 0.7e6,
+        "stack_transmit": 0.84e6,
+        "stack_receive": 0.84e6, "copy_per_byte": 40, "cold_copy_per_byte": 260, "uds_send": 1.3e6,
+        "uds_receive": 1.3e6,
+        "uds_copy_per_byte": 55, "pipe_write": 0.35e6, "pipe_read": 0.35e6, "pipe_copy_per_byte": 70,
+        "shm_write": 0.12e6,
         "shm_read": 0.12e6, "shm_copy_per_byte": 30, "veth_per_packet": 2e6, "bridge_per_packet": 3e6,
         "nic_transmit": 1.5e6, "nic_receive": 1.5e6, "netfilter_per_packet": 0, "nic_interrupt_delay": 0,
     ]
@@ -30,12 +34,17 @@ import NetLabModel
         // Every held-out case is predicted within 5% by the recovered profile.
         let predicted = ProfileFit.predictAll(cases, profile: outcome.profile, cores: 2)
         for (index, item) in cases.enumerated() where !item.isTraining {
-            #expect(abs(predicted[index] / synthetic[index] - 1) < 0.05, "\(item.name): \(predicted[index]) vs \(synthetic[index])")
+            #expect(
+                abs(predicted[index] / synthetic[index] - 1) < 0.05,
+                "\(item.name): \(predicted[index]) vs \(synthetic[index])")
         }
     }
 
     @Test func parametersNoCaseMeasuresAreNamedUndetermined() {
-        let cases = [CalibrationCase(kind: .roundTrip, path: .inPod, transport: .pipe, size: 64, placement: .sameCore, poll: false)]
+        let cases = [
+            CalibrationCase(
+                kind: .roundTrip, path: .inPod, transport: .pipe, size: 64, placement: .sameCore, poll: false)
+        ]
         let measurements = cases.map { CalibrationMeasurement(calibrationCase: $0, repetitions: [3.0]) }
         let outcome = ProfileFit.fit(measurements, base: .linuxDefault, cores: 2, iterations: 2)
         #expect(outcome.undetermined.contains { $0.field.hasPrefix("vxlan") })

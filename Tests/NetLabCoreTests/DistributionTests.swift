@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NetLabCore
 
 /// Sample moments against theory. Tolerances come from the sample size, not from guesses: the
@@ -25,7 +26,9 @@ import Testing
             for index in 1..<points.count {
                 let (a, p0) = points[index - 1], (b, p1) = points[index]
                 let weight = p1 - p0
-                total += a == b ? weight * pow(a, Double(k))
+                total +=
+                    a == b
+                    ? weight * pow(a, Double(k))
                     : weight * (pow(b, Double(k + 1)) - pow(a, Double(k + 1))) / (Double(k + 1) * (b - a))
             }
             return total
@@ -49,13 +52,17 @@ import Testing
         Case(name: "constant", distribution: .constant(3), rawMoments: [3, 9, 27, 81]),
         Case(name: "uniform", distribution: .uniform(lower: 2, upper: 6), rawMoments: uniformRaw(2, 6)),
         Case(name: "exponential", distribution: .exponential(mean: 2), rawMoments: [2, 8, 48, 384]),
-        Case(name: "normal", distribution: .normal(mean: 10, standardDeviation: 2),
-             rawMoments: [10, 104, 1120, 12_448]),
+        Case(
+            name: "normal", distribution: .normal(mean: 10, standardDeviation: 2),
+            rawMoments: [10, 104, 1120, 12_448]),
         Case(name: "lognormal", distribution: .lognormal(mu: 1, sigma: 0.25), rawMoments: lognormalRaw(1, 0.25)),
-        Case(name: "pareto", distribution: .pareto(scale: 1, shape: 6),
-             rawMoments: paretoRaw(6)),
-        Case(name: "empirical", distribution: .empirical(try! EmpiricalCDF(points: empiricalPoints.map { ($0.0, $0.1) })),
-             rawMoments: empiricalRaw(empiricalPoints)),
+        Case(
+            name: "pareto", distribution: .pareto(scale: 1, shape: 6),
+            rawMoments: paretoRaw(6)),
+        Case(
+            name: "empirical",
+            distribution: .empirical(try! EmpiricalCDF(points: empiricalPoints.map { ($0.0, $0.1) })),
+            rawMoments: empiricalRaw(empiricalPoints)),
     ]
 
     @Test(arguments: cases)
@@ -77,12 +84,14 @@ import Testing
         let theoreticalVariance = m[1] - m[0] * m[0]
         let fourthCentral = m[3] - 4 * m[0] * m[2] + 6 * m[0] * m[0] * m[1] - 3 * pow(m[0], 4)
         let meanTolerance = 5 * (theoreticalVariance / count).squareRoot() + 1e-12 * abs(theoreticalMean)
-        let varianceTolerance = 5 * (max(fourthCentral - theoreticalVariance * theoreticalVariance, 0) / count).squareRoot()
+        let varianceTolerance =
+            5 * (max(fourthCentral - theoreticalVariance * theoreticalVariance, 0) / count).squareRoot()
             + 1e-9 * abs(theoreticalVariance) + 1e-9
 
         #expect(abs(mean - theoreticalMean) <= meanTolerance, "mean \(mean) vs \(theoreticalMean) ± \(meanTolerance)")
-        #expect(abs(variance - theoreticalVariance) <= varianceTolerance,
-                "variance \(variance) vs \(theoreticalVariance) ± \(varianceTolerance)")
+        #expect(
+            abs(variance - theoreticalVariance) <= varianceTolerance,
+            "variance \(variance) vs \(theoreticalVariance) ± \(varianceTolerance)")
         if let declared = testCase.distribution.mean {
             #expect(abs(declared - theoreticalMean) <= 1e-9 * max(1, abs(theoreticalMean)))
         }

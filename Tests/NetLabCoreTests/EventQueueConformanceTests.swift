@@ -1,13 +1,17 @@
 import Testing
+
 @testable import NetLabCore
 
 /// One suite, run against every ``EventQueue`` implementation (as ns-3 runs its scheduler tests
 /// once per scheduler).
 @Suite struct EventQueueConformanceTests {
-    static let implementations: [any EventQueue.Type] = [RadixHeapQueue.self, QuaternaryHeapQueue.self, AdaptiveQueue.self]
+    static let implementations: [any EventQueue.Type] = [
+        RadixHeapQueue.self, QuaternaryHeapQueue.self, AdaptiveQueue.self,
+    ]
 
     static func event(_ time: Int64, _ sequence: UInt64) -> ScheduledEvent {
-        ScheduledEvent(time: SimTime(picoseconds: time), sequence: sequence, action: EventAction(kind: UInt32(sequence % 7)))
+        ScheduledEvent(
+            time: SimTime(picoseconds: time), sequence: sequence, action: EventAction(kind: UInt32(sequence % 7)))
     }
 
     @Test(arguments: implementations)
@@ -73,7 +77,8 @@ import Testing
                     for _ in 0..<insertions {
                         // Mostly near times, some equal to now, some far: exercises every bucket.
                         let kind = random.next() % 10
-                        let offset: Int64 = kind == 0 ? 0 : kind < 8 ? Int64(random.next() % 1_000) : Int64(random.next() % (1 << 40))
+                        let offset: Int64 =
+                            kind == 0 ? 0 : kind < 8 ? Int64(random.next() % 1_000) : Int64(random.next() % (1 << 40))
                         let event = Self.event(now + offset, sequence)
                         sequence += 1
                         queue.insert(event)

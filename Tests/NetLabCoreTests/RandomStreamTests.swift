@@ -1,4 +1,5 @@
 import Testing
+
 @testable import NetLabCore
 
 @Suite struct RandomStreamTests {
@@ -55,7 +56,10 @@ import Testing
         }
         let count = Double(n)
         let covariance = sumAB / count - (sumA / count) * (sumB / count)
-        let r = covariance / ((sumAA / count - (sumA / count) * (sumA / count)) * (sumBB / count - (sumB / count) * (sumB / count))).squareRoot()
+        let r =
+            covariance
+            / ((sumAA / count - (sumA / count) * (sumA / count)) * (sumBB / count - (sumB / count) * (sumB / count)))
+            .squareRoot()
         #expect(abs(r) < 5 / count.squareRoot())
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import NetLabCore
 
 /// Records what ran and when; kind 9 schedules a follow-up at the same time, kind 8 stops.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import NetLabCore
 
 @Suite struct UnitParsingTests {
@@ -11,7 +12,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("64", "has no unit"), ("1.3KiB", "is finer than 1B"), ("5 bytes", "unknown unit \"bytes\""), ("-1B", "is negative"),
+        ("64", "has no unit"), ("1.3KiB", "is finer than 1B"), ("5 bytes", "unknown unit \"bytes\""),
+        ("-1B", "is negative"),
         ("1e30B", "is too large"),
     ])
     func badDataSizesNameTheInputAndTheForms(text: String, problem: String) {

@@ -1,6 +1,7 @@
-import Testing
-@testable import NetLabModel
 import NetLabCore
+import Testing
+
+@testable import NetLabModel
 
 @Suite struct DeterminismTests {
     static let flows = """
@@ -10,7 +11,9 @@ import NetLabCore
 
     func fingerprint(_ result: SimulationResult) -> [String] {
         result.groupings.flatMap { grouping in
-            grouping.flows.map { "\(grouping.name)/\($0.name): \($0.messages) \($0.bytes) \($0.latency.sumPicoseconds.bitPattern) \($0.latency.maximumPicoseconds)" }
+            grouping.flows.map {
+                "\(grouping.name)/\($0.name): \($0.messages) \($0.bytes) \($0.latency.sumPicoseconds.bitPattern) \($0.latency.maximumPicoseconds)"
+            }
                 + ["\(grouping.name) events \(grouping.events)"]
         }
     }
@@ -36,7 +39,8 @@ import NetLabCore
     /// load (calls started and their request and response sizes) is identical in all of them,
     /// even where their latencies differ.
     @Test func everyGroupingSeesTheSameTraffic() throws {
-        let flow = #"{ "name": "rpc", "from": "app", "to": "helper", "pattern": "rpc", "request": { "exp": "300B" }, "response": { "exp": "1KiB" }, "rate": "1000/s" }"#
+        let flow =
+            #"{ "name": "rpc", "from": "app", "to": "helper", "pattern": "rpc", "request": { "exp": "300B" }, "response": { "exp": "1KiB" }, "rate": "1000/s" }"#
         let result = try Fixtures.run(Fixtures.threeGroupings(flows: flow, duration: "100ms"))
         let offered = result.groupings.map { ($0.flows[0].offeredMessages, $0.flows[0].offeredBytes) }
         #expect(offered[0].0 > 50)

@@ -1,13 +1,15 @@
 import Foundation
-import Testing
-@testable import NetLabModel
 import NetLabCore
+import Testing
+
+@testable import NetLabModel
 
 /// `start` on open-loop flows, and links whose packets are settled on arrival.
 @Suite struct FlowStartTests {
     static func oneway(_ extra: String) -> String {
         Fixtures.twoNodes(
-            flow: #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "100B", "interval": "1ms"\#(extra) }"#,
+            flow:
+                #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "100B", "interval": "1ms"\#(extra) }"#,
             duration: "10ms", warmup: "0ms")
     }
 
@@ -26,7 +28,8 @@ import NetLabCore
 
     @Test func startIsRefusedOnClosedLoopFlows() {
         let text = Fixtures.twoNodes(
-            flow: #"{ "from": "src", "to": "dst", "pattern": "rpc", "request": "100B", "response": "100B", "callers": 2, "start": "1ms" }"#,
+            flow:
+                #"{ "from": "src", "to": "dst", "pattern": "rpc", "request": "100B", "response": "100B", "callers": 2, "start": "1ms" }"#,
             duration: "20ms")
         #expect {
             _ = try Fixtures.topology(text)
@@ -40,13 +43,16 @@ import NetLabCore
     /// what its buffer cannot hold and bound every delay by the buffer's drain time.
     @Test func overloadedLinkWithoutPropagationDropsTail() throws {
         let text = Fixtures.twoNodes(
-            flow: #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "1000B", "interval": "500ns" }"#,
+            flow:
+                #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "1000B", "interval": "500ns" }"#,
             duration: "20ms", warmup: "2ms", nicRate: "10Gbps", fabricRate: "10Gbps", latency: "0us", buffer: "10000B")
         let flow = try Fixtures.run(text).groupings[0].flows[0]
         let frameSeconds = 1066.0 * 8 / 10e9
         let lineRate = 18e-3 / frameSeconds
         #expect(flow.dropped > 0)
-        #expect(Double(flow.messages) > lineRate * 0.99 && Double(flow.messages) < lineRate * 1.01, "\(flow.messages) vs \(lineRate)")
+        #expect(
+            Double(flow.messages) > lineRate * 0.99 && Double(flow.messages) < lineRate * 1.01,
+            "\(flow.messages) vs \(lineRate)")
         #expect(flow.messages + flow.lostMessages <= flow.offeredMessages)
         // At most the buffer's bytes wait ahead, then two serialisations (NIC and switch port).
         let bound = (10_000.0 * 8 / 10e9 + 2 * frameSeconds) * 1e12
@@ -58,7 +64,8 @@ import NetLabCore
 /// TCP stream's segments and ACKs answered one another within one call until the stack overflowed.
 @Suite struct FreePathTests {
     @Test func aStreamThatCostsNothingIsRefusedWithAWarning() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let text = try String(contentsOf: root.appendingPathComponent("Examples/bulk-stream.json"), encoding: .utf8)
         var topology = try Fixtures.topology(text)
         topology.duration = .milliseconds(60)
@@ -75,7 +82,8 @@ import NetLabCore
     /// the chain continues through the event loop instead of the stack.
     @Test func longZeroTimeChainsDoNotOverflowTheStack() throws {
         let text = Fixtures.threeGroupings(
-            flows: #"{ "from": "app", "to": "helper", "pattern": "rpc", "request": "64MiB", "response": "64B", "rate": "20/s" }"#,
+            flows:
+                #"{ "from": "app", "to": "helper", "pattern": "rpc", "request": "64MiB", "response": "64B", "rate": "20/s" }"#,
             duration: "300ms", profile: "ideal")
         let result = try Fixtures.run(text)
         #expect(result.groupings[0].flows[0].messages > 0)

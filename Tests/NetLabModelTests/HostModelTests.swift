@@ -1,14 +1,17 @@
 import Foundation
-import Testing
-@testable import NetLabModel
 import NetLabCore
+import Testing
+
+@testable import NetLabModel
 
 /// Processes with threads on cores, wake-ups that depend on where a thread runs, buffers that
 /// block writers or drop datagrams, and the per-transport costs.
 @Suite struct HostModelTests {
     /// One pod on one node of `cores` cores; `containers` and `flows` as JSON text.
-    static func onePod(cores: Int, containers: String = #"["src", "dst"]"#, podContainers: String = #"["src", "dst"]"#, flows: String,
-                       duration: String = "100ms", profile: String = #""linux-default""#) -> String {
+    static func onePod(
+        cores: Int, containers: String = #"["src", "dst"]"#, podContainers: String = #"["src", "dst"]"#, flows: String,
+        duration: String = "100ms", profile: String = #""linux-default""#
+    ) -> String {
         """
         { "name": "pod", "duration": "\(duration)", "warmup": "10ms", "profile": \(profile),
           "cluster": { "nodes": [ { "name": "a", "cores": \(cores) } ] },
@@ -23,7 +26,8 @@ import NetLabCore
     func singleThreadedStreamDoesNotScaleWithCores(transport: String) throws {
         let flow = #"{ "from": "src", "to": "dst", "pattern": "stream", "transport": "\#(transport)" }"#
         let two = try Fixtures.run(Self.onePod(cores: 2, flows: flow)).groupings[0].flows[0].throughputBitsPerSecond
-        let sixteen = try Fixtures.run(Self.onePod(cores: 16, flows: flow)).groupings[0].flows[0].throughputBitsPerSecond
+        let sixteen = try Fixtures.run(Self.onePod(cores: 16, flows: flow)).groupings[0].flows[0]
+            .throughputBitsPerSecond
         #expect(two > 1e9)
         #expect(abs(sixteen / two - 1) < 0.02, "\(transport): \(two) b/s on 2 cores, \(sixteen) on 16")
     }
@@ -34,12 +38,17 @@ import NetLabCore
         let one = #"{ "from": "src", "to": "dst", "pattern": "stream", "transport": "shm" }"#
         let two = one + #", { "from": "s2", "to": "d2", "pattern": "stream", "transport": "shm" }"#
         let blocking = #"{"base": "linux-default", "overrides": {"shm_wait": "block"}}"#
-        let alone = try Fixtures.run(Self.onePod(cores: 8, containers: containers, podContainers: containers, flows: one, profile: blocking)).groupings[0]
-        let pair = try Fixtures.run(Self.onePod(cores: 8, containers: containers, podContainers: containers, flows: two, profile: blocking)).groupings[0]
+        let alone = try Fixtures.run(
+            Self.onePod(cores: 8, containers: containers, podContainers: containers, flows: one, profile: blocking)
+        ).groupings[0]
+        let pair = try Fixtures.run(
+            Self.onePod(cores: 8, containers: containers, podContainers: containers, flows: two, profile: blocking)
+        ).groupings[0]
         #expect(abs(pair.flows[0].throughputBitsPerSecond / alone.flows[0].throughputBitsPerSecond - 1) < 0.02)
         #expect(abs(pair.flows[1].throughputBitsPerSecond / alone.flows[0].throughputBitsPerSecond - 1) < 0.02)
-        #expect(abs(pair.nodes[0].cpuUtilization / alone.nodes[0].cpuUtilization - 2) < 0.05,
-                "CPU \(alone.nodes[0].cpuUtilization) alone, \(pair.nodes[0].cpuUtilization) with two streams")
+        #expect(
+            abs(pair.nodes[0].cpuUtilization / alone.nodes[0].cpuUtilization - 2) < 0.05,
+            "CPU \(alone.nodes[0].cpuUtilization) alone, \(pair.nodes[0].cpuUtilization) with two streams")
     }
 
     /// Server threads as servers of an M/M/c queue: exponential server times, Poisson calls, no
@@ -47,9 +56,11 @@ import NetLabCore
     @Test func serverThreadsFormAnMMcQueue() throws {
         let servers = 4, serviceMicroseconds = 100.0, load = 0.7
         let lambda = load * Double(servers) / (serviceMicroseconds * 1e-6)
-        let flow = #"{ "from": "src", "to": "dst", "pattern": "rpc", "request": "100B", "response": "100B", "rate": "\#(Int(lambda))/s", "server_time": { "exp": "100us" } }"#
+        let flow =
+            #"{ "from": "src", "to": "dst", "pattern": "rpc", "request": "100B", "response": "100B", "rate": "\#(Int(lambda))/s", "server_time": { "exp": "100us" } }"#
         let containers = #"["src", { "name": "dst", "threads": \#(servers) }]"#
-        let result = try Fixtures.run(Self.onePod(cores: 8, containers: containers, flows: flow, duration: "8s", profile: #""ideal""#))
+        let result = try Fixtures.run(
+            Self.onePod(cores: 8, containers: containers, flows: flow, duration: "8s", profile: #""ideal""#))
         let calls = result.groupings[0].flows[0]
         let a = lambda * serviceMicroseconds * 1e-6
         var sum = 0.0, term = 1.0
@@ -62,7 +73,9 @@ import NetLabCore
         let theory = erlangC * serviceMicroseconds / (Double(servers) * (1 - load)) + serviceMicroseconds
         let measured = calls.latency.meanNanoseconds / 1000
         #expect(calls.messages > 150_000)
-        #expect(abs(measured / theory - 1) < 0.02, "M/M/\(servers) at ρ=\(load): measured \(measured) µs, Erlang C \(theory) µs")
+        #expect(
+            abs(measured / theory - 1) < 0.02,
+            "M/M/\(servers) at ρ=\(load): measured \(measured) µs, Erlang C \(theory) µs")
     }
 
     /// Round trip of a small uds rpc under a profile where only waking costs: pinned to one core,
@@ -70,10 +83,13 @@ import NetLabCore
     /// not at all.
     @Test func wakeUpsDependOnWhereTheThreadRuns() throws {
         func roundTrip(_ client: String, _ server: String) throws -> Double {
-            let profile = #"{"base": "ideal", "overrides": {"wakeup": "30us", "context_switch": "2us", "socket_wait": "block"}}"#
+            let profile =
+                #"{"base": "ideal", "overrides": {"wakeup": "30us", "context_switch": "2us", "socket_wait": "block"}}"#
             let containers = "[\(client), \(server)]"
-            let flow = #"{ "from": "src", "to": "dst", "pattern": "rpc", "transport": "uds", "request": "64B", "response": "64B", "interval": "1ms" }"#
-            let flows = try Fixtures.run(Self.onePod(cores: 2, containers: containers, flows: flow, profile: profile)).groupings[0].flows[0]
+            let flow =
+                #"{ "from": "src", "to": "dst", "pattern": "rpc", "transport": "uds", "request": "64B", "response": "64B", "interval": "1ms" }"#
+            let flows = try Fixtures.run(Self.onePod(cores: 2, containers: containers, flows: flow, profile: profile))
+                .groupings[0].flows[0]
             return Double(flows.latency.valueAtPercentile(50)) / 1000
         }
         let sameCore = try roundTrip(#"{ "name": "src", "cpuset": [0] }"#, #"{ "name": "dst", "cpuset": [0] }"#)
@@ -86,10 +102,12 @@ import NetLabCore
 
     /// A polling thread burns its core: it shows in utilisation even when there is no traffic to read.
     @Test func pollingBurnsItsCore() throws {
-        let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "shm", "size": "64B", "interval": "1ms" }"#
+        let flow =
+            #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "shm", "size": "64B", "interval": "1ms" }"#
         let containers = #"["src", { "name": "dst", "wait": "poll" }]"#
         let blocking = #"{"base": "linux-default", "overrides": {"shm_wait": "block"}}"#
-        let node = try Fixtures.run(Self.onePod(cores: 4, containers: containers, flows: flow, profile: blocking)).groupings[0].nodes[0]
+        let node = try Fixtures.run(Self.onePod(cores: 4, containers: containers, flows: flow, profile: blocking))
+            .groupings[0].nodes[0]
         #expect(node.cpuUtilization >= 0.25 && node.cpuUtilization < 0.26, "CPU \(node.cpuUtilization)")
     }
 
@@ -98,9 +116,12 @@ import NetLabCore
     @Test func overloadedUDPReceiverDropsAtItsReceiveBuffer() throws {
         var medians: [UInt64] = []
         for duration in ["250ms", "1s"] {
-            let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "1000B", "rate": "120000/s" }"#
+            let flow =
+                #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "1000B", "rate": "120000/s" }"#
             let text = Fixtures.twoNodes(flow: flow, duration: duration, nicRate: "10Gbps", profile: "ideal")
-                .replacingOccurrences(of: #""profile": "ideal""#, with: #""profile": {"base": "ideal", "overrides": {"udp_receive": "10us"}}"#)
+                .replacingOccurrences(
+                    of: #""profile": "ideal""#,
+                    with: #""profile": {"base": "ideal", "overrides": {"udp_receive": "10us"}}"#)
             let udp = try Fixtures.run(text).groupings[0].flows[0]
             let queued = udp.offeredMessages - udp.messages - udp.lostMessages
             #expect(udp.lostMessages > udp.offeredMessages / 10, "lost \(udp.lostMessages) of \(udp.offeredMessages)")
@@ -115,7 +136,8 @@ import NetLabCore
 
     /// A flow whose server cannot keep up (TCP holds every request) is flagged, with a warning.
     @Test func unstableFlowIsFlagged() throws {
-        let flow = #"{ "name": "slow", "from": "src", "to": "dst", "pattern": "rpc", "request": "100B", "response": "100B", "rate": "2000/s", "server_time": "1ms" }"#
+        let flow =
+            #"{ "name": "slow", "from": "src", "to": "dst", "pattern": "rpc", "request": "100B", "response": "100B", "rate": "2000/s", "server_time": "1ms" }"#
         let grouping = try Fixtures.run(Self.onePod(cores: 4, flows: flow)).groupings[0]
         #expect(grouping.flows[0].unstable)
         #expect(grouping.warnings.contains { $0.contains("\"slow\"") && $0.contains("backlog") })
@@ -124,10 +146,12 @@ import NetLabCore
     /// A pipe's writer blocks when the pipe is full: a message larger than the pipe still goes
     /// through (in pieces), and more than the pipe carries piles up in the writer, flagged unstable.
     @Test func pipeWriterBlocksAtCapacity() throws {
-        let large = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "pipe", "size": "1MiB", "interval": "1ms" }"#
+        let large =
+            #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "pipe", "size": "1MiB", "interval": "1ms" }"#
         let once = try Fixtures.run(Self.onePod(cores: 4, flows: large)).groupings[0].flows[0]
         #expect(once.messages >= 89 && once.lostMessages == 0)
-        let flood = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "pipe", "size": "16KiB", "rate": "1000000/s" }"#
+        let flood =
+            #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "pipe", "size": "16KiB", "rate": "1000000/s" }"#
         let pipe = try Fixtures.run(Self.onePod(cores: 4, flows: flood)).groupings[0].flows[0]
         #expect(pipe.lostMessages == 0 && pipe.dropped == 0)
         #expect(pipe.unstable, "131 Gb/s offered; a write of 16 KiB takes its thread 1.5 µs: the backlog grows")
@@ -136,9 +160,12 @@ import NetLabCore
     /// Each transport copies at its own rate per byte.
     @Test func copyCostsArePerTransport() throws {
         func latency(_ transport: String) throws -> Int64 {
-            let profile = #"{"base": "ideal", "overrides": {"copy_per_byte": "1ns", "uds_copy_per_byte": "2ns", "pipe_copy_per_byte": "3ns", "shm_copy_per_byte": "4ns"}}"#
-            let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "\#(transport)", "size": "1000B", "interval": "1ms" }"#
-            return try Fixtures.run(Self.onePod(cores: 4, flows: flow, profile: profile)).groupings[0].flows[0].latency.maximumPicoseconds
+            let profile =
+                #"{"base": "ideal", "overrides": {"copy_per_byte": "1ns", "uds_copy_per_byte": "2ns", "pipe_copy_per_byte": "3ns", "shm_copy_per_byte": "4ns"}}"#
+            let flow =
+                #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "\#(transport)", "size": "1000B", "interval": "1ms" }"#
+            return try Fixtures.run(Self.onePod(cores: 4, flows: flow, profile: profile)).groupings[0].flows[0].latency
+                .maximumPicoseconds
         }
         // A send copy and a receive copy of 1000 B each.
         #expect(try latency("tcp") == 2_000_000)
@@ -153,12 +180,18 @@ import NetLabCore
     /// 1480 + 1048 bytes of IP payload, three frames; unloaded, its latency is exactly their
     /// serialisation at the sender's NIC, the last one's at the switch port, and two propagations.
     @Test func largeUDPMessagesTravelAsFragments() throws {
-        let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "4000B", "interval": "1ms" }"#
-        let result = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: "50ms", nicRate: "10Gbps", receiverNICRate: "25Gbps", fabricRate: "25Gbps", latency: "3us"))
+        let flow =
+            #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "4000B", "interval": "1ms" }"#
+        let result = try Fixtures.run(
+            Fixtures.twoNodes(
+                flow: flow, duration: "50ms", nicRate: "10Gbps", receiverNICRate: "25Gbps", fabricRate: "25Gbps",
+                latency: "3us"))
         let udp = try #require(result.groupings.first?.flows.first)
         let frames: [Int64] = [1500 + 38, 1500 + 38, 1068 + 38]
         let nic = BitRate(bitsPerSecond: 10_000_000_000), port = BitRate(bitsPerSecond: 25_000_000_000)
-        let expected = frames.reduce(SimDuration.zero) { $0 + nic.serializationTime(of: $1) } + port.serializationTime(of: frames[2]) + .microseconds(6)
+        let expected =
+            frames.reduce(SimDuration.zero) { $0 + nic.serializationTime(of: $1) }
+            + port.serializationTime(of: frames[2]) + .microseconds(6)
         #expect(udp.latency.minimumPicoseconds == expected.picoseconds)
         #expect(udp.latency.maximumPicoseconds == expected.picoseconds)
     }
@@ -166,17 +199,25 @@ import NetLabCore
     /// A 1 Gb/s NIC behind a 10 Gb/s fabric receives at 1 Gb/s.
     @Test func receivingNICLimitsTheLink() throws {
         let flow = #"{ "from": "src", "to": "dst", "pattern": "stream" }"#
-        let result = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: "200ms", nicRate: "10Gbps", receiverNICRate: "1Gbps", fabricRate: "10Gbps", buffer: "1MiB"))
+        let result = try Fixtures.run(
+            Fixtures.twoNodes(
+                flow: flow, duration: "200ms", nicRate: "10Gbps", receiverNICRate: "1Gbps", fabricRate: "10Gbps",
+                buffer: "1MiB"))
         let stream = try #require(result.groupings.first?.flows.first)
-        #expect(stream.throughputBitsPerSecond < 0.95e9 && stream.throughputBitsPerSecond > 0.85e9, "\(stream.throughputBitsPerSecond)")
+        #expect(
+            stream.throughputBitsPerSecond < 0.95e9 && stream.throughputBitsPerSecond > 0.85e9,
+            "\(stream.throughputBitsPerSecond)")
     }
 
     /// `ideal` charges no overlay CPU: a VXLAN path's unloaded latency is its serialisations
     /// (with 50 B more per frame) and propagations, exactly.
     @Test func idealChargesNoOverlayCPU() throws {
-        let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "1000B", "interval": "1ms" }"#
-        let text = Fixtures.twoNodes(flow: flow, duration: "50ms", nicRate: "10Gbps", fabricRate: "10Gbps", latency: "3us")
-            .replacingOccurrences(of: #""mtu": "1500B","#, with: #""mtu": "1500B", "overlay": "vxlan","#)
+        let flow =
+            #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "1000B", "interval": "1ms" }"#
+        let text = Fixtures.twoNodes(
+            flow: flow, duration: "50ms", nicRate: "10Gbps", fabricRate: "10Gbps", latency: "3us"
+        )
+        .replacingOccurrences(of: #""mtu": "1500B","#, with: #""mtu": "1500B", "overlay": "vxlan","#)
         let udp = try #require(try Fixtures.run(text).groupings.first?.flows.first)
         let frame: Int64 = 1000 + 28 + 50 + 38
         let expected = BitRate(bitsPerSecond: 10_000_000_000).serializationTime(of: frame) * 2 + .microseconds(6)
@@ -185,12 +226,18 @@ import NetLabCore
 
     /// A receiving kernel stage that cannot keep up drops what finds its backlog full, and counts it.
     @Test func fullBacklogDropsAndCounts() throws {
-        let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "64B", "rate": "400000/s" }"#
-        let profile = #"{"base": "ideal", "overrides": {"udp_stack_receive": "5us", "backlog_packets": 100, "udp_receive_buffer": "64MiB"}}"#
+        let flow =
+            #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "64B", "rate": "400000/s" }"#
+        let profile =
+            #"{"base": "ideal", "overrides": {"udp_stack_receive": "5us", "backlog_packets": 100, "udp_receive_buffer": "64MiB"}}"#
         let text = Self.onePod(cores: 4, flows: flow, profile: profile)
         let udp = try Fixtures.run(text).groupings[0].flows[0]
         // The stage serves 200 k/s of the 400 k/s offered.
-        #expect(udp.dropped > udp.offeredMessages / 3 && udp.dropped == udp.lostMessages, "dropped \(udp.dropped) of \(udp.offeredMessages)")
-        #expect(udp.latency.valueAtPercentile(50) <= 510_000, "100 waiting × 5 µs bounds the wait: p50 \(udp.latency.valueAtPercentile(50)) ns")
+        #expect(
+            udp.dropped > udp.offeredMessages / 3 && udp.dropped == udp.lostMessages,
+            "dropped \(udp.dropped) of \(udp.offeredMessages)")
+        #expect(
+            udp.latency.valueAtPercentile(50) <= 510_000,
+            "100 waiting × 5 µs bounds the wait: p50 \(udp.latency.valueAtPercentile(50)) ns")
     }
 }

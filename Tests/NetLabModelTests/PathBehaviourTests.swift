@@ -1,18 +1,24 @@
-import Testing
-@testable import NetLabModel
 import NetLabCore
+import Testing
+
+@testable import NetLabModel
 
 @Suite struct PathBehaviourTests {
-    static let smallRPC = #"{ "name": "rpc", "from": "app", "to": "helper", "pattern": "rpc", "request": "100B", "response": "100B", "rate": "2000/s" }"#
+    static let smallRPC =
+        #"{ "name": "rpc", "from": "app", "to": "helper", "pattern": "rpc", "request": "100B", "response": "100B", "rate": "2000/s" }"#
 
     /// Under linux-default, small rpc calls are fastest inside a pod, then between pods on one
     /// node, then across nodes, at the median and on average.
     @Test(arguments: ["tcp", "uds", "pipe", "shm"])
     func intraPodBeatsSameNodeBeatsCrossNode(transport: String) throws {
-        let flow = #"{ "name": "rpc", "from": "app", "to": "helper", "pattern": "rpc", "transport": "\#(transport)", "fallback": "tcp", "request": "100B", "response": "100B", "rate": "2000/s" }"#
+        let flow =
+            #"{ "name": "rpc", "from": "app", "to": "helper", "pattern": "rpc", "transport": "\#(transport)", "fallback": "tcp", "request": "100B", "response": "100B", "rate": "2000/s" }"#
         let result = try Fixtures.run(Fixtures.threeGroupings(flows: flow))
         let flows = result.groupings.map { $0.flows[0] }
-        #expect(flows.map(\.path) == [transport == "tcp" ? .loopback : PathClass(rawValue: transport)!, .sameNode, .crossNode])
+        #expect(
+            flows.map(\.path) == [
+                transport == "tcp" ? .loopback : PathClass(rawValue: transport)!, .sameNode, .crossNode,
+            ])
         let medians = flows.map { $0.latency.valueAtPercentile(50) }
         let means = flows.map { $0.latency.meanNanoseconds }
         #expect(medians[0] < medians[1] && medians[1] < medians[2], "medians \(medians)")
@@ -25,7 +31,8 @@ import NetLabCore
     /// The default profile lands in those ranges (within ±50% for the IPC figures).
     @Test func defaultProfileReproducesPublishedRoundTrips() throws {
         func median(_ transport: String, grouping: Int) throws -> Double {
-            let flow = #"{ "name": "rpc", "from": "app", "to": "helper", "pattern": "rpc", "transport": "\#(transport)", "fallback": "tcp", "request": "64B", "response": "64B", "rate": "500/s" }"#
+            let flow =
+                #"{ "name": "rpc", "from": "app", "to": "helper", "pattern": "rpc", "transport": "\#(transport)", "fallback": "tcp", "request": "64B", "response": "64B", "rate": "500/s" }"#
             let result = try Fixtures.run(Fixtures.threeGroupings(flows: flow, duration: "100ms"))
             return Double(result.groupings[grouping].flows[0].latency.valueAtPercentile(50)) / 1000
         }
@@ -58,8 +65,10 @@ import NetLabCore
     /// NIC, with a small buffer, loses segments there and still delivers every byte.
     @Test func tcpRetransmitsDroppedSegmentsAndDeliversEverything() throws {
         let flow = #"{ "from": "src", "to": "dst", "pattern": "stream", "bytes": "4MiB" }"#
-        let result = try Fixtures.run(Fixtures.twoNodes(
-            flow: flow, duration: "2s", warmup: "0s", nicRate: "1Gbps", receiverNICRate: "500Mbps", fabricRate: "1Gbps", buffer: "16KiB"))
+        let result = try Fixtures.run(
+            Fixtures.twoNodes(
+                flow: flow, duration: "2s", warmup: "0s", nicRate: "1Gbps", receiverNICRate: "500Mbps",
+                fabricRate: "1Gbps", buffer: "16KiB"))
         let stream = try #require(result.groupings.first?.flows.first)
         #expect(stream.dropped > 0)
         #expect(stream.retransmissions > 0)
@@ -68,7 +77,8 @@ import NetLabCore
 
     /// UDP has no recovery: overload drops datagrams and the messages they belonged to are lost.
     @Test func udpOverloadLosesMessages() throws {
-        let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "1000B", "rate": "180000/s" }"#
+        let flow =
+            #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "1000B", "rate": "180000/s" }"#
         let result = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: "100ms", buffer: "64KiB"))
         let udp = try #require(result.groupings.first?.flows.first)
         #expect(udp.lostMessages > 1000)
@@ -80,13 +90,13 @@ import NetLabCore
     /// A flow to a container with replicas on two nodes spreads over both, round-robin.
     @Test func replicasSpreadTrafficAndMixPaths() throws {
         let text = """
-        { "duration": "100ms", "profile": "ideal",
-          "cluster": { "nodes": [ { "name": "a" }, { "name": "b" } ] },
-          "containers": ["client", "server"],
-          "flows": [ { "from": "client", "to": "server", "pattern": "oneway", "size": "100B", "interval": "1ms" } ],
-          "groupings": [ { "name": "g", "pods": [ { "containers": ["client"], "node": "a" },
-                                                  { "containers": ["server"], "nodes": ["a", "b"] } ] } ] }
-        """
+            { "duration": "100ms", "profile": "ideal",
+              "cluster": { "nodes": [ { "name": "a" }, { "name": "b" } ] },
+              "containers": ["client", "server"],
+              "flows": [ { "from": "client", "to": "server", "pattern": "oneway", "size": "100B", "interval": "1ms" } ],
+              "groupings": [ { "name": "g", "pods": [ { "containers": ["client"], "node": "a" },
+                                                      { "containers": ["server"], "nodes": ["a", "b"] } ] } ] }
+            """
         let result = try Fixtures.run(text)
         let flow = try #require(result.groupings.first?.flows.first)
         #expect(Set(flow.pathMix.map(\.0)) == [.sameNode, .crossNode])

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import NetLabModel
 import NetLabCore
+import Testing
+
+@testable import NetLabModel
 
 /// The engine against queueing theory, under the `ideal` profile (no host costs): one UDP flow
 /// from node a to node b with Poisson arrivals. Its bottleneck is a's NIC (1 Gb/s); the switch port
@@ -16,7 +17,9 @@ import NetLabCore
     static let fixedFrameBytes = 1066.0
     static let nanosecondsPerByte = 8.0  // at 1 Gb/s
 
-    func sojournAtBottleneck(_ result: SimulationResult, secondServiceMean: Double) throws -> (mean: Double, messages: Int64) {
+    func sojournAtBottleneck(_ result: SimulationResult, secondServiceMean: Double) throws -> (
+        mean: Double, messages: Int64
+    ) {
         let flow = try #require(result.groupings.first?.flows.first)
         #expect(flow.lostMessages == 0 && flow.dropped == 0)
         return (flow.latency.meanNanoseconds - secondServiceMean - 2_000, flow.messages)
@@ -26,7 +29,8 @@ import NetLabCore
     func fixedSizesMatchMD1(load: Double, duration: String) throws {
         let service = Self.fixedFrameBytes * Self.nanosecondsPerByte
         let rate = load / (service * 1e-9)
-        let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "1000B", "rate": "\#(String(format: "%.6f", rate))/s" }"#
+        let flow =
+            #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "1000B", "rate": "\#(String(format: "%.6f", rate))/s" }"#
         let result = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: duration, receiverNICRate: "100Gbps"))
         let (measured, messages) = try sojournAtBottleneck(result, secondServiceMean: service / 100)
         let theory = load * service / (2 * (1 - load)) + service
@@ -51,25 +55,34 @@ import NetLabCore
             secondMoment += probability * service * service
         }
         let arrivalsPerNanosecond = load / firstMoment
-        let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": { "exp": "1000B" }, "rate": "\#(String(format: "%.6f", arrivalsPerNanosecond * 1e9))/s" }"#
-        let result = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: "5s", receiverNICRate: "100Gbps", mtu: "65535B"))
+        let flow =
+            #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": { "exp": "1000B" }, "rate": "\#(String(format: "%.6f", arrivalsPerNanosecond * 1e9))/s" }"#
+        let result = try Fixtures.run(
+            Fixtures.twoNodes(flow: flow, duration: "5s", receiverNICRate: "100Gbps", mtu: "65535B"))
         let (measured, messages) = try sojournAtBottleneck(result, secondServiceMean: firstMoment / 100)
         let theory = arrivalsPerNanosecond * secondMoment / (2 * (1 - load)) + firstMoment
         // Pure M/M/1 for the same mean service time, for scale: W = E[S] / (1 − ρ).
         let pureMM1 = firstMoment / (1 - load)
         #expect(messages > 100_000)
-        #expect(abs(measured / theory - 1) < 0.02, "M/M/1(+overhead) at ρ=\(load): measured \(measured) ns, theory \(theory) ns, pure M/M/1 \(pureMM1) ns")
+        #expect(
+            abs(measured / theory - 1) < 0.02,
+            "M/M/1(+overhead) at ρ=\(load): measured \(measured) ns, theory \(theory) ns, pure M/M/1 \(pureMM1) ns")
     }
 
     /// Without load, a message's latency is exactly the sum of its serialisations and propagations.
     @Test(arguments: ["udp", "tcp"])
     func unloadedLatencyIsExactlySerialisationsPlusPropagation(transport: String) throws {
-        let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "\#(transport)", "size": "1000B", "interval": "1ms" }"#
-        let result = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: "50ms", nicRate: "10Gbps", receiverNICRate: "25Gbps", fabricRate: "25Gbps", latency: "3us"))
+        let flow =
+            #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "\#(transport)", "size": "1000B", "interval": "1ms" }"#
+        let result = try Fixtures.run(
+            Fixtures.twoNodes(
+                flow: flow, duration: "50ms", nicRate: "10Gbps", receiverNICRate: "25Gbps", fabricRate: "25Gbps",
+                latency: "3us"))
         let flowResult = try #require(result.groupings.first?.flows.first)
         let headers: Int64 = transport == "udp" ? 28 : 40
         let frame = 1000 + headers + 18 + 20
-        let expected = BitRate(bitsPerSecond: 10_000_000_000).serializationTime(of: frame)
+        let expected =
+            BitRate(bitsPerSecond: 10_000_000_000).serializationTime(of: frame)
             + BitRate(bitsPerSecond: 25_000_000_000).serializationTime(of: frame) + .microseconds(6)
         #expect(flowResult.messages >= 39)
         #expect(flowResult.latency.minimumPicoseconds == expected.picoseconds)

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import NetLabModel
 import NetLabCore
 import NetLabStats
+import Testing
+
+@testable import NetLabModel
 
 /// Replications and their confidence intervals.
 @Suite struct ReplicationTests {
@@ -13,14 +14,17 @@ import NetLabStats
         let service = (1000.0 + 28 + 38) * 8  // ns at 1 Gb/s
         let load = 0.5
         let rate = load / (service * 1e-9)
-        let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "1000B", "rate": "\#(String(format: "%.6f", rate))/s" }"#
-        let topology = try Fixtures.topology(Fixtures.twoNodes(flow: flow, duration: "30ms", warmup: "2ms", receiverNICRate: "100Gbps"))
+        let flow =
+            #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "1000B", "rate": "\#(String(format: "%.6f", rate))/s" }"#
+        let topology = try Fixtures.topology(
+            Fixtures.twoNodes(flow: flow, duration: "30ms", warmup: "2ms", receiverNICRate: "100Gbps"))
         // Pollaczek–Khinchine for the NIC, plus the 100 Gb/s port's serialisation and two 1 µs wires.
         let truth = load * service / (2 * (1 - load)) + service + service / 100 + 2_000
         var covered = 0
         let studies = 200
         for seed in 1...UInt64(studies) {
-            let replicated = ReplicatedResult(Experiment.replicate(topology, groupings: [0], profile: .ideal, seed: seed, replications: 10))
+            let replicated = ReplicatedResult(
+                Experiment.replicate(topology, groupings: [0], profile: .ideal, seed: seed, replications: 10))
             let interval = replicated.statistics(grouping: 0, flow: 0).meanLatencyNanoseconds
             if abs(interval.mean - truth) <= interval.halfWidth { covered += 1 }
         }
@@ -31,14 +35,20 @@ import NetLabStats
     /// Replication 0 is the plain run; the rest have their own seeds; the outcome is the same
     /// whatever the number of cores (each run is its own deterministic simulation).
     @Test func replicationsAreSeededAndDeterministic() throws {
-        let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": { "exp": "500B" }, "interval": { "exp": "20us" } }"#
+        let flow =
+            #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": { "exp": "500B" }, "interval": { "exp": "20us" } }"#
         let topology = try Fixtures.topology(Fixtures.twoNodes(flow: flow, duration: "20ms"))
         let first = Experiment.replicate(topology, groupings: [0], profile: .ideal, seed: 7, replications: 3)
         let second = Experiment.replicate(topology, groupings: [0], profile: .ideal, seed: 7, replications: 3)
         let plain = Experiment.run(topology, groupings: [0], profile: .ideal, seed: 7)
-        #expect(first[0].groupings[0].flows[0].latency.sumPicoseconds == plain.groupings[0].flows[0].latency.sumPicoseconds)
-        #expect(first.map { $0.groupings[0].flows[0].latency.sumPicoseconds } == second.map { $0.groupings[0].flows[0].latency.sumPicoseconds })
+        #expect(
+            first[0].groupings[0].flows[0].latency.sumPicoseconds == plain.groupings[0].flows[0].latency.sumPicoseconds)
+        #expect(
+            first.map { $0.groupings[0].flows[0].latency.sumPicoseconds }
+                == second.map { $0.groupings[0].flows[0].latency.sumPicoseconds })
         #expect(Set(first.map(\.seed)).count == 3)
-        #expect(first[1].groupings[0].flows[0].latency.sumPicoseconds != first[0].groupings[0].flows[0].latency.sumPicoseconds)
+        #expect(
+            first[1].groupings[0].flows[0].latency.sumPicoseconds
+                != first[0].groupings[0].flows[0].latency.sumPicoseconds)
     }
 }

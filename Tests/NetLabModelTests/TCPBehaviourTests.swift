@@ -1,6 +1,7 @@
-import Testing
-@testable import NetLabModel
 import NetLabCore
+import Testing
+
+@testable import NetLabModel
 
 /// TCP through a drop-tail bottleneck: a 10 Gb/s (or 1 Gb/s) sender into a 1 Gb/s switch port,
 /// `ideal` profile, 2 s. The goodput ceiling is 1460/1538 of the line rate.
@@ -8,19 +9,23 @@ import NetLabCore
     static let ceiling = 1e9 * 1460 / 1538
 
     /// `streams` bulk TCP streams, each from its own node, into one receiver behind a 1 Gb/s port.
-    static func bottleneck(streams: Int, buffer: String, senderRate: String, congestionControl: String? = nil) -> String {
-        let senders = (0..<streams).map { #"{ "name": "a\#($0)", "nic": { "rate": "\#(senderRate)" } }"# }.joined(separator: ", ")
+    static func bottleneck(streams: Int, buffer: String, senderRate: String, congestionControl: String? = nil) -> String
+    {
+        let senders = (0..<streams).map { #"{ "name": "a\#($0)", "nic": { "rate": "\#(senderRate)" } }"# }.joined(
+            separator: ", ")
         let sources = (0..<streams).map { #""src\#($0)""# }.joined(separator: ", ")
         let cc = congestionControl.map { #", "congestion_control": "\#($0)""# } ?? ""
-        let flows = (0..<streams).map { #"{ "name": "s\#($0)", "from": "src\#($0)", "to": "dst", "pattern": "stream"\#(cc) }"# }.joined(separator: ", ")
+        let flows = (0..<streams).map {
+            #"{ "name": "s\#($0)", "from": "src\#($0)", "to": "dst", "pattern": "stream"\#(cc) }"#
+        }.joined(separator: ", ")
         let pods = (0..<streams).map { #"{ "containers": ["src\#($0)"], "node": "a\#($0)" }"# }.joined(separator: ", ")
         return """
-        { "name": "bottleneck", "duration": "2s", "profile": "ideal",
-          "cluster": { "nodes": [ { "name": "b", "nic": { "rate": "1Gbps" } }, \(senders) ],
-                       "fabric": { "rate": "10Gbps", "latency": "5us", "buffer": "\(buffer)" } },
-          "containers": ["dst", \(sources)], "flows": [ \(flows) ],
-          "groupings": [ { "name": "g", "pods": [ { "containers": ["dst"], "node": "b" }, \(pods) ] } ] }
-        """
+            { "name": "bottleneck", "duration": "2s", "profile": "ideal",
+              "cluster": { "nodes": [ { "name": "b", "nic": { "rate": "1Gbps" } }, \(senders) ],
+                           "fabric": { "rate": "10Gbps", "latency": "5us", "buffer": "\(buffer)" } },
+              "containers": ["dst", \(sources)], "flows": [ \(flows) ],
+              "groupings": [ { "name": "g", "pods": [ { "containers": ["dst"], "node": "b" }, \(pods) ] } ] }
+            """
     }
 
     static func jain(_ values: [Double]) -> Double {
@@ -30,15 +35,19 @@ import NetLabCore
     /// One stream fills the bottleneck whatever its buffer, losses and all.
     @Test(arguments: ["32KiB", "1MiB", "4MiB"])
     func oneStreamReachesTheGoodputCeiling(buffer: String) throws {
-        let stream = try Fixtures.run(Self.bottleneck(streams: 1, buffer: buffer, senderRate: "10Gbps")).groupings[0].flows[0]
-        #expect(stream.throughputBitsPerSecond >= 0.9 * Self.ceiling, "\(buffer): \(stream.throughputBitsPerSecond) b/s")
+        let stream = try Fixtures.run(Self.bottleneck(streams: 1, buffer: buffer, senderRate: "10Gbps")).groupings[0]
+            .flows[0]
+        #expect(
+            stream.throughputBitsPerSecond >= 0.9 * Self.ceiling, "\(buffer): \(stream.throughputBitsPerSecond) b/s")
         #expect(stream.retransmissions > 0, "a 10 Gb/s sender overflows the port")
     }
 
     /// Equal streams from separate 1 Gb/s nodes share the port fairly (Jain's index ≥ 0.9).
     @Test(arguments: [2, 4])
     func equalStreamsShareFairly(streams: Int) throws {
-        let flows = try Fixtures.run(Self.bottleneck(streams: streams, buffer: "1MiB", senderRate: "1Gbps")).groupings[0].flows
+        let flows = try Fixtures.run(Self.bottleneck(streams: streams, buffer: "1MiB", senderRate: "1Gbps")).groupings[
+            0
+        ].flows
         let rates = flows.map(\.throughputBitsPerSecond)
         #expect(Self.jain(rates) >= 0.9, "\(rates)")
         #expect(rates.reduce(0, +) >= 0.95 * Self.ceiling)
@@ -48,10 +57,14 @@ import NetLabCore
     /// either congestion control.
     @Test(arguments: [(2, "cubic"), (4, "cubic"), (2, "reno"), (4, "reno")])
     func noStreamStarvesWithASmallBuffer(streams: Int, congestionControl: String) throws {
-        let flows = try Fixtures.run(Self.bottleneck(streams: streams, buffer: "64KiB", senderRate: "1Gbps", congestionControl: congestionControl)).groupings[0].flows
+        let flows = try Fixtures.run(
+            Self.bottleneck(
+                streams: streams, buffer: "64KiB", senderRate: "1Gbps", congestionControl: congestionControl)
+        ).groupings[0].flows
         let fairShare = Self.ceiling / Double(streams)
         for flow in flows {
-            #expect(flow.throughputBitsPerSecond >= 0.05 * fairShare, "\(flow.name): \(flow.throughputBitsPerSecond) b/s")
+            #expect(
+                flow.throughputBitsPerSecond >= 0.05 * fairShare, "\(flow.name): \(flow.throughputBitsPerSecond) b/s")
         }
     }
 
@@ -60,17 +73,18 @@ import NetLabCore
     /// behind megabytes of the stream.
     @Test func smallQueuesKeepTheNICQueueShort() throws {
         let text = """
-        { "name": "tsq", "duration": "200ms", "warmup": "50ms", "profile": "ideal",
-          "cluster": { "nodes": [ { "name": "a", "nic": { "rate": "1Gbps", "buffer": "64MiB" } }, { "name": "b", "nic": { "rate": "1Gbps" } } ],
-                       "fabric": { "rate": "1Gbps", "latency": "5us" } },
-          "containers": ["src", "dst"],
-          "flows": [ { "name": "bulk", "from": "src", "to": "dst", "pattern": "stream" },
-                     { "name": "ping", "from": "src", "to": "dst", "pattern": "rpc", "request": "64B", "response": "64B", "interval": "1ms" } ],
-          "groupings": [ { "name": "g", "pods": [ { "containers": ["src"], "node": "a" }, { "containers": ["dst"], "node": "b" } ] } ] }
-        """
+            { "name": "tsq", "duration": "200ms", "warmup": "50ms", "profile": "ideal",
+              "cluster": { "nodes": [ { "name": "a", "nic": { "rate": "1Gbps", "buffer": "64MiB" } }, { "name": "b", "nic": { "rate": "1Gbps" } } ],
+                           "fabric": { "rate": "1Gbps", "latency": "5us" } },
+              "containers": ["src", "dst"],
+              "flows": [ { "name": "bulk", "from": "src", "to": "dst", "pattern": "stream" },
+                         { "name": "ping", "from": "src", "to": "dst", "pattern": "rpc", "request": "64B", "response": "64B", "interval": "1ms" } ],
+              "groupings": [ { "name": "g", "pods": [ { "containers": ["src"], "node": "a" }, { "containers": ["dst"], "node": "b" } ] } ] }
+            """
         let flows = try Fixtures.run(text).groupings[0].flows
         // 256 KiB of full frames at 1 Gb/s drain in about 2.2 ms.
-        #expect(flows[1].latency.valueAtPercentile(50) < 3_000_000, "ping p50 \(flows[1].latency.valueAtPercentile(50)) ns")
+        #expect(
+            flows[1].latency.valueAtPercentile(50) < 3_000_000, "ping p50 \(flows[1].latency.valueAtPercentile(50)) ns")
         #expect(flows[0].throughputBitsPerSecond > 0.85e9)
     }
 
@@ -79,12 +93,15 @@ import NetLabCore
     /// reverse link.
     @Test func bulkDataIsAcknowledgedEverySecondSegment() throws {
         let flow = #"{ "from": "src", "to": "dst", "pattern": "stream" }"#
-        let result = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: "100ms", nicRate: "1Gbps", fabricRate: "1Gbps", buffer: "4MiB"))
+        let result = try Fixtures.run(
+            Fixtures.twoNodes(flow: flow, duration: "100ms", nicRate: "1Gbps", fabricRate: "1Gbps", buffer: "4MiB"))
         let links = result.groupings[0].links
         let data = try #require(links.first { $0.name == "a/nic-tx" }).utilization
         let acks = try #require(links.first { $0.name == "b/nic-tx" }).utilization
         let perSegment = 84.0 / 1538
-        #expect(abs(acks / data / (perSegment / 2) - 1) < 0.05, "ACK/data utilisation \(acks / data), one ACK per segment would be \(perSegment)")
+        #expect(
+            abs(acks / data / (perSegment / 2) - 1) < 0.05,
+            "ACK/data utilisation \(acks / data), one ACK per segment would be \(perSegment)")
     }
 
     /// Nagle's rule with delayed ACKs: a small message written while the previous one is
@@ -92,8 +109,10 @@ import NetLabCore
     /// with `TCP_NODELAY` (the default) it leaves at once.
     @Test func nagleHoldsSmallSegmentsUntilTheDelayedAck() throws {
         func medianMicroseconds(nagle: Bool) throws -> Double {
-            let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "size": "100B", "interval": "10ms", "nagle": \#(nagle) }"#
-            let udp = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: "1s", nicRate: "10Gbps")).groupings[0].flows[0]
+            let flow =
+                #"{ "from": "src", "to": "dst", "pattern": "oneway", "size": "100B", "interval": "10ms", "nagle": \#(nagle) }"#
+            let udp = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: "1s", nicRate: "10Gbps")).groupings[0]
+                .flows[0]
             return Double(udp.latency.valueAtPercentile(50)) / 1000
         }
         let withNagle = try medianMicroseconds(nagle: true), without = try medianMicroseconds(nagle: false)

@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+
 @testable import NetLabModel
 
 /// Every kind of bad topology gives an error that names the place (line:column and JSON path) and
@@ -44,40 +46,61 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(name: "unknown key", replace: #""name": "t","#, with: #""name": "t", "durration": "1s","#,
-             path: "durration", mentions: ["unknown key", "did you mean \"duration\""]),
-        Case(name: "dangling container in a flow", replace: #""to": "cache""#, with: #""to": "cahce""#,
-             path: "flows[0].to", mentions: ["unknown container \"cahce\"", "did you mean \"cache\""]),
-        Case(name: "dangling container in a pod", replace: #""containers": ["cache"]"#, with: #""containers": ["redis"]"#,
-             path: "groupings[0].pods[1].containers[0]", mentions: ["unknown container \"redis\""]),
-        Case(name: "container in two pods", replace: #""containers": ["cache"]"#, with: #""containers": ["cache", "web"]"#,
-             path: "groupings[0].pods[1].containers[1]", mentions: ["already in pod", "exactly one pod"]),
-        Case(name: "container in no pod", replace: #", { "containers": ["cache"], "node": "b" }"#, with: "",
-             path: "groupings[0].pods", mentions: ["no pod for \"cache\""]),
-        Case(name: "shm between pods", replace: #""containers": ["web", "log"], "node": "a" }, { "containers": ["cache"]"#,
-             with: #""containers": ["web"], "node": "a" }, { "containers": ["cache", "log"]"#,
-             path: "flows[1].transport", mentions: ["shm", "needs one pod", "fallback"]),
-        Case(name: "more cores than the node has", replace: #"{ "name": "web", "cpu": 1 }"#, with: #"{ "name": "web", "cpu": 3 }"#,
-             path: "groupings[0].pods", mentions: ["requests 3.0 cores on node \"a\", which has 2"]),
-        Case(name: "negative size", replace: #""size": "200B""#, with: #""size": "-200B""#,
-             path: "flows[1].size", mentions: ["negative"]),
-        Case(name: "unit-less number", replace: #""size": "200B""#, with: #""size": 200"#,
-             path: "flows[1].size", mentions: ["has no unit", "\"1500B\""]),
-        Case(name: "absurd unit", replace: #""rate": "100/s" },"#, with: #""rate": "100/fortnight" },"#,
-             path: "flows[0].rate", mentions: ["unknown unit"]),
-        Case(name: "unknown node", replace: #""node": "b""#, with: #""node": "c""#,
-             path: "groupings[0].pods[1].node", mentions: ["unknown node \"c\"", "nodes are: a, b"]),
-        Case(name: "replicas and nodes disagree", replace: #"{ "containers": ["cache"], "node": "b" }"#,
-             with: #"{ "containers": ["cache"], "replicas": 3, "nodes": ["a", "b"] }"#,
-             path: "groupings[0].pods[1].nodes", mentions: ["3 replicas but 2 nodes"]),
-        Case(name: "unknown pattern", replace: #""pattern": "rpc""#, with: #""pattern": "pubsub""#,
-             path: "flows[0].pattern", mentions: ["unknown pattern", "rpc, oneway or stream"]),
-        Case(name: "two arrival processes", replace: #""rate": "100/s" },"#, with: #""rate": "100/s", "callers": 4 },"#,
-             path: "flows[0]", mentions: ["more than one arrival process"]),
-        Case(name: "warm-up longer than the run", replace: #""name": "t","#, with: #""name": "t", "duration": "1s", "warmup": "2s","#,
-             path: "warmup", mentions: ["not shorter than the duration"]),
-        Case(name: "wrong type", replace: #""cores": 2 }, { "name": "b""#, with: #""cores": "two" }, { "name": "b""#,
-             path: "cluster.nodes[0].cores", mentions: ["whole number"]),
+        Case(
+            name: "unknown key", replace: #""name": "t","#, with: #""name": "t", "durration": "1s","#,
+            path: "durration", mentions: ["unknown key", "did you mean \"duration\""]),
+        Case(
+            name: "dangling container in a flow", replace: #""to": "cache""#, with: #""to": "cahce""#,
+            path: "flows[0].to", mentions: ["unknown container \"cahce\"", "did you mean \"cache\""]),
+        Case(
+            name: "dangling container in a pod", replace: #""containers": ["cache"]"#,
+            with: #""containers": ["redis"]"#,
+            path: "groupings[0].pods[1].containers[0]", mentions: ["unknown container \"redis\""]),
+        Case(
+            name: "container in two pods", replace: #""containers": ["cache"]"#,
+            with: #""containers": ["cache", "web"]"#,
+            path: "groupings[0].pods[1].containers[1]", mentions: ["already in pod", "exactly one pod"]),
+        Case(
+            name: "container in no pod", replace: #", { "containers": ["cache"], "node": "b" }"#, with: "",
+            path: "groupings[0].pods", mentions: ["no pod for \"cache\""]),
+        Case(
+            name: "shm between pods",
+            replace: #""containers": ["web", "log"], "node": "a" }, { "containers": ["cache"]"#,
+            with: #""containers": ["web"], "node": "a" }, { "containers": ["cache", "log"]"#,
+            path: "flows[1].transport", mentions: ["shm", "needs one pod", "fallback"]),
+        Case(
+            name: "more cores than the node has", replace: #"{ "name": "web", "cpu": 1 }"#,
+            with: #"{ "name": "web", "cpu": 3 }"#,
+            path: "groupings[0].pods", mentions: ["requests 3.0 cores on node \"a\", which has 2"]),
+        Case(
+            name: "negative size", replace: #""size": "200B""#, with: #""size": "-200B""#,
+            path: "flows[1].size", mentions: ["negative"]),
+        Case(
+            name: "unit-less number", replace: #""size": "200B""#, with: #""size": 200"#,
+            path: "flows[1].size", mentions: ["has no unit", "\"1500B\""]),
+        Case(
+            name: "absurd unit", replace: #""rate": "100/s" },"#, with: #""rate": "100/fortnight" },"#,
+            path: "flows[0].rate", mentions: ["unknown unit"]),
+        Case(
+            name: "unknown node", replace: #""node": "b""#, with: #""node": "c""#,
+            path: "groupings[0].pods[1].node", mentions: ["unknown node \"c\"", "nodes are: a, b"]),
+        Case(
+            name: "replicas and nodes disagree", replace: #"{ "containers": ["cache"], "node": "b" }"#,
+            with: #"{ "containers": ["cache"], "replicas": 3, "nodes": ["a", "b"] }"#,
+            path: "groupings[0].pods[1].nodes", mentions: ["3 replicas but 2 nodes"]),
+        Case(
+            name: "unknown pattern", replace: #""pattern": "rpc""#, with: #""pattern": "pubsub""#,
+            path: "flows[0].pattern", mentions: ["unknown pattern", "rpc, oneway or stream"]),
+        Case(
+            name: "two arrival processes", replace: #""rate": "100/s" },"#, with: #""rate": "100/s", "callers": 4 },"#,
+            path: "flows[0]", mentions: ["more than one arrival process"]),
+        Case(
+            name: "warm-up longer than the run", replace: #""name": "t","#,
+            with: #""name": "t", "duration": "1s", "warmup": "2s","#,
+            path: "warmup", mentions: ["not shorter than the duration"]),
+        Case(
+            name: "wrong type", replace: #""cores": 2 }, { "name": "b""#, with: #""cores": "two" }, { "name": "b""#,
+            path: "cluster.nodes[0].cores", mentions: ["whole number"]),
     ]
 
     @Test(arguments: cases)
@@ -110,8 +133,6 @@ import Testing
         #expect(error.description.contains("duplicate key \"name\""))
     }
 }
-
-import Foundation
 
 @Suite struct YAMLTopologyTests {
     static let yaml = """
@@ -208,7 +229,10 @@ import Foundation
         (#"[{ "name": "x", "wait": "spin" }, "y"]"#, "", "unknown wait mode"),
         (#"[{ "name": "x", "threads": 0 }, "y"]"#, "", "threads"),
         (#"[{ "name": "x", "wait": "poll", "threads": 2 }, { "name": "y", "wait": "poll" }]"#, "", "3 polling threads"),
-        (#"[{ "name": "x", "wait": "poll", "threads": 2, "cpuset": [1] }, "y"]"#, "", "polls with 2 threads on 1 pinned core"),
+        (
+            #"[{ "name": "x", "wait": "poll", "threads": 2, "cpuset": [1] }, "y"]"#, "",
+            "polls with 2 threads on 1 pinned core"
+        ),
         (#"["x", "y"]"#, #", "congestion_control": "bbr""#, "unknown congestion control"),
         (#"["x", "y"]"#, #", "send_buffer": "1KiB""#, "out of range"),
         (#"["x", "y"]"#, #", "nagle": "yes""#, "true or false"),
@@ -224,9 +248,13 @@ import Foundation
     }
 
     @Test func goodHostFieldsAreRead() throws {
-        let topology = try TopologyReader.read(Self.topology(containers: #"[{ "name": "x", "threads": 2, "cpuset": "0-1", "wait": "poll" }, "y"]"#,
-                                                             flowExtra: #", "transport": "uds-dgram""#), file: "t.json")
-        #expect(topology.containers[0].threads == 2 && topology.containers[0].cpuset == [0, 1] && topology.containers[0].wait == .poll)
+        let topology = try TopologyReader.read(
+            Self.topology(
+                containers: #"[{ "name": "x", "threads": 2, "cpuset": "0-1", "wait": "poll" }, "y"]"#,
+                flowExtra: #", "transport": "uds-dgram""#), file: "t.json")
+        #expect(
+            topology.containers[0].threads == 2 && topology.containers[0].cpuset == [0, 1]
+                && topology.containers[0].wait == .poll)
         #expect(topology.flows[0].transport == .udsDatagram)
     }
 }
@@ -244,11 +272,26 @@ import Foundation
     }
 
     @Test(arguments: [
-        (#"{ "from": "x", "to": "y", "pattern": "oneway", "size": "100B", "rate": "0.000000001/s" }"#, "100ms", "", "out of range"),
-        (#"{ "from": "x", "to": "y", "pattern": "oneway", "size": "2GiB", "interval": "1ms" }"#, "100ms", "", "too large"),
-        (#"{ "from": "x", "to": "y", "pattern": "oneway", "size": "100B", "interval": "2000000s" }"#, "100ms", "", "too long"),
-        (#"{ "from": "x", "to": "y", "pattern": "oneway", "size": "100B", "interval": "1ms" }"#, "3000000s", "", "longer than netlab simulates"),
-        (#"{ "from": "x", "to": "y", "pattern": "oneway", "size": "100B", "interval": "1ms" }"#, "100ms", #", "fabric": { "latency": "10s" }"#, "absurd"),
+        (
+            #"{ "from": "x", "to": "y", "pattern": "oneway", "size": "100B", "rate": "0.000000001/s" }"#, "100ms", "",
+            "out of range"
+        ),
+        (
+            #"{ "from": "x", "to": "y", "pattern": "oneway", "size": "2GiB", "interval": "1ms" }"#, "100ms", "",
+            "too large"
+        ),
+        (
+            #"{ "from": "x", "to": "y", "pattern": "oneway", "size": "100B", "interval": "2000000s" }"#, "100ms", "",
+            "too long"
+        ),
+        (
+            #"{ "from": "x", "to": "y", "pattern": "oneway", "size": "100B", "interval": "1ms" }"#, "3000000s", "",
+            "longer than netlab simulates"
+        ),
+        (
+            #"{ "from": "x", "to": "y", "pattern": "oneway", "size": "100B", "interval": "1ms" }"#, "100ms",
+            #", "fabric": { "latency": "10s" }"#, "absurd"
+        ),
     ])
     func extremeQuantitiesAreRefused(flow: String, duration: String, fabric: String, mention: String) {
         #expect {

@@ -1,14 +1,17 @@
 import Foundation
-@testable import NetLabModel
 import NetLabCore
+
+@testable import NetLabModel
 
 /// Topologies built in code for the model tests.
 enum Fixtures {
     /// Two nodes joined by one switch, one flow from `src` on node a to `dst` on node b. Node b's
     /// NIC runs at `receiverNICRate` (default: as a's); each link runs at the slower of its ends.
     static func twoNodes(
-        flow: String, duration: String, warmup: String = "10ms", seed: Int = 1, nicRate: String = "1Gbps", receiverNICRate: String? = nil,
-        fabricRate: String = "100Gbps", latency: String = "1us", buffer: String = "1GiB", mtu: String = "1500B", profile: String = "ideal"
+        flow: String, duration: String, warmup: String = "10ms", seed: Int = 1, nicRate: String = "1Gbps",
+        receiverNICRate: String? = nil,
+        fabricRate: String = "100Gbps", latency: String = "1us", buffer: String = "1GiB", mtu: String = "1500B",
+        profile: String = "ideal"
     ) -> String {
         """
         { "name": "two-nodes", "duration": "\(duration)", "warmup": "\(warmup)", "seed": \(seed), "profile": "\(profile)",
@@ -23,7 +26,9 @@ enum Fixtures {
     }
 
     /// The three classic groupings of a pair of containers: one pod, two pods on one node, two nodes.
-    static func threeGroupings(flows: String, duration: String = "200ms", nicRate: String = "10Gbps", profile: String = "linux-default") -> String {
+    static func threeGroupings(
+        flows: String, duration: String = "200ms", nicRate: String = "10Gbps", profile: String = "linux-default"
+    ) -> String {
         """
         { "name": "pair", "duration": "\(duration)", "warmup": "20ms", "seed": 7, "profile": "\(profile)",
           "cluster": { "nodes": [ { "name": "a", "cores": 4, "nic": { "rate": "\(nicRate)" } }, { "name": "b", "cores": 4, "nic": { "rate": "\(nicRate)" } } ],
@@ -44,6 +49,7 @@ enum Fixtures {
     static func run(_ text: String, profile: CostProfile? = nil) throws -> SimulationResult {
         let topology = try topology(text)
         let chosen = profile ?? ProfileReader.builtIn(topology.profileName, overrides: topology.profileOverrides)!
-        return Experiment.run(topology, groupings: Array(topology.groupings.indices), profile: chosen, seed: topology.seed)
+        return Experiment.run(
+            topology, groupings: Array(topology.groupings.indices), profile: chosen, seed: topology.seed)
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
-import Testing
 import NetLabCore
 import NetLabModel
-@testable import NetLabReplay
 import NetLabStats
 import NetLabTrace
+import Testing
+
+@testable import NetLabReplay
 
 /// Replays that know where their capture was taken: captured gaps less the captured path's host
 /// costs, and the check that replaying through that placement gives back what was captured.
@@ -16,11 +17,14 @@ import NetLabTrace
         ("pod-to-pod-ipv6", 1, .node), ("pod-to-pod-iperf", 1, .node),
     ]
 
-    static func replay(_ trace: String, origin: CaptureOrigin?, profile: CostProfile = .linuxDefault, mode: ReplayMode = .causal) throws -> ReplayResult {
+    static func replay(
+        _ trace: String, origin: CaptureOrigin?, profile: CostProfile = .linuxDefault, mode: ReplayMode = .causal
+    ) throws -> ReplayResult {
         let plan = try ReplayTests.plan(trace)
         var groupings = [0, 1, 2]
         if let origin { groupings = [origin.grouping] + groupings.filter { $0 != origin.grouping } }
-        return try ReplayRunner.run(plan, groupings: groupings, profile: profile, seed: 1, speed: 1, mode: mode, origin: origin)
+        return try ReplayRunner.run(
+            plan, groupings: groupings, profile: profile, seed: 1, speed: 1, mode: mode, origin: origin)
     }
 
     /// The identity check: through the placement that made the capture, request-to-reply p50 is
@@ -44,8 +48,12 @@ import NetLabTrace
         let corrected = try Self.replay("intra-pod-loopback", origin: CaptureOrigin(grouping: 0, point: .any))
         let plain = try Self.replay("intra-pod-loopback", origin: nil)
         let flow = 0
-        #expect(plain.simulatedExchanges[0][flow].valueAtPercentile(50) > plain.captured[flow].valueAtPercentile(50) * 11 / 10)
-        #expect(corrected.simulatedExchanges[0][flow].valueAtPercentile(50) < plain.simulatedExchanges[0][flow].valueAtPercentile(50))
+        #expect(
+            plain.simulatedExchanges[0][flow].valueAtPercentile(50) > plain.captured[flow].valueAtPercentile(50) * 11
+                / 10)
+        #expect(
+            corrected.simulatedExchanges[0][flow].valueAtPercentile(50)
+                < plain.simulatedExchanges[0][flow].valueAtPercentile(50))
     }
 
     /// Other placements still move latency the physical way: one pod, then one node, then two.
@@ -80,7 +88,8 @@ import NetLabTrace
         var slow = CostProfile.linuxDefault
         slow.wakeup = .milliseconds(5)
         slow.contextSwitch = .milliseconds(5)
-        let result = try Self.replay("pod-to-pod-sockperf", origin: CaptureOrigin(grouping: 1, point: .node), profile: slow)
+        let result = try Self.replay(
+            "pod-to-pod-sockperf", origin: CaptureOrigin(grouping: 1, point: .node), profile: slow)
         #expect(result.negativeGaps[0] > 0)
         #expect(result.warnings.contains { $0.contains("taken as 0") && $0.contains("netlab calibrate") })
         #expect(result.applicationGaps[0][0].minimumPicoseconds == 0)
@@ -117,14 +126,20 @@ import NetLabTrace
             frame.withUnsafeBytes { writer.write($0, timestampNanoseconds: 1_000_000 + Int64(index) * 100_000) }
         }
         try writer.close()
-        let map = try ReplayMap.read(#"{ "endpoints": [ { "match": "198.18.0.2", "container": "echo" }, { "match": "198.18.0.3", "container": "pinger" } ] }"#,
-                                     file: "map.json")
-        let topology = try TopologyReader.read(String(contentsOfFile: ReplayTests.path("Examples/replay-pairs.json"), encoding: .utf8),
-                                               file: "replay-pairs.json", requireFlows: false)
+        let map = try ReplayMap.read(
+            #"{ "endpoints": [ { "match": "198.18.0.2", "container": "echo" }, { "match": "198.18.0.3", "container": "pinger" } ] }"#,
+            file: "map.json")
+        let topology = try TopologyReader.read(
+            String(contentsOfFile: ReplayTests.path("Examples/replay-pairs.json"), encoding: .utf8),
+            file: "replay-pairs.json", requireFlows: false)
         let plan = try ReplayPlan.prepare(trace: file, map: map, topology: topology, unmapped: .error)
-        let result = try ReplayRunner.run(plan, groupings: [1], profile: .linuxDefault, seed: 1, speed: 1, mode: .causal,
-                                          origin: CaptureOrigin(grouping: 1, point: .node))
-        #expect(result.warnings.contains { $0.contains("pinger->echo/udp") && $0.contains("no request followed by a reply") })
+        let result = try ReplayRunner.run(
+            plan, groupings: [1], profile: .linuxDefault, seed: 1, speed: 1, mode: .causal,
+            origin: CaptureOrigin(grouping: 1, point: .node))
+        #expect(
+            result.warnings.contains {
+                $0.contains("pinger->echo/udp") && $0.contains("no request followed by a reply")
+            })
         #expect(result.simulation.groupings[0].flows[0].messages == 20)
     }
 }

@@ -1,21 +1,28 @@
 import Foundation
-import Testing
 import NetLabCore
 import NetLabModel
-@testable import NetLabReplay
 import NetLabTrace
+import Testing
+
+@testable import NetLabReplay
 
 @Suite struct ReplayTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
-    static let traces = ["pod-to-pod-http", "pod-to-pod-sockperf", "intra-pod-loopback", "pod-to-pod-ipv6", "pod-to-pod-iperf"]
+    static let traces = [
+        "pod-to-pod-http", "pod-to-pod-sockperf", "intra-pod-loopback", "pod-to-pod-ipv6", "pod-to-pod-iperf",
+    ]
 
     static func plan(_ trace: String, unmapped: UnmappedPolicy = .error, mapText: String? = nil) throws -> ReplayPlan {
-        let map = try ReplayMap.read(mapText ?? String(contentsOfFile: path("Traces/\(trace).map.json"), encoding: .utf8), file: "map.json")
-        let topology = try TopologyReader.read(String(contentsOfFile: path("Examples/replay-pairs.json"), encoding: .utf8),
-                                               file: "replay-pairs.json", requireFlows: false)
+        let map = try ReplayMap.read(
+            mapText ?? String(contentsOfFile: path("Traces/\(trace).map.json"), encoding: .utf8), file: "map.json")
+        let topology = try TopologyReader.read(
+            String(contentsOfFile: path("Examples/replay-pairs.json"), encoding: .utf8),
+            file: "replay-pairs.json", requireFlows: false)
         do {
-            return try ReplayPlan.prepare(trace: path("Traces/\(trace).pcap"), map: map, topology: topology, unmapped: unmapped)
+            return try ReplayPlan.prepare(
+                trace: path("Traces/\(trace).pcap"), map: map, topology: topology, unmapped: unmapped)
         }
     }
 
@@ -27,7 +34,9 @@ import NetLabTrace
         let plan = try Self.plan(trace)
         let result = try ReplayRunner.run(plan, groupings: [0, 1, 2], profile: .linuxDefault, seed: 1, speed: 1)
         for (index, flow) in plan.topology.flows.enumerated() {
-            let conversations = plan.summary.conversations.enumerated().filter { plan.conversationFlow[$0.offset] == Int32(index) }.map(\.element)
+            let conversations = plan.summary.conversations.enumerated().filter {
+                plan.conversationFlow[$0.offset] == Int32(index)
+            }.map(\.element)
             #expect(!conversations.isEmpty)
             let payload = conversations.reduce(0) { $0 + $1.payloadAToB + $1.payloadBToA }
             let messages = conversations.reduce(0) { $0 + $1.messagesAToB + $1.messagesBToA }
@@ -76,7 +85,9 @@ import NetLabTrace
         let plan = try Self.plan("pod-to-pod-http")
         let first = try ReplayRunner.run(plan, groupings: [0, 1, 2], profile: .linuxDefault, seed: 1, speed: 1)
         let second = try ReplayRunner.run(plan, groupings: [0, 1, 2], profile: .linuxDefault, seed: 1, speed: 1)
-        #expect(first.simulation.groupings.map { $0.flows[0].latency.sumPicoseconds } == second.simulation.groupings.map { $0.flows[0].latency.sumPicoseconds })
+        #expect(
+            first.simulation.groupings.map { $0.flows[0].latency.sumPicoseconds }
+                == second.simulation.groupings.map { $0.flows[0].latency.sumPicoseconds })
         #expect(first.simulation.groupings.map(\.events) == second.simulation.groupings.map(\.events))
     }
 
@@ -86,9 +97,11 @@ import NetLabTrace
             try Self.plan("pod-to-pod-http", mapText: partial)
         } throws: { error in
             let text = "\(error)"
-            return text.contains("1 trace address(es) are not in the map: 198.18.0.3 (242 packets)") && text.contains("--unmapped ignore")
+            return text.contains("1 trace address(es) are not in the map: 198.18.0.3 (242 packets)")
+                && text.contains("--unmapped ignore")
         }
-        let everything = #"{ "endpoints": [ { "match": "198.18.0.0/24", "container": "web" }, { "match": "198.18.0.3", "container": "client" } ] }"#
+        let everything =
+            #"{ "endpoints": [ { "match": "198.18.0.0/24", "container": "web" }, { "match": "198.18.0.3", "container": "client" } ] }"#
         let plan = try Self.plan("pod-to-pod-http", mapText: everything)
         #expect(plan.topology.flows.map(\.name) == ["client->web/tcp"], "the /32 rule beats the /24 one")
     }
@@ -96,13 +109,15 @@ import NetLabTrace
     @Test func ignoringUnmappedEndpointsSaysWhatWasLeftOut() throws {
         let partial = #"{ "endpoints": [ { "match": "198.18.0.2", "container": "web" } ] }"#
         #expect(throws: ReplayError.self) { try Self.plan("pod-to-pod-http", unmapped: .ignore, mapText: partial) }
-        let withPort = #"{ "endpoints": [ { "match": "198.18.0.2:8080", "container": "web" }, { "match": "198.18.0.3", "container": "client" }, { "match": "10.0.0.0/8", "container": "api" } ] }"#
+        let withPort =
+            #"{ "endpoints": [ { "match": "198.18.0.2:8080", "container": "web" }, { "match": "198.18.0.3", "container": "client" }, { "match": "10.0.0.0/8", "container": "api" } ] }"#
         let plan = try Self.plan("pod-to-pod-http", unmapped: .ignore, mapText: withPort)
         #expect(plan.topology.flows.count == 1)
     }
 
     @Test func mapNamingAContainerTheTopologyLacksIsRefused() throws {
-        let map = #"{ "endpoints": [ { "match": "198.18.0.2", "container": "nginx" }, { "match": "198.18.0.3", "container": "client" } ] }"#
+        let map =
+            #"{ "endpoints": [ { "match": "198.18.0.2", "container": "nginx" }, { "match": "198.18.0.3", "container": "client" } ] }"#
         #expect {
             try Self.plan("pod-to-pod-http", mapText: map)
         } throws: { error in
@@ -111,9 +126,15 @@ import NetLabTrace
     }
 
     @Test(arguments: [
-        (#"{ "endpoints": [ { "match": "198.18.0.300", "container": "x" } ] }"#, "endpoints[0].match", "is not an address"),
+        (
+            #"{ "endpoints": [ { "match": "198.18.0.300", "container": "x" } ] }"#, "endpoints[0].match",
+            "is not an address"
+        ),
         (#"{ "endpoints": [ { "match": "198.18.0.2" } ] }"#, "endpoints[0].container", "missing \"container\""),
-        (#"{ "endpoints": [ { "match": "198.18.0.2", "container": "x", "port": 80 } ] }"#, "endpoints[0].port", "unknown key"),
+        (
+            #"{ "endpoints": [ { "match": "198.18.0.2", "container": "x", "port": 80 } ] }"#, "endpoints[0].port",
+            "unknown key"
+        ),
         (#"{ "hosts": [] }"#, "", "no \"endpoints\" list"),
         (#"{ "endpoints": [ "#, "", "malformed JSON"),
     ])
@@ -129,12 +150,15 @@ import NetLabTrace
     }
 
     @Test func mapRulesMatchByPortPrefixAndFamily() throws {
-        let map = try ReplayMap.read("""
+        let map = try ReplayMap.read(
+            """
             { "endpoints": [ { "match": "198.18.0.0/16", "container": "any" }, { "match": "198.18.0.2", "container": "host" },
                              { "match": "198.18.0.2:8080", "container": "web" }, { "match": "[2001:2::2]:80", "container": "v6web" },
                              { "match": "2001:2::/48", "container": "v6any" } ] }
             """, file: "m.json")
-        func endpoint(_ address: String, _ port: UInt16) -> Endpoint { Endpoint(address: IPAddress(Substring(address))!, port: port) }
+        func endpoint(_ address: String, _ port: UInt16) -> Endpoint {
+            Endpoint(address: IPAddress(Substring(address))!, port: port)
+        }
         #expect(map.container(for: endpoint("198.18.0.2", 8080)) == "web")
         #expect(map.container(for: endpoint("198.18.0.2", 22)) == "host")
         #expect(map.container(for: endpoint("198.18.7.9", 22)) == "any")
@@ -162,10 +186,13 @@ import NetLabTrace
     @Test(arguments: ["pod-to-pod-http", "pod-to-pod-sockperf", "intra-pod-loopback", "pod-to-pod-ipv6"])
     func causalModeKeepsEveryExchangeInOrder(trace: String) throws {
         let plan = try ReplayTests.plan(trace)
-        let causal = try ReplayRunner.run(plan, groupings: [0, 1, 2], profile: .linuxDefault, seed: 1, speed: 1, mode: .causal)
+        let causal = try ReplayRunner.run(
+            plan, groupings: [0, 1, 2], profile: .linuxDefault, seed: 1, speed: 1, mode: .causal)
         #expect(causal.orderViolations == [0, 0, 0])
         for grouping in causal.simulation.groupings {
-            #expect(grouping.flows[0].messages == grouping.flows[0].offeredMessages, "every message delivered in \(grouping.name)")
+            #expect(
+                grouping.flows[0].messages == grouping.flows[0].offeredMessages,
+                "every message delivered in \(grouping.name)")
         }
     }
 
@@ -199,9 +226,11 @@ import NetLabTrace
     @Test func openModeAtHighSpeedBreaksTheOrderCausalModeKeeps() throws {
         let plan = try ReplayTests.plan("pod-to-pod-sockperf")
         // Ten thousand times faster than captured, responses are sent before requests arrive.
-        let open = try ReplayRunner.run(plan, groupings: [2], profile: .linuxDefault, seed: 1, speed: 10_000, mode: .open)
+        let open = try ReplayRunner.run(
+            plan, groupings: [2], profile: .linuxDefault, seed: 1, speed: 10_000, mode: .open)
         #expect(open.orderViolations[0] > 0)
-        let causal = try ReplayRunner.run(plan, groupings: [2], profile: .linuxDefault, seed: 1, speed: 10_000, mode: .causal)
+        let causal = try ReplayRunner.run(
+            plan, groupings: [2], profile: .linuxDefault, seed: 1, speed: 10_000, mode: .causal)
         #expect(causal.orderViolations[0] == 0)
     }
 
@@ -209,7 +238,8 @@ import NetLabTrace
     /// its own is faster than crossing nodes, and every exchange the capture shows is simulated.
     @Test func causalExchangesFollowTheGrouping() throws {
         let plan = try ReplayTests.plan("pod-to-pod-http")
-        let result = try ReplayRunner.run(plan, groupings: [0, 2], profile: .linuxDefault, seed: 1, speed: 1, mode: .causal)
+        let result = try ReplayRunner.run(
+            plan, groupings: [0, 2], profile: .linuxDefault, seed: 1, speed: 1, mode: .causal)
         let onePod = result.simulatedExchanges[0][0], crossNode = result.simulatedExchanges[1][0]
         #expect(onePod.count == result.captured[0].count)
         #expect(crossNode.count == result.captured[0].count)
@@ -222,11 +252,14 @@ import NetLabTrace
     /// frame at its simulated delivery time, readable by netlab (and by tshark, where installed).
     @Test(arguments: ["pod-to-pod-http", "pod-to-pod-ipv6", "pod-to-pod-sockperf"])
     func pcapOutHoldsTheDeliveredMessages(trace: String) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-pcap-out-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "netlab-pcap-out-\(UUID().uuidString)"
+        ).path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let plan = try ReplayTests.plan(trace)
-        let result = try ReplayRunner.run(plan, groupings: [0, 2], profile: .linuxDefault, seed: 1, speed: 1, mode: .causal, pcapDirectory: folder)
+        let result = try ReplayRunner.run(
+            plan, groupings: [0, 2], profile: .linuxDefault, seed: 1, speed: 1, mode: .causal, pcapDirectory: folder)
         for grouping in result.simulation.groupings {
             let path = "\(folder)/\(grouping.name).pcap"
             let written = try TraceInspector.inspect(path: path)
@@ -242,7 +275,9 @@ import NetLabTrace
                 process.standardOutput = pipe
                 process.standardError = FileHandle.nullDevice
                 try process.run()
-                let lines = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").count
+                let lines = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(
+                    separator: "\n"
+                ).count
                 process.waitUntilExit()
                 #expect(lines == written.packets)
             }
@@ -254,7 +289,8 @@ import NetLabTrace
     /// An address mapped to `external` is a host outside the cluster, reached through the switch:
     /// even when the other side's pod holds everything else, its traffic crosses nodes.
     @Test func externalEndpointsAreReachedThroughTheFabric() throws {
-        let map = #"{ "endpoints": [ { "match": "198.18.0.2", "container": "web" }, { "match": "198.18.0.3", "container": "external" } ] }"#
+        let map =
+            #"{ "endpoints": [ { "match": "198.18.0.2", "container": "web" }, { "match": "198.18.0.3", "container": "external" } ] }"#
         let plan = try ReplayTests.plan("pod-to-pod-http", mapText: map)
         #expect(plan.topology.containers.last?.name == "external")
         #expect(plan.topology.cluster.nodes.last?.name == "outside")

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import NetLabReport
 import NetLabModel
+import Testing
+
+@testable import NetLabReport
 
 /// The HTML report: self-contained, every user string escaped, one chart series per grouping.
 @Suite struct HTMLReportTests {
@@ -29,8 +30,11 @@ import NetLabModel
             result.groupings[index].flows[0].to = "a&b\"c"
             result.groupings[index].nodes[1].name = "n'2'"
         }
-        return SimulationReport.html(result, inputs: ReportInputs(
-            command: "netlab simulate '<img src=x>.json'", netlabVersion: "test", files: [("<img src=x>.json", "{ \"a\": \"</pre><script>\" }")]))
+        return SimulationReport.html(
+            result,
+            inputs: ReportInputs(
+                command: "netlab simulate '<img src=x>.json'", netlabVersion: "test",
+                files: [("<img src=x>.json", "{ \"a\": \"</pre><script>\" }")]))
     }
 
     @Test func everyUserStringIsEscaped() throws {
@@ -44,7 +48,9 @@ import NetLabModel
 
     @Test func pageIsSelfContainedWithASeriesPerGrouping() throws {
         let page = try Self.render()
-        #expect(!page.contains("http://") && !page.contains("https://") && !page.contains("<script") && !page.contains("<link"))
+        #expect(
+            !page.contains("http://") && !page.contains("https://") && !page.contains("<script")
+                && !page.contains("<link"))
         // One CDF per flow with a series per grouping; throughput bars; CPU and link bars with a series per grouping.
         #expect(page.components(separatedBy: "<svg class=\"chart cdf\"").count - 1 == 1)
         #expect(page.components(separatedBy: "<path class=\"series\"").count - 1 == 2)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import NetLabStats
 
 @Suite struct ConfidenceIntervalTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NetLabTrace
 
 /// Damaged and wrong files: a located error, never a crash, never a partial result passed off as whole.
@@ -43,12 +44,16 @@ import Testing
         expectError(path, kind: .notACapture, mentioning: ["too short"])
     }
 
-    func le32(_ value: UInt32) -> [UInt8] { [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value >> 16 & 0xFF), UInt8(value >> 24)] }
+    func le32(_ value: UInt32) -> [UInt8] {
+        [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value >> 16 & 0xFF), UInt8(value >> 24)]
+    }
 
     /// A pcap with snap length 64 whose second record claims `length` captured (and wire) bytes.
     func writeOversizedRecord(length: UInt32, to path: String) -> Int {
         var bytes: [UInt8] = le32(0xA1B2_C3D4) + [2, 0, 4, 0] + le32(0) + le32(0) + le32(64) + le32(1)
-        let frame = FrameBuilder.frame(proto: .udp, source: (TraceTestSupport.address(1), 1000), destination: (TraceTestSupport.address(2), 2000), payloadLength: 10)
+        let frame = FrameBuilder.frame(
+            proto: .udp, source: (TraceTestSupport.address(1), 1000), destination: (TraceTestSupport.address(2), 2000),
+            payloadLength: 10)
         bytes += le32(1) + le32(0) + le32(UInt32(frame.count)) + le32(UInt32(frame.count)) + frame
         bytes += le32(2) + le32(0) + le32(length) + le32(length) + [UInt8](repeating: 0, count: Int(length))
         FileManager.default.createFile(atPath: path, contents: Data(bytes))

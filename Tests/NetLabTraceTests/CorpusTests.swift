@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NetLabTrace
 
 /// Every capture of the shared public corpus (`../shared/pcap-corpus`, or `NETLAB_PCAP_CORPUS`)
@@ -14,9 +15,9 @@ struct CorpusTests {
 
     static var entries: [Entry] {
         guard let location = Corpus.location,
-              let data = FileManager.default.contents(atPath: location + "/REFERENCE.json"),
-              let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let files = root["files"] as? [String: [String: Any]]
+            let data = FileManager.default.contents(atPath: location + "/REFERENCE.json"),
+            let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let files = root["files"] as? [String: [String: Any]]
         else { return [] }
         return files.keys.sorted().map { Entry(path: $0, reference: files[$0]!.mapValues { Corpus.sendable($0) }) }
     }
@@ -77,14 +78,18 @@ struct CorpusTests {
         for proto in ["tcp", "udp"] {
             for row in conversations[proto] as? [any Sendable] ?? [] {
                 let c = row as! [String: any Sendable]
-                expected.append(Corpus.row(proto, c["a_addr"] as! String, Corpus.int(c["a_port"]), c["b_addr"] as! String, Corpus.int(c["b_port"]),
-                                           Corpus.int(c["frames"]), Corpus.int(c["bytes"]), Corpus.int(c["frames_a_to_b"]),
-                                           Corpus.int(c["bytes_a_to_b"]), Corpus.int(c["frames_b_to_a"]), Corpus.int(c["bytes_b_to_a"])))
+                expected.append(
+                    Corpus.row(
+                        proto, c["a_addr"] as! String, Corpus.int(c["a_port"]), c["b_addr"] as! String,
+                        Corpus.int(c["b_port"]),
+                        Corpus.int(c["frames"]), Corpus.int(c["bytes"]), Corpus.int(c["frames_a_to_b"]),
+                        Corpus.int(c["bytes_a_to_b"]), Corpus.int(c["frames_b_to_a"]), Corpus.int(c["bytes_b_to_a"])))
             }
         }
         let actual = result.conversations.map {
-            Corpus.row($0.proto.name, $0.a.address.description, Int($0.a.port), $0.b.address.description, Int($0.b.port),
-                       $0.packets, $0.bytes, $0.packetsAToB, $0.bytesAToB, $0.packetsBToA, $0.bytesBToA)
+            Corpus.row(
+                $0.proto.name, $0.a.address.description, Int($0.a.port), $0.b.address.description, Int($0.b.port),
+                $0.packets, $0.bytes, $0.packetsAToB, $0.bytesAToB, $0.packetsBToA, $0.bytesBToA)
         }
         #expect(actual.sorted() == expected.sorted())
     }
@@ -96,13 +101,16 @@ enum Corpus {
 
     static let location: String? = {
         if let configured = ProcessInfo.processInfo.environment["NETLAB_PCAP_CORPUS"] { return configured }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let candidate = root.deletingLastPathComponent().appendingPathComponent("shared/pcap-corpus").path
         return FileManager.default.fileExists(atPath: candidate + "/REFERENCE.json") ? candidate : nil
     }()
 
-    static func row(_ proto: String, _ a: String, _ aPort: Int, _ b: String, _ bPort: Int, _ frames: Int, _ bytes: Int,
-                    _ framesAB: Int, _ bytesAB: Int, _ framesBA: Int, _ bytesBA: Int) -> String {
+    static func row(
+        _ proto: String, _ a: String, _ aPort: Int, _ b: String, _ bPort: Int, _ frames: Int, _ bytes: Int,
+        _ framesAB: Int, _ bytesAB: Int, _ framesBA: Int, _ bytesBA: Int
+    ) -> String {
         "\(proto) \(a):\(aPort) \(b):\(bPort) frames \(frames) bytes \(bytes) a→b \(framesAB)/\(bytesAB) b→a \(framesBA)/\(bytesBA)"
     }
 
@@ -116,7 +124,8 @@ enum Corpus {
     static func nanoseconds(_ text: String) -> Int64? {
         let parts = text.split(separator: ".")
         guard let seconds = Int64(parts[0]) else { return nil }
-        let fraction = parts.count > 1 ? String(parts[1].prefix(9)).padding(toLength: 9, withPad: "0", startingAt: 0) : "0"
+        let fraction =
+            parts.count > 1 ? String(parts[1].prefix(9)).padding(toLength: 9, withPad: "0", startingAt: 0) : "0"
         return seconds * 1_000_000_000 + (Int64(fraction) ?? 0)
     }
 
@@ -127,7 +136,8 @@ enum Corpus {
         case let array as [Any]: return array.map { sendable($0) }
         case let number as NSNumber:
             if String(cString: number.objCType) == "c" { return number.boolValue }  // JSON true/false
-            return number.doubleValue == number.doubleValue.rounded() && abs(number.doubleValue) < 1e15 ? number.intValue : number.stringValue
+            return number.doubleValue == number.doubleValue.rounded() && abs(number.doubleValue) < 1e15
+                ? number.intValue : number.stringValue
         case let text as String: return text
         default: return Null()
         }

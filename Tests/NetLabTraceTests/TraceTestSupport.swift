@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import NetLabTrace
 
 /// Temporary files and external tools for the trace tests.
@@ -16,23 +17,35 @@ enum TraceTestSupport {
         let client = (address(1), UInt16(40000)), server = (address(2), UInt16(80))
         let dns = (address(3), UInt16(53)), resolver = (address(1), UInt16(50000))
         let frames: [[UInt8]] = [
-            FrameBuilder.frame(proto: .tcp, source: client, destination: server, payloadLength: 0, sequence: 1, tcpFlags: 0x02),
-            FrameBuilder.frame(proto: .tcp, source: server, destination: client, payloadLength: 0, sequence: 9, acknowledgement: 2, tcpFlags: 0x12),
-            FrameBuilder.frame(proto: .tcp, source: client, destination: server, payloadLength: 120, sequence: 2, acknowledgement: 10, tcpFlags: 0x18),
+            FrameBuilder.frame(
+                proto: .tcp, source: client, destination: server, payloadLength: 0, sequence: 1, tcpFlags: 0x02),
+            FrameBuilder.frame(
+                proto: .tcp, source: server, destination: client, payloadLength: 0, sequence: 9, acknowledgement: 2,
+                tcpFlags: 0x12),
+            FrameBuilder.frame(
+                proto: .tcp, source: client, destination: server, payloadLength: 120, sequence: 2, acknowledgement: 10,
+                tcpFlags: 0x18),
             FrameBuilder.frame(proto: .udp, source: resolver, destination: dns, payloadLength: 40),
-            FrameBuilder.frame(proto: .tcp, source: server, destination: client, payloadLength: 1200, sequence: 10, acknowledgement: 122, tcpFlags: 0x18),
+            FrameBuilder.frame(
+                proto: .tcp, source: server, destination: client, payloadLength: 1200, sequence: 10,
+                acknowledgement: 122, tcpFlags: 0x18),
             FrameBuilder.frame(proto: .udp, source: dns, destination: resolver, payloadLength: 90),
-            FrameBuilder.frame(proto: .tcp, source: client, destination: server, payloadLength: 0, sequence: 122, acknowledgement: 1210, tcpFlags: 0x10),
+            FrameBuilder.frame(
+                proto: .tcp, source: client, destination: server, payloadLength: 0, sequence: 122,
+                acknowledgement: 1210, tcpFlags: 0x10),
         ]
         for (index, frame) in frames.enumerated() {
-            frame.withUnsafeBytes { writer.write($0, timestampNanoseconds: 1_700_000_000_000_000_000 + Int64(index) * 1_000_000) }
+            frame.withUnsafeBytes {
+                writer.write($0, timestampNanoseconds: 1_700_000_000_000_000_000 + Int64(index) * 1_000_000)
+            }
         }
         try writer.close()
         return frames
     }
 
     static func tool(_ name: String) -> String? {
-        for directory in ["/usr/bin", "/usr/local/bin", "/usr/sbin"] where FileManager.default.isExecutableFile(atPath: "\(directory)/\(name)") {
+        for directory in ["/usr/bin", "/usr/local/bin", "/usr/sbin"]
+        where FileManager.default.isExecutableFile(atPath: "\(directory)/\(name)") {
             return "\(directory)/\(name)"
         }
         return nil
@@ -59,7 +72,12 @@ enum TraceTestSupport {
     /// grouped by tshark's own `tcp.stream` / `udp.stream`.
     static func tsharkConversations(_ path: String) throws -> [String]? {
         guard let tshark = tool("tshark") else { return nil }
-        let text = try run(tshark, ["-n", "-r", path, "-T", "fields", "-E", "separator=|", "-e", "frame.len", "-e", "tcp.stream", "-e", "udp.stream"])
+        let text = try run(
+            tshark,
+            [
+                "-n", "-r", path, "-T", "fields", "-E", "separator=|", "-e", "frame.len", "-e", "tcp.stream", "-e",
+                "udp.stream",
+            ])
         var tallies: [String: (frames: Int, bytes: Int)] = [:]
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: "|", omittingEmptySubsequences: false)

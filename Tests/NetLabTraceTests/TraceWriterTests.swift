@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NetLabTrace
 
 @Suite struct TraceWriterTests {
@@ -31,8 +32,10 @@ import Testing
         let summary = try TraceInspector.inspect(path: path)
         let tshark = try #require(try TraceTestSupport.tsharkConversations(path))
         #expect(tshark == TraceTestSupport.netlabConversations(summary))
-        let frameCount = try TraceTestSupport.run(TraceTestSupport.tool("tshark")!, ["-n", "-r", path, "-T", "fields", "-e", "frame.number"])
-            .split(separator: "\n").count
+        let frameCount = try TraceTestSupport.run(
+            TraceTestSupport.tool("tshark")!, ["-n", "-r", path, "-T", "fields", "-e", "frame.number"]
+        )
+        .split(separator: "\n").count
         #expect(frameCount == summary.packets)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NetLabTrace
 
 /// The bundled captures in `Traces/`: readable, with the conversations they were made to hold,
@@ -7,7 +8,10 @@ import Testing
 @Suite struct TracesTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Traces")
-    static let files = ["intra-pod-loopback.pcap", "pod-to-pod-http.pcap", "pod-to-pod-iperf.pcap", "pod-to-pod-sockperf.pcap", "pod-to-pod-ipv6.pcap"]
+    static let files = [
+        "intra-pod-loopback.pcap", "pod-to-pod-http.pcap", "pod-to-pod-iperf.pcap", "pod-to-pod-sockperf.pcap",
+        "pod-to-pod-ipv6.pcap",
+    ]
 
     @Test(arguments: files)
     func traceIsCompleteAndSmall(name: String) throws {
@@ -22,7 +26,9 @@ import Testing
     }
 
     @Test func tracesHoldWhatTheScriptMade() throws {
-        func summary(_ name: String) throws -> TraceSummary { try TraceInspector.inspect(path: Self.folder.appendingPathComponent(name).path) }
+        func summary(_ name: String) throws -> TraceSummary {
+            try TraceInspector.inspect(path: Self.folder.appendingPathComponent(name).path)
+        }
         let loopback = try summary("intra-pod-loopback.pcap")
         #expect(loopback.conversations.count == 1)
         #expect(loopback.conversations[0].b.description == "127.0.0.1:7000")
@@ -40,15 +46,20 @@ import Testing
     }
 
     /// The handshake round trip of every TCP conversation equals tshark's `tcp.analysis.initial_rtt`.
-    @Test(.enabled(if: TraceTestSupport.tool("tshark") != nil, "tshark is not installed (apt-get install tshark)"),
-          arguments: ["pod-to-pod-http.pcap", "pod-to-pod-ipv6.pcap", "intra-pod-loopback.pcap", "pod-to-pod-iperf.pcap"])
+    @Test(
+        .enabled(if: TraceTestSupport.tool("tshark") != nil, "tshark is not installed (apt-get install tshark)"),
+        arguments: ["pod-to-pod-http.pcap", "pod-to-pod-ipv6.pcap", "intra-pod-loopback.pcap", "pod-to-pod-iperf.pcap"])
     func handshakeRoundTripsMatchTshark(name: String) throws {
         let path = Self.folder.appendingPathComponent(name).path
-        let text = try TraceTestSupport.run(TraceTestSupport.tool("tshark")!, ["-n", "-r", path, "-T", "fields", "-e", "tcp.stream", "-e", "tcp.analysis.initial_rtt"])
+        let text = try TraceTestSupport.run(
+            TraceTestSupport.tool("tshark")!,
+            ["-n", "-r", path, "-T", "fields", "-e", "tcp.stream", "-e", "tcp.analysis.initial_rtt"])
         var tshark: [Int: Int64] = [:]
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 2, let stream = Int(fields[0]), !fields[1].isEmpty, tshark[stream] == nil else { continue }
+            guard fields.count == 2, let stream = Int(fields[0]), !fields[1].isEmpty, tshark[stream] == nil else {
+                continue
+            }
             tshark[stream] = Corpus.nanoseconds(String(fields[1]))
         }
         let summary = try TraceInspector.inspect(path: path)
@@ -60,7 +71,9 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: TraceTestSupport.tool("tshark") != nil, "tshark is not installed (apt-get install tshark)"), arguments: files)
+    @Test(
+        .enabled(if: TraceTestSupport.tool("tshark") != nil, "tshark is not installed (apt-get install tshark)"),
+        arguments: files)
     func conversationsMatchTshark(name: String) throws {
         let path = Self.folder.appendingPathComponent(name).path
         let summary = try TraceInspector.inspect(path: path)

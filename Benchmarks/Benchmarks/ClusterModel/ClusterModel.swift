@@ -33,7 +33,8 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let largeTopology = try! TopologyReader.read(large, file: "large.json")
-    Benchmark("simulate 100 nodes 1000 containers 10000 flows 1s", configuration: .init(maxIterations: 1)) { benchmark in
+    Benchmark("simulate 100 nodes 1000 containers 10000 flows 1s", configuration: .init(maxIterations: 1)) {
+        benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(Experiment.simulate(largeTopology, grouping: 0, profile: .linuxDefault, seed: 1))
         }
@@ -60,7 +61,9 @@ func largeScenario() -> String {
         let from = Int(random.next() % 1000)
         var to = Int(random.next() % 1000)
         if to == from { to = (to + 1) % 1000 }
-        flows.append(#"{ "name": "f\#(index)", "from": "c\#(from)", "to": "c\#(to)", "pattern": "rpc", "request": "200B", "response": { "exp": "2KiB" }, "rate": "100/s" }"#)
+        flows.append(
+            #"{ "name": "f\#(index)", "from": "c\#(from)", "to": "c\#(to)", "pattern": "rpc", "request": "200B", "response": { "exp": "2KiB" }, "rate": "100/s" }"#
+        )
     }
     let pods = (0..<200).map { pod in
         let members = (pod * 5..<pod * 5 + 5).map { "\"c\($0)\"" }.joined(separator: ", ")

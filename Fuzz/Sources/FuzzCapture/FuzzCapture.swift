@@ -22,8 +22,9 @@ public func fuzzCapture(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     while offset + 2 <= size {
         let length = min(Int(bytes[offset]) << 8 | Int(bytes[offset + 1]), size - offset - 2)
         let frame = UnsafeRawBufferPointer(rebasing: bytes[(offset + 2)..<(offset + 2 + length)])
-        let packet = CapturedPacket(number: number, timestampNanoseconds: Int64(number) * 1000, capturedLength: length,
-                                    wireLength: length + Int(bytes[offset] & 0x0F), bytes: frame)
+        let packet = CapturedPacket(
+            number: number, timestampNanoseconds: Int64(number) * 1000, capturedLength: length,
+            wireLength: length + Int(bytes[offset] & 0x0F), bytes: frame)
         _ = scanner.scan(packet)
         offset += 2 + length
         number += 1

@@ -102,8 +102,11 @@ public struct AdaptiveQueue: EventQueue {
         }
         precondition((0...Self.smallCapacity).contains(smallCount), "adaptive queue: count out of range")
         for index in 0..<smallCount {
-            precondition(small[index].time.picoseconds >= lastRemoved, "adaptive queue: an event before the last one removed")
-            if index > 0 { precondition(small[index].runsBefore(small[index - 1]), "adaptive queue: events out of order") }
+            precondition(
+                small[index].time.picoseconds >= lastRemoved, "adaptive queue: an event before the last one removed")
+            if index > 0 {
+                precondition(small[index].runsBefore(small[index - 1]), "adaptive queue: events out of order")
+            }
         }
     }
 }

@@ -138,7 +138,8 @@ public struct RadixHeapQueue: EventQueue {
         }
         for bucket in 1..<RadixHeapStorage.bucketCount {
             let count = storage.counts[bucket]
-            precondition((count == 0) == (occupied & (1 << UInt64(bucket)) == 0), "radix heap: occupancy mask out of date")
+            precondition(
+                (count == 0) == (occupied & (1 << UInt64(bucket)) == 0), "radix heap: occupancy mask out of date")
             var lastSequence: [Int64: UInt64] = [:]
             for index in 0..<count {
                 let event = storage.bases[bucket]![index]

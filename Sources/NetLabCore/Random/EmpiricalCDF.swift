@@ -19,7 +19,9 @@ public struct EmpiricalCDF: Equatable, Sendable {
     /// - Throws: ``InvalidTable`` if there are no points, values decrease, probabilities decrease
     ///   or leave [0, 1], or the last probability is not 1.
     public init(points: [(value: Double, probability: Double)]) throws(InvalidTable) {
-        guard !points.isEmpty else { throw InvalidTable(point: 0, problem: "an empirical CDF needs at least one point") }
+        guard !points.isEmpty else {
+            throw InvalidTable(point: 0, problem: "an empirical CDF needs at least one point")
+        }
         for (index, point) in points.enumerated() {
             guard point.value.isFinite, point.probability >= 0, point.probability <= 1 else {
                 throw InvalidTable(point: index, problem: "probability must lie in [0, 1] and the value be finite")

@@ -60,7 +60,8 @@ public struct Simulation<Queue: EventQueue> {
     /// - Complexity: O(1).
     @discardableResult
     public mutating func cancel(_ event: EventID) -> Bool {
-        let alreadyTaken = event.time < lastTaken.time
+        let alreadyTaken =
+            event.time < lastTaken.time
             || (event.time == lastTaken.time && event.sequence <= lastTaken.sequence)
         guard !alreadyTaken, event.sequence < nextSequence else { return false }
         return cancelled.insert(event.sequence).inserted

@@ -21,9 +21,15 @@ public struct SimDuration: Hashable, Comparable, Sendable {
 
     @inlinable public static func picoseconds(_ value: Int64) -> SimDuration { SimDuration(picoseconds: value) }
     @inlinable public static func nanoseconds(_ value: Int64) -> SimDuration { SimDuration(picoseconds: value * 1_000) }
-    @inlinable public static func microseconds(_ value: Int64) -> SimDuration { SimDuration(picoseconds: value * 1_000_000) }
-    @inlinable public static func milliseconds(_ value: Int64) -> SimDuration { SimDuration(picoseconds: value * 1_000_000_000) }
-    @inlinable public static func seconds(_ value: Int64) -> SimDuration { SimDuration(picoseconds: value * 1_000_000_000_000) }
+    @inlinable public static func microseconds(_ value: Int64) -> SimDuration {
+        SimDuration(picoseconds: value * 1_000_000)
+    }
+    @inlinable public static func milliseconds(_ value: Int64) -> SimDuration {
+        SimDuration(picoseconds: value * 1_000_000_000)
+    }
+    @inlinable public static func seconds(_ value: Int64) -> SimDuration {
+        SimDuration(picoseconds: value * 1_000_000_000_000)
+    }
 
     /// The duration nearest to `seconds`, for values computed in floating point (a sampled delay,
     /// say). Each conversion rounds once; time itself is never accumulated in floating point.

@@ -39,7 +39,9 @@ public struct BitRate: Hashable, Comparable, Sendable {
 extension BitRate: CustomStringConvertible {
     public var description: String {
         let magnitude = bitsPerSecond.magnitude
-        for (name, scale) in [("Tbps", UInt64(1_000_000_000_000)), ("Gbps", 1_000_000_000), ("Mbps", 1_000_000), ("Kbps", 1_000)]
+        for (name, scale) in [
+            ("Tbps", UInt64(1_000_000_000_000)), ("Gbps", 1_000_000_000), ("Mbps", 1_000_000), ("Kbps", 1_000),
+        ]
         where magnitude >= scale {
             return DecimalText.format(magnitude, scale: scale, maxFractionDigits: 3) + name
         }

@@ -17,7 +17,8 @@ enum QuantityParser {
                 input: text, problem: "is finer than \(smallestUnit)",
                 fix: "write \(quantity) as a whole number of \(smallestUnit) or more, e.g. \(examples)")
         case .failure(.tooLarge):
-            throw UnitParseError(input: text, problem: "is too large for \(quantity)", fix: largestFix(units, examples: examples))
+            throw UnitParseError(
+                input: text, problem: "is too large for \(quantity)", fix: largestFix(units, examples: examples))
         }
     }
 
@@ -54,7 +55,8 @@ enum QuantityParser {
         let unitText = String(trimmed[unitStart...].trimmingSpaces)
         guard !numberText.isEmpty, let number = DecimalText(numberText) else {
             // A plain run of digits that does not parse has too many of them.
-            if !numberText.isEmpty, numberText.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) {
+            let digitsOnly = numberText.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
+            if !numberText.isEmpty, digitsOnly, numberText.filter({ $0 == "." }).count <= 1 {
                 throw UnitParseError(input: text, problem: "is too large for \(quantity)", fix: "use e.g. \(examples)")
             }
             throw UnitParseError(input: text, problem: "is not \(quantity)", fix: fix)

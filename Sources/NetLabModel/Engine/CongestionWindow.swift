@@ -78,4 +78,3 @@ struct CongestionWindow {
         segments = 1
     }
 }
-

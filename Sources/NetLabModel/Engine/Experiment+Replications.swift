@@ -22,15 +22,18 @@ extension Experiment {
         let slots = ResultSlots(count: jobs)
         DispatchQueue.concurrentPerform(iterations: jobs) { job in
             let replication = job / groupings.count, slot = job % groupings.count
-            let result = simulate(topology, grouping: groupings[slot], profile: profile, seed: replicationSeed(seed, index: replication))
+            let result = simulate(
+                topology, grouping: groupings[slot], profile: profile, seed: replicationSeed(seed, index: replication))
             let finished = slots.store(result, at: job)
             progress?(finished, jobs)
         }
         let results = slots.results
         return (0..<replications).map { replication in
             SimulationResult(
-                topology: topology.name, seed: replicationSeed(seed, index: replication), duration: topology.duration, warmup: topology.warmup,
-                profile: profile.name, groupings: Array(results[(replication * groupings.count)..<((replication + 1) * groupings.count)]))
+                topology: topology.name, seed: replicationSeed(seed, index: replication), duration: topology.duration,
+                warmup: topology.warmup,
+                profile: profile.name,
+                groupings: Array(results[(replication * groupings.count)..<((replication + 1) * groupings.count)]))
         }
     }
 }

@@ -23,7 +23,9 @@ public enum Experiment {
     }
 
     /// One grouping, start to end.
-    public static func simulate(_ topology: Topology, grouping: Int, profile: CostProfile, seed: UInt64) -> GroupingResult {
+    public static func simulate(_ topology: Topology, grouping: Int, profile: CostProfile, seed: UInt64)
+        -> GroupingResult
+    {
         var run = GroupingRun(topology: topology, grouping: grouping, profile: profile, seed: seed)
         var simulation = Simulation<DefaultEventQueue>(expectedPendingEvents: 4096)
         run.start(&simulation)

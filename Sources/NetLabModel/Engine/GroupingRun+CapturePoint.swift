@@ -33,7 +33,8 @@ extension GroupingRun {
         guard let connection = flowConnections[flow].first else { return "the flow has no connection" }
         switch connections[Int(connection)].pathClass {
         case .loopback:
-            return point == .any ? nil
+            return point == .any
+                ? nil
                 : "both ends share one network namespace here, so the capture saw the loopback device; use the capture point any"
         case .uds, .pipe, .shm:
             return "the flow does not use the network here"
@@ -49,11 +50,15 @@ extension GroupingRun {
     /// - Precondition: ``captureProblem(flow:at:)`` is nil.
     public func captureSplit(flow: Int, fromServer: Bool, bytes: Int64, at point: CapturePoint) -> CaptureSplit {
         let connection = connections[Int(flowConnections[flow][0])]
-        let (sender, receiver) = fromServer ? (connection.server, connection.client) : (connection.client, connection.server)
+        let (sender, receiver) =
+            fromServer ? (connection.server, connection.client) : (connection.client, connection.server)
         let place = capturePlace(point, pathClass: connection.pathClass, fromClient: !fromServer)
-        let overlay = connection.pathClass == .crossNode ? topology.cluster.overlay : Overlay(kind: .none, headerBytes: 0, cpuPerPacket: nil)
-        let stages = pathStages(connection.pathClass, transport: connection.transport, from: endpoints[sender].node,
-                                to: endpoints[receiver].node, overlay: overlay)
+        let overlay =
+            connection.pathClass == .crossNode
+            ? topology.cluster.overlay : Overlay(kind: .none, headerBytes: 0, cpuPerPacket: nil)
+        let stages = pathStages(
+            connection.pathClass, transport: connection.transport, from: endpoints[sender].node,
+            to: endpoints[receiver].node, overlay: overlay)
         let headers = Int64(Headers.ipv4 + (connection.transport == .udp ? Headers.udp : Headers.tcp))
         let packetBytes = Int64(wireBytes(ip: min(max(bytes, 1), connection.segmentPayload) + headers, connection))
         var before = sendCallCost(connection.transport, bytes: bytes)
@@ -63,16 +68,20 @@ extension GroupingRun {
             let cost: Int64
             switch stage.kind {
             case .cpu: cost = stage.cost
-            case .link(let link): cost = links[Int(link)].serializationPicoseconds(of: packetBytes) + links[Int(link)].propagation
+            case .link(let link):
+                cost = links[Int(link)].serializationPicoseconds(of: packetBytes) + links[Int(link)].propagation
             }
             if passed { after += cost } else { before += cost }
             if let placeAfter = stage.placeAfter, placeAfter == place { passed = true }
         }
         // A lone message finds the receiver asleep: woken on the sender's core where the wake-up is
         // synchronous (``affineCore(for:)``), else by an interrupt to its own.
-        let wakeup = endpoints[receiver].polls ? 0
-            : connection.pathClass.wakesSynchronously && endpoints[receiver].allowedCores == 0 ? profile.contextSwitch.picoseconds
-            : profile.wakeup.picoseconds
+        let wakeup =
+            endpoints[receiver].polls
+            ? 0
+            : connection.pathClass.wakesSynchronously && endpoints[receiver].allowedCores == 0
+                ? profile.contextSwitch.picoseconds
+                : profile.wakeup.picoseconds
         after += wakeup + receiveCallCost(connection.transport, bytes: bytes)
         return CaptureSplit(beforeCapture: before, afterCapture: after)
     }

@@ -26,7 +26,8 @@ extension GroupingRun {
             let pool = pools[node]
             let current = currentCore
             let hash = (UInt64(truncatingIfNeeded: steering) &* 0x9E37_79B9_7F4A_7C15) >> 32
-            work.core = current >= pool.first && current < pool.first + pool.count
+            work.core =
+                current >= pool.first && current < pool.first + pool.count
                 ? current : pool.first + Int32(hash % UInt64(pool.count))
         }
         let handle = works.insert(work)
@@ -82,7 +83,9 @@ extension GroupingRun {
         let first = Int(pools[node].first)
         let mask = endpoints[endpoint].allowedCores
         if mask != 0 {
-            if home >= first, home - first < 64, mask & (1 << UInt64(home - first)) != 0, !cores[home].busy { return home }
+            if home >= first, home - first < 64, mask & (1 << UInt64(home - first)) != 0, !cores[home].busy {
+                return home
+            }
             var bits = mask
             while bits != 0 {
                 let candidate = first + bits.trailingZeroBitCount
@@ -161,7 +164,8 @@ extension GroupingRun {
 
     func allows(_ endpoint: Int, core: Int) -> Bool {
         let mask = endpoints[endpoint].allowedCores
-        return mask == 0 ? takesSharedWork(core) : mask & (1 << UInt64(core - Int(pools[endpoints[endpoint].node].first))) != 0
+        return mask == 0
+            ? takesSharedWork(core) : mask & (1 << UInt64(core - Int(pools[endpoints[endpoint].node].first))) != 0
     }
 
     /// The core a synchronous wake-up of `endpoint` puts it on, or -1: the waker's own core, when it
@@ -174,7 +178,8 @@ extension GroupingRun {
     func affineCore(for endpoint: Int) -> Int {
         let core = Int(currentCore)
         guard core >= 0, nodeOfCore[core] == endpoints[endpoint].node, !cores[core].busy || cores[core].runsKernelWork,
-              !endpoints[endpoint].polls, allows(endpoint, core: core) else { return -1 }
+            !endpoints[endpoint].polls, allows(endpoint, core: core)
+        else { return -1 }
         return core
     }
 

@@ -17,13 +17,16 @@ extension GroupingRun {
         for (index, node) in cluster.nodes.enumerated() {
             let portRate = cluster.fabric.portRate
             nicLink.append(Int32(links.count))
-            links.append(Link(
-                name: "\(node.name)/nic-tx", rate: min(node.nicRate, portRate), bufferBytes: node.nicBuffer.bytes,
-                propagation: cluster.fabric.latency.picoseconds))
+            links.append(
+                Link(
+                    name: "\(node.name)/nic-tx", rate: min(node.nicRate, portRate), bufferBytes: node.nicBuffer.bytes,
+                    propagation: cluster.fabric.latency.picoseconds))
             portLink.append(Int32(links.count))
-            links.append(Link(
-                name: "switch/port-\(cluster.nodes[index].name)", rate: min(portRate, node.nicRate), bufferBytes: cluster.fabric.portBuffer.bytes,
-                propagation: cluster.fabric.latency.picoseconds + profile.nicInterruptDelay.picoseconds))
+            links.append(
+                Link(
+                    name: "switch/port-\(cluster.nodes[index].name)", rate: min(portRate, node.nicRate),
+                    bufferBytes: cluster.fabric.portBuffer.bytes,
+                    propagation: cluster.fabric.latency.picoseconds + profile.nicInterruptDelay.picoseconds))
         }
     }
 
@@ -41,9 +44,11 @@ extension GroupingRun {
                     let spec = topology.containers[container]
                     var mask: UInt64 = 0
                     for core in spec.cpuset { mask |= 1 << UInt64(core) }
-                    endpoints.append(Endpoint(
-                        container: container, replica: replica, node: node, threads: spec.threads, allowedCores: mask,
-                        homeCore: pools[node].first + Int32(spec.cpuset.first ?? 0)))
+                    endpoints.append(
+                        Endpoint(
+                            container: container, replica: replica, node: node, threads: spec.threads,
+                            allowedCores: mask,
+                            homeCore: pools[node].first + Int32(spec.cpuset.first ?? 0)))
                 }
             }
         }
@@ -62,9 +67,10 @@ extension GroupingRun {
             var list: [Int32] = []
             for (sourceReplica, destinationReplica) in pairs {
                 list.append(Int32(connections.count))
-                addConnection(flow: flowIndex, client: endpoint(container: flow.from, replica: sourceReplica),
-                              server: endpoint(container: flow.to, replica: destinationReplica),
-                              samePod: grouping.podIndex(of: flow.from) == grouping.podIndex(of: flow.to))
+                addConnection(
+                    flow: flowIndex, client: endpoint(container: flow.from, replica: sourceReplica),
+                    server: endpoint(container: flow.to, replica: destinationReplica),
+                    samePod: grouping.podIndex(of: flow.from) == grouping.podIndex(of: flow.to))
             }
             flowConnections.append(list)
             nextConnection.append(0)
@@ -88,7 +94,8 @@ extension GroupingRun {
             let spec = topology.containers[endpoints[index].container]
             let node = endpoints[index].node
             let first = Int(pools[node].first), count = Int(pools[node].count)
-            let wantsPoll = spec.wait.map { $0 == .poll } ?? (pollingTransports[index].any && pollingTransports[index].all)
+            let wantsPoll =
+                spec.wait.map { $0 == .poll } ?? (pollingTransports[index].any && pollingTransports[index].all)
             if wantsPoll {
                 let candidates = spec.cpuset.isEmpty ? Array((0..<count).reversed()) : spec.cpuset
                 let free = candidates.filter { !cores[first + $0].dedicated }.prefix(spec.threads)
@@ -105,7 +112,8 @@ extension GroupingRun {
                     continue
                 }
                 warnings.append(
-                    "container \"\(spec.name)\" on node \"\(topology.cluster.nodes[node].name)\" cannot poll: no free core for each of its \(spec.threads) thread(s); it blocks instead")
+                    "container \"\(spec.name)\" on node \"\(topology.cluster.nodes[node].name)\" cannot poll: no free core for each of its \(spec.threads) thread(s); it blocks instead"
+                )
             }
             if spec.cpuset.isEmpty {
                 var home = nextHome[node] % count
@@ -131,7 +139,8 @@ extension GroupingRun {
         } else {
             pathClass = clientNode == serverNode ? .sameNode : .crossNode
         }
-        let overlay = pathClass == .crossNode ? topology.cluster.overlay : Overlay(kind: .none, headerBytes: 0, cpuPerPacket: nil)
+        let overlay =
+            pathClass == .crossNode ? topology.cluster.overlay : Overlay(kind: .none, headerBytes: 0, cpuPerPacket: nil)
         let headers = Int64(Headers.ipv4 + (transport == .udp ? Headers.udp : Headers.tcp))
         let segmentPayload: Int64
         switch pathClass {
@@ -148,15 +157,18 @@ extension GroupingRun {
         case .pipe: sendBuffer = flow.tuning.sendBuffer ?? profile.pipeCapacity
         case .udp: sendBuffer = .max
         }
-        let receiveBuffer = flow.tuning.receiveBuffer ?? (transport == .udp ? profile.udpReceiveBuffer : profile.tcpMaximumWindow)
-        connections.append(Connection(
-            flow: flowIndex, client: client, server: server, pathClass: pathClass, transport: transport,
-            segmentPayload: segmentPayload, pathStart: (forward.start, backward.start), pathCount: (forward.count, backward.count),
-            overlayBytes: Int32(overlay.headerBytes), laneBase: Int32(lanes.count),
-            offloadBatch: Int16(clamping: max(1, 65_536 / max(segmentPayload, 1))),
-            sendBuffer: sendBuffer, receiveBuffer: receiveBuffer,
-            congestionControl: flow.tuning.congestionControl ?? profile.congestionControl, nagle: flow.tuning.nagle,
-            nicBitsPerSecond: pathClass == .crossNode ? links[Int(nicLink[clientNode])].rate.bitsPerSecond : 0))
+        let receiveBuffer =
+            flow.tuning.receiveBuffer ?? (transport == .udp ? profile.udpReceiveBuffer : profile.tcpMaximumWindow)
+        connections.append(
+            Connection(
+                flow: flowIndex, client: client, server: server, pathClass: pathClass, transport: transport,
+                segmentPayload: segmentPayload, pathStart: (forward.start, backward.start),
+                pathCount: (forward.count, backward.count),
+                overlayBytes: Int32(overlay.headerBytes), laneBase: Int32(lanes.count),
+                offloadBatch: Int16(clamping: max(1, 65_536 / max(segmentPayload, 1))),
+                sendBuffer: sendBuffer, receiveBuffer: receiveBuffer,
+                congestionControl: flow.tuning.congestionControl ?? profile.congestionControl, nagle: flow.tuning.nagle,
+                nicBitsPerSecond: pathClass == .crossNode ? links[Int(nicLink[clientNode])].rate.bitsPerSecond : 0))
         lanes.append(contentsOf: Array(repeating: Lane(), count: Int(forward.count) + Int(backward.count)))
         halves.append(HalfConnection(initialWindow: profile.tcpInitialWindow))
         halves.append(HalfConnection(initialWindow: profile.tcpInitialWindow))
@@ -189,13 +201,17 @@ extension GroupingRun {
         _ pathClass: PathClass, transport: Transport, from source: Int, to destination: Int, overlay: Overlay
     ) -> [PathStage] {
         let p = profile
-        let (transmit, receive) = transport == .udp ? (p.udpStackTransmit, p.udpStackReceive) : (p.stackTransmit, p.stackReceive)
+        let (transmit, receive) =
+            transport == .udp ? (p.udpStackTransmit, p.udpStackReceive) : (p.stackTransmit, p.stackReceive)
         let encapsulation = p.overlayCost(overlay).picoseconds
         func sending(_ cost: SimDuration, _ after: PathStage.Place? = nil, joins: Bool = true) -> PathStage {
-            PathStage(kind: .cpu(node: source, receives: false), cost: cost.picoseconds, joinsPrevious: joins, placeAfter: after)
+            PathStage(
+                kind: .cpu(node: source, receives: false), cost: cost.picoseconds, joinsPrevious: joins,
+                placeAfter: after)
         }
         func receiving(_ cost: Int64, _ after: PathStage.Place? = nil, joins: Bool = true) -> PathStage {
-            PathStage(kind: .cpu(node: destination, receives: true), cost: cost, joinsPrevious: joins, placeAfter: after)
+            PathStage(
+                kind: .cpu(node: destination, receives: true), cost: cost, joinsPrevious: joins, placeAfter: after)
         }
         switch pathClass {
         case .uds, .pipe, .shm:
@@ -203,16 +219,21 @@ extension GroupingRun {
         case .loopback:
             return [sending(transmit, .loopback, joins: false), receiving(receive.picoseconds, joins: false)]
         case .sameNode:
-            return [sending(transmit, .senderNamespace, joins: false), sending(p.vethPerPacket, .senderHost),
-                    receiving((p.bridgePerPacket + p.netfilterPerPacket).picoseconds, .receiverHost, joins: false),
-                    receiving(p.vethPerPacket.picoseconds, .receiverNamespace), receiving(receive.picoseconds)]
+            return [
+                sending(transmit, .senderNamespace, joins: false), sending(p.vethPerPacket, .senderHost),
+                receiving((p.bridgePerPacket + p.netfilterPerPacket).picoseconds, .receiverHost, joins: false),
+                receiving(p.vethPerPacket.picoseconds, .receiverNamespace), receiving(receive.picoseconds),
+            ]
         case .crossNode:
-            return [sending(transmit, .senderNamespace, joins: false), sending(p.vethPerPacket, .senderHost),
-                    sending(p.bridgePerPacket + p.netfilterPerPacket + .picoseconds(encapsulation) + p.nicTransmit, .senderNIC),
-                    PathStage(kind: .link(nicLink[source]), cost: 0, joinsPrevious: false, placeAfter: nil),
-                    PathStage(kind: .link(portLink[destination]), cost: 0, joinsPrevious: false, placeAfter: .receiverNIC),
-                    receiving((p.nicReceive + p.bridgePerPacket).picoseconds + encapsulation, .receiverHost, joins: false),
-                    receiving(p.vethPerPacket.picoseconds, .receiverNamespace), receiving(receive.picoseconds)]
+            return [
+                sending(transmit, .senderNamespace, joins: false), sending(p.vethPerPacket, .senderHost),
+                sending(
+                    p.bridgePerPacket + p.netfilterPerPacket + .picoseconds(encapsulation) + p.nicTransmit, .senderNIC),
+                PathStage(kind: .link(nicLink[source]), cost: 0, joinsPrevious: false, placeAfter: nil),
+                PathStage(kind: .link(portLink[destination]), cost: 0, joinsPrevious: false, placeAfter: .receiverNIC),
+                receiving((p.nicReceive + p.bridgePerPacket).picoseconds + encapsulation, .receiverHost, joins: false),
+                receiving(p.vethPerPacket.picoseconds, .receiverNamespace), receiving(receive.picoseconds),
+            ]
         }
     }
 }

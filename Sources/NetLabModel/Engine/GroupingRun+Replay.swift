@@ -13,8 +13,9 @@ extension GroupingRun {
         if replayConnections[conversation] < 0 { replayConnections[conversation] = Int32(nextConnectionOf(flow: flow)) }
         let connection = Int(replayConnections[conversation])
         offer(flow: flow, bytes: bytes, now: simulation.now)
-        sendMessage(kind: .replayed, flow: flow, connection: connection, call: Int32(conversation), bytes: max(1, bytes),
-                    fromServer: fromServer, &simulation)
+        sendMessage(
+            kind: .replayed, flow: flow, connection: connection, call: Int32(conversation), bytes: max(1, bytes),
+            fromServer: fromServer, &simulation)
     }
 
     /// Deliveries since the last call, in order; clears them.

@@ -38,13 +38,16 @@ extension GroupingRun {
         let slot = WireSlot(packet: packet, wireBytes: Int32(bytes), finish: finish)
         links[link].onWire.append(slot)
         if links[link].onWire.count == 1 {
-            simulation.schedule(EventAction(kind: EventKind.wireArrival.rawValue, target: UInt32(link)), at: links[link].arrival(of: slot))
+            simulation.schedule(
+                EventAction(kind: EventKind.wireArrival.rawValue, target: UInt32(link)),
+                at: links[link].arrival(of: slot))
         }
         let sent = packets[packet]
         if sent.half >= 0, !sent.isAck, sent.hop == 1 {
             // TCP Small Queues hears when a data segment has left the sender's NIC.
             simulation.schedule(
-                EventAction(kind: EventKind.segmentSent.rawValue, target: UInt32(sent.half), argument: UInt64(sent.wireBytes)),
+                EventAction(
+                    kind: EventKind.segmentSent.rawValue, target: UInt32(sent.half), argument: UInt64(sent.wireBytes)),
                 at: SimTime(picoseconds: finish))
         }
     }
@@ -54,7 +57,9 @@ extension GroupingRun {
     mutating func leaveWire<Queue: EventQueue>(link: Int, _ simulation: inout Simulation<Queue>) {
         let slot = links[link].removeArrived()
         if let next = links[link].onWire.first {
-            simulation.schedule(EventAction(kind: EventKind.wireArrival.rawValue, target: UInt32(link)), at: links[link].arrival(of: next))
+            simulation.schedule(
+                EventAction(kind: EventKind.wireArrival.rawValue, target: UInt32(link)),
+                at: links[link].arrival(of: next))
         }
         advance(packet: slot.packet, &simulation)
     }
@@ -99,8 +104,10 @@ extension GroupingRun {
         let packet = packets[handle]
         let hop = hops[Int(packet.pathStart) + Int(packet.hop)]
         let cost = packet.isAck ? Int64((Double(hop.cost) * profile.tcpAckCost).rounded()) : hop.cost
-        submitWork(node: Int(hop.index), duration: cost / Int64(packet.costDivisor), endpoint: -1,
-                   then: EventAction(kind: EventKind.hopDone.rawValue, argument: UInt64(handle)), steering: Int(packet.laneStart), &simulation)
+        submitWork(
+            node: Int(hop.index), duration: cost / Int64(packet.costDivisor), endpoint: -1,
+            then: EventAction(kind: EventKind.hopDone.rawValue, argument: UInt64(handle)),
+            steering: Int(packet.laneStart), &simulation)
     }
 
     /// A packet's CPU work at a hop is done: the lane takes its next packet, this one moves on.
@@ -150,8 +157,10 @@ extension GroupingRun {
             if packet.isAck {
                 ackArrived(half: Int(packet.half), segment: packet.segment, cumulative: packet.cumulative, &simulation)
             } else {
-                segmentArrived(half: Int(packet.half), segment: packet.segment, payload: Int64(packet.ipBytes) - Int64(Headers.ipv4 + Headers.tcp),
-                               piggybacked: packet.cumulative, &simulation)
+                segmentArrived(
+                    half: Int(packet.half), segment: packet.segment,
+                    payload: Int64(packet.ipBytes) - Int64(Headers.ipv4 + Headers.tcp),
+                    piggybacked: packet.cumulative, &simulation)
             }
             return
         }

@@ -21,7 +21,8 @@ extension GroupingRun {
                 continue
             }
             guard let head = halves[half].unsent.first,
-                  halves[half].nextSegment - halves[half].acknowledgedUpTo < receiveWindow else { break }
+                halves[half].nextSegment - halves[half].acknowledgedUpTo < receiveWindow
+            else { break }
             let payload = min(segmentPayload, head.bytesLeft)
             if link.nagle, payload < segmentPayload, halves[half].nextSegment > halves[half].acknowledgedUpTo { break }
             var endsMessage: Int32 = -1
@@ -32,8 +33,10 @@ extension GroupingRun {
                 halves[half].unsent[0] = (head.message, head.bytesLeft - payload)
             }
             halves[half].nextSegment += 1
-            halves[half].segments.append(HalfConnection.Segment(
-                payload: Int32(payload), endsMessage: endsMessage, sentAt: simulation.now, transmission: 0, state: .lost, retransmitted: false))
+            halves[half].segments.append(
+                HalfConnection.Segment(
+                    payload: Int32(payload), endsMessage: endsMessage, sentAt: simulation.now, transmission: 0,
+                    state: .lost, retransmitted: false))
             send(half: half, offset: halves[half].segments.count - 1, &simulation)
         }
         armTimer(half: half, &simulation)
@@ -74,17 +77,23 @@ extension GroupingRun {
         let ip = payload + Int64(Headers.ipv4 + Headers.tcp)
         let wire = wireBytes(ip: ip, link)
         if link.nicBitsPerSecond > 0 { halves[half].queuedBelowSocket += Int64(wire) }
-        launch(Packet(flow: Int32(link.flow), half: Int32(half), segment: segment, cumulative: piggybacked, ipBytes: Int32(ip),
-                      wireBytes: wire, isAck: false,
-                      costDivisor: payload == link.segmentPayload ? link.offloadBatch : 1, pathStart: 0, pathCount: 0, hop: -1),
-               connection: connection, direction: half % 2, &simulation)
+        launch(
+            Packet(
+                flow: Int32(link.flow), half: Int32(half), segment: segment, cumulative: piggybacked,
+                ipBytes: Int32(ip),
+                wireBytes: wire, isAck: false,
+                costDivisor: payload == link.segmentPayload ? link.offloadBatch : 1, pathStart: 0, pathCount: 0, hop: -1
+            ),
+            connection: connection, direction: half % 2, &simulation)
     }
 
     /// A data segment left the sender's NIC: TCP Small Queues may let the sender go on.
-    mutating func segmentLeftNIC<Queue: EventQueue>(half: Int, wireBytes: Int64, _ simulation: inout Simulation<Queue>) {
+    mutating func segmentLeftNIC<Queue: EventQueue>(half: Int, wireBytes: Int64, _ simulation: inout Simulation<Queue>)
+    {
         halves[half].queuedBelowSocket -= wireBytes
         if halves[half].throttledBySmallQueues,
-           halves[half].queuedBelowSocket < smallQueueLimit(half: half, connections[half / 2]) {
+            halves[half].queuedBelowSocket < smallQueueLimit(half: half, connections[half / 2])
+        {
             halves[half].throttledBySmallQueues = false
             trySend(half: half, &simulation)
         }
@@ -113,27 +122,36 @@ extension GroupingRun {
         }
         halves[half].unacknowledgedSegments += 1
         if outOfOrder || fillsHole || halves[half].unacknowledgedSegments >= 2 {
-            sendAcknowledgement(half: half, reporting: outOfOrder ? segment : -1, full: payload == link.segmentPayload, &simulation)
+            sendAcknowledgement(
+                half: half, reporting: outOfOrder ? segment : -1, full: payload == link.segmentPayload, &simulation)
         } else if !halves[half].delayedAckArmed {
             halves[half].delayedAckArmed = true
             halves[half].delayedAckDeadline = simulation.now + profile.tcpDelayedAck
-            simulation.schedule(EventAction(kind: EventKind.delayedAck.rawValue, target: UInt32(half)), at: halves[half].delayedAckDeadline)
+            simulation.schedule(
+                EventAction(kind: EventKind.delayedAck.rawValue, target: UInt32(half)),
+                at: halves[half].delayedAckDeadline)
         } else if halves[half].unacknowledgedSegments == 1 {
             halves[half].delayedAckDeadline = simulation.now + profile.tcpDelayedAck
         }
-        if piggybacked >= 0 { acknowledgementArrived(half: half ^ 1, segment: -1, cumulative: piggybacked, &simulation) }
+        if piggybacked >= 0 {
+            acknowledgementArrived(half: half ^ 1, segment: -1, cumulative: piggybacked, &simulation)
+        }
     }
 
     /// Sends a pure ACK for `half`'s data: the cumulative point and the segment it reports (SACK).
-    mutating func sendAcknowledgement<Queue: EventQueue>(half: Int, reporting segment: Int64, full: Bool, _ simulation: inout Simulation<Queue>) {
+    mutating func sendAcknowledgement<Queue: EventQueue>(
+        half: Int, reporting segment: Int64, full: Bool, _ simulation: inout Simulation<Queue>
+    ) {
         let connection = half / 2
         let link = connections[connection]
         halves[half].unacknowledgedSegments = 0
         let ip = Int64(Headers.ipv4 + Headers.tcp)
-        launch(Packet(flow: Int32(link.flow), half: Int32(half), segment: segment, cumulative: halves[half].nextExpected,
-                      ipBytes: Int32(ip), wireBytes: wireBytes(ip: ip, link), isAck: true,
-                      costDivisor: full ? max(1, link.offloadBatch / 2) : 1, pathStart: 0, pathCount: 0, hop: -1),
-               connection: connection, direction: 1 - half % 2, &simulation)
+        launch(
+            Packet(
+                flow: Int32(link.flow), half: Int32(half), segment: segment, cumulative: halves[half].nextExpected,
+                ipBytes: Int32(ip), wireBytes: wireBytes(ip: ip, link), isAck: true,
+                costDivisor: full ? max(1, link.offloadBatch / 2) : 1, pathStart: 0, pathCount: 0, hop: -1),
+            connection: connection, direction: 1 - half % 2, &simulation)
     }
 
     /// The delayed-ACK timer: acknowledges what is still unacknowledged (re-armed lazily when
@@ -143,7 +161,9 @@ extension GroupingRun {
         guard halves[half].unacknowledgedSegments > 0 else { return }
         if simulation.now < halves[half].delayedAckDeadline {
             halves[half].delayedAckArmed = true
-            simulation.schedule(EventAction(kind: EventKind.delayedAck.rawValue, target: UInt32(half)), at: halves[half].delayedAckDeadline)
+            simulation.schedule(
+                EventAction(kind: EventKind.delayedAck.rawValue, target: UInt32(half)),
+                at: halves[half].delayedAckDeadline)
             return
         }
         sendAcknowledgement(half: half, reporting: -1, full: false, &simulation)
@@ -151,7 +171,9 @@ extension GroupingRun {
 
     /// A pure ACK reached the sender's host; TCP takes it after the profile's timing noise when
     /// it came in through a NIC (interrupt moderation; loopback and veth have none).
-    mutating func ackArrived<Queue: EventQueue>(half: Int, segment: Int64, cumulative: Int64, _ simulation: inout Simulation<Queue>) {
+    mutating func ackArrived<Queue: EventQueue>(
+        half: Int, segment: Int64, cumulative: Int64, _ simulation: inout Simulation<Queue>
+    ) {
         let jitter = connections[half / 2].pathClass == .crossNode ? profile.tcpAckJitter.picoseconds : 0
         guard jitter > 0 else {
             acknowledgementArrived(half: half, segment: segment, cumulative: cumulative, &simulation)
@@ -171,7 +193,9 @@ extension GroupingRun {
 
     /// An acknowledgement reached the sender: slide, mark what it reports delivered, mark lost
     /// every segment sent before the newest one delivered, adjust the window, send.
-    mutating func acknowledgementArrived<Queue: EventQueue>(half: Int, segment: Int64, cumulative: Int64, _ simulation: inout Simulation<Queue>) {
+    mutating func acknowledgementArrived<Queue: EventQueue>(
+        half: Int, segment: Int64, cumulative: Int64, _ simulation: inout Simulation<Queue>
+    ) {
         let now = simulation.now
         let minimumRTO = profile.tcpMinimumRTO.picoseconds
         var newest: Int64 = -1
@@ -186,7 +210,9 @@ extension GroupingRun {
             if record.state != .selectivelyAcknowledged {
                 newest = max(newest, record.transmission)
                 delivered += 1
-                if !record.retransmitted { halves[half].observeRTT((now - record.sentAt).picoseconds, minimum: minimumRTO) }
+                if !record.retransmitted {
+                    halves[half].observeRTT((now - record.sentAt).picoseconds, minimum: minimumRTO)
+                }
             }
             halves[half].bufferedBytes -= Int64(record.payload)
             _ = halves[half].segments.removeFirst()
@@ -201,7 +227,9 @@ extension GroupingRun {
                 halves[half].segments[offset].state = .selectivelyAcknowledged
                 newest = max(newest, record.transmission)
                 delivered += 1
-                if !record.retransmitted { halves[half].observeRTT((now - record.sentAt).picoseconds, minimum: minimumRTO) }
+                if !record.retransmitted {
+                    halves[half].observeRTT((now - record.sentAt).picoseconds, minimum: minimumRTO)
+                }
             }
         }
         // Time-ordered loss detection: what was sent before a delivered transmission and is
@@ -211,7 +239,9 @@ extension GroupingRun {
             _ = halves[half].sendOrder.removeFirst()
             guard entry.segment >= halves[half].acknowledgedUpTo else { continue }
             let offset = Int(entry.segment - halves[half].acknowledgedUpTo)
-            if halves[half].segments[offset].transmission == entry.transmission, halves[half].segments[offset].state == .inFlight {
+            if halves[half].segments[offset].transmission == entry.transmission,
+                halves[half].segments[offset].state == .inFlight
+            {
                 halves[half].markLost(offset: offset)
                 lossFound = true
             }
@@ -228,7 +258,8 @@ extension GroupingRun {
         // 7661): not when the application, the receive window or TCP Small Queues hold it back.
         let windowLimited = halves[half].inFlight + delivered >= Int(halves[half].window.segments)
         if !halves[half].inFastRecovery, delivered > 0, windowLimited {
-            halves[half].window.grow(acknowledged: delivered, now: now, smoothedRTT: halves[half].smoothedRTT, algorithm: algorithm)
+            halves[half].window.grow(
+                acknowledged: delivered, now: now, smoothedRTT: halves[half].smoothedRTT, algorithm: algorithm)
         }
         if advanced {
             restartTimer(half: half, &simulation)
@@ -252,7 +283,8 @@ extension GroupingRun {
         if !halves[half].timerArmed || deadline < halves[half].timerEventAt {
             halves[half].timerArmed = true
             halves[half].timerEventAt = deadline
-            simulation.schedule(EventAction(kind: EventKind.retransmissionTimer.rawValue, target: UInt32(half)), at: deadline)
+            simulation.schedule(
+                EventAction(kind: EventKind.retransmissionTimer.rawValue, target: UInt32(half)), at: deadline)
         }
     }
 
@@ -266,7 +298,9 @@ extension GroupingRun {
         if simulation.now < halves[half].timerDeadline {
             halves[half].timerArmed = true
             halves[half].timerEventAt = halves[half].timerDeadline
-            simulation.schedule(EventAction(kind: EventKind.retransmissionTimer.rawValue, target: UInt32(half)), at: halves[half].timerDeadline)
+            simulation.schedule(
+                EventAction(kind: EventKind.retransmissionTimer.rawValue, target: UInt32(half)),
+                at: halves[half].timerDeadline)
             return
         }
         for offset in 0..<halves[half].segments.count { halves[half].markLost(offset: offset) }
@@ -274,9 +308,9 @@ extension GroupingRun {
         halves[half].window.collapse(algorithm: connections[half / 2].congestionControl)
         halves[half].inFastRecovery = false
         halves[half].recoveryPoint = halves[half].nextSegment - 1
-        halves[half].retransmissionTimeout = min(halves[half].retransmissionTimeout * 2, SimDuration.seconds(60).picoseconds)
+        halves[half].retransmissionTimeout = min(
+            halves[half].retransmissionTimeout * 2, SimDuration.seconds(60).picoseconds)
         trySend(half: half, &simulation)
         armTimer(half: half, &simulation)
     }
 }
-

@@ -15,14 +15,20 @@ extension GroupingRun {
     mutating func openArrival<Queue: EventQueue>(flow: Int, _ simulation: inout Simulation<Queue>) {
         guard let interval = openIntervals[flow] else { return }
         let constantGap = constantGaps[flow]
-        let gap = constantGap >= 0 ? SimDuration(picoseconds: constantGap) : Self.drawDuration(interval, &arrivalStreams[flow])
+        let gap =
+            constantGap >= 0
+            ? SimDuration(picoseconds: constantGap) : Self.drawDuration(interval, &arrivalStreams[flow])
         let next = simulation.now + gap
-        if next < end { simulation.schedule(EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flow)), at: next) }
+        if next < end {
+            simulation.schedule(EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flow)), at: next)
+        }
         if let size = onewaySizes[flow] {
             let constantSize = constantSizes[flow]
             let bytes = constantSize >= 0 ? constantSize : Self.drawBytes(size, &requestStreams[flow])
             offer(flow: flow, bytes: bytes, now: simulation.now)
-            sendMessage(kind: .oneway, flow: flow, connection: nextConnectionOf(flow: flow), call: -1, bytes: bytes, &simulation)
+            sendMessage(
+                kind: .oneway, flow: flow, connection: nextConnectionOf(flow: flow), call: -1, bytes: bytes, &simulation
+            )
         } else {
             startCall(flow: flow, caller: -1, &simulation)
         }
@@ -43,8 +49,10 @@ extension GroupingRun {
         }
         let connection = nextConnectionOf(flow: flow)
         offer(flow: flow, bytes: request + response, now: simulation.now)
-        let handle = calls.insert(Call(flow: Int32(flow), caller: Int32(caller), connection: Int32(connection), start: simulation.now,
-                                       requestBytes: request, responseBytes: response, serverTime: serverTime.picoseconds))
+        let handle = calls.insert(
+            Call(
+                flow: Int32(flow), caller: Int32(caller), connection: Int32(connection), start: simulation.now,
+                requestBytes: request, responseBytes: response, serverTime: serverTime.picoseconds))
         sendMessage(kind: .request, flow: flow, connection: connection, call: handle, bytes: request, &simulation)
     }
 
@@ -58,8 +66,10 @@ extension GroupingRun {
         let link = connections[connection]
         let reverse = kind == .response || fromServer
         let receiver = reverse ? link.client : link.server
-        let handle = messages.insert(Message(kind: kind, fromServer: reverse, flow: Int32(flow), connection: Int32(connection), call: call,
-                                             start: simulation.now, bytes: bytes, remainingPackets: 0, lost: false, receiver: Int32(receiver)))
+        let handle = messages.insert(
+            Message(
+                kind: kind, fromServer: reverse, flow: Int32(flow), connection: Int32(connection), call: call,
+                start: simulation.now, bytes: bytes, remainingPackets: 0, lost: false, receiver: Int32(receiver)))
         let half = connection * 2 + (reverse ? 1 : 0)
         if link.transport.blocksWriter {
             let buffered = halves[half].bufferedBytes
@@ -87,15 +97,18 @@ extension GroupingRun {
 
     /// The send system call and the copy, on a thread of the sender; a writer that slept waiting
     /// for room is woken first.
-    mutating func startWrite<Queue: EventQueue>(_ handle: Int32, wokenFromBlock: Bool = false, _ simulation: inout Simulation<Queue>) {
+    mutating func startWrite<Queue: EventQueue>(
+        _ handle: Int32, wokenFromBlock: Bool = false, _ simulation: inout Simulation<Queue>
+    ) {
         let message = messages[handle]
         let link = connections[Int(message.connection)]
         let sender = message.fromServer ? link.server : link.client
         let cold = coldCopyCost(half: Int(message.connection) * 2 + (message.fromServer ? 1 : 0), bytes: message.bytes)
         let cost = sendCallCost(link.transport, bytes: message.bytes)
         let wakeup = wokenFromBlock ? wakeupCost(of: sender) : 0
-        submitWork(node: endpoints[sender].node, duration: wakeup + cost + cold, endpoint: sender,
-                   then: EventAction(kind: EventKind.sendDone.rawValue, argument: UInt64(handle)), &simulation)
+        submitWork(
+            node: endpoints[sender].node, duration: wakeup + cost + cold, endpoint: sender,
+            then: EventAction(kind: EventKind.sendDone.rawValue, argument: UInt64(handle)), &simulation)
     }
 
     /// Whether a connection's path takes no time at all: no link, and no CPU cost for sending,
@@ -107,14 +120,19 @@ extension GroupingRun {
             let count = Int(direction == 0 ? connection.pathCount.0 : connection.pathCount.1)
             for hop in hops[start..<(start + count)] where hop.kind == .link || hop.cost > 0 { return false }
         }
-        return sendCallCost(connection.transport, bytes: Self.streamChunk) == 0 && receiveCallCost(connection.transport, bytes: Self.streamChunk) == 0
+        return sendCallCost(connection.transport, bytes: Self.streamChunk) == 0
+            && receiveCallCost(connection.transport, bytes: Self.streamChunk) == 0
     }
 
     /// The send system call and the copy of `bytes` into the kernel (or the shared buffer).
-    func sendCallCost(_ transport: Transport, bytes: Int64) -> Int64 { callCost(transport, bytes: bytes, sending: true) }
+    func sendCallCost(_ transport: Transport, bytes: Int64) -> Int64 {
+        callCost(transport, bytes: bytes, sending: true)
+    }
 
     /// The receive system call and the copy of `bytes` out of the kernel (or the shared buffer).
-    func receiveCallCost(_ transport: Transport, bytes: Int64) -> Int64 { callCost(transport, bytes: bytes, sending: false) }
+    func receiveCallCost(_ transport: Transport, bytes: Int64) -> Int64 {
+        callCost(transport, bytes: bytes, sending: false)
+    }
 
     private func callCost(_ transport: Transport, bytes: Int64, sending: Bool) -> Int64 {
         let p = profile
@@ -123,7 +141,10 @@ extension GroupingRun {
         case .tcp: (calls, call, perByte) = (1, sending ? p.socketSend : p.socketReceive, p.copyPerByte)
         case .udp:
             // One call per datagram of at most 65,507 bytes.
-            (calls, call, perByte) = ((bytes + Headers.largestDatagram - 1) / Headers.largestDatagram, sending ? p.udpSend : p.udpReceive, p.copyPerByte)
+            (calls, call, perByte) = (
+                (bytes + Headers.largestDatagram - 1) / Headers.largestDatagram, sending ? p.udpSend : p.udpReceive,
+                p.copyPerByte
+            )
         case .uds, .udsDatagram: (calls, call, perByte) = (1, sending ? p.udsSend : p.udsReceive, p.udsCopyPerByte)
         case .pipe: (calls, call, perByte) = (1, sending ? p.pipeWrite : p.pipeRead, p.pipeCopyPerByte)
         case .shm: (calls, call, perByte) = (1, sending ? p.shmWrite : p.shmRead, p.shmCopyPerByte)
@@ -152,9 +173,12 @@ extension GroupingRun {
             sendDatagrams(handle, link, connection: connection, direction: direction, &simulation)
         case .uds, .udsDatagram, .pipe, .shm:
             messages[handle].remainingPackets = 1
-            launch(Packet(flow: message.flow, half: -1, segment: Int64(handle), cumulative: 0, ipBytes: Int32(clamping: message.bytes),
-                          wireBytes: 0, isAck: false, pathStart: 0, pathCount: 0, hop: -1),
-                   connection: connection, direction: direction, &simulation)
+            launch(
+                Packet(
+                    flow: message.flow, half: -1, segment: Int64(handle), cumulative: 0,
+                    ipBytes: Int32(clamping: message.bytes),
+                    wireBytes: 0, isAck: false, pathStart: 0, pathCount: 0, hop: -1),
+                connection: connection, direction: direction, &simulation)
         }
     }
 
@@ -170,9 +194,11 @@ extension GroupingRun {
             // The common case: one datagram in one packet.
             messages[handle].remainingPackets = 1
             let ip = message.bytes + Int64(Headers.udp) + Int64(Headers.ipv4)
-            launch(Packet(flow: message.flow, half: -1, segment: Int64(handle), cumulative: 0, ipBytes: Int32(ip),
-                          wireBytes: wireBytes(ip: ip, link), isAck: false, pathStart: 0, pathCount: 0, hop: -1),
-                   connection: connection, direction: direction, &simulation)
+            launch(
+                Packet(
+                    flow: message.flow, half: -1, segment: Int64(handle), cumulative: 0, ipBytes: Int32(ip),
+                    wireBytes: wireBytes(ip: ip, link), isAck: false, pathStart: 0, pathCount: 0, hop: -1),
+                connection: connection, direction: direction, &simulation)
             return
         }
         let fragmentPayload = largestIPPayload & ~7
@@ -192,9 +218,11 @@ extension GroupingRun {
                     packets += 1
                     guard sending else { continue }
                     let ip = size + Int64(Headers.ipv4)
-                    launch(Packet(flow: message.flow, half: -1, segment: Int64(handle), cumulative: 0, ipBytes: Int32(ip),
-                                  wireBytes: wireBytes(ip: ip, link), isAck: false, pathStart: 0, pathCount: 0, hop: -1),
-                           connection: connection, direction: direction, &simulation)
+                    launch(
+                        Packet(
+                            flow: message.flow, half: -1, segment: Int64(handle), cumulative: 0, ipBytes: Int32(ip),
+                            wireBytes: wireBytes(ip: ip, link), isAck: false, pathStart: 0, pathCount: 0, hop: -1),
+                        connection: connection, direction: direction, &simulation)
                 }
             }
             if !sending { messages[handle].remainingPackets = packets }
@@ -203,11 +231,15 @@ extension GroupingRun {
 
     /// Bytes a packet of `ip` bytes occupies on a physical link of `link`'s path.
     func wireBytes(ip: Int64, _ link: Connection) -> Int32 {
-        Int32(max(Int64(Headers.minimumFrame), ip + Int64(Headers.ethernet) + Int64(link.overlayBytes)) + Int64(Headers.wireOverhead))
+        Int32(
+            max(Int64(Headers.minimumFrame), ip + Int64(Headers.ethernet) + Int64(link.overlayBytes))
+                + Int64(Headers.wireOverhead))
     }
 
     /// Puts a new packet on the path of `connection` in `direction` (0: client to server).
-    mutating func launch<Queue: EventQueue>(_ packet: Packet, connection: Int, direction: Int, _ simulation: inout Simulation<Queue>) {
+    mutating func launch<Queue: EventQueue>(
+        _ packet: Packet, connection: Int, direction: Int, _ simulation: inout Simulation<Queue>
+    ) {
         var packet = packet
         let link = connections[connection]
         packet.pathStart = direction == 0 ? link.pathStart.0 : link.pathStart.1
@@ -218,7 +250,8 @@ extension GroupingRun {
         // Where nothing costs time a packet arrives within this call, and its answer within that
         // one: past a few levels the next step waits for the event loop, so the stack stays flat.
         guard inlineDepth < Self.deepestInlineChain else {
-            simulation.schedule(EventAction(kind: EventKind.resumePacket.rawValue, argument: UInt64(handle)), after: .zero)
+            simulation.schedule(
+                EventAction(kind: EventKind.resumePacket.rawValue, argument: UInt64(handle)), after: .zero)
             return
         }
         inlineDepth += 1
@@ -251,8 +284,10 @@ extension GroupingRun {
             preferred = affineCore(for: receiver)
             if preferred >= 0 { wakeup = profile.contextSwitch.picoseconds }
         }
-        submitWork(node: endpoints[receiver].node, duration: wakeup + cost + cold, endpoint: receiver,
-                   then: EventAction(kind: EventKind.receiveDone.rawValue, argument: UInt64(handle)), preferredCore: preferred, &simulation)
+        submitWork(
+            node: endpoints[receiver].node, duration: wakeup + cost + cold, endpoint: receiver,
+            then: EventAction(kind: EventKind.receiveDone.rawValue, argument: UInt64(handle)), preferredCore: preferred,
+            &simulation)
     }
 
     /// The receiver has the whole message: room frees in the buffers it sat in.
@@ -273,7 +308,11 @@ extension GroupingRun {
         case .replayed:
             record(flow: flow, start: message.start, bytes: message.bytes, now: simulation.now)
             if reportsDeliveries {
-                replayDeliveries.append((conversation: message.call, fromServer: message.fromServer, bytes: message.bytes, time: simulation.now))
+                replayDeliveries.append(
+                    (
+                        conversation: message.call, fromServer: message.fromServer, bytes: message.bytes,
+                        time: simulation.now
+                    ))
                 simulation.stop()
             }
         case .oneway, .chunk:
@@ -287,8 +326,9 @@ extension GroupingRun {
         case .request:
             let call = calls[message.call]
             let server = connections[Int(call.connection)].server
-            submitWork(node: endpoints[server].node, duration: call.serverTime, endpoint: server,
-                       then: EventAction(kind: EventKind.serverDone.rawValue, argument: UInt64(message.call)), &simulation)
+            submitWork(
+                node: endpoints[server].node, duration: call.serverTime, endpoint: server,
+                then: EventAction(kind: EventKind.serverDone.rawValue, argument: UInt64(message.call)), &simulation)
         case .response:
             let call = calls[message.call]
             calls.remove(message.call)
@@ -299,16 +339,22 @@ extension GroupingRun {
 
     /// A closed-loop caller thinks, then calls again.
     mutating func scheduleNextCall<Queue: EventQueue>(flow: Int, caller: Int, _ simulation: inout Simulation<Queue>) {
-        guard case .rpc(let rpc) = topology.flows[flow].pattern, case .closed(_, let think) = rpc.arrivals else { return }
+        guard case .rpc(let rpc) = topology.flows[flow].pattern, case .closed(_, let think) = rpc.arrivals else {
+            return
+        }
         let next = simulation.now + Self.drawDuration(think, &callerStreams[flow][caller])
         if next < end {
-            simulation.schedule(EventAction(kind: EventKind.callerStart.rawValue, target: UInt32(flow), argument: UInt64(caller)), at: next)
+            simulation.schedule(
+                EventAction(kind: EventKind.callerStart.rawValue, target: UInt32(flow), argument: UInt64(caller)),
+                at: next)
         }
     }
 
     mutating func sendResponse<Queue: EventQueue>(call handle: Int32, _ simulation: inout Simulation<Queue>) {
         let call = calls[handle]
-        sendMessage(kind: .response, flow: Int(call.flow), connection: Int(call.connection), call: handle, bytes: call.responseBytes, &simulation)
+        sendMessage(
+            kind: .response, flow: Int(call.flow), connection: Int(call.connection), call: handle,
+            bytes: call.responseBytes, &simulation)
     }
 
     /// Counts traffic the application starts inside the measured window, finished or not.
@@ -338,7 +384,8 @@ extension GroupingRun {
         let flow = connections[connection].flow
         guard case .stream = topology.flows[flow].pattern else { return }
         guard !costsNothing(connection: connection) else {
-            let warning = "flow \(topology.flows[flow].name): a stream over \(connections[connection].pathClass.rawValue) costs nothing under profile \(profile.name), so it would move unbounded data in no time; it was not simulated (give the profile a copy cost, e.g. copy_per_byte, or put the pair on a link)"
+            let warning =
+                "flow \(topology.flows[flow].name): a stream over \(connections[connection].pathClass.rawValue) costs nothing under profile \(profile.name), so it would move unbounded data in no time; it was not simulated (give the profile a copy cost, e.g. copy_per_byte, or put the pair on a link)"
             if !warnings.contains(warning) { warnings.append(warning) }
             return
         }

@@ -8,7 +8,8 @@ import NetLabStats
 /// nothing per event.
 public struct GroupingRun: EventHandler {
     enum EventKind: UInt32 {
-        case arrival = 1, callerStart, cpuDone, segmentSent, wireArrival, retransmissionTimer, delayedAck, checkpoint, ackProcessed
+        case arrival = 1, callerStart, cpuDone, segmentSent, wireArrival, retransmissionTimer, delayedAck, checkpoint,
+            ackProcessed
         case hopDone = 10, sendDone, receiveDone, serverDone, resumePacket
     }
 
@@ -100,7 +101,11 @@ public struct GroupingRun: EventHandler {
                 callers = (0..<count).map { base.substream(100 + UInt64($0)) }
             }
             callerStreams.append(callers)
-            if case .stream(let bytes) = flow.pattern { streamBytesLeft.append(bytes ?? .max) } else { streamBytesLeft.append(0) }
+            if case .stream(let bytes) = flow.pattern {
+                streamBytesLeft.append(bytes ?? .max)
+            } else {
+                streamBytesLeft.append(0)
+            }
             switch flow.pattern {
             case .rpc(let rpc):
                 if case .open(let gaps) = rpc.arrivals { openIntervals.append(gaps) } else { openIntervals.append(nil) }
@@ -125,7 +130,8 @@ public struct GroupingRun: EventHandler {
         }
         for (index, list) in flowConnections.enumerated() {
             for (slot, _) in list.enumerated() {
-                jitterStreams.append(RandomStream(seed: seed, streamName: topology.flows[index].name).substream(1_000 + UInt64(slot)))
+                jitterStreams.append(
+                    RandomStream(seed: seed, streamName: topology.flows[index].name).substream(1_000 + UInt64(slot)))
             }
         }
     }
@@ -145,18 +151,22 @@ public struct GroupingRun: EventHandler {
                 case .open(let interval):
                     let gap = flow.start ?? Self.drawDuration(interval, &arrivalStreams[flowIndex])
                     if gap < topology.duration {
-                        simulation.schedule(EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flowIndex)), at: .zero + gap)
+                        simulation.schedule(
+                            EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flowIndex)), at: .zero + gap)
                     }
                 case .closed(let callers, _):
                     for caller in 0..<callers {
                         simulation.schedule(
-                            EventAction(kind: EventKind.callerStart.rawValue, target: UInt32(flowIndex), argument: UInt64(caller)), at: .zero)
+                            EventAction(
+                                kind: EventKind.callerStart.rawValue, target: UInt32(flowIndex),
+                                argument: UInt64(caller)), at: .zero)
                     }
                 }
             case .oneway(_, .open(let interval)):
                 let gap = flow.start ?? Self.drawDuration(interval, &arrivalStreams[flowIndex])
                 if gap < topology.duration {
-                    simulation.schedule(EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flowIndex)), at: .zero + gap)
+                    simulation.schedule(
+                        EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flowIndex)), at: .zero + gap)
                 }
             case .oneway(_, .closed):
                 preconditionFailure("one-way flows are open loop")

@@ -15,11 +15,16 @@ extension GroupingResult {
         var violations: [ObjectiveViolation] = []
         for (index, flow) in flows.enumerated() {
             let objective = topology.flows[index].objective
-            func miss(_ reason: String) { violations.append(ObjectiveViolation(grouping: name, flow: flow.name, reason: reason)) }
+            func miss(_ reason: String) {
+                violations.append(ObjectiveViolation(grouping: name, flow: flow.name, reason: reason))
+            }
             if let limit = objective.p99 {
                 let p99 = Int64(flow.latency.valueAtPercentile(99)) * 1000
-                if flow.messages == 0 { miss("p99: nothing delivered (objective \(limit))") }
-                else if p99 > limit.picoseconds { miss("p99 \(SimDuration(picoseconds: p99)) > \(limit)") }
+                if flow.messages == 0 {
+                    miss("p99: nothing delivered (objective \(limit))")
+                } else if p99 > limit.picoseconds {
+                    miss("p99 \(SimDuration(picoseconds: p99)) > \(limit)")
+                }
             }
             if let limit = objective.throughput, flow.throughputBitsPerSecond < Double(limit.bitsPerSecond) {
                 miss("throughput \(BitRate(bitsPerSecond: Int64(flow.throughputBitsPerSecond.rounded()))) < \(limit)")

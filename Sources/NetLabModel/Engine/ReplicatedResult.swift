@@ -30,7 +30,9 @@ public struct ReplicatedResult: Sendable {
         }
         let p99: (GroupingResult.FlowResult) -> Double = { Double($0.latency.valueAtPercentile(99)) }
         let groupings = replications[0].groupings.indices
-        let best = groupings.min { ConfidenceInterval(values($0, p99)).mean < ConfidenceInterval(values($1, p99)).mean }!
+        let best = groupings.min {
+            ConfidenceInterval(values($0, p99)).mean < ConfidenceInterval(values($1, p99)).mean
+        }!
         let differences = zip(values(grouping, p99), values(best, p99)).map { $0 - $1 }
         return FlowStatistics(
             meanLatencyNanoseconds: ConfidenceInterval(values(grouping) { $0.latency.meanNanoseconds }),

@@ -142,7 +142,8 @@ extension Link {
         self.bufferBytes = bufferBytes
         self.propagation = propagation
         let bitsPerSecond = rate.bitsPerSecond
-        picosecondsPerByte = bitsPerSecond > 0 && 8_000_000_000_000 % bitsPerSecond == 0 ? 8_000_000_000_000 / bitsPerSecond : 0
+        picosecondsPerByte =
+            bitsPerSecond > 0 && 8_000_000_000_000 % bitsPerSecond == 0 ? 8_000_000_000_000 / bitsPerSecond : 0
     }
 
     /// Forgets the packets whose serialisation ended by `now` (picoseconds).

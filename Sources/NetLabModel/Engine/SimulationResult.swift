@@ -68,7 +68,10 @@ public struct SimulationResult: Sendable {
     public var profile: String
     public var groupings: [GroupingResult]
 
-    public init(topology: String, seed: UInt64, duration: SimDuration, warmup: SimDuration, profile: String, groupings: [GroupingResult]) {
+    public init(
+        topology: String, seed: UInt64, duration: SimDuration, warmup: SimDuration, profile: String,
+        groupings: [GroupingResult]
+    ) {
         self.topology = topology
         self.seed = seed
         self.duration = duration
@@ -92,29 +95,42 @@ extension GroupingRun {
             let tally = tallies[index]
             let samples = tally.backlogSamples
             var unstable = false
-            if case .stream = flow.pattern {} else if samples.count == 4, let last = samples.last {
-                unstable = zip(samples, samples.dropFirst()).allSatisfy { $0 < $1 } && last > max(10, tally.offeredMessages / 20)
+            if case .stream = flow.pattern {
+            } else if samples.count == 4, let last = samples.last {
+                unstable =
+                    zip(samples, samples.dropFirst()).allSatisfy { $0 < $1 }
+                    && last > max(10, tally.offeredMessages / 20)
             }
-            flows.append(GroupingResult.FlowResult(
-                name: flow.name, from: topology.containers[flow.from].name, to: topology.containers[flow.to].name,
-                path: main, pathMix: ordered.count > 1 ? ordered : [], messages: tally.messages, bytes: tally.bytes,
-                offeredMessages: tally.offeredMessages, offeredBytes: tally.offeredBytes,
-                dropped: tally.droppedPackets, lostMessages: tally.lostMessages, retransmissions: tally.retransmissions,
-                latency: tally.latency, throughputBitsPerSecond: Double(tally.bytes) * 8 / seconds, unstable: unstable))
+            flows.append(
+                GroupingResult.FlowResult(
+                    name: flow.name, from: topology.containers[flow.from].name, to: topology.containers[flow.to].name,
+                    path: main, pathMix: ordered.count > 1 ? ordered : [], messages: tally.messages, bytes: tally.bytes,
+                    offeredMessages: tally.offeredMessages, offeredBytes: tally.offeredBytes,
+                    dropped: tally.droppedPackets, lostMessages: tally.lostMessages,
+                    retransmissions: tally.retransmissions,
+                    latency: tally.latency, throughputBitsPerSecond: Double(tally.bytes) * 8 / seconds,
+                    unstable: unstable))
         }
         var warnings = self.warnings
         for flow in flows where flow.unstable {
             let waiting = flow.offeredMessages - flow.messages - flow.lostMessages
-            warnings.append("flow \"\(flow.name)\": its backlog grew through the whole run (\(waiting) messages waiting at the end); the path cannot carry the offered load, so its latency reflects the run's length")
+            warnings.append(
+                "flow \"\(flow.name)\": its backlog grew through the whole run (\(waiting) messages waiting at the end); the path cannot carry the offered load, so its latency reflects the run's length"
+            )
         }
         let nodes = topology.cluster.nodes.enumerated().map { index, node in
             let range = Int(pools[index].first)..<Int(pools[index].first + pools[index].count)
             // A polling thread keeps its core busy the whole time.
             let busy = cores[range].reduce(0.0) { $0 + ($1.dedicated ? Double(window) : Double($1.busyPicoseconds)) }
-            return GroupingResult.NodeResult(name: node.name, cpuUtilization: busy / (Double(window) * Double(node.cores)))
+            return GroupingResult.NodeResult(
+                name: node.name, cpuUtilization: busy / (Double(window) * Double(node.cores)))
         }
-        let links = links.map { GroupingResult.LinkResult(name: $0.name, utilization: Double($0.busyPicoseconds) / Double(window), dropped: $0.drops) }
-        var result = GroupingResult(name: grouping.name, flows: flows, nodes: nodes, links: links, events: events, warnings: warnings)
+        let links = links.map {
+            GroupingResult.LinkResult(
+                name: $0.name, utilization: Double($0.busyPicoseconds) / Double(window), dropped: $0.drops)
+        }
+        var result = GroupingResult(
+            name: grouping.name, flows: flows, nodes: nodes, links: links, events: events, warnings: warnings)
         let usedNodes = Set(grouping.pods.flatMap(\.replicaNodes))
         result.pods = grouping.pods.count
         result.nodesUsed = usedNodes.count

@@ -43,7 +43,8 @@ public struct CalibrationCase: Sendable, Hashable {
     /// A name that reads as the case: `in-pod tcp 64B two-cores block`, `bridge tcp bulk`.
     public var name: String {
         switch kind {
-        case .roundTrip: "\(path.rawValue) \(transport.rawValue) \(size)B \(placement.rawValue) \(poll ? "poll" : "block")"
+        case .roundTrip:
+            "\(path.rawValue) \(transport.rawValue) \(size)B \(placement.rawValue) \(poll ? "poll" : "block")"
         case .bulk: "\(path.rawValue) \(transport.rawValue) bulk \(placement.rawValue)"
         }
     }
@@ -76,7 +77,8 @@ public struct CalibrationMeasurement: Sendable {
     public var measured: Double {
         let sorted = repetitions.sorted()
         guard !sorted.isEmpty else { return .nan }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        return sorted.count % 2 == 1
+            ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
     /// Spread of the repetitions: (max − min) / median.

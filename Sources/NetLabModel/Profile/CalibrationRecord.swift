@@ -10,7 +10,10 @@ public struct CalibrationRecord: Sendable {
         public var date: String
         public var netlabVersion: String
 
-        public init(host: String, cpu: String, cores: Int, kernel: String, virtualization: String, date: String, netlabVersion: String) {
+        public init(
+            host: String, cpu: String, cores: Int, kernel: String, virtualization: String, date: String,
+            netlabVersion: String
+        ) {
             self.host = host
             self.cpu = cpu
             self.cores = cores
@@ -54,7 +57,9 @@ public struct CalibrationSummary: Sendable {
         let errors = measurements.compactMap { $0.error.map(abs) }.filter { $0.isFinite }.sorted()
         guard !errors.isEmpty else { return nil }
         cases = errors.count
-        medianAbsoluteError = errors.count % 2 == 1 ? errors[errors.count / 2] : (errors[errors.count / 2 - 1] + errors[errors.count / 2]) / 2
+        medianAbsoluteError =
+            errors.count % 2 == 1
+            ? errors[errors.count / 2] : (errors[errors.count / 2 - 1] + errors[errors.count / 2]) / 2
         maximumAbsoluteError = errors.last!
         within15Percent = errors.filter { $0 <= 0.15 }.count
         within25Percent = errors.filter { $0 <= 0.25 }.count

@@ -5,17 +5,21 @@ extension CostProfile {
     public enum Field: String, CaseIterable, Sendable {
         case socketSend = "socket_send", socketReceive = "socket_receive", copyPerByte = "copy_per_byte"
         case stackTransmit = "stack_transmit", stackReceive = "stack_receive"
-        case udpSend = "udp_send", udpReceive = "udp_receive", udpStackTransmit = "udp_stack_transmit", udpStackReceive = "udp_stack_receive"
+        case udpSend = "udp_send", udpReceive = "udp_receive", udpStackTransmit = "udp_stack_transmit",
+            udpStackReceive = "udp_stack_receive"
         case udsSend = "uds_send", udsReceive = "uds_receive", udsCopyPerByte = "uds_copy_per_byte"
         case pipeWrite = "pipe_write", pipeRead = "pipe_read", pipeCopyPerByte = "pipe_copy_per_byte"
         case shmWrite = "shm_write", shmRead = "shm_read", shmCopyPerByte = "shm_copy_per_byte"
         case coldCopyPerByte = "cold_copy_per_byte", cacheBytes = "cache_bytes"
         case wakeup, contextSwitch = "context_switch", socketWait = "socket_wait", shmWait = "shm_wait"
-        case vethPerPacket = "veth_per_packet", bridgePerPacket = "bridge_per_packet", netfilterPerPacket = "netfilter_per_packet"
+        case vethPerPacket = "veth_per_packet", bridgePerPacket = "bridge_per_packet", netfilterPerPacket =
+            "netfilter_per_packet"
         case vxlanPerPacket = "vxlan_per_packet", genevePerPacket = "geneve_per_packet"
         case nicTransmit = "nic_transmit", nicReceive = "nic_receive", nicInterruptDelay = "nic_interrupt_delay"
-        case tcpInitialWindow = "tcp_initial_window", tcpMaximumWindow = "tcp_maximum_window", tcpSendBuffer = "tcp_send_buffer"
-        case tcpMinimumRTO = "tcp_minimum_rto", tcpDelayedAck = "tcp_delayed_ack", tcpAckCost = "tcp_ack_cost", tcpAckJitter = "tcp_ack_jitter"
+        case tcpInitialWindow = "tcp_initial_window", tcpMaximumWindow = "tcp_maximum_window", tcpSendBuffer =
+            "tcp_send_buffer"
+        case tcpMinimumRTO = "tcp_minimum_rto", tcpDelayedAck = "tcp_delayed_ack", tcpAckCost = "tcp_ack_cost",
+            tcpAckJitter = "tcp_ack_jitter"
         case congestionControl = "congestion_control"
         case udpReceiveBuffer = "udp_receive_buffer", udsBuffer = "uds_buffer", pipeCapacity = "pipe_capacity"
         case backlogPackets = "backlog_packets", loopbackMTU = "loopback_mtu"
@@ -27,14 +31,18 @@ extension CostProfile {
             case .socketWait, .shmWait: .mode
             case .congestionControl: .congestionControl
             case .tcpInitialWindow, .backlogPackets: .count
-            case .tcpMaximumWindow, .tcpSendBuffer, .udpReceiveBuffer, .udsBuffer, .pipeCapacity, .loopbackMTU, .cacheBytes: .bytes
+            case .tcpMaximumWindow, .tcpSendBuffer, .udpReceiveBuffer, .udsBuffer, .pipeCapacity, .loopbackMTU,
+                .cacheBytes:
+                .bytes
             case .tcpAckCost: .fraction
             default: .duration
             }
         }
 
         /// Durations that are host CPU or delay costs (zero under `ideal`), as against TCP timers.
-        var isHostCost: Bool { kind == .duration && self != .tcpMinimumRTO && self != .tcpDelayedAck && self != .tcpAckJitter }
+        var isHostCost: Bool {
+            kind == .duration && self != .tcpMinimumRTO && self != .tcpDelayedAck && self != .tcpAckJitter
+        }
 
         /// The override's value as a number: picoseconds, a count, bytes, a fraction, 1 for "poll"
         /// (0 "block"), 1 for "cubic" (0 "reno").
@@ -42,13 +50,20 @@ extension CostProfile {
             switch kind {
             case .duration:
                 let value = try reader.duration(node, path)
-                guard value <= .seconds(10) else { throw reader.fail(node, path, "\(value) is absurd for \(rawValue)", fix: "use at most 10s") }
+                guard value <= .seconds(10) else {
+                    throw reader.fail(node, path, "\(value) is absurd for \(rawValue)", fix: "use at most 10s")
+                }
                 return Double(value.picoseconds)
             case .bytes:
                 let bytes = try reader.bytes(node, path).bytes
                 let minimum: Int64 = self == .loopbackMTU ? 576 : 4096
-                guard bytes >= minimum else { throw reader.fail(node, path, "\(bytes)B is too small for \(rawValue)", fix: "use at least \(minimum)B") }
-                guard bytes <= 1 << 30 else { throw reader.fail(node, path, "\(bytes)B is absurd for \(rawValue)", fix: "use at most 1GiB") }
+                guard bytes >= minimum else {
+                    throw reader.fail(
+                        node, path, "\(bytes)B is too small for \(rawValue)", fix: "use at least \(minimum)B")
+                }
+                guard bytes <= 1 << 30 else {
+                    throw reader.fail(node, path, "\(bytes)B is absurd for \(rawValue)", fix: "use at most 1GiB")
+                }
                 return Double(bytes)
             case .count:
                 let range = self == .backlogPackets ? 1...10_000_000 : 1...10_000
@@ -57,12 +72,16 @@ extension CostProfile {
                 return try reader.real(node, path, what: rawValue, minimum: 0, maximum: 1)
             case .mode:
                 let text = try reader.string(node, path, what: "a wait mode")
-                guard let mode = WaitMode(rawValue: text) else { throw reader.fail(node, path, "unknown wait mode \"\(text)\"", fix: "use \"block\" or \"poll\"") }
+                guard let mode = WaitMode(rawValue: text) else {
+                    throw reader.fail(node, path, "unknown wait mode \"\(text)\"", fix: "use \"block\" or \"poll\"")
+                }
                 return mode == .poll ? 1 : 0
             case .congestionControl:
                 let text = try reader.string(node, path, what: "a congestion control")
                 guard let value = CongestionControl(rawValue: text) else {
-                    throw reader.fail(node, path, "unknown congestion control \"\(text)\"", fix: "use \"cubic\" (Linux's default) or \"reno\"")
+                    throw reader.fail(
+                        node, path, "unknown congestion control \"\(text)\"",
+                        fix: "use \"cubic\" (Linux's default) or \"reno\"")
                 }
                 return value == .cubic ? 1 : 0
             }

@@ -37,7 +37,8 @@ public struct JSONNode: Sendable {
     /// The fix for a value of the wrong kind: quoting, where YAML turned a word into something else.
     public func fix(otherwise: String) -> String {
         guard let text = plainYAMLText else { return otherwise }
-        return otherwise == "quote it" ? "quote it: \"\(text)\"" : "quote it (\"\(text)\") if it is a name, or \(otherwise)"
+        return otherwise == "quote it"
+            ? "quote it: \"\(text)\"" : "quote it (\"\(text)\") if it is a name, or \(otherwise)"
     }
 
     /// A word for the kind of value, for error messages ("a string", "an object").

@@ -13,8 +13,10 @@ public enum ProfileReader {
         let root = try reader.parse(text)
         let (base, overrides) = try reader.profile(root, allowingCalibration: true)
         guard let profile = builtIn(base, overrides: overrides) else {
-            throw SpecError(file: file, line: root.line, column: root.column, path: "base", problem: "unknown base profile \"\(base)\"",
-                            fix: "use one of \(CostProfile.builtIn.keys.sorted().joined(separator: ", "))")
+            throw SpecError(
+                file: file, line: root.line, column: root.column, path: "base",
+                problem: "unknown base profile \"\(base)\"",
+                fix: "use one of \(CostProfile.builtIn.keys.sorted().joined(separator: ", "))")
         }
         return profile
     }
@@ -34,26 +36,36 @@ extension ProfileReader {
         for (index, item) in items.enumerated() {
             let path = "cases[\(index)]"
             let fields = try reader.object(item, path, what: "a measured case")
-            func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws(SpecError) -> T where T.RawValue == String {
+            func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws(SpecError) -> T
+            where T.RawValue == String {
                 let node = try fields.required(key, fix: fix)
                 let text = try reader.string(node, fields.child(key), what: key)
                 guard let value = T(rawValue: text) else {
-                    throw reader.fail(node, fields.child(key), "unknown \(key) \"\(text)\"", fix: "use one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw reader.fail(
+                        node, fields.child(key), "unknown \(key) \"\(text)\"",
+                        fix: "use one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 return value
             }
             let wait = try reader.string(try fields.required("wait", fix: fix), fields.child("wait"), what: "the wait")
             let calibrationCase = CalibrationCase(
-                kind: try choice("kind", CalibrationCase.Kind.self), path: try choice("path", CalibrationCase.Path.self),
+                kind: try choice("kind", CalibrationCase.Kind.self),
+                path: try choice("path", CalibrationCase.Path.self),
                 transport: try choice("transport", CalibrationCase.Transport.self),
-                size: try reader.integer(try fields.required("size", fix: fix), fields.child("size"), what: "the size", range: 1...65_536),
+                size: try reader.integer(
+                    try fields.required("size", fix: fix), fields.child("size"), what: "the size", range: 1...65_536),
                 placement: try choice("placement", CalibrationCase.Placement.self), poll: wait == "poll")
-            let repetitionItems = try reader.array(try fields.required("repetitions", fix: fix), fields.child("repetitions"), what: "the repetitions")
+            let repetitionItems = try reader.array(
+                try fields.required("repetitions", fix: fix), fields.child("repetitions"), what: "the repetitions")
             var repetitions: [Double] = []
             for (slot, value) in repetitionItems.enumerated() {
-                repetitions.append(try reader.real(value, "\(fields.child("repetitions"))[\(slot)]", what: "a measurement", minimum: 1e-9))
+                repetitions.append(
+                    try reader.real(
+                        value, "\(fields.child("repetitions"))[\(slot)]", what: "a measurement", minimum: 1e-9))
             }
-            guard !repetitions.isEmpty else { throw reader.fail(item, fields.child("repetitions"), "no repetitions", fix: fix) }
+            guard !repetitions.isEmpty else {
+                throw reader.fail(item, fields.child("repetitions"), "no repetitions", fix: fix)
+            }
             measurements.append(CalibrationMeasurement(calibrationCase: calibrationCase, repetitions: repetitions))
         }
         return measurements

@@ -30,7 +30,8 @@ public struct SpecError: Error, Sendable, CustomStringConvertible {
 
     /// Malformed JSON in `file`, at the place the parser stopped.
     public static func malformed(_ error: JSONSyntaxError, file: String) -> SpecError {
-        SpecError(file: file, line: error.line, column: error.column, path: "", problem: "malformed JSON: \(error.message)",
-                  fix: "fix the JSON syntax at that place")
+        SpecError(
+            file: file, line: error.line, column: error.column, path: "", problem: "malformed JSON: \(error.message)",
+            fix: "fix the JSON syntax at that place")
     }
 }

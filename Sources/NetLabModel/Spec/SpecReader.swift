@@ -50,21 +50,27 @@ struct SpecReader {
 
     func object(_ node: JSONNode, _ path: String, what: String) throws(SpecError) -> Object {
         guard case .object(let members) = node.value else {
-            throw fail(node, path, "expected \(what) (a JSON object), found \(node.foundDescription)", fix: node.fix(otherwise: "write it as { ... }"))
+            throw fail(
+                node, path, "expected \(what) (a JSON object), found \(node.foundDescription)",
+                fix: node.fix(otherwise: "write it as { ... }"))
         }
         return Object(node: node, path: path, members: members, reader: self)
     }
 
     func array(_ node: JSONNode, _ path: String, what: String) throws(SpecError) -> [JSONNode] {
         guard case .array(let items) = node.value else {
-            throw fail(node, path, "expected \(what) (a JSON array), found \(node.foundDescription)", fix: node.fix(otherwise: "write it as [ ... ]"))
+            throw fail(
+                node, path, "expected \(what) (a JSON array), found \(node.foundDescription)",
+                fix: node.fix(otherwise: "write it as [ ... ]"))
         }
         return items
     }
 
     func string(_ node: JSONNode, _ path: String, what: String) throws(SpecError) -> String {
         guard case .string(let text) = node.value else {
-            throw fail(node, path, "expected \(what) as a string, found \(node.foundDescription)", fix: node.fix(otherwise: "quote it"))
+            throw fail(
+                node, path, "expected \(what) as a string, found \(node.foundDescription)",
+                fix: node.fix(otherwise: "quote it"))
         }
         return text
     }
@@ -79,17 +85,24 @@ struct SpecReader {
 
     func integer(_ node: JSONNode, _ path: String, what: String, range: ClosedRange<Int>) throws(SpecError) -> Int {
         guard case .number(let text) = node.value, let value = Int(text) else {
-            throw fail(node, path, "expected \(what) as a whole number, found \(node.foundDescription)", fix: node.fix(otherwise: "write e.g. 4"))
+            throw fail(
+                node, path, "expected \(what) as a whole number, found \(node.foundDescription)",
+                fix: node.fix(otherwise: "write e.g. 4"))
         }
         guard range.contains(value) else {
-            throw fail(node, path, "\(what) \(value) is out of range", fix: "use \(range.lowerBound)...\(range.upperBound)")
+            throw fail(
+                node, path, "\(what) \(value) is out of range", fix: "use \(range.lowerBound)...\(range.upperBound)")
         }
         return value
     }
 
-    func real(_ node: JSONNode, _ path: String, what: String, minimum: Double, maximum: Double = .infinity) throws(SpecError) -> Double {
+    func real(_ node: JSONNode, _ path: String, what: String, minimum: Double, maximum: Double = .infinity)
+        throws(SpecError) -> Double
+    {
         guard case .number(let text) = node.value, let value = Double(text), value.isFinite else {
-            throw fail(node, path, "expected \(what) as a number, found \(node.foundDescription)", fix: node.fix(otherwise: "write e.g. 1.5"))
+            throw fail(
+                node, path, "expected \(what) as a number, found \(node.foundDescription)",
+                fix: node.fix(otherwise: "write e.g. 1.5"))
         }
         guard value >= minimum, value <= maximum else {
             throw fail(node, path, "\(what) \(text) is out of range", fix: "use a value from \(minimum) to \(maximum)")
@@ -103,28 +116,43 @@ struct SpecReader {
     ) throws(SpecError) -> T {
         switch node.value {
         case .string(let text):
-            do { return try parse(text) } catch { throw fail(node, path, error.input.isEmpty ? "empty \(what)" : "\"\(error.input)\" \(error.problem)", fix: error.fix) }
+            do { return try parse(text) } catch {
+                throw fail(
+                    node, path, error.input.isEmpty ? "empty \(what)" : "\"\(error.input)\" \(error.problem)",
+                    fix: error.fix)
+            }
         case .number(let text):
-            throw fail(node, path, "\(what) \(text) has no unit", fix: "write it as a string with a unit, e.g. \"\(example)\"")
+            throw fail(
+                node, path, "\(what) \(text) has no unit", fix: "write it as a string with a unit, e.g. \"\(example)\"")
         default:
-            throw fail(node, path, "expected \(what) such as \"\(example)\", found \(node.foundDescription)", fix: node.fix(otherwise: "write e.g. \"\(example)\""))
+            throw fail(
+                node, path, "expected \(what) such as \"\(example)\", found \(node.foundDescription)",
+                fix: node.fix(otherwise: "write e.g. \"\(example)\""))
         }
     }
 
     func duration(_ node: JSONNode, _ path: String, what: String = "a duration") throws(SpecError) -> SimDuration {
-        try quantity(node, path, what: what, example: "10us") { text throws(UnitParseError) in try SimDuration(parsing: text) }
+        try quantity(node, path, what: what, example: "10us") { text throws(UnitParseError) in
+            try SimDuration(parsing: text)
+        }
     }
 
     func bytes(_ node: JSONNode, _ path: String, what: String = "a size") throws(SpecError) -> ByteCount {
-        try quantity(node, path, what: what, example: "1500B") { text throws(UnitParseError) in try ByteCount(parsing: text) }
+        try quantity(node, path, what: what, example: "1500B") { text throws(UnitParseError) in
+            try ByteCount(parsing: text)
+        }
     }
 
     func bitRate(_ node: JSONNode, _ path: String, what: String = "a rate") throws(SpecError) -> BitRate {
-        try quantity(node, path, what: what, example: "10Gbps") { text throws(UnitParseError) in try BitRate(parsing: text) }
+        try quantity(node, path, what: what, example: "10Gbps") { text throws(UnitParseError) in
+            try BitRate(parsing: text)
+        }
     }
 
     func eventRate(_ node: JSONNode, _ path: String, what: String = "a rate") throws(SpecError) -> EventRate {
-        try quantity(node, path, what: what, example: "2000/s") { text throws(UnitParseError) in try EventRate(parsing: text) }
+        try quantity(node, path, what: what, example: "2000/s") { text throws(UnitParseError) in
+            try EventRate(parsing: text)
+        }
     }
 }
 

@@ -10,51 +10,98 @@ extension SpecReader {
         for (index, item) in items.enumerated() {
             let path = "flows[\(index)]"
             let fields = try object(item, path, what: "a flow")
-            let patternText = try string(try fields.required("pattern", fix: "add \"pattern\": \"rpc\", \"oneway\" or \"stream\""), fields.child("pattern"), what: "the pattern")
-            let common = ["name", "from", "to", "pattern", "transport", "fallback", "congestion_control", "send_buffer", "receive_buffer", "nagle", "slo"]
+            let patternText = try string(
+                try fields.required("pattern", fix: "add \"pattern\": \"rpc\", \"oneway\" or \"stream\""),
+                fields.child("pattern"), what: "the pattern")
+            let common = [
+                "name", "from", "to", "pattern", "transport", "fallback", "congestion_control", "send_buffer",
+                "receive_buffer", "nagle", "slo",
+            ]
             switch patternText {
-            case "rpc": try fields.rejectUnknownKeys(common + ["request", "response", "rate", "interval", "callers", "think", "server_time", "start"])
+            case "rpc":
+                try fields.rejectUnknownKeys(
+                    common + ["request", "response", "rate", "interval", "callers", "think", "server_time", "start"])
             case "oneway": try fields.rejectUnknownKeys(common + ["size", "rate", "interval", "start"])
             case "stream": try fields.rejectUnknownKeys(common + ["bytes"])
             default:
-                throw fail(fields.optional("pattern"), fields.child("pattern"), "unknown pattern \"\(patternText)\"", fix: "use rpc, oneway or stream")
+                throw fail(
+                    fields.optional("pattern"), fields.child("pattern"), "unknown pattern \"\(patternText)\"",
+                    fix: "use rpc, oneway or stream")
             }
-            let from = try containerReference(try fields.required("from", fix: "add \"from\": a container name"), fields.child("from"), containers: containers, lookup: lookup)
-            let to = try containerReference(try fields.required("to", fix: "add \"to\": a container name"), fields.child("to"), containers: containers, lookup: lookup)
+            let from = try containerReference(
+                try fields.required("from", fix: "add \"from\": a container name"), fields.child("from"),
+                containers: containers, lookup: lookup)
+            let to = try containerReference(
+                try fields.required("to", fix: "add \"to\": a container name"), fields.child("to"),
+                containers: containers, lookup: lookup)
             guard from != to else {
-                throw fail(fields.optional("to"), fields.child("to"), "a flow from \"\(containers[from].name)\" to itself", fix: "name two different containers")
+                throw fail(
+                    fields.optional("to"), fields.child("to"), "a flow from \"\(containers[from].name)\" to itself",
+                    fix: "name two different containers")
             }
-            let name = try fields.optional("name").map { node throws(SpecError) in try self.name(node, fields.child("name"), what: "the flow name") }
+            let name =
+                try fields.optional("name").map { node throws(SpecError) in
+                    try self.name(node, fields.child("name"), what: "the flow name")
+                }
                 ?? "\(containers[from].name)->\(containers[to].name)"
             if !names.insert(name).inserted {
-                throw fail(fields.optional("name") ?? item, fields.child("name"), "flow \"\(name)\" is defined twice", fix: "give each flow a unique \"name\"")
+                throw fail(
+                    fields.optional("name") ?? item, fields.child("name"), "flow \"\(name)\" is defined twice",
+                    fix: "give each flow a unique \"name\"")
             }
             let chosen = try transport(fields.optional("transport"), fields.child("transport")) ?? .tcp
             let fallback = try self.transport(fields.optional("fallback"), fields.child("fallback"))
             if let fallback, fallback.needsSharedPod {
-                throw fail(fields.optional("fallback"), fields.child("fallback"), "the fallback \(fallback.rawValue) also needs one pod", fix: "use tcp or udp as the fallback")
+                throw fail(
+                    fields.optional("fallback"), fields.child("fallback"),
+                    "the fallback \(fallback.rawValue) also needs one pod", fix: "use tcp or udp as the fallback")
             }
             let pattern: Flow.Pattern
             switch patternText {
             case "rpc":
-                let request = try distribution(try fields.required("request", fix: "add \"request\": a size such as \"200B\""), fields.child("request"), .bytes)
-                let response = try distribution(try fields.required("response", fix: "add \"response\": a size such as \"1KiB\""), fields.child("response"), .bytes)
-                let serverTime = try fields.optional("server_time").map { node throws(SpecError) in try distribution(node, fields.child("server_time"), .time) } ?? .constant(0)
-                pattern = .rpc(Flow.RPC(request: request, response: response, arrivals: try arrivals(fields, allowClosed: true), serverTime: serverTime))
+                let request = try distribution(
+                    try fields.required("request", fix: "add \"request\": a size such as \"200B\""),
+                    fields.child("request"), .bytes)
+                let response = try distribution(
+                    try fields.required("response", fix: "add \"response\": a size such as \"1KiB\""),
+                    fields.child("response"), .bytes)
+                let serverTime =
+                    try fields.optional("server_time").map { node throws(SpecError) in
+                        try distribution(node, fields.child("server_time"), .time)
+                    } ?? .constant(0)
+                pattern = .rpc(
+                    Flow.RPC(
+                        request: request, response: response, arrivals: try arrivals(fields, allowClosed: true),
+                        serverTime: serverTime))
             case "oneway":
-                let size = try distribution(try fields.required("size", fix: "add \"size\": a size such as \"512B\""), fields.child("size"), .bytes)
+                let size = try distribution(
+                    try fields.required("size", fix: "add \"size\": a size such as \"512B\""), fields.child("size"),
+                    .bytes)
                 pattern = .oneway(size: size, arrivals: try arrivals(fields, allowClosed: false))
             default:
-                let bytes = try fields.optional("bytes").map { node throws(SpecError) in try self.bytes(node, fields.child("bytes"), what: "the stream size").bytes }
-                if let bytes, bytes <= 0 { throw fail(fields.optional("bytes"), fields.child("bytes"), "an empty stream", fix: "give a positive size, or leave \"bytes\" out to stream for the whole run") }
-                if chosen == .udp { throw fail(fields.optional("transport"), fields.child("transport"), "a udp stream has no rate limit and no recovery", fix: "use tcp for bulk streams, or a oneway flow with a rate for UDP") }
+                let bytes = try fields.optional("bytes").map { node throws(SpecError) in
+                    try self.bytes(node, fields.child("bytes"), what: "the stream size").bytes
+                }
+                if let bytes, bytes <= 0 {
+                    throw fail(
+                        fields.optional("bytes"), fields.child("bytes"), "an empty stream",
+                        fix: "give a positive size, or leave \"bytes\" out to stream for the whole run")
+                }
+                if chosen == .udp {
+                    throw fail(
+                        fields.optional("transport"), fields.child("transport"),
+                        "a udp stream has no rate limit and no recovery",
+                        fix: "use tcp for bulk streams, or a oneway flow with a rate for UDP")
+                }
                 pattern = .stream(bytes: bytes)
             }
             var flow = Flow(name: name, from: from, to: to, transport: chosen, fallback: fallback, pattern: pattern)
             flow.tuning = try tuning(fields)
             if let start = fields.optional("start") {
                 if case .rpc(let rpc) = pattern, case .closed = rpc.arrivals {
-                    throw fail(start, fields.child("start"), "\"start\" applies to open-loop flows (rate or interval)", fix: "remove \"start\", or give a \"rate\" instead of \"callers\"")
+                    throw fail(
+                        start, fields.child("start"), "\"start\" applies to open-loop flows (rate or interval)",
+                        fix: "remove \"start\", or give a \"rate\" instead of \"callers\"")
                 }
                 flow.start = try duration(start, fields.child("start"), what: "the start time")
             }
@@ -68,7 +115,9 @@ extension SpecReader {
         guard let node else { return nil }
         let text = try string(node, path, what: "a transport")
         guard let transport = Transport(rawValue: text) else {
-            throw fail(node, path, "unknown transport \"\(text)\"", fix: "use tcp, udp, or inside one pod uds, uds-dgram, pipe or shm")
+            throw fail(
+                node, path, "unknown transport \"\(text)\"",
+                fix: "use tcp, udp, or inside one pod uds, uds-dgram, pipe or shm")
         }
         return transport
     }
@@ -78,8 +127,12 @@ extension SpecReader {
         let fields = try object(node, path, what: "a service-level objective")
         try fields.rejectUnknownKeys(["p99", "throughput", "loss"])
         var objective = Flow.ServiceLevelObjective()
-        if let value = fields.optional("p99") { objective.p99 = try duration(value, fields.child("p99"), what: "a p99 latency") }
-        if let value = fields.optional("throughput") { objective.throughput = try bitRate(value, fields.child("throughput"), what: "a throughput") }
+        if let value = fields.optional("p99") {
+            objective.p99 = try duration(value, fields.child("p99"), what: "a p99 latency")
+        }
+        if let value = fields.optional("throughput") {
+            objective.throughput = try bitRate(value, fields.child("throughput"), what: "a throughput")
+        }
         if let value = fields.optional("loss") {
             let text = try string(value, fields.child("loss"), what: "a loss ratio")
             guard text.hasSuffix("%"), let percent = Double(text.dropLast()), percent >= 0, percent <= 100 else {
@@ -87,7 +140,11 @@ extension SpecReader {
             }
             objective.loss = percent / 100
         }
-        guard !objective.isEmpty else { throw fail(node, path, "an empty objective", fix: "give \"p99\", \"throughput\" or \"loss\", e.g. {\"p99\": \"300us\"}") }
+        guard !objective.isEmpty else {
+            throw fail(
+                node, path, "an empty objective",
+                fix: "give \"p99\", \"throughput\" or \"loss\", e.g. {\"p99\": \"300us\"}")
+        }
         return objective
     }
 
@@ -97,7 +154,9 @@ extension SpecReader {
         if let node = fields.optional("congestion_control") {
             let text = try string(node, fields.child("congestion_control"), what: "a congestion control")
             guard let value = CongestionControl(rawValue: text) else {
-                throw fail(node, fields.child("congestion_control"), "unknown congestion control \"\(text)\"", fix: "use \"cubic\" (Linux's default) or \"reno\"")
+                throw fail(
+                    node, fields.child("congestion_control"), "unknown congestion control \"\(text)\"",
+                    fix: "use \"cubic\" (Linux's default) or \"reno\"")
             }
             tuning.congestionControl = value
         }
@@ -105,12 +164,16 @@ extension SpecReader {
             guard let node = fields.optional(key) else { continue }
             let bytes = try self.bytes(node, fields.child(key), what: "a buffer size").bytes
             guard (4096...(1 << 30)).contains(bytes) else {
-                throw fail(node, fields.child(key), "a \(bytes)B buffer is out of range", fix: "use 4KiB to 1GiB (Linux's defaults are in docs/profiles.md)")
+                throw fail(
+                    node, fields.child(key), "a \(bytes)B buffer is out of range",
+                    fix: "use 4KiB to 1GiB (Linux's defaults are in docs/profiles.md)")
             }
             if key == "send_buffer" { tuning.sendBuffer = bytes } else { tuning.receiveBuffer = bytes }
         }
         if let node = fields.optional("nagle") {
-            guard case .bool(let value) = node.value else { throw fail(node, fields.child("nagle"), "nagle must be true or false", fix: "write \"nagle\": true") }
+            guard case .bool(let value) = node.value else {
+                throw fail(node, fields.child("nagle"), "nagle must be true or false", fix: "write \"nagle\": true")
+            }
             tuning.nagle = value
         }
         return tuning
@@ -119,29 +182,42 @@ extension SpecReader {
     func arrivals(_ fields: Object, allowClosed: Bool) throws(SpecError) -> Flow.Arrivals {
         let rate = fields.optional("rate"), interval = fields.optional("interval"), callers = fields.optional("callers")
         let given = [rate, interval, callers].compactMap { $0 }.count
-        let forms = allowClosed ? "give one of \"rate\": \"2000/s\" (Poisson), \"interval\": a duration distribution, or \"callers\": N (closed loop, with optional \"think\")"
+        let forms =
+            allowClosed
+            ? "give one of \"rate\": \"2000/s\" (Poisson), \"interval\": a duration distribution, or \"callers\": N (closed loop, with optional \"think\")"
             : "give \"rate\": \"2000/s\" (Poisson) or \"interval\": a duration distribution"
         guard given == 1 else {
-            throw fail(fields.node, fields.path, given == 0 ? "no arrival process" : "more than one arrival process", fix: forms)
+            throw fail(
+                fields.node, fields.path, given == 0 ? "no arrival process" : "more than one arrival process",
+                fix: forms)
         }
         if let rate {
             let value = try eventRate(rate, fields.child("rate"))
             guard value.perSecond >= 1e-6, value.perSecond <= 1e9 else {
-                throw fail(rate, fields.child("rate"), "rate \(value) is out of range", fix: "use a rate from 1e-6/s (one per 11.6 days) to 1e9/s")
+                throw fail(
+                    rate, fields.child("rate"), "rate \(value) is out of range",
+                    fix: "use a rate from 1e-6/s (one per 11.6 days) to 1e9/s")
             }
             return .open(interval: .exponential(mean: Double(value.meanInterval.picoseconds)))
         }
         if let interval {
             let distribution = try distribution(interval, fields.child("interval"), .time)
             guard let mean = distribution.mean, mean >= 1000 else {
-                throw fail(interval, fields.child("interval"), "the mean interval is below 1ns (or infinite)", fix: "use a mean interval of at least 1ns")
+                throw fail(
+                    interval, fields.child("interval"), "the mean interval is below 1ns (or infinite)",
+                    fix: "use a mean interval of at least 1ns")
             }
             return .open(interval: distribution)
         }
         guard allowClosed, let callers else { throw fail(fields.node, fields.path, "no arrival process", fix: forms) }
-        if !allowClosed { throw fail(callers, fields.child("callers"), "closed-loop callers apply to rpc flows only", fix: forms) }
+        if !allowClosed {
+            throw fail(callers, fields.child("callers"), "closed-loop callers apply to rpc flows only", fix: forms)
+        }
         let count = try integer(callers, fields.child("callers"), what: "callers", range: 1...100_000)
-        let think = try fields.optional("think").map { node throws(SpecError) in try distribution(node, fields.child("think"), .time) } ?? .constant(0)
+        let think =
+            try fields.optional("think").map { node throws(SpecError) in
+                try distribution(node, fields.child("think"), .time)
+            } ?? .constant(0)
         return .closed(callers: count, think: think)
     }
 
@@ -153,11 +229,16 @@ extension SpecReader {
             let path = "groupings[\(index)]"
             let fields = try object(item, path, what: "a grouping")
             try fields.rejectUnknownKeys(["name", "pods"])
-            let name = try name(try fields.required("name", fix: "add \"name\""), fields.child("name"), what: "the grouping name")
+            let name = try name(
+                try fields.required("name", fix: "add \"name\""), fields.child("name"), what: "the grouping name")
             if groupings.contains(where: { $0.name == name }) {
-                throw fail(fields.optional("name"), fields.child("name"), "grouping \"\(name)\" is defined twice", fix: "give each grouping a unique name")
+                throw fail(
+                    fields.optional("name"), fields.child("name"), "grouping \"\(name)\" is defined twice",
+                    fix: "give each grouping a unique name")
             }
-            let podItems = try array(try fields.required("pods", fix: "add \"pods\": [{\"containers\": [...], \"node\": ...}]"), fields.child("pods"), what: "the pods")
+            let podItems = try array(
+                try fields.required("pods", fix: "add \"pods\": [{\"containers\": [...], \"node\": ...}]"),
+                fields.child("pods"), what: "the pods")
             var pods: [Pod] = []
             var podOfContainer: [Int: Int] = [:]
             for (podIndex, podItem) in podItems.enumerated() {
@@ -165,22 +246,27 @@ extension SpecReader {
                 let pod = try pod(podItem, podPath, containers: containers, cluster: cluster)
                 for (slot, container) in pod.containers.enumerated() {
                     if let other = podOfContainer[container] {
-                        throw fail(nil, "\(podPath).containers[\(slot)]",
-                                   "container \"\(containers[container].name)\" is already in pod \"\(pods[other].name)\" of grouping \"\(name)\"",
-                                   fix: "put each container in exactly one pod per grouping").located(at: podItem)
+                        throw fail(
+                            nil, "\(podPath).containers[\(slot)]",
+                            "container \"\(containers[container].name)\" is already in pod \"\(pods[other].name)\" of grouping \"\(name)\"",
+                            fix: "put each container in exactly one pod per grouping"
+                        ).located(at: podItem)
                     }
                     podOfContainer[container] = podIndex
                 }
                 if pods.contains(where: { $0.name == pod.name }) {
-                    throw fail(podItem, podPath, "pod \"\(pod.name)\" is defined twice in grouping \"\(name)\"", fix: "give each pod a unique \"name\"")
+                    throw fail(
+                        podItem, podPath, "pod \"\(pod.name)\" is defined twice in grouping \"\(name)\"",
+                        fix: "give each pod a unique \"name\"")
                 }
                 pods.append(pod)
             }
             let missing = containers.indices.filter { podOfContainer[$0] == nil }
             guard missing.isEmpty else {
-                throw fail(fields.optional("pods"), fields.child("pods"),
-                           "grouping \"\(name)\" places no pod for \(missing.map { "\"\(containers[$0].name)\"" }.joined(separator: ", "))",
-                           fix: "put every container in exactly one pod of each grouping")
+                throw fail(
+                    fields.optional("pods"), fields.child("pods"),
+                    "grouping \"\(name)\" places no pod for \(missing.map { "\"\(containers[$0].name)\"" }.joined(separator: ", "))",
+                    fix: "put every container in exactly one pod of each grouping")
             }
             // CPU requests per node: what the Kubernetes scheduler would refuse.
             var requested = Array(repeating: 0.0, count: cluster.nodes.count)
@@ -189,11 +275,16 @@ extension SpecReader {
                 for node in pod.replicaNodes { requested[node] += podCPU }
             }
             for (node, cpu) in requested.enumerated() where cpu > Double(cluster.nodes[node].cores) + 1e-9 {
-                throw fail(fields.optional("pods"), fields.child("pods"),
-                           "grouping \"\(name)\" requests \(cpu) cores on node \"\(cluster.nodes[node].name)\", which has \(cluster.nodes[node].cores)",
-                           fix: "move a pod replica to another node, lower the containers' \"cpu\", or give the node more cores")
+                throw fail(
+                    fields.optional("pods"), fields.child("pods"),
+                    "grouping \"\(name)\" requests \(cpu) cores on node \"\(cluster.nodes[node].name)\", which has \(cluster.nodes[node].cores)",
+                    fix:
+                        "move a pod replica to another node, lower the containers' \"cpu\", or give the node more cores"
+                )
             }
-            try checkPlacement(pods, grouping: name, node: fields.optional("pods"), path: fields.child("pods"), containers: containers, cluster: cluster)
+            try checkPlacement(
+                pods, grouping: name, node: fields.optional("pods"), path: fields.child("pods"), containers: containers,
+                cluster: cluster)
             groupings.append(Grouping(name: name, pods: pods, containerCount: containers.count))
         }
         return groupings
@@ -201,28 +292,36 @@ extension SpecReader {
 
     /// Cpusets must name cores the pod's nodes have, and threads that poll need a core each: a
     /// polling thread spins on its core, so a node cannot hold more of them than it has cores.
-    func checkPlacement(_ pods: [Pod], grouping: String, node: JSONNode?, path: String, containers: [Container], cluster: Cluster) throws(SpecError) {
+    func checkPlacement(
+        _ pods: [Pod], grouping: String, node: JSONNode?, path: String, containers: [Container], cluster: Cluster
+    ) throws(SpecError) {
         var polling = Array(repeating: 0, count: cluster.nodes.count)
         for pod in pods {
             for index in pod.containers {
                 let container = containers[index]
                 if container.wait == .poll, !container.cpuset.isEmpty, container.threads > container.cpuset.count {
-                    throw fail(node, path, "container \"\(container.name)\" polls with \(container.threads) threads on \(container.cpuset.count) pinned core(s)",
-                               fix: "give its cpuset a core per thread, lower \"threads\", or use \"wait\": \"block\"")
+                    throw fail(
+                        node, path,
+                        "container \"\(container.name)\" polls with \(container.threads) threads on \(container.cpuset.count) pinned core(s)",
+                        fix: "give its cpuset a core per thread, lower \"threads\", or use \"wait\": \"block\"")
                 }
                 for replicaNode in pod.replicaNodes {
                     let cores = cluster.nodes[replicaNode].cores
                     if let outside = container.cpuset.first(where: { $0 >= cores }) {
-                        throw fail(node, path, "container \"\(container.name)\" is pinned to core \(outside), but grouping \"\(grouping)\" puts it on node \"\(cluster.nodes[replicaNode].name)\" with cores 0-\(cores - 1)",
-                                   fix: "pin it to cores the node has, or give the node more cores")
+                        throw fail(
+                            node, path,
+                            "container \"\(container.name)\" is pinned to core \(outside), but grouping \"\(grouping)\" puts it on node \"\(cluster.nodes[replicaNode].name)\" with cores 0-\(cores - 1)",
+                            fix: "pin it to cores the node has, or give the node more cores")
                     }
                     if container.wait == .poll { polling[replicaNode] += container.threads }
                 }
             }
         }
         for (index, threads) in polling.enumerated() where threads > cluster.nodes[index].cores {
-            throw fail(node, path, "grouping \"\(grouping)\" has \(threads) polling threads on node \"\(cluster.nodes[index].name)\", which has \(cluster.nodes[index].cores) cores to spin on",
-                       fix: "give the node more cores, spread the pods, or let some containers \"wait\": \"block\"")
+            throw fail(
+                node, path,
+                "grouping \"\(grouping)\" has \(threads) polling threads on node \"\(cluster.nodes[index].name)\", which has \(cluster.nodes[index].cores) cores to spin on",
+                fix: "give the node more cores, spread the pods, or let some containers \"wait\": \"block\"")
         }
     }
 
@@ -230,43 +329,67 @@ extension SpecReader {
         let fields = try object(node, path, what: "a pod")
         try fields.rejectUnknownKeys(["name", "containers", "replicas", "node", "nodes"])
         let lookup = containerLookup(containers)
-        let members = try array(try fields.required("containers", fix: "add \"containers\": [names]"), fields.child("containers"), what: "the pod's containers")
-        guard !members.isEmpty else { throw fail(node, fields.child("containers"), "an empty pod", fix: "list at least one container") }
+        let members = try array(
+            try fields.required("containers", fix: "add \"containers\": [names]"), fields.child("containers"),
+            what: "the pod's containers")
+        guard !members.isEmpty else {
+            throw fail(node, fields.child("containers"), "an empty pod", fix: "list at least one container")
+        }
         var indices: [Int] = []
         for (slot, member) in members.enumerated() {
-            let index = try containerReference(member, "\(fields.child("containers"))[\(slot)]", containers: containers, lookup: lookup)
+            let index = try containerReference(
+                member, "\(fields.child("containers"))[\(slot)]", containers: containers, lookup: lookup)
             if indices.contains(index) {
-                throw fail(member, "\(fields.child("containers"))[\(slot)]", "container \"\(containers[index].name)\" listed twice", fix: "list it once")
+                throw fail(
+                    member, "\(fields.child("containers"))[\(slot)]",
+                    "container \"\(containers[index].name)\" listed twice", fix: "list it once")
             }
             indices.append(index)
         }
-        let name = try fields.optional("name").map { node throws(SpecError) in try self.name(node, fields.child("name"), what: "the pod name") }
+        let name =
+            try fields.optional("name").map { node throws(SpecError) in
+                try self.name(node, fields.child("name"), what: "the pod name")
+            }
             ?? indices.map { containers[$0].name }.joined(separator: "+")
-        let replicas = try fields.optional("replicas").map { node throws(SpecError) in try integer(node, fields.child("replicas"), what: "replicas", range: 1...1000) }
+        let replicas = try fields.optional("replicas").map { node throws(SpecError) in
+            try integer(node, fields.child("replicas"), what: "replicas", range: 1...1000)
+        }
         func nodeIndex(_ item: JSONNode, _ itemPath: String) throws(SpecError) -> Int {
             let text = try string(item, itemPath, what: "a node name")
             guard let index = cluster.nodes.firstIndex(where: { $0.name == text }) else {
-                throw fail(item, itemPath, "unknown node \"\(text)\"", fix: "nodes are: \(cluster.nodes.map(\.name).joined(separator: ", "))")
+                throw fail(
+                    item, itemPath, "unknown node \"\(text)\"",
+                    fix: "nodes are: \(cluster.nodes.map(\.name).joined(separator: ", "))")
             }
             return index
         }
         var replicaNodes: [Int]
         switch (fields.optional("node"), fields.optional("nodes")) {
         case (.some, .some):
-            throw fail(node, path, "both \"node\" and \"nodes\"", fix: "use \"node\" for all replicas on one node, or \"nodes\" with one node per replica")
+            throw fail(
+                node, path, "both \"node\" and \"nodes\"",
+                fix: "use \"node\" for all replicas on one node, or \"nodes\" with one node per replica")
         case (.some(let single), nil):
             replicaNodes = Array(repeating: try nodeIndex(single, fields.child("node")), count: replicas ?? 1)
         case (nil, .some(let list)):
             let items = try array(list, fields.child("nodes"), what: "one node per replica")
             replicaNodes = []
-            for (slot, item) in items.enumerated() { replicaNodes.append(try nodeIndex(item, "\(fields.child("nodes"))[\(slot)]")) }
-            if let replicas, replicas != replicaNodes.count {
-                throw fail(list, fields.child("nodes"), "\(replicas) replicas but \(replicaNodes.count) nodes listed", fix: "list one node per replica, or drop \"replicas\"")
+            for (slot, item) in items.enumerated() {
+                replicaNodes.append(try nodeIndex(item, "\(fields.child("nodes"))[\(slot)]"))
             }
-            guard !replicaNodes.isEmpty else { throw fail(list, fields.child("nodes"), "no nodes listed", fix: "list one node per replica") }
+            if let replicas, replicas != replicaNodes.count {
+                throw fail(
+                    list, fields.child("nodes"), "\(replicas) replicas but \(replicaNodes.count) nodes listed",
+                    fix: "list one node per replica, or drop \"replicas\"")
+            }
+            guard !replicaNodes.isEmpty else {
+                throw fail(list, fields.child("nodes"), "no nodes listed", fix: "list one node per replica")
+            }
         case (nil, nil):
             guard cluster.nodes.count == 1 else {
-                throw fail(node, path, "pod \"\(name)\" has no node", fix: "add \"node\": one of \(cluster.nodes.map(\.name).joined(separator: ", "))")
+                throw fail(
+                    node, path, "pod \"\(name)\" has no node",
+                    fix: "add \"node\": one of \(cluster.nodes.map(\.name).joined(separator: ", "))")
             }
             replicaNodes = Array(repeating: 0, count: replicas ?? 1)
         }
@@ -278,12 +401,18 @@ extension SpecReader {
     func checkTransports(_ topology: inout Topology, flowsNode: JSONNode) throws(SpecError) {
         let items = try array(flowsNode, "flows", what: "the flows")
         for (index, flow) in topology.flows.enumerated() where flow.transport.needsSharedPod && flow.fallback == nil {
-            for grouping in topology.groupings where grouping.podIndex(of: flow.from) != grouping.podIndex(of: flow.to) {
+            for grouping in topology.groupings where grouping.podIndex(of: flow.from) != grouping.podIndex(of: flow.to)
+            {
                 var node = items[index]
-                if case .object(let members) = node.value, let transportNode = members.first(where: { $0.key == "transport" })?.value { node = transportNode }
-                throw fail(node, "flows[\(index)].transport",
-                           "\(flow.transport.rawValue) between \"\(topology.containers[flow.from].name)\" and \"\(topology.containers[flow.to].name)\" needs one pod, but grouping \"\(grouping.name)\" puts them in different pods",
-                           fix: "add \"fallback\": \"tcp\" to use TCP where they are split, or use tcp")
+                if case .object(let members) = node.value,
+                    let transportNode = members.first(where: { $0.key == "transport" })?.value
+                {
+                    node = transportNode
+                }
+                throw fail(
+                    node, "flows[\(index)].transport",
+                    "\(flow.transport.rawValue) between \"\(topology.containers[flow.from].name)\" and \"\(topology.containers[flow.to].name)\" needs one pod, but grouping \"\(grouping.name)\" puts them in different pods",
+                    fix: "add \"fallback\": \"tcp\" to use TCP where they are split, or use tcp")
             }
         }
     }

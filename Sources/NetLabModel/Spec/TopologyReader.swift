@@ -16,29 +16,52 @@ public enum TopologyReader {
 extension SpecReader {
     func topology(_ root: JSONNode, requireFlows: Bool = true) throws(SpecError) -> Topology {
         let top = try object(root, "", what: "a topology")
-        try top.rejectUnknownKeys(["name", "duration", "warmup", "seed", "profile", "cluster", "containers", "flows", "groupings"])
-        let name = try top.optional("name").map { node throws(SpecError) in try self.name(node, "name", what: "the topology name") } ?? "topology"
-        let duration = try top.optional("duration").map { node throws(SpecError) in try self.duration(node, "duration") } ?? .seconds(1)
-        guard duration > .zero else { throw fail(top.optional("duration"), "duration", "the duration must be positive", fix: "give e.g. \"2s\"") }
+        try top.rejectUnknownKeys([
+            "name", "duration", "warmup", "seed", "profile", "cluster", "containers", "flows", "groupings",
+        ])
+        let name =
+            try top.optional("name").map { node throws(SpecError) in
+                try self.name(node, "name", what: "the topology name")
+            } ?? "topology"
+        let duration =
+            try top.optional("duration").map { node throws(SpecError) in try self.duration(node, "duration") }
+            ?? .seconds(1)
+        guard duration > .zero else {
+            throw fail(top.optional("duration"), "duration", "the duration must be positive", fix: "give e.g. \"2s\"")
+        }
         guard duration <= .seconds(30 * 86_400) else {
-            throw fail(top.optional("duration"), "duration", "a run of \(duration) is longer than netlab simulates", fix: "give at most 30 days (\"2592000s\")")
+            throw fail(
+                top.optional("duration"), "duration", "a run of \(duration) is longer than netlab simulates",
+                fix: "give at most 30 days (\"2592000s\")")
         }
-        let warmup = try top.optional("warmup").map { node throws(SpecError) in try self.duration(node, "warmup") } ?? .zero
+        let warmup =
+            try top.optional("warmup").map { node throws(SpecError) in try self.duration(node, "warmup") } ?? .zero
         guard warmup < duration else {
-            throw fail(top.optional("warmup"), "warmup", "the warm-up (\(warmup)) is not shorter than the duration (\(duration))",
-                       fix: "make the warm-up shorter than the duration")
+            throw fail(
+                top.optional("warmup"), "warmup",
+                "the warm-up (\(warmup)) is not shorter than the duration (\(duration))",
+                fix: "make the warm-up shorter than the duration")
         }
-        let seed = try top.optional("seed").map { node throws(SpecError) in UInt64(try integer(node, "seed", what: "the seed", range: 0...Int.max)) } ?? 1
+        let seed =
+            try top.optional("seed").map { node throws(SpecError) in
+                UInt64(try integer(node, "seed", what: "the seed", range: 0...Int.max))
+            } ?? 1
         let (profileName, overrides) = try profile(top.optional("profile"))
-        let cluster = try cluster(try top.required("cluster", fix: "add \"cluster\": {\"nodes\": [{\"name\": \"node-a\"}]}"))
-        let containers = try containers(try top.required("containers", fix: "add \"containers\": [\"web\", \"sidecar\"]"))
-        let flowsNode = requireFlows || top.optional("flows") != nil
-            ? try top.required("flows", fix: "add \"flows\": [{\"from\": ..., \"to\": ..., \"pattern\": \"rpc\", ...}]") : nil
+        let cluster = try cluster(
+            try top.required("cluster", fix: "add \"cluster\": {\"nodes\": [{\"name\": \"node-a\"}]}"))
+        let containers = try containers(
+            try top.required("containers", fix: "add \"containers\": [\"web\", \"sidecar\"]"))
+        let flowsNode =
+            requireFlows || top.optional("flows") != nil
+            ? try top.required("flows", fix: "add \"flows\": [{\"from\": ..., \"to\": ..., \"pattern\": \"rpc\", ...}]")
+            : nil
         let flows = try flowsNode.map { node throws(SpecError) in try self.flows(node, containers: containers) } ?? []
         let groupings = try groupings(
-            try top.required("groupings", fix: "add \"groupings\": [{\"name\": ..., \"pods\": [...]}]"), containers: containers, cluster: cluster)
+            try top.required("groupings", fix: "add \"groupings\": [{\"name\": ..., \"pods\": [...]}]"),
+            containers: containers, cluster: cluster)
         var topology = Topology(
-            name: name, duration: duration, warmup: warmup, seed: seed, profileName: profileName, profileOverrides: overrides,
+            name: name, duration: duration, warmup: warmup, seed: seed, profileName: profileName,
+            profileOverrides: overrides,
             cluster: cluster, containers: containers, flows: flows, groupings: groupings)
         if let flowsNode { try checkTransports(&topology, flowsNode: flowsNode) }
         return topology
@@ -50,8 +73,12 @@ extension SpecReader {
         guard let node else { return ("linux-default", [:]) }
         if case .string = node.value { return (try name(node, "profile", what: "the profile name"), [:]) }
         let fields = try object(node, "profile", what: "a profile")
-        try fields.rejectUnknownKeys(["base", "overrides"] + (allowingCalibration ? ["provenance", "fit", "cases"] : []))
-        let base = try fields.optional("base").map { node throws(SpecError) in try name(node, "profile.base", what: "the base profile") } ?? "linux-default"
+        try fields.rejectUnknownKeys(
+            ["base", "overrides"] + (allowingCalibration ? ["provenance", "fit", "cases"] : []))
+        let base =
+            try fields.optional("base").map { node throws(SpecError) in
+                try name(node, "profile.base", what: "the base profile")
+            } ?? "linux-default"
         var overrides: [String: Double] = [:]
         if let overridesNode = fields.optional("overrides") {
             let members = try object(overridesNode, "profile.overrides", what: "profile overrides")
@@ -70,50 +97,89 @@ extension SpecReader {
     func cluster(_ node: JSONNode) throws(SpecError) -> Cluster {
         let fields = try object(node, "cluster", what: "the cluster")
         try fields.rejectUnknownKeys(["nodes", "fabric", "overlay", "mtu"])
-        let mtu = try fields.optional("mtu").map { node throws(SpecError) in try bytes(node, "cluster.mtu", what: "the MTU").bytes } ?? 1500
+        let mtu =
+            try fields.optional("mtu").map { node throws(SpecError) in
+                try bytes(node, "cluster.mtu", what: "the MTU").bytes
+            } ?? 1500
         guard (576...65_535).contains(mtu) else {
-            throw fail(fields.optional("mtu"), "cluster.mtu", "MTU \(mtu)B is out of range", fix: "use 576B to 65535B (1500B is Ethernet's, 9000B jumbo)")
+            throw fail(
+                fields.optional("mtu"), "cluster.mtu", "MTU \(mtu)B is out of range",
+                fix: "use 576B to 65535B (1500B is Ethernet's, 9000B jumbo)")
         }
-        let nodeItems = try array(try fields.required("nodes", fix: "add \"nodes\": [{\"name\": \"node-a\", \"cores\": 4}]"), "cluster.nodes", what: "the nodes")
-        guard !nodeItems.isEmpty else { throw fail(fields.optional("nodes"), "cluster.nodes", "no nodes", fix: "list at least one node") }
+        let nodeItems = try array(
+            try fields.required("nodes", fix: "add \"nodes\": [{\"name\": \"node-a\", \"cores\": 4}]"), "cluster.nodes",
+            what: "the nodes")
+        guard !nodeItems.isEmpty else {
+            throw fail(fields.optional("nodes"), "cluster.nodes", "no nodes", fix: "list at least one node")
+        }
         var nodes: [Node] = []
         for (index, item) in nodeItems.enumerated() {
             let path = "cluster.nodes[\(index)]"
             let nodeFields = try object(item, path, what: "a node")
             try nodeFields.rejectUnknownKeys(["name", "cores", "nic"])
-            let name = try name(try nodeFields.required("name", fix: "add \"name\""), nodeFields.child("name"), what: "the node name")
+            let name = try name(
+                try nodeFields.required("name", fix: "add \"name\""), nodeFields.child("name"), what: "the node name")
             if nodes.contains(where: { $0.name == name }) {
-                throw fail(nodeFields.optional("name"), nodeFields.child("name"), "node \"\(name)\" is defined twice", fix: "give each node a unique name")
+                throw fail(
+                    nodeFields.optional("name"), nodeFields.child("name"), "node \"\(name)\" is defined twice",
+                    fix: "give each node a unique name")
             }
-            let cores = try nodeFields.optional("cores").map { node throws(SpecError) in try integer(node, nodeFields.child("cores"), what: "cores", range: 1...1024) } ?? 4
+            let cores =
+                try nodeFields.optional("cores").map { node throws(SpecError) in
+                    try integer(node, nodeFields.child("cores"), what: "cores", range: 1...1024)
+                } ?? 4
             var rate = BitRate(bitsPerSecond: 10_000_000_000), buffer = ByteCount(bytes: 1 << 20)
             if let nic = nodeFields.optional("nic") {
                 let nicFields = try object(nic, nodeFields.child("nic"), what: "the NIC")
                 try nicFields.rejectUnknownKeys(["rate", "buffer"])
-                if let value = nicFields.optional("rate") { rate = try bitRate(value, nicFields.child("rate"), what: "the NIC rate") }
-                if let value = nicFields.optional("buffer") { buffer = try bytes(value, nicFields.child("buffer"), what: "the NIC buffer") }
-                guard rate.bitsPerSecond > 0 else { throw fail(nicFields.optional("rate"), nicFields.child("rate"), "the NIC rate is zero", fix: "give e.g. \"10Gbps\"") }
+                if let value = nicFields.optional("rate") {
+                    rate = try bitRate(value, nicFields.child("rate"), what: "the NIC rate")
+                }
+                if let value = nicFields.optional("buffer") {
+                    buffer = try bytes(value, nicFields.child("buffer"), what: "the NIC buffer")
+                }
+                guard rate.bitsPerSecond > 0 else {
+                    throw fail(
+                        nicFields.optional("rate"), nicFields.child("rate"), "the NIC rate is zero",
+                        fix: "give e.g. \"10Gbps\"")
+                }
                 guard buffer.bytes >= mtu + 100 else {
-                    throw fail(nicFields.optional("buffer"), nicFields.child("buffer"), "the buffer holds less than one packet", fix: "give at least the MTU plus headers, e.g. \"256KiB\"")
+                    throw fail(
+                        nicFields.optional("buffer"), nicFields.child("buffer"),
+                        "the buffer holds less than one packet",
+                        fix: "give at least the MTU plus headers, e.g. \"256KiB\"")
                 }
             }
             nodes.append(Node(name: name, cores: cores, nicRate: rate, nicBuffer: buffer))
         }
-        var fabric = Fabric(portRate: nodes[0].nicRate, latency: .microseconds(1), portBuffer: ByteCount(bytes: 1 << 20))
+        var fabric = Fabric(
+            portRate: nodes[0].nicRate, latency: .microseconds(1), portBuffer: ByteCount(bytes: 1 << 20))
         if let fabricNode = fields.optional("fabric") {
             let fabricFields = try object(fabricNode, "cluster.fabric", what: "the fabric")
             try fabricFields.rejectUnknownKeys(["rate", "latency", "buffer"])
-            if let value = fabricFields.optional("rate") { fabric.portRate = try bitRate(value, fabricFields.child("rate"), what: "the port rate") }
+            if let value = fabricFields.optional("rate") {
+                fabric.portRate = try bitRate(value, fabricFields.child("rate"), what: "the port rate")
+            }
             if let value = fabricFields.optional("latency") {
                 fabric.latency = try duration(value, fabricFields.child("latency"), what: "the latency")
                 guard fabric.latency <= .seconds(1) else {
-                    throw fail(value, "cluster.fabric.latency", "a switch hop of \(fabric.latency) is absurd", fix: "give at most 1s (a datacentre hop is microseconds)")
+                    throw fail(
+                        value, "cluster.fabric.latency", "a switch hop of \(fabric.latency) is absurd",
+                        fix: "give at most 1s (a datacentre hop is microseconds)")
                 }
             }
-            if let value = fabricFields.optional("buffer") { fabric.portBuffer = try bytes(value, fabricFields.child("buffer"), what: "the port buffer") }
-            guard fabric.portRate.bitsPerSecond > 0 else { throw fail(fabricFields.optional("rate"), "cluster.fabric.rate", "the port rate is zero", fix: "give e.g. \"25Gbps\"") }
+            if let value = fabricFields.optional("buffer") {
+                fabric.portBuffer = try bytes(value, fabricFields.child("buffer"), what: "the port buffer")
+            }
+            guard fabric.portRate.bitsPerSecond > 0 else {
+                throw fail(
+                    fabricFields.optional("rate"), "cluster.fabric.rate", "the port rate is zero",
+                    fix: "give e.g. \"25Gbps\"")
+            }
             guard fabric.portBuffer.bytes >= mtu + 100 else {
-                throw fail(fabricFields.optional("buffer"), "cluster.fabric.buffer", "the buffer holds less than one packet", fix: "give at least the MTU plus headers")
+                throw fail(
+                    fabricFields.optional("buffer"), "cluster.fabric.buffer", "the buffer holds less than one packet",
+                    fix: "give at least the MTU plus headers")
             }
         }
         let overlay = try overlay(fields.optional("overlay"))
@@ -140,18 +206,30 @@ extension SpecReader {
         }
         let fields = try object(node, "cluster.overlay", what: "an overlay")
         try fields.rejectUnknownKeys(["kind", "bytes", "cpu"])
-        let kindText = try string(try fields.required("kind", fix: "add \"kind\": one of \(kinds)"), "cluster.overlay.kind", what: "the overlay kind")
+        let kindText = try string(
+            try fields.required("kind", fix: "add \"kind\": one of \(kinds)"), "cluster.overlay.kind",
+            what: "the overlay kind")
         guard let kind = Overlay.Kind(rawValue: kindText) else {
-            throw fail(fields.optional("kind"), "cluster.overlay.kind", "unknown overlay \"\(kindText)\"", fix: "use one of \(kinds)")
+            throw fail(
+                fields.optional("kind"), "cluster.overlay.kind", "unknown overlay \"\(kindText)\"",
+                fix: "use one of \(kinds)")
         }
         var overlay = defaults(kind)
         if let value = fields.optional("bytes") {
             overlay.headerBytes = try bytes(value, "cluster.overlay.bytes", what: "the encapsulation size").bytes
-            guard overlay.headerBytes <= 512 else { throw fail(value, "cluster.overlay.bytes", "encapsulation of \(overlay.headerBytes)B is absurd", fix: "use at most 512B (VXLAN is 50B)") }
+            guard overlay.headerBytes <= 512 else {
+                throw fail(
+                    value, "cluster.overlay.bytes", "encapsulation of \(overlay.headerBytes)B is absurd",
+                    fix: "use at most 512B (VXLAN is 50B)")
+            }
         }
         if let value = fields.optional("cpu") {
             let cost = try duration(value, "cluster.overlay.cpu", what: "the per-packet CPU cost")
-            guard cost <= .seconds(1) else { throw fail(value, "cluster.overlay.cpu", "\(cost) per packet is absurd", fix: "give at most 1s (VXLAN costs about 1us)") }
+            guard cost <= .seconds(1) else {
+                throw fail(
+                    value, "cluster.overlay.cpu", "\(cost) per packet is absurd",
+                    fix: "give at most 1s (VXLAN costs about 1us)")
+            }
             overlay.cpuPerPacket = cost
         }
         return overlay
@@ -159,7 +237,9 @@ extension SpecReader {
 
     func containers(_ node: JSONNode) throws(SpecError) -> [Container] {
         let items = try array(node, "containers", what: "the containers")
-        guard !items.isEmpty else { throw fail(node, "containers", "no containers", fix: "list at least two containers") }
+        guard !items.isEmpty else {
+            throw fail(node, "containers", "no containers", fix: "list at least two containers")
+        }
         var containers: [Container] = []
         var names: Set<String> = []
         for (index, item) in items.enumerated() {
@@ -171,14 +251,26 @@ extension SpecReader {
                 let fields = try object(item, path, what: "a container (a name, or {\"name\", \"cpu\", ...})")
                 try fields.rejectUnknownKeys(["name", "cpu", "threads", "cpuset", "wait"])
                 container = Container(
-                    name: try name(try fields.required("name", fix: "add \"name\""), fields.child("name"), what: "the container name"),
-                    cpu: try fields.optional("cpu").map { node throws(SpecError) in try real(node, fields.child("cpu"), what: "cpu (cores requested)", minimum: 0, maximum: 1024) } ?? 0,
-                    threads: try fields.optional("threads").map { node throws(SpecError) in try integer(node, fields.child("threads"), what: "threads", range: 1...1024) } ?? 1,
-                    cpuset: try fields.optional("cpuset").map { node throws(SpecError) in try cpuset(node, fields.child("cpuset")) } ?? [],
-                    wait: try fields.optional("wait").map { node throws(SpecError) in try waitMode(node, fields.child("wait")) })
+                    name: try name(
+                        try fields.required("name", fix: "add \"name\""), fields.child("name"),
+                        what: "the container name"),
+                    cpu: try fields.optional("cpu").map { node throws(SpecError) in
+                        try real(node, fields.child("cpu"), what: "cpu (cores requested)", minimum: 0, maximum: 1024)
+                    } ?? 0,
+                    threads: try fields.optional("threads").map { node throws(SpecError) in
+                        try integer(node, fields.child("threads"), what: "threads", range: 1...1024)
+                    } ?? 1,
+                    cpuset: try fields.optional("cpuset").map { node throws(SpecError) in
+                        try cpuset(node, fields.child("cpuset"))
+                    } ?? [],
+                    wait: try fields.optional("wait").map { node throws(SpecError) in
+                        try waitMode(node, fields.child("wait"))
+                    })
             }
             if !names.insert(container.name).inserted {
-                throw fail(item, path, "container \"\(container.name)\" is defined twice", fix: "give each container a unique name")
+                throw fail(
+                    item, path, "container \"\(container.name)\" is defined twice",
+                    fix: "give each container a unique name")
             }
             containers.append(container)
         }
@@ -191,8 +283,12 @@ extension SpecReader {
         let fix = "list core numbers from 0, e.g. [0, 1] or \"0-1,3\""
         if case .string(let text) = node.value {
             for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-                let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map { Int(String($0.filter { $0 != " " })) }
-                guard (1...2).contains(bounds.count), let low = bounds.first ?? nil, let high = bounds.last ?? nil, low >= 0, low <= high else {
+                let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map {
+                    Int(String($0.filter { $0 != " " }))
+                }
+                guard (1...2).contains(bounds.count), let low = bounds.first ?? nil, let high = bounds.last ?? nil,
+                    low >= 0, low <= high
+                else {
                     throw fail(node, path, "\"\(part)\" is not a core or a range of cores", fix: fix)
                 }
                 cores += Array(low...min(high, low + 4096))
@@ -203,15 +299,23 @@ extension SpecReader {
             }
         }
         guard !cores.isEmpty else { throw fail(node, path, "an empty cpuset", fix: fix) }
-        guard cores.allSatisfy({ $0 < 64 }) else { throw fail(node, path, "cpuset core \(cores.max()!) is beyond 63", fix: "netlab pins to cores 0-63; leave \"cpuset\" out to run on any core") }
-        guard Set(cores).count == cores.count else { throw fail(node, path, "a core is listed twice", fix: "list each core once") }
+        guard cores.allSatisfy({ $0 < 64 }) else {
+            throw fail(
+                node, path, "cpuset core \(cores.max()!) is beyond 63",
+                fix: "netlab pins to cores 0-63; leave \"cpuset\" out to run on any core")
+        }
+        guard Set(cores).count == cores.count else {
+            throw fail(node, path, "a core is listed twice", fix: "list each core once")
+        }
         return cores.sorted()
     }
 
     func waitMode(_ node: JSONNode, _ path: String) throws(SpecError) -> WaitMode {
         let text = try string(node, path, what: "a wait mode")
         guard let mode = WaitMode(rawValue: text) else {
-            throw fail(node, path, "unknown wait mode \"\(text)\"", fix: "use \"block\" (sleep until woken) or \"poll\" (spin on a core)")
+            throw fail(
+                node, path, "unknown wait mode \"\(text)\"",
+                fix: "use \"block\" (sleep until woken) or \"poll\" (spin on a core)")
         }
         return mode
     }
@@ -221,12 +325,16 @@ extension SpecReader {
         Dictionary(containers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    func containerReference(_ node: JSONNode, _ path: String, containers: [Container], lookup: [String: Int]) throws(SpecError) -> Int {
+    func containerReference(_ node: JSONNode, _ path: String, containers: [Container], lookup: [String: Int])
+        throws(SpecError) -> Int
+    {
         let text = try string(node, path, what: "a container name")
         guard let index = lookup[text] else {
             let near = containers.map(\.name).min { editDistance($0, text) < editDistance($1, text) }
             let hint = near.map { editDistance($0, text) <= 3 ? "did you mean \"\($0)\"? " : "" } ?? ""
-            throw fail(node, path, "unknown container \"\(text)\"", fix: "\(hint)containers are: \(containers.map(\.name).joined(separator: ", "))")
+            throw fail(
+                node, path, "unknown container \"\(text)\"",
+                fix: "\(hint)containers are: \(containers.map(\.name).joined(separator: ", "))")
         }
         return index
     }

@@ -13,20 +13,25 @@ enum YAMLDocument {
             throw SpecError(file: file, path: "", problem: "malformed YAML: \(error)", fix: "fix the YAML syntax")
         }
         guard let root else {
-            throw SpecError(file: file, line: 1, column: 1, path: "", problem: "the document is empty", fix: "write the topology as a YAML mapping")
+            throw SpecError(
+                file: file, line: 1, column: 1, path: "", problem: "the document is empty",
+                fix: "write the topology as a YAML mapping")
         }
         return try convert(root, file: file)
     }
 
     static func located(_ error: YamlError, file: String) -> SpecError {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return SpecError(file: file, line: mark.line, column: mark.column, path: "", problem: "malformed YAML: \(problem)",
-                             fix: "fix the YAML syntax at that place")
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return SpecError(
+                file: file, line: mark.line, column: mark.column, path: "", problem: "malformed YAML: \(problem)",
+                fix: "fix the YAML syntax at that place")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
-            return SpecError(file: file, line: context.mark.line, column: context.mark.column, path: "",
-                             problem: "duplicate key \(keys) in one mapping", fix: "give each key once")
+            return SpecError(
+                file: file, line: context.mark.line, column: context.mark.column, path: "",
+                problem: "duplicate key \(keys) in one mapping", fix: "give each key once")
         default:
             // Other errors print the whole document after their message; keep the message.
             let message = "\(error)".split(separator: "\n").first.map(String.init) ?? "unreadable"
@@ -45,18 +50,24 @@ enum YAMLDocument {
             guard scalar.style == .plain || scalar.style == .any else { return wrap(.string(scalar.string)) }
             if node.null != nil { return wrap(.null, plain: scalar.string) }
             if let bool = node.bool { return wrap(.bool(bool), plain: scalar.string) }
-            if node.int != nil || node.float != nil, Double(scalar.string) != nil { return wrap(.number(scalar.string), plain: scalar.string) }
+            if node.int != nil || node.float != nil, Double(scalar.string) != nil {
+                return wrap(.number(scalar.string), plain: scalar.string)
+            }
             return wrap(.string(scalar.string))
         case .mapping(let mapping):
             var members: [(key: String, value: JSONNode)] = []
             for (key, value) in mapping {
                 guard let name = key.string else {
-                    throw SpecError(file: file, line: key.mark?.line, column: key.mark?.column, path: "", problem: "a mapping key that is not a string",
-                                    fix: "use plain names as keys")
+                    throw SpecError(
+                        file: file, line: key.mark?.line, column: key.mark?.column, path: "",
+                        problem: "a mapping key that is not a string",
+                        fix: "use plain names as keys")
                 }
                 if members.contains(where: { $0.key == name }) {
-                    throw SpecError(file: file, line: key.mark?.line, column: key.mark?.column, path: "", problem: "duplicate key \"\(name)\"",
-                                    fix: "give each key once")
+                    throw SpecError(
+                        file: file, line: key.mark?.line, column: key.mark?.column, path: "",
+                        problem: "duplicate key \"\(name)\"",
+                        fix: "give each key once")
                 }
                 members.append((name, try convert(value, file: file)))
             }
@@ -66,7 +77,9 @@ enum YAMLDocument {
             for item in sequence { items.append(try convert(item, file: file)) }
             return wrap(.array(items))
         case .alias:
-            throw SpecError(file: file, line: line, column: column, path: "", problem: "YAML aliases are not supported", fix: "write the value out")
+            throw SpecError(
+                file: file, line: line, column: column, path: "", problem: "YAML aliases are not supported",
+                fix: "write the value out")
         }
     }
 }

@@ -29,7 +29,9 @@ struct HTMLPage {
     }
     mutating func list(_ items: [String], className: String? = nil) {
         guard !items.isEmpty else { return }
-        body += "<ul\(className.map { " class=\"\($0)\"" } ?? "")>" + items.map { "<li>\(Self.escape($0))</li>" }.joined() + "</ul>\n"
+        body +=
+            "<ul\(className.map { " class=\"\($0)\"" } ?? "")>" + items.map { "<li>\(Self.escape($0))</li>" }.joined()
+            + "</ul>\n"
     }
     /// A table; the first row is the header.
     mutating func table(_ rows: [[String]], caption: String? = nil) {

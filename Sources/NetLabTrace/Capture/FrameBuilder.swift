@@ -15,10 +15,14 @@ public enum FrameBuilder {
         var bytes: [UInt8] = [0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01] + (v6 ? [0x86, 0xDD] : [0x08, 0x00])
         var addresses: [UInt8] = []
         if v6 {
-            addresses = words(source.address.high) + words(source.address.low) + words(destination.address.high) + words(destination.address.low)
+            addresses =
+                words(source.address.high) + words(source.address.low) + words(destination.address.high)
+                + words(destination.address.low)
             bytes += [0x60, 0, 0, 0] + be16(segmentLength) + [proto.rawValue, 64] + addresses
         } else {
-            addresses = be32(UInt32(truncatingIfNeeded: source.address.low)) + be32(UInt32(truncatingIfNeeded: destination.address.low))
+            addresses =
+                be32(UInt32(truncatingIfNeeded: source.address.low))
+                + be32(UInt32(truncatingIfNeeded: destination.address.low))
             var header = [0x45, 0] + be16(20 + segmentLength) + [0, 0, 0x40, 0, 64, proto.rawValue, 0, 0] + addresses
             let checksum = internetChecksum(header)
             header[10] = UInt8(checksum >> 8)
@@ -33,7 +37,10 @@ public enum FrameBuilder {
         }
         segment += [UInt8](repeating: 0, count: payloadLength)
         // Checksum over the pseudo-header (addresses, protocol, length) and the segment.
-        let pseudo = addresses + (v6 ? be32(UInt32(segmentLength)) + [0, 0, 0, proto.rawValue] : [0, proto.rawValue] + be16(segmentLength))
+        let pseudo =
+            addresses
+            + (v6
+                ? be32(UInt32(segmentLength)) + [0, 0, 0, proto.rawValue] : [0, proto.rawValue] + be16(segmentLength))
         var checksum = internetChecksum(pseudo + segment)
         if proto == .udp && checksum == 0 { checksum = 0xFFFF }
         let at = proto == .tcp ? 16 : 6
@@ -47,14 +54,19 @@ public enum FrameBuilder {
         proto: TransportProtocol, source: (address: UInt32, port: UInt16), destination: (address: UInt32, port: UInt16),
         payloadLength: Int, sequence: UInt32 = 0, acknowledgement: UInt32 = 0, tcpFlags: UInt8 = 0x18
     ) -> [UInt8] {
-        frame(proto: proto, source: Endpoint(address: IPAddress(ipv4: source.address), port: source.port),
-              destination: Endpoint(address: IPAddress(ipv4: destination.address), port: destination.port),
-              payloadLength: payloadLength, sequence: sequence, acknowledgement: acknowledgement, tcpFlags: tcpFlags)
+        frame(
+            proto: proto, source: Endpoint(address: IPAddress(ipv4: source.address), port: source.port),
+            destination: Endpoint(address: IPAddress(ipv4: destination.address), port: destination.port),
+            payloadLength: payloadLength, sequence: sequence, acknowledgement: acknowledgement, tcpFlags: tcpFlags)
     }
 
     static func be16(_ value: Int) -> [UInt8] { [UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)] }
-    static func be32(_ value: UInt32) -> [UInt8] { [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)] }
-    static func words(_ value: UInt64) -> [UInt8] { be32(UInt32(value >> 32)) + be32(UInt32(truncatingIfNeeded: value)) }
+    static func be32(_ value: UInt32) -> [UInt8] {
+        [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
+    }
+    static func words(_ value: UInt64) -> [UInt8] {
+        be32(UInt32(value >> 32)) + be32(UInt32(truncatingIfNeeded: value))
+    }
 
     /// RFC 1071 one's-complement checksum.
     static func internetChecksum(_ bytes: [UInt8]) -> UInt16 {

@@ -11,7 +11,9 @@ enum PcapCalls {
     /// pcap (µs or ns, either byte order) and pcapng through one path, timestamps in nanoseconds.
     static func openOffline(_ path: String) throws(TraceError) -> OpaquePointer {
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
-        guard let handle = pcap_open_offline_with_tstamp_precision(path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer) else {
+        guard
+            let handle = pcap_open_offline_with_tstamp_precision(path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer)
+        else {
             let message = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             throw openError(path: path, message: message)
         }
@@ -76,8 +78,9 @@ enum PcapCalls {
     /// `pcap_dump_open(handle, path)`.
     static func dumpOpen(_ handle: OpaquePointer, path: String) throws(TraceError) -> OpaquePointer {
         guard let dumper = pcap_dump_open(handle, path) else {
-            throw TraceError(kind: .unreadable, file: path, problem: "cannot create: \(lastError(handle))",
-                             fix: "check that the folder exists and is writable")
+            throw TraceError(
+                kind: .unreadable, file: path, problem: "cannot create: \(lastError(handle))",
+                fix: "check that the folder exists and is writable")
         }
         return dumper
     }
@@ -92,7 +95,8 @@ enum PcapCalls {
         let flushed = pcap_dump_flush(dumper)
         pcap_dump_close(dumper)
         guard flushed == 0 else {
-            throw TraceError(kind: .unreadable, file: path, problem: "could not write all packets", fix: "check free disk space")
+            throw TraceError(
+                kind: .unreadable, file: path, problem: "could not write all packets", fix: "check free disk space")
         }
     }
 
@@ -111,25 +115,37 @@ enum PcapCalls {
             return TraceError(kind: .missingFile, file: path, problem: "no such file", fix: "check the path")
         }
         if message.contains("Permission denied") || message.contains("Is a directory") {
-            return TraceError(kind: .unreadable, file: path, problem: "cannot be read (\(message))", fix: "give a readable capture file")
+            return TraceError(
+                kind: .unreadable, file: path, problem: "cannot be read (\(message))",
+                fix: "give a readable capture file")
         }
-        if message.contains("different from the type of the first interface") || message.contains("different from the snapshot length") {
+        if message.contains("different from the type of the first interface")
+            || message.contains("different from the snapshot length")
+        {
             return TraceError(
                 kind: .unsupported, file: path,
-                problem: "a pcapng file whose interfaces differ in link type or snapshot length, which libpcap 1.10 cannot read (\(message))",
-                fix: "split it per interface, e.g. tshark -r FILE -Y 'frame.interface_id == 0' -w part0.pcapng, and inspect each part")
+                problem:
+                    "a pcapng file whose interfaces differ in link type or snapshot length, which libpcap 1.10 cannot read (\(message))",
+                fix:
+                    "split it per interface, e.g. tshark -r FILE -Y 'frame.interface_id == 0' -w part0.pcapng, and inspect each part"
+            )
         }
         if let magic = leadingBytes(path, count: 4), magic.count == 4, !knownMagic(magic) {
             let hex = magic.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
-            return TraceError(kind: .notACapture, file: path, byteOffset: 0, problem: "not a pcap or pcapng file (magic number 0x\(hex))",
-                              fix: "give a capture written by tcpdump, tshark or dumpcap (.pcap or .pcapng)")
+            return TraceError(
+                kind: .notACapture, file: path, byteOffset: 0,
+                problem: "not a pcap or pcapng file (magic number 0x\(hex))",
+                fix: "give a capture written by tcpdump, tshark or dumpcap (.pcap or .pcapng)")
         }
         if let magic = leadingBytes(path, count: 4), magic.count < 4 {
-            return TraceError(kind: .notACapture, file: path, byteOffset: Int64(magic.count), problem: "too short to be a capture (\(magic.count) bytes)",
-                              fix: "give a complete .pcap or .pcapng file")
+            return TraceError(
+                kind: .notACapture, file: path, byteOffset: Int64(magic.count),
+                problem: "too short to be a capture (\(magic.count) bytes)",
+                fix: "give a complete .pcap or .pcapng file")
         }
-        return TraceError(kind: .damaged, file: path, byteOffset: 0, problem: "libpcap cannot read its header: \(message)",
-                          fix: "check that the file is a complete, uncorrupted capture")
+        return TraceError(
+            kind: .damaged, file: path, byteOffset: 0, problem: "libpcap cannot read its header: \(message)",
+            fix: "check that the file is a complete, uncorrupted capture")
     }
 
     static func knownMagic(_ bytes: [UInt8]) -> Bool {

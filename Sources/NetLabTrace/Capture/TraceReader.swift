@@ -14,7 +14,9 @@ public struct CapturedPacket {
     public var wireLength: Int
     public var bytes: UnsafeRawBufferPointer
 
-    public init(number: Int, timestampNanoseconds: Int64, capturedLength: Int, wireLength: Int, bytes: UnsafeRawBufferPointer) {
+    public init(
+        number: Int, timestampNanoseconds: Int64, capturedLength: Int, wireLength: Int, bytes: UnsafeRawBufferPointer
+    ) {
         self.number = number
         self.timestampNanoseconds = timestampNanoseconds
         self.capturedLength = capturedLength
@@ -58,9 +60,11 @@ public final class TraceReader {
         if linkType & 0x03FF_0000 != 0 {
             let hex = String(UInt32(bitPattern: linkType) & 0x03FF_0000, radix: 16)
             // Every property is set, so deinit runs and closes the handle.
-            throw TraceError(kind: .notACapture, file: path, byteOffset: 20,
-                             problem: "the header's link-type field has reserved bits set (0x\(String(repeating: "0", count: max(0, 8 - hex.count)) + hex)); the file is corrupt",
-                             fix: "recapture, or repair the header with a tool such as pcapfix")
+            throw TraceError(
+                kind: .notACapture, file: path, byteOffset: 20,
+                problem:
+                    "the header's link-type field has reserved bits set (0x\(String(repeating: "0", count: max(0, 8 - hex.count)) + hex)); the file is corrupt",
+                fix: "recapture, or repair the header with a tool such as pcapfix")
         }
     }
 
@@ -87,7 +91,8 @@ public final class TraceReader {
                 }
                 return
             case .failure(let message):
-                throw damage(message, packet: number + 1, offset: format == .pcap ? offset : PcapCalls.fileOffset(handle))
+                throw damage(
+                    message, packet: number + 1, offset: format == .pcap ? offset : PcapCalls.fileOffset(handle))
             case .packet(let header, let data):
                 number += 1
                 offset += 16 + Int64(header.pointee.caplen)
@@ -96,10 +101,11 @@ public final class TraceReader {
                 // hands over sign-extended: times past 2038 come out negative.
                 if format == .pcap, seconds < 0 { seconds += 1 << 32 }
                 let fraction = Int64(header.pointee.ts.tv_usec)  // nanoseconds: opened with nanosecond precision
-                body(CapturedPacket(
-                    number: number, timestampNanoseconds: seconds &* 1_000_000_000 &+ fraction,
-                    capturedLength: Int(header.pointee.caplen), wireLength: Int(header.pointee.len),
-                    bytes: UnsafeRawBufferPointer(start: data, count: Int(header.pointee.caplen))))
+                body(
+                    CapturedPacket(
+                        number: number, timestampNanoseconds: seconds &* 1_000_000_000 &+ fraction,
+                        capturedLength: Int(header.pointee.caplen), wireLength: Int(header.pointee.len),
+                        bytes: UnsafeRawBufferPointer(start: data, count: Int(header.pointee.caplen))))
             }
         }
     }
@@ -125,24 +131,36 @@ public final class TraceReader {
     private func damage(_ message: String, packet: Int, offset: Int64?) -> TraceError {
         let read = packet - 1
         let before = "the \(read) packet\(read == 1 ? "" : "s") before it \(read == 1 ? "was" : "were") read"
-        if message.contains("different from the type of the first interface") || message.contains("different from the snapshot length") {
+        if message.contains("different from the type of the first interface")
+            || message.contains("different from the snapshot length")
+        {
             return TraceError(
                 kind: .unsupported, file: path, packet: packet, byteOffset: offset,
-                problem: "a pcapng file whose interfaces differ in link type or snapshot length, which libpcap 1.10 cannot read (\(message)); \(before)",
-                fix: "split it per interface, e.g. tshark -r FILE -Y 'frame.interface_id == 0' -w part0.pcapng, and inspect each part")
+                problem:
+                    "a pcapng file whose interfaces differ in link type or snapshot length, which libpcap 1.10 cannot read (\(message)); \(before)",
+                fix:
+                    "split it per interface, e.g. tshark -r FILE -Y 'frame.interface_id == 0' -w part0.pcapng, and inspect each part"
+            )
         }
         if message.contains("truncated") {
-            return TraceError(kind: .damaged, file: path, packet: packet, byteOffset: offset,
-                              problem: "the file is cut short inside this packet (\(message)); \(before)",
-                              fix: "recapture or copy the file again; the results cover only the packets before the cut")
+            return TraceError(
+                kind: .damaged, file: path, packet: packet, byteOffset: offset,
+                problem: "the file is cut short inside this packet (\(message)); \(before)",
+                fix: "recapture or copy the file again; the results cover only the packets before the cut")
         }
-        if message.contains("bigger than snaplen") || message.contains("larger than") || message.contains("capture length") {
-            return TraceError(kind: .damaged, file: path, packet: packet, byteOffset: offset,
-                              problem: "a record longer than the file's snapshot length (\(message)); \(before)",
-                              fix: "the file is corrupt from here; repair it (e.g. pcapfix) or recapture")
+        if message.contains("bigger than snaplen") || message.contains("larger than")
+            || message.contains("capture length")
+        {
+            return TraceError(
+                kind: .damaged, file: path, packet: packet, byteOffset: offset,
+                problem: "a record longer than the file's snapshot length (\(message)); \(before)",
+                fix: "the file is corrupt from here; repair it (e.g. pcapfix) or recapture")
         }
-        return TraceError(kind: .damaged, file: path, packet: packet, byteOffset: offset,
-                          problem: "libpcap stopped: \(message); \(before)",
-                          fix: "the file is damaged or uses a pcapng feature libpcap 1.10 cannot read; try tshark -r FILE -w copy.pcapng and inspect the copy")
+        return TraceError(
+            kind: .damaged, file: path, packet: packet, byteOffset: offset,
+            problem: "libpcap stopped: \(message); \(before)",
+            fix:
+                "the file is damaged or uses a pcapng feature libpcap 1.10 cannot read; try tshark -r FILE -w copy.pcapng and inspect the copy"
+        )
     }
 }

@@ -14,7 +14,9 @@ public final class TraceWriter {
     public init(path: String, linkType: Int32 = 1, snapshotLength: Int32 = 262_144) throws(TraceError) {
         self.path = path
         guard let handle = PcapCalls.openDead(linkType: linkType, snapshotLength: snapshotLength) else {
-            throw TraceError(kind: .unsupported, file: path, problem: "libpcap cannot write link type \(linkType)", fix: "use link type 1 (Ethernet)")
+            throw TraceError(
+                kind: .unsupported, file: path, problem: "libpcap cannot write link type \(linkType)",
+                fix: "use link type 1 (Ethernet)")
         }
         dead = handle
         do {
@@ -52,4 +54,3 @@ public final class TraceWriter {
         if !closed { try? close() }
     }
 }
-

@@ -17,7 +17,8 @@ public struct ConversationScanner: Sendable {
     /// conversation and whether it went from A to B). Returns the decoded packet; for a fragment,
     /// its transport is set only on the fragment that completes the datagram.
     public mutating func scan(
-        _ packet: CapturedPacket, _ body: (_ header: TransportHeader, _ conversation: Int, _ fromA: Bool) -> Void = { _, _, _ in }
+        _ packet: CapturedPacket,
+        _ body: (_ header: TransportHeader, _ conversation: Int, _ fromA: Bool) -> Void = { _, _, _ in }
     ) -> DecodedPacket {
         decoder.decode(packet.bytes, into: &decoded)
         if decoded.fragment != nil {
@@ -35,11 +36,13 @@ public struct ConversationScanner: Sendable {
             if let header { decoded.first = header }
         }
         if let first = decoded.first {
-            let (index, fromA) = tracker.record(first, frameLength: packet.wireLength, timestamp: packet.timestampNanoseconds, packet: packet.number)
+            let (index, fromA) = tracker.record(
+                first, frameLength: packet.wireLength, timestamp: packet.timestampNanoseconds, packet: packet.number)
             body(first, index, fromA)
         }
         if let second = decoded.second {
-            let (index, fromA) = tracker.record(second, frameLength: packet.wireLength, timestamp: packet.timestampNanoseconds, packet: packet.number)
+            let (index, fromA) = tracker.record(
+                second, frameLength: packet.wireLength, timestamp: packet.timestampNanoseconds, packet: packet.number)
             body(second, index, fromA)
         }
         return decoded

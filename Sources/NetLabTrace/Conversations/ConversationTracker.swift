@@ -26,11 +26,15 @@ public struct ConversationTracker: Sendable {
     /// Counts one frame's TCP or UDP header; returns the conversation's index and whether the
     /// frame went from its endpoint A to B.
     @discardableResult
-    public mutating func record(_ header: TransportHeader, frameLength: Int, timestamp: Int64, packet: Int) -> (index: Int, fromA: Bool) {
+    public mutating func record(_ header: TransportHeader, frameLength: Int, timestamp: Int64, packet: Int) -> (
+        index: Int, fromA: Bool
+    ) {
         let source = Endpoint(address: header.source, port: header.sourcePort)
         let destination = Endpoint(address: header.destination, port: header.destinationPort)
         let sourceFirst = source < destination
-        let key = Key(proto: header.proto.rawValue, low: sourceFirst ? source : destination, high: sourceFirst ? destination : source)
+        let key = Key(
+            proto: header.proto.rawValue, low: sourceFirst ? source : destination,
+            high: sourceFirst ? destination : source)
         var index = current.find(key)
         if let existing = index, header.proto == .tcp, startsNewStream(header, conversations[existing]) {
             index = nil
@@ -38,7 +42,8 @@ public struct ConversationTracker: Sendable {
         if index == nil {
             index = conversations.count
             current.set(key, to: index!)
-            conversations.append(Conversation(proto: header.proto, a: source, b: destination, timestamp: timestamp, packet: packet))
+            conversations.append(
+                Conversation(proto: header.proto, a: source, b: destination, timestamp: timestamp, packet: packet))
         }
         let fromA = conversations[index!].a == source
         conversations[index!].add(header, fromA: fromA, frameLength: frameLength, timestamp: timestamp)

@@ -103,5 +103,7 @@ extension String {
 }
 
 extension Substring {
-    fileprivate func components(separatedBy separator: String) -> [Substring] { String(self).components(separatedBy: separator) }
+    fileprivate func components(separatedBy separator: String) -> [Substring] {
+        String(self).components(separatedBy: separator)
+    }
 }

@@ -7,8 +7,8 @@ extension PacketDecoder {
         if depth == 0 { packet.network = .ipv4 }
         let headerLength = Int(versionAndLength & 0x0F) * 4
         guard headerLength >= 20, cursor.skip(1), let totalLength = cursor.u16(), let identification = cursor.u16(),
-              let fragmentField = cursor.u16(), cursor.skip(1), let proto = cursor.u8(), cursor.skip(2),
-              let source = cursor.u32(), let destination = cursor.u32(), cursor.skip(headerLength - 20)
+            let fragmentField = cursor.u16(), cursor.skip(1), let proto = cursor.u8(), cursor.skip(2),
+            let source = cursor.u32(), let destination = cursor.u32(), cursor.skip(headerLength - 20)
         else { return packet.markCutShort() }
         // A zero total length (segmentation offload captures) means "as long as captured".
         let payloadLength = totalLength == 0 ? cursor.remaining : max(0, Int(totalLength) - headerLength)
@@ -17,11 +17,17 @@ extension PacketDecoder {
         let offset = Int(fragmentField & 0x1FFF) * 8
         let moreFragments = fragmentField & 0x2000 != 0
         if moreFragments || offset > 0 {
-            recordFragment(FragmentInfo.Key(source: sourceAddress, destination: destinationAddress, identification: UInt32(identification), proto: proto),
-                           offset: offset, length: payloadLength, more: moreFragments, cursor: &cursor, packet: &packet, depth: depth)
+            recordFragment(
+                FragmentInfo.Key(
+                    source: sourceAddress, destination: destinationAddress, identification: UInt32(identification),
+                    proto: proto),
+                offset: offset, length: payloadLength, more: moreFragments, cursor: &cursor, packet: &packet,
+                depth: depth)
             return
         }
-        decodeTransport(proto, &cursor, &packet, source: sourceAddress, destination: destinationAddress, length: payloadLength, depth: depth)
+        decodeTransport(
+            proto, &cursor, &packet, source: sourceAddress, destination: destinationAddress, length: payloadLength,
+            depth: depth)
     }
 
     func decodeIPv6(_ cursor: inout Cursor, _ packet: inout DecodedPacket, depth: Int) {
@@ -31,8 +37,8 @@ extension PacketDecoder {
         }
         if depth == 0 { packet.network = .ipv6 }
         guard cursor.skip(4), let declared = cursor.u16(), var next = cursor.u8(), cursor.skip(1),
-              let sourceHigh = cursor.u64(), let sourceLow = cursor.u64(),
-              let destinationHigh = cursor.u64(), let destinationLow = cursor.u64()
+            let sourceHigh = cursor.u64(), let sourceLow = cursor.u64(),
+            let destinationHigh = cursor.u64(), let destinationLow = cursor.u64()
         else { return packet.markCutShort() }
         let source = IPAddress(high: sourceHigh, low: sourceLow, isIPv6: true)
         let destination = IPAddress(high: destinationHigh, low: destinationLow, isIPv6: true)
@@ -53,7 +59,9 @@ extension PacketDecoder {
                 remaining -= size
                 next = following
             case 44:  // fragment
-                guard let following = cursor.u8(), cursor.skip(1), let field = cursor.u16(), let identification = cursor.u32() else {
+                guard let following = cursor.u8(), cursor.skip(1), let field = cursor.u16(),
+                    let identification = cursor.u32()
+                else {
                     return packet.markCutShort()
                 }
                 remaining -= 8
@@ -63,13 +71,18 @@ extension PacketDecoder {
                     next = following
                     continue
                 }
-                recordFragment(FragmentInfo.Key(source: source, destination: destination, identification: identification, proto: following),
-                               offset: offset, length: max(0, remaining), more: more, cursor: &cursor, packet: &packet, depth: depth)
+                recordFragment(
+                    FragmentInfo.Key(
+                        source: source, destination: destination, identification: identification, proto: following),
+                    offset: offset, length: max(0, remaining), more: more, cursor: &cursor, packet: &packet,
+                    depth: depth)
                 return
             case 59:  // no next header
                 return
             default:
-                decodeTransport(next, &cursor, &packet, source: source, destination: destination, length: max(0, remaining), depth: depth)
+                decodeTransport(
+                    next, &cursor, &packet, source: source, destination: destination, length: max(0, remaining),
+                    depth: depth)
                 return
             }
         }
@@ -78,14 +91,18 @@ extension PacketDecoder {
     /// A fragment: only the outermost datagram is reassembled (by the caller, which sees the
     /// whole stream); the first fragment's transport header is kept for when it completes.
     func recordFragment(
-        _ key: FragmentInfo.Key, offset: Int, length: Int, more: Bool, cursor: inout Cursor, packet: inout DecodedPacket, depth: Int
+        _ key: FragmentInfo.Key, offset: Int, length: Int, more: Bool, cursor: inout Cursor,
+        packet: inout DecodedPacket, depth: Int
     ) {
-        var info = FragmentInfo(key: key, offset: offset, length: length, moreFragments: more, firstHeader: nil, transportHeaderLength: 0)
+        var info = FragmentInfo(
+            key: key, offset: offset, length: length, moreFragments: more, firstHeader: nil, transportHeaderLength: 0)
         if offset == 0, let proto = TransportProtocol(rawValue: key.proto) {
             var probe = cursor
             var scratch = DecodedPacket()
             let before = probe.position
-            if let header = transportHeader(proto, &probe, &scratch, source: key.source, destination: key.destination, length: length) {
+            if let header = transportHeader(
+                proto, &probe, &scratch, source: key.source, destination: key.destination, length: length)
+            {
                 info.firstHeader = header
                 info.transportHeaderLength = probe.position - before
             }
@@ -94,13 +111,17 @@ extension PacketDecoder {
     }
 
     func decodeTransport(
-        _ proto: UInt8, _ cursor: inout Cursor, _ packet: inout DecodedPacket, source: IPAddress, destination: IPAddress, length: Int, depth: Int
+        _ proto: UInt8, _ cursor: inout Cursor, _ packet: inout DecodedPacket, source: IPAddress,
+        destination: IPAddress, length: Int, depth: Int
     ) {
         switch proto {
         case 6, 17:
             let kind = TransportProtocol(rawValue: proto)!
             if packet.transport == .none { packet.transport = kind == .tcp ? .tcp : .udp }
-            guard let header = transportHeader(kind, &cursor, &packet, source: source, destination: destination, length: length) else {
+            guard
+                let header = transportHeader(
+                    kind, &cursor, &packet, source: source, destination: destination, length: length)
+            else {
                 return packet.markCutShort()
             }
             packet.add(header)
@@ -120,23 +141,30 @@ extension PacketDecoder {
 
     /// A TCP or UDP header; nil if the capture cut it.
     func transportHeader(
-        _ proto: TransportProtocol, _ cursor: inout Cursor, _ packet: inout DecodedPacket, source: IPAddress, destination: IPAddress, length: Int
+        _ proto: TransportProtocol, _ cursor: inout Cursor, _ packet: inout DecodedPacket, source: IPAddress,
+        destination: IPAddress, length: Int
     ) -> TransportHeader? {
         guard let sourcePort = cursor.u16(), let destinationPort = cursor.u16() else { return nil }
         switch proto {
         case .tcp:
-            guard let sequence = cursor.u32(), let acknowledgement = cursor.u32(), let offsetByte = cursor.u8(), let flags = cursor.u8(),
-                  cursor.skip(6)
+            guard let sequence = cursor.u32(), let acknowledgement = cursor.u32(), let offsetByte = cursor.u8(),
+                let flags = cursor.u8(),
+                cursor.skip(6)
             else { return nil }
             let headerLength = Int(offsetByte >> 4) * 4
             _ = cursor.skip(max(0, headerLength - 20))
-            return TransportHeader(proto: .tcp, source: source, destination: destination, sourcePort: sourcePort, destinationPort: destinationPort,
-                                   tcpFlags: flags, sequence: sequence, acknowledgement: acknowledgement, payloadLength: max(0, length - headerLength))
+            return TransportHeader(
+                proto: .tcp, source: source, destination: destination, sourcePort: sourcePort,
+                destinationPort: destinationPort,
+                tcpFlags: flags, sequence: sequence, acknowledgement: acknowledgement,
+                payloadLength: max(0, length - headerLength))
         case .udp:
             guard let udpLength = cursor.u16(), cursor.skip(2) else { return nil }
             let payload = udpLength >= 8 ? min(Int(udpLength), max(length, 8)) - 8 : max(0, length - 8)
-            return TransportHeader(proto: .udp, source: source, destination: destination, sourcePort: sourcePort, destinationPort: destinationPort,
-                                   tcpFlags: 0, sequence: 0, acknowledgement: 0, payloadLength: payload)
+            return TransportHeader(
+                proto: .udp, source: source, destination: destination, sourcePort: sourcePort,
+                destinationPort: destinationPort,
+                tcpFlags: 0, sequence: 0, acknowledgement: 0, payloadLength: payload)
         }
     }
 
@@ -146,8 +174,14 @@ extension PacketDecoder {
             guard let flags = cursor.u8(), flags & 0x08 != 0, cursor.skip(7) else { return }
             decodeEthernet(&cursor, &packet, depth: depth + 1)
         } else if header.destinationPort == 6081 {
-            guard let first = cursor.u8(), cursor.skip(1), let proto = cursor.u16(), cursor.skip(4 + Int(first & 0x3F) * 4) else { return }
-            if proto == 0x6558 { decodeEthernet(&cursor, &packet, depth: depth + 1) } else { decodeEtherType(proto, &cursor, &packet, depth: depth + 1) }
+            guard let first = cursor.u8(), cursor.skip(1), let proto = cursor.u16(),
+                cursor.skip(4 + Int(first & 0x3F) * 4)
+            else { return }
+            if proto == 0x6558 {
+                decodeEthernet(&cursor, &packet, depth: depth + 1)
+            } else {
+                decodeEtherType(proto, &cursor, &packet, depth: depth + 1)
+            }
         }
     }
 

@@ -57,7 +57,9 @@ public struct PacketDecoder: Sendable {
         guard cursor.skip(12), let type = cursor.u16() else { return packet.markCutShort() }
         if type < 0x0600 {
             // IEEE 802.3 length field: LLC, perhaps SNAP.
-            guard let dsap = cursor.u8(), let ssap = cursor.u8(), let control = cursor.u8() else { return packet.markCutShort() }
+            guard let dsap = cursor.u8(), let ssap = cursor.u8(), let control = cursor.u8() else {
+                return packet.markCutShort()
+            }
             if dsap == 0xAA, ssap == 0xAA, control == 0x03 {
                 guard cursor.skip(3), let snapType = cursor.u16() else { return packet.markCutShort() }
                 decodeEtherType(snapType, &cursor, &packet, depth: depth)
@@ -140,7 +142,13 @@ public struct PacketDecoder: Sendable {
             guard length >= 4 else { return packet.markCutShort() }
             if type & 0x7FFF == 9 {
                 var payload = cursor.limited(to: length - 4)
-                if family == 2 { decodeIPv4(&payload, &packet, depth: 0) } else if family == 10 { decodeIPv6(&payload, &packet, depth: 0) } else { decodeIPByVersion(&payload, &packet, depth: 0) }
+                if family == 2 {
+                    decodeIPv4(&payload, &packet, depth: 0)
+                } else if family == 10 {
+                    decodeIPv6(&payload, &packet, depth: 0)
+                } else {
+                    decodeIPByVersion(&payload, &packet, depth: 0)
+                }
                 return
             }
             guard cursor.skip((length + 3) & ~3 - 4) else { return packet.markCutShort() }
@@ -150,7 +158,9 @@ public struct PacketDecoder: Sendable {
 
     /// Radiotap, then an 802.11 data frame with LLC/SNAP.
     func decodeRadiotap(_ cursor: inout Cursor, _ packet: inout DecodedPacket) {
-        guard cursor.skip(2), let length = cursor.u16LittleEndian(), cursor.skip(Int(length) - 4) else { return packet.markCutShort() }
+        guard cursor.skip(2), let length = cursor.u16LittleEndian(), cursor.skip(Int(length) - 4) else {
+            return packet.markCutShort()
+        }
         guard let control = cursor.u16LittleEndian() else { return packet.markCutShort() }
         let type = (control >> 2) & 0x3, subtype = (control >> 4) & 0xF
         let flags = UInt8(truncatingIfNeeded: control >> 8)
@@ -165,7 +175,8 @@ public struct PacketDecoder: Sendable {
             packet.network = .other
             return
         }
-        guard cursor.skip(header - 2), let dsap = cursor.u8(), let ssap = cursor.u8(), let llcControl = cursor.u8() else { return packet.markCutShort() }
+        guard cursor.skip(header - 2), let dsap = cursor.u8(), let ssap = cursor.u8(), let llcControl = cursor.u8()
+        else { return packet.markCutShort() }
         guard dsap == 0xAA, ssap == 0xAA, llcControl == 0x03, cursor.skip(3), let etherType = cursor.u16() else {
             packet.network = .other
             return
