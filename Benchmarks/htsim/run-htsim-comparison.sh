@@ -46,7 +46,7 @@ h_packets = {int(r[3].rstrip(",")) for r in htsim}
 n_packets = {int(r[2]) for r in netlab}
 h_rate = statistics.median(int(r[3].rstrip(",")) / float(r[14]) for r in htsim)
 n_rate = statistics.median(int(r[2]) / float(r[6]) for r in netlab)
-h_delays = {(float(r[7]), float(r[10])) for r in htsim}
+h_delays = {(float(r[6]), float(r[9])) for r in htsim}
 n_delays = {(float(r[3]), float(r[5])) for r in netlab}
 print(f"packets: htsim {sorted(h_packets)}, netlab {sorted(n_packets)}, identical: {h_packets == n_packets}")
 print(f"delays (min, max) ns: htsim {sorted(h_delays)}, netlab {sorted(n_delays)}, identical: {h_delays == n_delays}")

@@ -169,6 +169,10 @@ extension GroupingRun {
                 sendBuffer: sendBuffer, receiveBuffer: receiveBuffer,
                 congestionControl: flow.tuning.congestionControl ?? profile.congestionControl, nagle: flow.tuning.nagle,
                 nicBitsPerSecond: pathClass == .crossNode ? links[Int(nicLink[clientNode])].rate.bitsPerSecond : 0))
+        let pathHops =
+            hops[Int(forward.start)..<(Int(forward.start) + Int(forward.count))]
+            + hops[Int(backward.start)..<(Int(backward.start) + Int(backward.count))]
+        connections[connections.count - 1].instant = pathHops.allSatisfy { $0.kind == .cpu && $0.cost == 0 }
         lanes.append(contentsOf: Array(repeating: Lane(), count: Int(forward.count) + Int(backward.count)))
         halves.append(HalfConnection(initialWindow: profile.tcpInitialWindow))
         halves.append(HalfConnection(initialWindow: profile.tcpInitialWindow))

@@ -247,8 +247,13 @@ extension GroupingRun {
         packet.laneStart = link.laneBase + (direction == 0 ? 0 : Int32(link.pathCount.0))
         packet.hop = -1
         let handle = packets.insert(packet)
-        // Where nothing costs time a packet arrives within this call, and its answer within that
-        // one: past a few levels the next step waits for the event loop, so the stack stays flat.
+        guard link.instant else {
+            advance(packet: handle, &simulation)
+            return
+        }
+        // On a path where nothing costs time a packet arrives within this call, and its answer
+        // within that one: past a few levels the next step waits for the event loop, so the stack
+        // stays flat.
         guard inlineDepth < Self.deepestInlineChain else {
             simulation.schedule(
                 EventAction(kind: EventKind.resumePacket.rawValue, argument: UInt64(handle)), after: .zero)

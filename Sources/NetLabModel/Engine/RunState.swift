@@ -228,6 +228,8 @@ struct Connection {
     var nagle: Bool
     /// The sender's NIC rate, for TCP Small Queues (0 where the path has no NIC).
     var nicBitsPerSecond: Int64
+    /// No link and no CPU cost on either path: a packet arrives within the call that sends it.
+    var instant = false
 }
 
 /// Per-flow counters and latencies.
