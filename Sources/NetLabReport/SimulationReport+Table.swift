@@ -111,7 +111,9 @@ extension SimulationReport {
             output +=
                 "ranked by worst p99: "
                 + ranked.map { "\($0.name) \(formatNanoseconds($0.p99))" }.joined(separator: " < ") + "\n"
-            output += verdict(result, ranked: ranked.map(\.name), replications: replications) + "\n"
+            output +=
+                wrap("verdict: " + verdict(result, ranked: ranked.map(\.name), replications: replications), width: 100)
+                + "\n"
         }
         return output
     }
@@ -133,12 +135,12 @@ extension SimulationReport {
         var text: String
         if b > 0, Double(b - a) / Double(b) < 0.02 {
             text =
-                "verdict: \(first.name) and \(second.name) tie (worst p99 \(formatNanoseconds(a)) vs \(formatNanoseconds(b)), within 2%;"
+                "\(first.name) and \(second.name) tie (worst p99 \(formatNanoseconds(a)) vs \(formatNanoseconds(b)), within 2%;"
             text +=
                 replications > 1 ? " see the intervals below)" : " one run cannot tell them apart: use --replications)"
         } else {
             text =
-                "verdict: \(first.name): worst p99 \(formatNanoseconds(a)) vs \(formatNanoseconds(b)) (\(second.name))"
+                "\(first.name): worst p99 \(formatNanoseconds(a)) vs \(formatNanoseconds(b)) (\(second.name))"
             var gain: (name: String, ours: UInt64, theirs: UInt64)?
             for (index, flow) in first.flows.enumerated() where flow.messages > 0 && second.flows[index].messages > 0 {
                 let ours = flow.latency.valueAtPercentile(99),
@@ -158,7 +160,18 @@ extension SimulationReport {
         if nodes != 0 { uses.append("\(abs(nodes)) node\(abs(nodes) == 1 ? "" : "s") \(nodes > 0 ? "fewer" : "more")") }
         if pods != 0 { uses.append("\(abs(pods)) pod\(abs(pods) == 1 ? "" : "s") \(pods > 0 ? "fewer" : "more")") }
         if !uses.isEmpty { text += "; \(first.name) uses " + uses.joined(separator: " and ") + " than \(second.name)" }
-        return wrap(text, width: 100)
+        return text
+    }
+
+    /// The groupings, best first by their worst p99 across flows.
+    static func ranking(_ result: SimulationResult) -> [String] {
+        let worst = result.groupings.map { grouping in
+            (
+                grouping.name,
+                grouping.flows.filter { $0.messages > 0 }.map { $0.latency.valueAtPercentile(99) }.max() ?? 0
+            )
+        }
+        return worst.enumerated().sorted { ($0.element.1, $0.offset) < ($1.element.1, $1.offset) }.map(\.element.0)
     }
 
     /// `text` broken at spaces into lines of at most `width` characters.

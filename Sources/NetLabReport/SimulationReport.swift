@@ -17,7 +17,7 @@ public enum SimulationReport {
         let first = replicated.replications[0]
         guard replicated.replications.count > 1 else { return json(first) }
         return json(
-            first,
+            first, replications: replicated.replications.count,
             flowExtras: { grouping, flow in
                 let statistics = replicated.statistics(grouping: grouping, flow: flow)
                 func interval(_ value: ConfidenceInterval) -> JSONValue {
@@ -40,23 +40,32 @@ public enum SimulationReport {
             })
     }
 
-    static func json(_ result: SimulationResult, flowExtras: (_ grouping: Int, _ flow: Int) -> [(String, JSONValue)])
-        -> JSONValue
-    {
-        .object([
-            ("topology", .string(result.topology)),
-            ("seed", .integer(Int64(bitPattern: result.seed))),
-            ("duration_ns", .integer(result.duration.picoseconds / 1000)),
-            ("warmup_ns", .integer(result.warmup.picoseconds / 1000)),
-            ("profile", .string(result.profile)),
-            (
-                "groupings",
-                .array(
-                    result.groupings.enumerated().map { index, value in
-                        grouping(value, flowExtras: { flowExtras(index, $0) })
-                    })
-            ),
-        ])
+    static func json(
+        _ result: SimulationResult, replications: Int = 1,
+        flowExtras: (_ grouping: Int, _ flow: Int) -> [(String, JSONValue)]
+    ) -> JSONValue {
+        let ranking = ranking(result)
+        let verdict: [(String, JSONValue)] =
+            ranking.count > 1
+            ? [
+                ("ranking", .array(ranking.map { .string($0) })),
+                ("verdict", .string(verdict(result, ranked: ranking, replications: replications))),
+            ] : []
+        return .object(
+            [
+                ("topology", .string(result.topology)),
+                ("seed", .integer(Int64(bitPattern: result.seed))),
+                ("duration_ns", .integer(result.duration.picoseconds / 1000)),
+                ("warmup_ns", .integer(result.warmup.picoseconds / 1000)),
+                ("profile", .string(result.profile)),
+                (
+                    "groupings",
+                    .array(
+                        result.groupings.enumerated().map { index, value in
+                            grouping(value, flowExtras: { flowExtras(index, $0) })
+                        })
+                ),
+            ] + verdict)
     }
 
     static func grouping(_ grouping: GroupingResult, flowExtras: (Int) -> [(String, JSONValue)] = { _ in [] })

@@ -71,6 +71,12 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         #expect(lines.allSatisfy { $0.count <= 100 }, "\(lines.filter { $0.count > 100 })")
         #expect(table.standardOutput.contains("verdict: sidecar-in-pod: worst p99"))
         #expect(table.standardOutput.contains("most on access-log"))
+        let json = try NetlabBinary.run(["simulate", Self.example, "--duration", "200ms", "--format", "json"])
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        let ranking = try #require(root["ranking"] as? [String])
+        #expect(ranking.first == "sidecar-in-pod" && ranking.count == 3)
+        #expect((root["verdict"] as? String)?.hasPrefix("sidecar-in-pod: worst p99") == true)
     }
 
     @Test func groupingSelectionTableAndCSV() throws {

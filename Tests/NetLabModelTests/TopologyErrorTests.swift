@@ -185,6 +185,15 @@ import Testing
         #expect(throws: SpecError.self) { try TopologyReader.read(unitless, file: "t.yaml") }
     }
 
+    /// Found by fuzzing (FuzzProfile, in CI): YAML 1.1 reads `1:30:00` as a base-60 integer, and
+    /// Yams trapped on one too large for Int. netlab reads numbers as JSON writes them.
+    @Test func sexagesimalNumbersDoNotCrash() {
+        let huge = "66666666666666666:66666666666666:6666"
+        #expect(throws: SpecError.self) { try ProfileReader.read(huge, file: "p.yaml") }
+        let text = Self.yaml.replacingOccurrences(of: "from: web", with: "from: \(huge)")
+        #expect(throws: SpecError.self) { try TopologyReader.read(text, file: "t.yaml") }
+    }
+
     /// A key given twice: one line with its place, not the whole document.
     @Test func duplicateKeysAreOneLocatedLine() {
         do {

@@ -50,7 +50,9 @@ enum YAMLDocument {
             guard scalar.style == .plain || scalar.style == .any else { return wrap(.string(scalar.string)) }
             if node.null != nil { return wrap(.null, plain: scalar.string) }
             if let bool = node.bool { return wrap(.bool(bool), plain: scalar.string) }
-            if node.int != nil || node.float != nil, Double(scalar.string) != nil {
+            // Numbers as JSON writes them. Not Yams' own int/float: it reads YAML 1.1 forms such as
+            // sexagesimal 1:30:00, and traps on one too large for Int.
+            if scalar.string.allSatisfy({ "0123456789+-.eE".contains($0) }), Double(scalar.string) != nil {
                 return wrap(.number(scalar.string), plain: scalar.string)
             }
             return wrap(.string(scalar.string))
