@@ -268,7 +268,6 @@ struct ReplaySession {
 
     /// A message is complete in the capture: note the captured exchange, and schedule it.
     mutating func finish(_ message: Captured, conversation: Int) {
-        let flow = Int(plan.conversationFlow[conversation])
         if message.fromA {
             // The client speaks again: the exchange before, if answered, is complete.
             if lastReply[conversation] != nil { recordCapturedExchange(conversation) }

@@ -40,15 +40,7 @@ extension CalibrationReport {
                     + "<figcaption>Points on the dashed line are predicted exactly; log scales.</figcaption></figure>")
         }
         var rows = [["case", "set", "measured", "spread", "predicted", "error"]]
-        for measurement in record.measurements {
-            let item = measurement.calibrationCase
-            rows.append([
-                item.name, item.isTraining ? "training" : "held-out", format(measurement.measured, item.kind),
-                SimulationReport.formatPercent(measurement.spread),
-                measurement.predicted.map { format($0, item.kind) } ?? "-",
-                measurement.error.map { signedPercent($0) } ?? "-",
-            ])
-        }
+        for measurement in record.measurements { rows.append(cells(measurement)) }
         page.table(rows, caption: "Every case (profile: \(profileName))")
         page.heading("The fit")
         page.list(

@@ -15,15 +15,7 @@ public enum CalibrationReport {
             .init("case"), .init("set"), .init("measured", alignment: .right), .init("±", alignment: .right),
             .init("predicted", alignment: .right), .init("error", alignment: .right),
         ])
-        for measurement in record.measurements {
-            let item = measurement.calibrationCase
-            table.append([
-                item.name, item.isTraining ? "training" : "held-out", format(measurement.measured, item.kind),
-                SimulationReport.formatPercent(measurement.spread),
-                measurement.predicted.map { format($0, item.kind) } ?? "-",
-                measurement.error.map { signedPercent($0) } ?? "-",
-            ])
-        }
+        for measurement in record.measurements { table.append(cells(measurement)) }
         output += table.rendered()
         output += summaryLines(record)
         if !record.fittedFields.isEmpty { output += "\nfitted: \(record.fittedFields.joined(separator: ", "))\n" }
@@ -66,6 +58,18 @@ public enum CalibrationReport {
         else { return "" }
         return
             "note: 'routed' and 'vxlan' are two namespaces joined by a veth pair on this host, standing in for two nodes, a NIC and a switch; set the NIC figures (nic_transmit, nic_receive, nic_interrupt_delay) and link rates for real hardware yourself\n"
+    }
+
+    /// One measured case as table cells: name, training or held-out, measured, spread,
+    /// predicted, error.
+    static func cells(_ measurement: CalibrationMeasurement) -> [String] {
+        let item = measurement.calibrationCase
+        return [
+            item.name, item.isTraining ? "training" : "held-out", format(measurement.measured, item.kind),
+            SimulationReport.formatPercent(measurement.spread),
+            measurement.predicted.map { format($0, item.kind) } ?? "-",
+            measurement.error.map { signedPercent($0) } ?? "-",
+        ]
     }
 
     static func format(_ value: Double, _ kind: CalibrationCase.Kind) -> String {

@@ -115,12 +115,7 @@ extension GroupingRun {
     /// the kernel's hops or receiving (the `ideal` profile inside one node).
     func costsNothing(connection index: Int) -> Bool {
         let connection = connections[index]
-        for direction in 0..<2 {
-            let start = Int(direction == 0 ? connection.pathStart.0 : connection.pathStart.1)
-            let count = Int(direction == 0 ? connection.pathCount.0 : connection.pathCount.1)
-            for hop in hops[start..<(start + count)] where hop.kind == .link || hop.cost > 0 { return false }
-        }
-        return sendCallCost(connection.transport, bytes: Self.streamChunk) == 0
+        return connection.instant && sendCallCost(connection.transport, bytes: Self.streamChunk) == 0
             && receiveCallCost(connection.transport, bytes: Self.streamChunk) == 0
     }
 
