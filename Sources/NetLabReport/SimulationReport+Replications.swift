@@ -30,7 +30,12 @@ extension SimulationReport {
                 ])
             }
         }
-        return output + rows.rendered()
+        output += rows.rendered()
+        if let status = replicated.precisionStatus, let target = status.target {
+            output +=
+                "precision: widest \(status.metric.rawValue) interval ±\(formatPercent(status.worstRelativeHalfWidth)) of its mean (\(status.flow), \(status.grouping)); target ±\(formatPercent(target)), \(status.isReached ? "reached" : "NOT reached") in \(status.replications) replications\n"
+        }
+        return output
     }
 
     static func interval(_ value: ConfidenceInterval, _ format: (Double) -> String) -> String {

@@ -16,7 +16,7 @@ public enum SimulationReport {
     public static func json(_ replicated: ReplicatedResult) -> JSONValue {
         let first = replicated.replications[0]
         guard replicated.replications.count > 1 else { return json(first) }
-        return json(
+        let output = json(
             first, replications: replicated.replications.count,
             flowExtras: { grouping, flow in
                 let statistics = replicated.statistics(grouping: grouping, flow: flow)
@@ -38,6 +38,20 @@ public enum SimulationReport {
                     )
                 ]
             })
+        guard let status = replicated.precisionStatus, case .object(var fields) = output else { return output }
+        fields.append(
+            (
+                "precision",
+                .object([
+                    ("replications", .integer(Int64(status.replications))),
+                    ("widest_relative_ci95", .number(rounded(status.worstRelativeHalfWidth))),
+                    ("widest_flow", .string(status.flow)), ("widest_grouping", .string(status.grouping)),
+                    ("metric", .string(status.metric.rawValue)),
+                    ("target_relative_ci95", status.target.map { .number($0) } ?? .null),
+                    ("reached", .bool(status.isReached)),
+                ])
+            ))
+        return .object(fields)
     }
 
     static func json(

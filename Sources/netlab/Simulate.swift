@@ -43,7 +43,21 @@ struct Simulate: ParsableCommand {
         help: ArgumentHelp(
             "Independent replications (seeds derived from --seed); reports each metric's mean and 95% confidence interval.",
             valueName: "n"))
-    var replications: Int = 1
+    var replications: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Add replications until each flow and grouping's metric (see --precision-metric) has a 95% interval within this share of its mean, e.g. 5%.",
+            discussion:
+                "Starts with --replications (default 5) and stops at --max-replications, with a warning if the target is not reached.",
+            valueName: "percent"))
+    var precision: String?
+
+    @Option(help: "The metric --precision narrows: p99 (default), p50, mean (latency) or throughput.")
+    var precisionMetric: PrecisionMetric = .p99
+
+    @Option(help: ArgumentHelp("The most replications --precision may run (default 100).", valueName: "n"))
+    var maxReplications: Int = 100
 
     @Option(help: "Simulated time, e.g. 500ms or 2s (default: the topology's duration).")
     var duration: String?
@@ -58,19 +72,33 @@ struct Simulate: ParsableCommand {
         let chosen = try Self.resolveProfile(profile, for: spec, topologyPath: topology)
         let indices = try Self.groupingIndices(groupings, in: spec, topologyPath: topology)
 
-        guard (1...1000).contains(replications) else {
+        if let replications, !(1...1000).contains(replications) {
             throw InputError(
                 source: "--replications", location: nil, problem: "\(replications) is out of range",
                 fix: "give 1 to 1000 (10 is typical)")
         }
         let progress = ProgressLine(label: "simulate \(spec.name)")
-        let replicated = ReplicatedResult(
-            Experiment.replicate(
-                spec, groupings: indices, profile: chosen, seed: seed ?? spec.seed, replications: replications
-            ) { finished, total in
-                progress.update("\(finished)/\(total) runs done")
-            })
+        let replicated: ReplicatedResult
+        if let precision {
+            replicated = try replicateToPrecision(spec, groupings: indices, profile: chosen, target: precision) {
+                progress.update($0)
+            }
+        } else {
+            replicated = ReplicatedResult(
+                Experiment.replicate(
+                    spec, groupings: indices, profile: chosen, seed: seed ?? spec.seed,
+                    replications: replications ?? 1
+                ) { finished, total in
+                    progress.update("\(finished)/\(total) runs done")
+                })
+        }
         progress.finish()
+        if let status = replicated.precisionStatus, let precision, !status.isReached {
+            var standardError = StandardError()
+            print(
+                "netlab: warning: --precision \(precision) not reached in \(status.replications) replications (--max-replications): the widest \(precisionMetric.rawValue) interval is ±\(Self.percent(status.worstRelativeHalfWidth)) of its mean (flow \(status.flow), grouping \(status.grouping)); raise --max-replications or --duration",
+                to: &standardError)
+        }
         let result = replicated.replications[0]
         try report.emit(
             table: { SimulationReport.table(replicated) },
@@ -84,6 +112,52 @@ struct Simulate: ParsableCommand {
             },
             junit: { SimulationReport.junit(result) }, markdown: { SimulationReport.markdown(result) })
         if let require { try checkObjectives(result, spec: spec, require: require) }
+    }
+
+    /// `--precision`: replications until the target is met or `--max-replications` run.
+    func replicateToPrecision(
+        _ spec: Topology, groupings: [Int], profile: CostProfile, target: String,
+        progress: (String) -> Void
+    ) throws -> ReplicatedResult {
+        guard let fraction = Self.fraction(target), fraction >= 0.001, fraction <= 0.5 else {
+            throw InputError(
+                source: "--precision", location: nil, problem: "\"\(target)\" is not a share from 0.1% to 50%",
+                fix: "give a percentage such as 5%")
+        }
+        let initial = replications ?? 5
+        guard initial >= 2 else {
+            throw InputError(
+                source: "--replications", location: nil, problem: "--precision needs at least 2 to start from",
+                fix: "give --replications 2 or more, or leave it out (5)")
+        }
+        guard (initial...10_000).contains(maxReplications) else {
+            throw InputError(
+                source: "--max-replications", location: nil,
+                problem: "\(maxReplications) is below the \(initial) replications to start from or above 10000",
+                fix: "give \(initial) to 10000")
+        }
+        let metric = precisionMetric
+        var (result, status) = Experiment.replicate(
+            spec, groupings: groupings, profile: profile, seed: seed ?? spec.seed, initial: initial,
+            precision: fraction, of: metric, maximum: maxReplications
+        ) { status in
+            progress(
+                "\(status.replications) replications: widest \(metric.rawValue) interval ±\(Self.percent(status.worstRelativeHalfWidth)) (target \(target))"
+            )
+        }
+        result.precisionStatus = status
+        return result
+    }
+
+    /// A share written as a percentage ("5%", or "5"), as a fraction (0.05).
+    static func fraction(_ text: String) -> Double? {
+        let digits = text.hasSuffix("%") ? String(text.dropLast()) : text
+        guard let value = Double(digits.trimmingCharacters(in: .whitespaces)), value.isFinite else { return nil }
+        return value / 100
+    }
+
+    static func percent(_ fraction: Double) -> String {
+        fraction.isFinite ? "\((fraction * 1000).rounded() / 10)%" : "∞"
     }
 
     /// `--require`: the named grouping (or, for `best`, at least one grouping) meets every flow's
@@ -222,3 +296,5 @@ func writeOutput(_ text: String, to path: String?) throws {
             fix: "check that its folder exists and is writable")
     }
 }
+
+extension PrecisionMetric: ExpressibleByArgument {}

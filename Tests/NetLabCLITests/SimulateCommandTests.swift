@@ -167,6 +167,11 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         (["simulate", "Examples"], "Examples: is a directory"),
         (["replay", "Traces/pod-to-pod-http.pcap"], "replay: --map and --topology are required"),
         (["simulate", "Examples/web-log-sidecar.json", "--replications", "0"], "--replications: 0 is out of range"),
+        (["simulate", "Examples/web-log-sidecar.json", "--precision", "0%"], "--precision: \"0%\" is not a share"),
+        (
+            ["simulate", "Examples/web-log-sidecar.json", "--precision", "5%", "--max-replications", "3"],
+            "--max-replications: 3 is below"
+        ),
     ])
     func mistakesAreNamed(arguments: [String], mention: String) throws {
         let resolved = arguments.map {
@@ -210,6 +215,24 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             let p99 = try #require(block["latency_p99_ns"] as? [String: Double])
             #expect(p99["mean"] != nil && (p99["ci95"] ?? -1) >= 0)
         }
+    }
+}
+
+extension CommandLineMessageTests {
+    /// `--precision` out of reach within `--max-replications`: the result of what ran, exit 0, and
+    /// a warning saying how far it got.
+    @Test func precisionOutOfReachWarnsAndReports() throws {
+        let result = try NetlabBinary.run([
+            "simulate", SimulateCommandTests.example, "--duration", "150ms", "--precision", "0.1%",
+            "--max-replications", "6", "--format", "json",
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("warning: --precision 0.1% not reached in 6 replications"))
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let precision = try #require(root["precision"] as? [String: Any])
+        #expect(precision["replications"] as? Int == 6)
+        #expect(precision["reached"] as? Bool == false)
     }
 }
 

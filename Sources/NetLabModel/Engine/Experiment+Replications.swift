@@ -17,23 +17,34 @@ extension Experiment {
         _ topology: Topology, groupings: [Int], profile: CostProfile, seed: UInt64, replications: Int,
         progress: (@Sendable (_ finished: Int, _ total: Int) -> Void)? = nil
     ) -> [SimulationResult] {
-        precondition(replications >= 1, "at least one replication")
+        replicate(
+            topology, groupings: groupings, profile: profile, seed: seed, indices: 0..<replications, progress: progress)
+    }
+
+    /// Replications `indices` (numbered as in ``replicationSeed(_:index:)``) of every grouping,
+    /// on all cores: a study can add replications later and get exactly the runs it would have
+    /// got by asking for all of them at once.
+    public static func replicate(
+        _ topology: Topology, groupings: [Int], profile: CostProfile, seed: UInt64, indices: Range<Int>,
+        progress: (@Sendable (_ finished: Int, _ total: Int) -> Void)? = nil
+    ) -> [SimulationResult] {
+        precondition(!indices.isEmpty && indices.lowerBound >= 0, "at least one replication")
+        let replications = indices.count
         let jobs = replications * groupings.count
         let slots = ResultSlots(count: jobs)
         DispatchQueue.concurrentPerform(iterations: jobs) { job in
-            let replication = job / groupings.count, slot = job % groupings.count
+            let replication = indices.lowerBound + job / groupings.count, slot = job % groupings.count
             let result = simulate(
                 topology, grouping: groupings[slot], profile: profile, seed: replicationSeed(seed, index: replication))
             let finished = slots.store(result, at: job)
             progress?(finished, jobs)
         }
         let results = slots.results
-        return (0..<replications).map { replication in
+        return (0..<replications).map { offset in
             SimulationResult(
-                topology: topology.name, seed: replicationSeed(seed, index: replication), duration: topology.duration,
-                warmup: topology.warmup,
-                profile: profile.name,
-                groupings: Array(results[(replication * groupings.count)..<((replication + 1) * groupings.count)]))
+                topology: topology.name, seed: replicationSeed(seed, index: indices.lowerBound + offset),
+                duration: topology.duration, warmup: topology.warmup, profile: profile.name,
+                groupings: Array(results[(offset * groupings.count)..<((offset + 1) * groupings.count)]))
         }
     }
 }

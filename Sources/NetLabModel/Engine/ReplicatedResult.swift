@@ -6,6 +6,8 @@ import NetLabStats
 /// replication make them far tighter than the metrics themselves).
 public struct ReplicatedResult: Sendable {
     public var replications: [SimulationResult]
+    /// Where `--precision` stopped, when replications ran until a precision target.
+    public var precisionStatus: PrecisionStatus?
 
     public init(_ replications: [SimulationResult]) {
         precondition(!replications.isEmpty, "no replications")
