@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "NetLabReplay", targets: ["NetLabReplay"]),
         .library(name: "NetLabReport", targets: ["NetLabReport"]),
         .library(name: "NetLabCalibrate", targets: ["NetLabCalibrate"]),
+        .library(name: "NetLabAdvisor", targets: ["NetLabAdvisor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -46,8 +47,12 @@ let package = Package(
         .target(name: "NetLabReplay", dependencies: ["NetLabCore", "NetLabModel", "NetLabTrace", "NetLabStats"]),
         // Measuring this host and fitting a profile to it (`netlab calibrate`).
         .target(name: "NetLabCalibrate", dependencies: ["CCalibrate", "NetLabCore", "NetLabModel"]),
+        // Searching groupings the user did not write (`netlab advise`).
+        .target(name: "NetLabAdvisor", dependencies: ["NetLabCore", "NetLabModel", "NetLabStats"]),
         // Rendering of results: tables for people, JSON and CSV for programs.
-        .target(name: "NetLabReport", dependencies: ["NetLabModel", "NetLabStats", "NetLabTrace", "NetLabReplay"]),
+        .target(
+            name: "NetLabReport",
+            dependencies: ["NetLabModel", "NetLabStats", "NetLabTrace", "NetLabReplay", "NetLabAdvisor"]),
         // The command-line interface: thin commands over the libraries.
         .executableTarget(
             name: "netlab",
@@ -58,6 +63,7 @@ let package = Package(
                 "NetLabTrace",
                 "NetLabReplay",
                 "NetLabCalibrate",
+                "NetLabAdvisor",
                 "CPcapFloor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -69,6 +75,7 @@ let package = Package(
         .testTarget(name: "NetLabStatsTests", dependencies: ["NetLabStats"]),
         .testTarget(name: "NetLabReportTests", dependencies: ["NetLabReport"]),
         .testTarget(name: "NetLabCalibrateTests", dependencies: ["NetLabCalibrate"]),
+        .testTarget(name: "NetLabAdvisorTests", dependencies: ["NetLabAdvisor"]),
         // Golden/ holds expected outputs, read through #filePath rather than as bundle resources.
         .testTarget(name: "NetLabCLITests", dependencies: ["netlab"], exclude: ["Golden"]),
     ]

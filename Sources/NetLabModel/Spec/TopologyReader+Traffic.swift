@@ -268,61 +268,12 @@ extension SpecReader {
                     "grouping \"\(name)\" places no pod for \(missing.map { "\"\(containers[$0].name)\"" }.joined(separator: ", "))",
                     fix: "put every container in exactly one pod of each grouping")
             }
-            // CPU requests per node: what the Kubernetes scheduler would refuse.
-            var requested = Array(repeating: 0.0, count: cluster.nodes.count)
-            for pod in pods {
-                let podCPU = pod.containers.reduce(0) { $0 + containers[$1].cpu }
-                for node in pod.replicaNodes { requested[node] += podCPU }
+            if let problem = cluster.placementProblem(of: pods, containers: containers, grouping: name) {
+                throw fail(fields.optional("pods"), fields.child("pods"), problem.problem, fix: problem.fix)
             }
-            for (node, cpu) in requested.enumerated() where cpu > Double(cluster.nodes[node].cores) + 1e-9 {
-                throw fail(
-                    fields.optional("pods"), fields.child("pods"),
-                    "grouping \"\(name)\" requests \(cpu) cores on node \"\(cluster.nodes[node].name)\", which has \(cluster.nodes[node].cores)",
-                    fix:
-                        "move a pod replica to another node, lower the containers' \"cpu\", or give the node more cores"
-                )
-            }
-            try checkPlacement(
-                pods, grouping: name, node: fields.optional("pods"), path: fields.child("pods"), containers: containers,
-                cluster: cluster)
             groupings.append(Grouping(name: name, pods: pods, containerCount: containers.count))
         }
         return groupings
-    }
-
-    /// Cpusets must name cores the pod's nodes have, and threads that poll need a core each: a
-    /// polling thread spins on its core, so a node cannot hold more of them than it has cores.
-    func checkPlacement(
-        _ pods: [Pod], grouping: String, node: JSONNode?, path: String, containers: [Container], cluster: Cluster
-    ) throws(SpecError) {
-        var polling = Array(repeating: 0, count: cluster.nodes.count)
-        for pod in pods {
-            for index in pod.containers {
-                let container = containers[index]
-                if container.wait == .poll, !container.cpuset.isEmpty, container.threads > container.cpuset.count {
-                    throw fail(
-                        node, path,
-                        "container \"\(container.name)\" polls with \(container.threads) threads on \(container.cpuset.count) pinned core(s)",
-                        fix: "give its cpuset a core per thread, lower \"threads\", or use \"wait\": \"block\"")
-                }
-                for replicaNode in pod.replicaNodes {
-                    let cores = cluster.nodes[replicaNode].cores
-                    if let outside = container.cpuset.first(where: { $0 >= cores }) {
-                        throw fail(
-                            node, path,
-                            "container \"\(container.name)\" is pinned to core \(outside), but grouping \"\(grouping)\" puts it on node \"\(cluster.nodes[replicaNode].name)\" with cores 0-\(cores - 1)",
-                            fix: "pin it to cores the node has, or give the node more cores")
-                    }
-                    if container.wait == .poll { polling[replicaNode] += container.threads }
-                }
-            }
-        }
-        for (index, threads) in polling.enumerated() where threads > cluster.nodes[index].cores {
-            throw fail(
-                node, path,
-                "grouping \"\(grouping)\" has \(threads) polling threads on node \"\(cluster.nodes[index].name)\", which has \(cluster.nodes[index].cores) cores to spin on",
-                fix: "give the node more cores, spread the pods, or let some containers \"wait\": \"block\"")
-        }
     }
 
     func pod(_ node: JSONNode, _ path: String, containers: [Container], cluster: Cluster) throws(SpecError) -> Pod {

@@ -4,20 +4,26 @@ import NetLabCore
 /// `docs/topology.md`, with a JSON Schema in `docs/topology.schema.json`.
 public enum TopologyReader {
     /// Parses and validates `text`, read from `file` (the name is used in error messages only).
-    /// With `requireFlows` false (replay, where the trace supplies the traffic) `flows` may be absent.
+    /// With `requireFlows` false (replay, where the trace supplies the traffic) `flows` may be absent;
+    /// with `requireGroupings` false (the advisor, which finds groupings) `groupings` may be.
     /// - Throws: ``SpecError`` naming the file, line:column, JSON path, the problem and the fix.
-    public static func read(_ text: String, file: String, requireFlows: Bool = true) throws(SpecError) -> Topology {
+    public static func read(_ text: String, file: String, requireFlows: Bool = true, requireGroupings: Bool = true)
+        throws(SpecError) -> Topology
+    {
         let reader = SpecReader(file: file)
         let root = try reader.parse(text)
-        return try reader.topology(root, requireFlows: requireFlows)
+        return try reader.topology(root, requireFlows: requireFlows, requireGroupings: requireGroupings)
     }
 }
 
 extension SpecReader {
-    func topology(_ root: JSONNode, requireFlows: Bool = true) throws(SpecError) -> Topology {
+    func topology(_ root: JSONNode, requireFlows: Bool = true, requireGroupings: Bool = true) throws(SpecError)
+        -> Topology
+    {
         let top = try object(root, "", what: "a topology")
         try top.rejectUnknownKeys([
-            "name", "duration", "warmup", "seed", "profile", "cluster", "containers", "flows", "groupings",
+            "name", "duration", "warmup", "seed", "profile", "cluster", "containers", "flows", "groupings", "same_host",
+            "separate",
         ])
         let name =
             try top.optional("name").map { node throws(SpecError) in
@@ -49,20 +55,27 @@ extension SpecReader {
         let (profileName, overrides) = try profile(top.optional("profile"))
         let cluster = try cluster(
             try top.required("cluster", fix: "add \"cluster\": {\"nodes\": [{\"name\": \"node-a\"}]}"))
-        let containers = try containers(
-            try top.required("containers", fix: "add \"containers\": [\"web\", \"sidecar\"]"))
+        let containersNode = try top.required("containers", fix: "add \"containers\": [\"web\", \"sidecar\"]")
+        var containers = try containers(containersNode)
+        try scalingRules(containersNode, containers: &containers)
         let flowsNode =
             requireFlows || top.optional("flows") != nil
             ? try top.required("flows", fix: "add \"flows\": [{\"from\": ..., \"to\": ..., \"pattern\": \"rpc\", ...}]")
             : nil
         let flows = try flowsNode.map { node throws(SpecError) in try self.flows(node, containers: containers) } ?? []
-        let groupings = try groupings(
-            try top.required("groupings", fix: "add \"groupings\": [{\"name\": ..., \"pods\": [...]}]"),
-            containers: containers, cluster: cluster)
+        let rules = try placementRules(top, containers: containers, cluster: cluster, flows: flows)
+        let groupingsNode =
+            requireGroupings || top.optional("groupings") != nil
+            ? try top.required("groupings", fix: "add \"groupings\": [{\"name\": ..., \"pods\": [...]}]") : nil
+        let groupings =
+            try groupingsNode.map { node throws(SpecError) in
+                try self.groupings(node, containers: containers, cluster: cluster)
+            } ?? []
         var topology = Topology(
             name: name, duration: duration, warmup: warmup, seed: seed, profileName: profileName,
             profileOverrides: overrides,
             cluster: cluster, containers: containers, flows: flows, groupings: groupings)
+        topology.placementRules = rules
         if let flowsNode { try checkTransports(&topology, flowsNode: flowsNode) }
         return topology
     }
@@ -249,7 +262,9 @@ extension SpecReader {
                 container = Container(name: try name(item, path, what: "a container name"), cpu: 0)
             } else {
                 let fields = try object(item, path, what: "a container (a name, or {\"name\", \"cpu\", ...})")
-                try fields.rejectUnknownKeys(["name", "cpu", "threads", "cpuset", "wait"])
+                try fields.rejectUnknownKeys([
+                    "name", "cpu", "threads", "cpuset", "wait", "replicas", "scaling", "scales_with",
+                ])
                 container = Container(
                     name: try name(
                         try fields.required("name", fix: "add \"name\""), fields.child("name"),

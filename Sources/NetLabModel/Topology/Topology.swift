@@ -14,6 +14,8 @@ public struct Topology: Sendable {
     public var containers: [Container]
     public var flows: [Flow]
     public var groupings: [Grouping]
+    /// Where containers must or must not go (used by `netlab advise`).
+    public var placementRules = PlacementRules()
 
     public func containerIndex(named name: String) -> Int? { containers.firstIndex { $0.name == name } }
 }
@@ -69,6 +71,11 @@ public struct Container: Sendable {
     public var cpuset: [Int]
     /// How its threads wait for data; nil takes the profile's default for each transport.
     public var wait: WaitMode?
+    /// Instances the container runs as, when the topology says; a pod's replica count must
+    /// equal that of every container in it.
+    public var replicas: Int?
+    /// Whether it scales with others or on its own.
+    public var scaling = Scaling.unspecified
 
     public init(name: String, cpu: Double, threads: Int = 1, cpuset: [Int] = [], wait: WaitMode? = nil) {
         self.name = name
@@ -76,6 +83,14 @@ public struct Container: Sendable {
         self.threads = threads
         self.cpuset = cpuset
         self.wait = wait
+    }
+
+    /// Whether this container and `other` (at index `otherIndex`; this one at `index`) scale as
+    /// one: neither scales independently and one names the other in `scales_with`.
+    public func scalesTogether(_ index: Int, with other: Container, at otherIndex: Int) -> Bool {
+        if case .with(let list) = scaling, list.contains(otherIndex) { return true }
+        if case .with(let list) = other.scaling, list.contains(index) { return true }
+        return false
     }
 }
 
