@@ -48,7 +48,11 @@ let package = Package(
         // Measuring this host and fitting a profile to it (`netlab calibrate`).
         .target(name: "NetLabCalibrate", dependencies: ["CCalibrate", "NetLabCore", "NetLabModel"]),
         // Searching groupings the user did not write (`netlab advise`).
-        .target(name: "NetLabAdvisor", dependencies: ["NetLabCore", "NetLabModel", "NetLabStats"]),
+        .target(
+            name: "NetLabAdvisor",
+            dependencies: [
+                "NetLabCore", "NetLabModel", "NetLabStats", .product(name: "RealModule", package: "swift-numerics"),
+            ]),
         // Rendering of results: tables for people, JSON and CSV for programs.
         .target(
             name: "NetLabReport",

@@ -33,5 +33,15 @@ let package = Package(
             path: "Benchmarks/ClusterModel",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "Advisor",
+            dependencies: [
+                .product(name: "NetLabAdvisor", package: netlabPackage),
+                .product(name: "NetLabModel", package: netlabPackage),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Advisor",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

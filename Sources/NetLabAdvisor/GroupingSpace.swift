@@ -62,9 +62,6 @@ private struct Enumerator {
         let replicas = blocks.map { block in block.map { topology.containers[$0].replicas ?? 1 }.max() ?? 1 }
         let nodes = topology.cluster.nodes.count
         space.assignments += replicas.reduce(1.0) { $0 * multisets(of: $1, from: nodes) }
-        let mixed = zip(blocks, replicas).contains { block, count in
-            block.contains { (topology.containers[$0].replicas ?? 1) != count }
-        }
         var seen = Set<[[[Int]]]>()
         var nextUnused = Array(repeating: 0, count: classes.members.count)
         var used = Array(repeating: false, count: nodes)
@@ -78,7 +75,7 @@ private struct Enumerator {
                     space.isComplete = false
                     return
                 }
-                this.admit(blocks, chosen, mixedReplicas: mixed, space: &space)
+                this.admit(blocks, chosen, space: &space)
                 return
             }
             if replica == replicas[pod] {
@@ -115,7 +112,22 @@ private struct Enumerator {
     }
 
     /// Keeps a candidate that can run and keeps the rules; counts why the others cannot.
-    mutating func admit(_ blocks: [[Int]], _ placement: [[Int]], mixedReplicas: Bool, space: inout GroupingSpace) {
+    mutating func admit(_ blocks: [[Int]], _ placement: [[Int]], space: inout GroupingSpace) {
+        let (grouping, refusal) = GroupingSpace.grouping(of: blocks, placedOn: placement, in: topology)
+        if let refusal {
+            refusals[refusal, default: 0] += 1
+        } else {
+            space.valid.append(grouping)
+        }
+    }
+}
+
+extension GroupingSpace {
+    /// The grouping with pods `blocks` (container indices) whose replicas run on `placement`
+    /// (node indices per pod), named after its pods and nodes, and why it cannot be used, if so.
+    static func grouping(of blocks: [[Int]], placedOn placement: [[Int]], in topology: Topology)
+        -> (Grouping, refusal: String?)
+    {
         let nodeNames = topology.cluster.nodes.map(\.name)
         let pods = zip(blocks, placement).map { block, nodes in
             Pod(
@@ -126,15 +138,17 @@ private struct Enumerator {
             "\(pod.name)@\(Array(Set(nodes)).sorted().map { nodeNames[$0] }.joined(separator: ","))"
         }.joined(separator: " ")
         let grouping = Grouping(name: name, pods: pods, containerCount: topology.containers.count)
-        if mixedReplicas {
-            refusals["replica counts differ within a pod", default: 0] += 1
-        } else if topology.cluster.placementProblem(of: pods, containers: topology.containers, grouping: name) != nil {
-            refusals["does not fit the nodes (CPU requests, pinned cores or polling threads)", default: 0] += 1
-        } else if let violation = topology.ruleViolation(in: grouping) {
-            refusals["breaks \(violation.rule.rawValue)", default: 0] += 1
-        } else {
-            space.valid.append(grouping)
+        let mixed = zip(blocks, placement).contains { block, nodes in
+            block.contains { (topology.containers[$0].replicas ?? 1) != nodes.count }
         }
+        if mixed { return (grouping, "replica counts differ within a pod") }
+        if topology.cluster.placementProblem(of: pods, containers: topology.containers, grouping: name) != nil {
+            return (grouping, "does not fit the nodes (CPU requests, pinned cores or polling threads)")
+        }
+        if let violation = topology.ruleViolation(in: grouping) {
+            return (grouping, "breaks \(violation.rule.rawValue)")
+        }
+        return (grouping, nil)
     }
 }
 

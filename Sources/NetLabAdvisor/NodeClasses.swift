@@ -37,4 +37,16 @@ struct NodeClasses {
         }
         return members.map { nodes in nodes.map { contents[$0].sorted() }.sorted { $0.lexicographicallyPrecedes($1) } }
     }
+
+    /// What identifies a grouping up to pod order, pod names and swaps of identical nodes.
+    struct Signature: Hashable {
+        let pods: [[Int]]
+        let placement: [[[Int]]]
+    }
+
+    func signature(of grouping: Grouping) -> Signature {
+        let pods = grouping.pods.map { (containers: $0.containers.sorted(), nodes: $0.replicaNodes) }
+            .sorted { $0.containers.lexicographicallyPrecedes($1.containers) }
+        return Signature(pods: pods.map(\.containers), placement: canonicalKey(pods.map(\.nodes)))
+    }
 }

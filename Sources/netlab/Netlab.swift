@@ -18,13 +18,14 @@ struct Netlab: ParsableCommand {
             and across nodes, for alternative groupings of containers into pods and pods onto nodes, \
             and reports latency percentiles, throughput, drops and utilisation side by side.
 
-            It also reads real captures (inspect) and replays their traffic through the same \
+            It searches the groupings you did not write and recommends one (advise), reads real captures (inspect) and replays their traffic through the same \
             groupings (replay), measures the host it runs on and fits a profile to it (calibrate), and \
             measures its own speed (bench).
 
             Examples:
               netlab simulate Examples/web-log-sidecar.json
               netlab simulate Examples/web-log-sidecar.json --replications 10 --output report.html
+              netlab advise Examples/online-shop.json
               netlab compare baseline.json current.json --tolerance 5%
               netlab inspect Traces/pod-to-pod-http.pcap
               netlab replay Traces/pod-to-pod-http.pcap --map Traces/pod-to-pod-http.map.json --topology Examples/replay-pairs.json --mode causal
@@ -34,7 +35,7 @@ struct Netlab: ParsableCommand {
             Errors print one line, 'netlab: <where>: <what>; <how to fix>', and exit with status 2.
             """,
         version: version,
-        subcommands: [Simulate.self, Compare.self, Inspect.self, Replay.self, Calibrate.self, Bench.self]
+        subcommands: [Simulate.self, Advise.self, Compare.self, Inspect.self, Replay.self, Calibrate.self, Bench.self]
     )
 
     /// Parses the arguments, runs the command, and turns every failure into netlab's one-line

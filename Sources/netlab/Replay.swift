@@ -83,17 +83,13 @@ struct Replay: ParsableCommand {
     @Option(help: "Endpoints the map does not cover: error (the default) or ignore.")
     var unmapped: UnmappedPolicy = .error
 
-    @Option(help: "Cost profile: linux-default, ideal, or a profile file (default: the topology's).")
-    var profile: String?
-
-    @Option(parsing: .unconditional, help: "Seed of the model's own random draws.")
-    var seed: UInt64?
-
     @Option(
         help:
             "Write one pcap per grouping into this folder: each delivered message as a frame at its simulated delivery time."
     )
     var pcapOut: String?
+
+    @OptionGroup var model: ModelOptions
 
     @OptionGroup var report: ReportOptions
 
@@ -139,9 +135,9 @@ struct Replay: ParsableCommand {
         } catch let error as SpecError {
             throw InputError(specError: error)
         }
-        let chosen = try Simulate.resolveProfile(profile, for: spec, topologyPath: topologyPath)
+        let chosen = try model.resolvedProfile(for: spec, topologyPath: topologyPath)
         var indices = try Simulate.groupingIndices(groupings, in: spec, topologyPath: topologyPath)
-        spec.seed = seed ?? spec.seed
+        spec.seed = model.seed ?? spec.seed
         let origin = try captureOrigin(in: spec, topologyPath: topologyPath)
         if let origin {
             // The check against the capture comes first.

@@ -30,9 +30,6 @@ struct Simulate: ParsableCommand {
     @Option(name: .customLong("grouping"), help: "Run only this grouping (repeat to pick several). Default: all.")
     var groupings: [String] = []
 
-    @Option(parsing: .unconditional, help: "Seed of the random draws (default: the topology's seed).")
-    var seed: UInt64?
-
     @Option(
         help: ArgumentHelp(
             "Exit with status 1 if this grouping misses a flow's \"slo\" (or 'best': if every grouping misses one), naming each miss on standard error.",
@@ -62,14 +59,13 @@ struct Simulate: ParsableCommand {
     @Option(help: "Simulated time, e.g. 500ms or 2s (default: the topology's duration).")
     var duration: String?
 
-    @Option(help: "Cost profile: linux-default, ideal, or a profile file (default: the topology's).")
-    var profile: String?
+    @OptionGroup var model: ModelOptions
 
     @OptionGroup var report: ReportOptions
 
     func run() throws {
         let (spec, text) = try Self.loadTopology(topology, duration: duration)
-        let chosen = try Self.resolveProfile(profile, for: spec, topologyPath: topology)
+        let chosen = try model.resolvedProfile(for: spec, topologyPath: topology)
         let indices = try Self.groupingIndices(groupings, in: spec, topologyPath: topology)
 
         if let replications, !(1...1000).contains(replications) {
@@ -86,7 +82,7 @@ struct Simulate: ParsableCommand {
         } else {
             replicated = ReplicatedResult(
                 Experiment.replicate(
-                    spec, groupings: indices, profile: chosen, seed: seed ?? spec.seed,
+                    spec, groupings: indices, profile: chosen, seed: model.seed ?? spec.seed,
                     replications: replications ?? 1
                 ) { finished, total in
                     progress.update("\(finished)/\(total) runs done")
@@ -138,7 +134,7 @@ struct Simulate: ParsableCommand {
         }
         let metric = precisionMetric
         var (result, status) = Experiment.replicate(
-            spec, groupings: groupings, profile: profile, seed: seed ?? spec.seed, initial: initial,
+            spec, groupings: groupings, profile: profile, seed: model.seed ?? spec.seed, initial: initial,
             precision: fraction, of: metric, maximum: maxReplications
         ) { status in
             progress(
@@ -204,10 +200,14 @@ struct Simulate: ParsableCommand {
 
     /// The topology in `path` and its text, the run length replaced by `duration` (from
     /// `--duration`) if given.
-    static func loadTopology(_ path: String, duration: String?) throws -> (Topology, text: String) {
+    static func loadTopology(_ path: String, duration: String?, requireGroupings: Bool = true) throws -> (
+        Topology, text: String
+    ) {
         let text = try readInput(path)
         var spec: Topology
-        do { spec = try TopologyReader.read(text, file: path) } catch { throw InputError(specError: error) }
+        do {
+            spec = try TopologyReader.read(text, file: path, requireGroupings: requireGroupings)
+        } catch { throw InputError(specError: error) }
         if let duration {
             let value: SimDuration
             do { value = try SimDuration(parsing: duration) } catch {
