@@ -6,7 +6,9 @@ extension SimulationReport {
     /// the p50 and p99 means with their 95% intervals and the paired p99 difference from the best.
     public static func table(_ replicated: ReplicatedResult) -> String {
         let first = replicated.replications[0]
-        var output = table(first, replications: replicated.replications.count)
+        var output = table(
+            first, replications: replicated.replications.count,
+            verdict: replicated.replications.count > 1 ? verdict(replicated) : nil)
         guard replicated.replications.count > 1 else { return output }
         output +=
             "\n\(replicated.replications.count) replications (95% confidence intervals; differences paired per replication):\n"

@@ -4,13 +4,15 @@ extension SimulationReport {
     /// Per flow, one column group per grouping (path, p50, p99, throughput, drops), the grouping
     /// with the lowest p99 marked `*`; then node CPU and link utilisation side by side.
     /// With `replications` above 1, `result` is the first of them and intervals follow.
-    public static func table(_ result: SimulationResult, replications: Int = 1) -> String {
+    public static func table(
+        _ result: SimulationResult, replications: Int = 1, verdict replicated: (ranking: [String], text: String)? = nil
+    ) -> String {
         var output =
             "\(result.topology): \(result.groupings.count) grouping(s), \(formatDuration(result.duration.picoseconds)) simulated"
         output += result.warmup.picoseconds > 0 ? " after \(formatDuration(result.warmup.picoseconds)) warm-up" : ""
         output += "\nprofile \(result.profile), seed \(result.seed)\n\n"
 
-        output += groupingSummary(result, replications: replications) + "\n"
+        output += groupingSummary(result, replications: replications, verdict: replicated) + "\n"
         // One row per flow and grouping, so that any number of groupings fits a terminal.
         var flows = TextTable(columns: [
             .init("flow"), .init("grouping"), .init("path"), .init("p50", alignment: .right),
@@ -80,7 +82,9 @@ extension SimulationReport {
 
     /// One row per grouping: what it uses of the cluster, its worst p99, its objectives,
     /// cross-node traffic and busiest node; then the groupings ranked by worst p99.
-    static func groupingSummary(_ result: SimulationResult, replications: Int = 1) -> String {
+    static func groupingSummary(
+        _ result: SimulationResult, replications: Int = 1, verdict replicated: (ranking: [String], text: String)? = nil
+    ) -> String {
         var table = TextTable(columns: [
             .init("grouping"), .init("pods", alignment: .right), .init("nodes", alignment: .right),
             .init("cores", alignment: .right),
@@ -106,7 +110,11 @@ extension SimulationReport {
             ])
         }
         var output = table.rendered()
-        if worst.count > 1 {
+        if let replicated, worst.count > 1 {
+            output += "ranked by mean worst p99 over \(replications) replications: "
+            output += replicated.ranking.joined(separator: " < ") + "\n"
+            output += wrap("verdict: " + replicated.text, width: 100) + "\n"
+        } else if worst.count > 1 {
             let ranked = worst.sorted { $0.p99 < $1.p99 }
             output +=
                 "ranked by worst p99: "

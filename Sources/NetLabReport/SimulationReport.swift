@@ -38,7 +38,13 @@ public enum SimulationReport {
                     )
                 ]
             })
-        guard let status = replicated.precisionStatus, case .object(var fields) = output else { return output }
+        guard case .object(var fields) = output else { return output }
+        let (ranking, text) = verdict(replicated)
+        if let slot = fields.firstIndex(where: { $0.0 == "ranking" }) {
+            fields[slot].1 = .array(ranking.map { .string($0) })
+        }
+        if let slot = fields.firstIndex(where: { $0.0 == "verdict" }) { fields[slot].1 = .string(text) }
+        guard let status = replicated.precisionStatus else { return .object(fields) }
         fields.append(
             (
                 "precision",
@@ -167,22 +173,53 @@ public enum SimulationReport {
 
     /// One row per grouping and flow.
     public static func csv(_ result: SimulationResult) -> String {
-        var table = CSVTable(header: [
+        csv(ReplicatedResult([result]))
+    }
+
+    /// One row per grouping and flow; then the grouping's rank by worst p99 (1 = best, as the
+    /// verdict ranks) and, with replications, each headline metric's mean and 95% half-width and
+    /// the paired p99 difference from the flow's best grouping.
+    public static func csv(_ replicated: ReplicatedResult) -> String {
+        let result = replicated.replications[0]
+        let replicas = replicated.replications.count
+        var header = [
             "grouping", "flow", "from", "to", "path", "messages", "bytes", "dropped", "lost_messages",
             "latency_mean_ns", "latency_p50_ns", "latency_p90_ns", "latency_p99_ns", "latency_p999_ns",
-            "latency_max_ns", "throughput_bps",
-        ])
-        for grouping in result.groupings {
-            for flow in grouping.flows {
+            "latency_max_ns", "throughput_bps", "rank",
+        ]
+        if replicas > 1 {
+            header += [
+                "replications", "latency_p50_mean_ns", "latency_p50_ci95_ns", "latency_p99_mean_ns",
+                "latency_p99_ci95_ns", "throughput_mean_bps", "throughput_ci95_bps", "p99_minus_best_mean_ns",
+                "p99_minus_best_ci95_ns", "best_p99_grouping",
+            ]
+        }
+        var table = CSVTable(header: header)
+        let ranking = ranking(result)
+        for (groupingIndex, grouping) in result.groupings.enumerated() {
+            let rank = (ranking.firstIndex(of: grouping.name) ?? 0) + 1
+            for (flowIndex, flow) in grouping.flows.enumerated() {
                 let l = flow.latency
-                table.append([
+                var row = [
                     grouping.name, flow.name, flow.from, flow.to, flow.path.rawValue, "\(flow.messages)",
                     "\(flow.bytes)",
                     "\(flow.dropped)", "\(flow.lostMessages)", "\((l.meanNanoseconds * 1000).rounded() / 1000)",
                     "\(l.valueAtPercentile(50))", "\(l.valueAtPercentile(90))", "\(l.valueAtPercentile(99))",
                     "\(l.valueAtPercentile(99.9))", "\(l.maximumPicoseconds / 1000)",
-                    "\(flow.throughputBitsPerSecond.rounded())",
-                ])
+                    "\(flow.throughputBitsPerSecond.rounded())", "\(rank)",
+                ]
+                if replicas > 1 {
+                    let statistics = replicated.statistics(grouping: groupingIndex, flow: flowIndex)
+                    row.append("\(replicas)")
+                    for interval in [
+                        statistics.p50Nanoseconds, statistics.p99Nanoseconds, statistics.throughputBitsPerSecond,
+                        statistics.p99MinusBestNanoseconds,
+                    ] {
+                        row += ["\(rounded(interval.mean))", "\(rounded(interval.halfWidth))"]
+                    }
+                    row.append(result.groupings[statistics.best].name)
+                }
+                table.append(row)
             }
         }
         return table.rendered()

@@ -99,7 +99,7 @@ struct Simulate: ParsableCommand {
         try report.emit(
             table: { SimulationReport.table(replicated) },
             json: { SimulationReport.json(replicated).rendered() },
-            csv: { SimulationReport.csv(result) },
+            csv: { SimulationReport.csv(replicated) },
             html: {
                 SimulationReport.html(
                     result,

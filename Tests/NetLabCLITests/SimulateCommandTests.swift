@@ -200,6 +200,31 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         }
     }
 
+    /// With replications the CSV carries the intervals and the paired difference from the best,
+    /// as the JSON does, and every row the grouping's rank.
+    @Test func replicationsAddIntervalsToTheCSV() throws {
+        let result = try NetlabBinary.run([
+            "simulate", SimulateCommandTests.example, "--duration", "150ms", "--replications", "3", "--format", "csv",
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        let rows = result.standardOutput.split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false)
+        }
+        let header = rows[0].map(String.init)
+        let rank = try #require(header.firstIndex(of: "rank"))
+        let count = try #require(header.firstIndex(of: "replications"))
+        let difference = try #require(header.firstIndex(of: "p99_minus_best_mean_ns"))
+        let best = try #require(header.firstIndex(of: "best_p99_grouping"))
+        #expect(rows.count == 7)
+        for row in rows.dropFirst() {
+            #expect(row.count == header.count)
+            #expect(["1", "2", "3"].contains(String(row[rank])))
+            #expect(row[count] == "3")
+            // The best grouping's difference from itself is zero; the others' are not negative on average.
+            if row[best] == row[0] { #expect(Double(row[difference]) == 0) }
+        }
+    }
+
     /// `--replications` adds, per flow, the mean and 95% interval of each metric over the runs.
     @Test func replicationsAddIntervalsToTheJSON() throws {
         let result = try NetlabBinary.run([
@@ -304,5 +329,38 @@ extension CommandLineMessageTests {
         ])
         #expect(replay.status == 2)
         #expect(replay.standardError.contains("junit is available for simulate only"), "\(replay.standardError)")
+    }
+}
+
+/// The verdict of replicated runs: paired intervals, significance said in words.
+@Suite struct ReplicatedVerdictTests {
+    static func verdict(_ topology: String) throws -> (ranking: [String], text: String) {
+        let path = try ObjectiveCommandTests.file(topology)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try NetlabBinary.run(["simulate", path, "--replications", "5", "--format", "json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        return (try #require(root["ranking"] as? [String]), try #require(root["verdict"] as? String))
+    }
+
+    /// A Unix socket in one pod against TCP across nodes: the leader wins by an interval clear of zero.
+    @Test func aClearWinnerIsSaidWithItsPairedInterval() throws {
+        let (ranking, text) = try Self.verdict(ObjectiveCommandTests.topology)
+        #expect(ranking == ["one-pod", "two-nodes"])
+        #expect(text.hasPrefix("one-pod: worst p99 "), "\(text)")
+        #expect(text.contains("difference") && text.contains("(95%, paired over 5 replications)"))
+        #expect(!text.contains("not significantly"))
+    }
+
+    /// Two groupings that place everything alike differ by nothing: not significant.
+    @Test func identicalGroupingsAreNotSignificantlyDifferent() throws {
+        let twins = ObjectiveCommandTests.topology.replacingOccurrences(
+            of:
+                #"{ "name": "two-nodes", "pods": [ { "containers": ["web"], "node": "a" }, { "containers": ["log"], "node": "b" } ] }"#,
+            with: #"{ "name": "one-pod-again", "pods": [ { "containers": ["web", "log"], "node": "a" } ] }"#)
+        #expect(twins != ObjectiveCommandTests.topology)
+        let (_, text) = try Self.verdict(twins)
+        #expect(text.contains("are not significantly different"), "\(text)")
     }
 }
