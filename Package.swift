@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "NetLabReport", targets: ["NetLabReport"]),
         .library(name: "NetLabCalibrate", targets: ["NetLabCalibrate"]),
         .library(name: "NetLabAdvisor", targets: ["NetLabAdvisor"]),
+        .library(name: "NetLabSweep", targets: ["NetLabSweep"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -53,10 +54,14 @@ let package = Package(
             dependencies: [
                 "NetLabCore", "NetLabModel", "NetLabStats", .product(name: "RealModule", package: "swift-numerics"),
             ]),
+        // Parameter sweeps, their shards and merging (`netlab sweep`, `netlab merge`).
+        .target(name: "NetLabSweep", dependencies: ["NetLabCore", "NetLabModel", "NetLabStats"]),
         // Rendering of results: tables for people, JSON and CSV for programs.
         .target(
             name: "NetLabReport",
-            dependencies: ["NetLabModel", "NetLabStats", "NetLabTrace", "NetLabReplay", "NetLabAdvisor"]),
+            dependencies: [
+                "NetLabModel", "NetLabStats", "NetLabTrace", "NetLabReplay", "NetLabAdvisor", "NetLabSweep",
+            ]),
         // The command-line interface: thin commands over the libraries.
         .executableTarget(
             name: "netlab",
@@ -68,6 +73,7 @@ let package = Package(
                 "NetLabReplay",
                 "NetLabCalibrate",
                 "NetLabAdvisor",
+                "NetLabSweep",
                 "CPcapFloor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -80,6 +86,7 @@ let package = Package(
         .testTarget(name: "NetLabReportTests", dependencies: ["NetLabReport"]),
         .testTarget(name: "NetLabCalibrateTests", dependencies: ["NetLabCalibrate"]),
         .testTarget(name: "NetLabAdvisorTests", dependencies: ["NetLabAdvisor"]),
+        .testTarget(name: "NetLabSweepTests", dependencies: ["NetLabSweep"]),
         // Golden/ holds expected outputs, read through #filePath rather than as bundle resources.
         .testTarget(name: "NetLabCLITests", dependencies: ["netlab"], exclude: ["Golden"]),
     ]

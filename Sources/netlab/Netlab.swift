@@ -35,7 +35,10 @@ struct Netlab: ParsableCommand {
             Errors print one line, 'netlab: <where>: <what>; <how to fix>', and exit with status 2.
             """,
         version: version,
-        subcommands: [Simulate.self, Advise.self, Compare.self, Inspect.self, Replay.self, Calibrate.self, Bench.self]
+        subcommands: [
+            Simulate.self, Advise.self, Sweep.self, Merge.self, Compare.self, Inspect.self, Replay.self, Calibrate.self,
+            Bench.self,
+        ]
     )
 
     /// Parses the arguments, runs the command, and turns every failure into netlab's one-line

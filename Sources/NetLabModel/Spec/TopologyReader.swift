@@ -10,9 +10,22 @@ public enum TopologyReader {
     public static func read(_ text: String, file: String, requireFlows: Bool = true, requireGroupings: Bool = true)
         throws(SpecError) -> Topology
     {
-        let reader = SpecReader(file: file)
-        let root = try reader.parse(text)
-        return try reader.topology(root, requireFlows: requireFlows, requireGroupings: requireGroupings)
+        try read(
+            document: try document(text, file: file), file: file, requireFlows: requireFlows,
+            requireGroupings: requireGroupings)
+    }
+
+    /// The parsed but unvalidated tree of a topology file (JSON, or YAML for `.yaml`/`.yml`), for
+    /// tools that change values before reading it (`netlab sweep --set`).
+    public static func document(_ text: String, file: String) throws(SpecError) -> JSONNode {
+        try SpecReader(file: file).parse(text)
+    }
+
+    /// Validates a tree from ``document(_:file:)``, perhaps changed since.
+    public static func read(
+        document root: JSONNode, file: String, requireFlows: Bool = true, requireGroupings: Bool = true
+    ) throws(SpecError) -> Topology {
+        try SpecReader(file: file).topology(root, requireFlows: requireFlows, requireGroupings: requireGroupings)
     }
 }
 

@@ -1,0 +1,71 @@
+import NetLabStats
+import NetLabSweep
+
+/// `netlab sweep` and `netlab merge` output: tidy rows (one per point × grouping × flow ×
+/// metric) as CSV or JSON lines, and a summary table for people.
+public enum SweepReport {
+    public static func csv(_ result: SweepResult) -> String {
+        var table = CSVTable(
+            header: ["point"] + result.axes.map(\.path) + [
+                "grouping", "flow", "metric", "mean", "ci95", "replications",
+            ])
+        for row in result.rows {
+            table.append(
+                ["\(row.point)"] + result.values(at: row.point) + [
+                    row.grouping, row.flow, row.metric, "\(SimulationReport.rounded(row.interval.mean))",
+                    row.interval.halfWidth.isFinite ? "\(SimulationReport.rounded(row.interval.halfWidth))" : "",
+                    "\(row.interval.replications)",
+                ])
+        }
+        return table.rendered()
+    }
+
+    public static func jsonLines(_ result: SweepResult) -> String {
+        var text = ""
+        for row in result.rows {
+            let set = zip(result.axes, result.values(at: row.point)).map { ($0.path, JSONValue.string($1)) }
+            let line = JSONValue.object([
+                ("point", .integer(Int64(row.point))), ("set", .object(set)), ("grouping", .string(row.grouping)),
+                ("flow", .string(row.flow)), ("metric", .string(row.metric)),
+                ("mean", .number(SimulationReport.rounded(row.interval.mean))),
+                (
+                    "ci95",
+                    row.interval.halfWidth.isFinite ? .number(SimulationReport.rounded(row.interval.halfWidth)) : .null
+                ),
+                ("replications", .integer(Int64(row.interval.replications))),
+            ])
+            text += line.rendered(indent: nil) + "\n"
+        }
+        return text
+    }
+
+    /// Per point, each grouping's worst mean p99 across flows.
+    public static func table(_ result: SweepResult) -> String {
+        let rows = result.rows.filter { $0.metric == "latency_p99_ns" }
+        var groupings: [String] = []
+        for row in rows where !groupings.contains(row.grouping) { groupings.append(row.grouping) }
+        var table = TextTable(
+            columns: result.axes.map { TextTable.Column($0.path) }
+                + groupings.map { TextTable.Column($0, alignment: .right) })
+        var point = -1
+        var cells: [String: Double] = [:]
+        func flush() {
+            guard point >= 0 else { return }
+            table.append(
+                result.values(at: point)
+                    + groupings.map { cells[$0].map { SimulationReport.formatNanoseconds($0) } ?? "-" })
+            cells = [:]
+        }
+        for row in rows {
+            if row.point != point {
+                flush()
+                point = row.point
+            }
+            cells[row.grouping] = max(cells[row.grouping] ?? 0, row.interval.mean)
+        }
+        flush()
+        return
+            "\(result.topology): \(result.points) point(s) × \(groupings.count) grouping(s) × \(result.replications) replication(s); worst mean p99 across flows:\n"
+            + table.rendered()
+    }
+}

@@ -1,0 +1,74 @@
+import Dispatch
+import NetLabModel
+
+/// Runs a sweep's jobs on all cores. Each job is one replication of one point, every grouping on
+/// the same random numbers; the records come back in job, grouping and flow order whatever the
+/// number of cores.
+public enum SweepRunner {
+    public static func run(
+        _ plan: SweepPlan, jobs: [Int], profile: CostProfile,
+        progress: @Sendable (_ finished: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws(SweepError) -> [SweepRecord] {
+        // Every point's topology is read once, up front, so a bad value stops the sweep before it runs.
+        var topologies: [Int: Topology] = [:]
+        var units: [(job: Int, grouping: Int)] = []
+        for job in jobs {
+            let point = job / plan.replications
+            if topologies[point] == nil { topologies[point] = try plan.topology(at: point) }
+            let topology = topologies[point]!
+            let chosen = try groupingIndices(plan.groupings, in: topology)
+            units += chosen.map { (job, $0) }
+        }
+        let frozen = topologies, work = units
+        let slots = Slots(count: units.count)
+        DispatchQueue.concurrentPerform(iterations: units.count) { index in
+            let (job, grouping) = work[index]
+            let topology = frozen[job / plan.replications]!
+            let seed = Experiment.replicationSeed(plan.seed ?? topology.seed, index: job % plan.replications)
+            let result = Experiment.simulate(topology, grouping: grouping, profile: profile, seed: seed)
+            let records = result.flows.map { flow in
+                SweepRecord(
+                    job: job, grouping: result.name, flow: flow.name,
+                    values: [
+                        Double(flow.latency.valueAtPercentile(50)), Double(flow.latency.valueAtPercentile(99)),
+                        flow.latency.meanNanoseconds, flow.throughputBitsPerSecond,
+                        flow.offeredMessages > 0 ? Double(flow.lostMessages) / Double(flow.offeredMessages) : 0,
+                    ])
+            }
+            progress(slots.store(records, at: index), work.count)
+        }
+        return slots.all.flatMap { $0 }
+    }
+
+    static func groupingIndices(_ names: [String], in topology: Topology) throws(SweepError) -> [Int] {
+        guard !names.isEmpty else { return Array(topology.groupings.indices) }
+        var indices: [Int] = []
+        for name in names {
+            guard let index = topology.groupings.firstIndex(where: { $0.name == name }) else {
+                throw SweepError(
+                    "--grouping", "no grouping \"\(name)\"",
+                    fix: "use one of \(topology.groupings.map(\.name).joined(separator: ", "))")
+            }
+            indices.append(index)
+        }
+        return indices
+    }
+}
+
+private final class Slots: @unchecked Sendable {
+    private var slots: [[SweepRecord]]
+    private var finished = 0
+    private let lock = DispatchSemaphore(value: 1)
+
+    init(count: Int) { slots = Array(repeating: [], count: count) }
+
+    func store(_ records: [SweepRecord], at slot: Int) -> Int {
+        lock.wait()
+        defer { lock.signal() }
+        slots[slot] = records
+        finished += 1
+        return finished
+    }
+
+    var all: [[SweepRecord]] { slots }
+}

@@ -1,0 +1,200 @@
+import ArgumentParser
+import Foundation
+import NetLabModel
+import NetLabReport
+import NetLabSweep
+
+/// How sweep results are written.
+enum SweepFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, jsonl
+}
+
+/// `netlab sweep`: every grouping at every point of a parameter grid, on all cores, or one shard
+/// of it, or the Kubernetes Job that runs the shards on a cluster.
+struct Sweep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run every grouping at every point of a parameter grid (--set), on all cores or as shards.",
+        discussion: """
+            Each --set PATH=VALUES adds an axis; the points are their cross product (the last axis \
+            varies fastest). PATH is a place in the topology: flows[NAME].rate, cluster.fabric.rate, \
+            containers[NAME].cpu, cluster.nodes[NAME].cores, duration ... VALUES is a comma-separated \
+            list or a range: LOW..HIGH:xFACTOR (geometric) or LOW..HIGH:+STEP (arithmetic).
+
+            Output: tidy rows, one per point × grouping × flow × metric (mean and 95% interval over \
+            --replications), as CSV or JSON lines, or a summary table (worst p99 per point and grouping).
+
+            Scale-out: --shard I/N runs every job (point × replication) whose number is I modulo N \
+            and writes a shard file; netlab merge combines the N files into exactly the output of the \
+            whole sweep. --emit kubernetes-job writes an Indexed Job that runs the shards on a \
+            cluster (docs/scale-out.md).
+
+            Examples:
+              netlab sweep Examples/web-log-sidecar.json --set 'flows[http].rate=1000/s,2000/s,5000/s' --set 'cluster.fabric.rate=1Gbps,10Gbps'
+              netlab sweep Examples/web-log-sidecar.json --set 'flows[access-log].size=64B..64KiB:x4' --replications 5 --format csv
+              netlab sweep Examples/web-log-sidecar.json --set 'flows[http].rate=1000/s..8000/s:x2' --shard 0/4 --output shard-0.jsonl
+              netlab sweep Examples/web-log-sidecar.json --set 'flows[http].rate=1000/s..8000/s:x2' --emit kubernetes-job --shards 4 --output sweep-job.yaml
+            """
+    )
+
+    @Argument(help: "The topology file (JSON, or YAML named .yaml/.yml).")
+    var topology: String
+
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp("An axis: PATH=VALUES (repeat for more axes).", valueName: "path=values"))
+    var sets: [String] = []
+
+    @Option(name: .customLong("grouping"), help: "Run only this grouping (repeat to pick several). Default: all.")
+    var groupings: [String] = []
+
+    @Option(help: ArgumentHelp("Replications per point (seeds derived from --seed).", valueName: "n"))
+    var replications: Int = 1
+
+    @Option(help: "Simulated time of each run, e.g. 300ms (default: the topology's duration).")
+    var duration: String?
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: ArgumentHelp("Run shard I of N and write its shard file (for netlab merge).", valueName: "I/N"))
+    var shard: String?
+
+    @Option(help: ArgumentHelp("Write what runs the sweep elsewhere instead: kubernetes-job.", valueName: "kind"))
+    var emit: String?
+
+    @Option(help: ArgumentHelp("With --emit: shards of the Job (default 8).", valueName: "n"))
+    var shards: Int = 8
+
+    @Option(help: ArgumentHelp("With --emit: shard pods at a time (default: all).", valueName: "n"))
+    var parallelism: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --emit: the image holding netlab (built from the repository's Dockerfile).", valueName: "image"))
+    var image: String = "netlab:latest"
+
+    @Option(
+        help: ArgumentHelp(
+            "With --emit: the ReadWriteMany PersistentVolumeClaim for the shard files.", valueName: "claim"))
+    var resultsClaim: String = "netlab-results"
+
+    @Option(help: "Output format: table, csv or jsonl (default: table on a terminal, csv otherwise).")
+    var format: SweepFormat?
+
+    @Option(name: .customLong("output"), help: "Write to this file instead of standard output.")
+    var file: String?
+
+    func run() throws {
+        do { try runSweep() } catch let error as SweepError { throw InputError(sweepError: error) }
+    }
+
+    func runSweep() throws {
+        let text = try readInput(topology)
+        let plan = try makePlan(text: text)
+        if let emit {
+            try emitJob(emit, plan: plan)
+            return
+        }
+        let (index, count) = try shard.map(Self.parseShard) ?? (0, 1)
+        let profile = try model.resolvedProfile(for: try plan.topology(at: 0), topologyPath: topology)
+        let jobs = plan.jobs(inShard: index, of: count)
+        let progress = ProgressLine(label: "sweep")
+        let start = ContinuousClock.now
+        let records = try SweepRunner.run(plan, jobs: jobs, profile: profile) { finished, total in
+            let elapsed = ContinuousClock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let remaining = seconds / Double(finished) * Double(total - finished)
+            progress.update("\(finished)/\(total) runs, about \(Int(remaining.rounded()))s left")
+        }
+        progress.finish()
+        let result = SweepResult(plan: plan, topology: try plan.topology(at: 0).name, records: records)
+        if shard != nil {
+            try writeOutput(SweepShardFile.render(result, shard: index, of: count, jobs: plan.jobs), to: file)
+        } else {
+            try Self.write(result, format: format, to: file)
+        }
+    }
+
+    func makePlan(text: String) throws -> SweepPlan {
+        guard (1...1000).contains(replications) else {
+            throw InputError(
+                source: "--replications", location: nil, problem: "\(replications) is out of range",
+                fix: "give 1 to 1000")
+        }
+        do {
+            var axes: [SweepAxis] = []
+            for set in sets { axes.append(try SweepAxis(parsing: set)) }
+            var fixed: [(path: ParameterPath, value: String)] = []
+            if let duration { fixed.append((try ParameterPath(parsing: "duration"), duration)) }
+            return try SweepPlan(
+                file: topology, topologyText: text, axes: axes, fixed: fixed, groupings: groupings,
+                replications: replications, seed: model.seed, profileName: model.profile ?? "topology")
+        } catch {
+            throw InputError(sweepError: error)
+        }
+    }
+
+    /// `I/N` with 0 ≤ I < N.
+    static func parseShard(_ text: String) throws -> (Int, Int) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, count <= 100_000
+        else {
+            throw InputError(source: "--shard", location: nil, problem: "\"\(text)\" is not I/N", fix: "write e.g. 0/4")
+        }
+        guard (0..<count).contains(index) else {
+            throw InputError(
+                source: "--shard", location: nil, problem: "shard \(index) is out of range for \(count) shards",
+                fix: "give 0 to \(count - 1)")
+        }
+        return (index, count)
+    }
+
+    static func write(_ result: SweepResult, format: SweepFormat?, to file: String?) throws {
+        let chosen =
+            format
+            ?? (file?.hasSuffix(".jsonl") == true
+                ? .jsonl : file?.hasSuffix(".csv") == true ? .csv : isatty(STDOUT_FILENO) != 0 ? .table : .csv)
+        let text =
+            switch chosen {
+            case .table: SweepReport.table(result)
+            case .csv: SweepReport.csv(result)
+            case .jsonl: SweepReport.jsonLines(result)
+            }
+        try writeOutput(text, to: file)
+    }
+
+    func emitJob(_ kind: String, plan: SweepPlan) throws {
+        guard kind == "kubernetes-job" else {
+            throw InputError(
+                source: "--emit", location: nil, problem: "unknown kind \"\(kind)\"", fix: "use kubernetes-job")
+        }
+        guard shard == nil else {
+            throw InputError(
+                source: "--shard", location: nil, problem: "--emit writes the Job that picks the shards",
+                fix: "leave --shard out")
+        }
+        guard (1...10_000).contains(shards) else {
+            throw InputError(
+                source: "--shards", location: nil, problem: "\(shards) is out of range", fix: "give 1 to 10000")
+        }
+        var arguments: [String] = []
+        for set in sets { arguments += ["--set", set] }
+        for grouping in groupings { arguments += ["--grouping", grouping] }
+        arguments += ["--replications", "\(replications)"]
+        if let duration { arguments += ["--duration", duration] }
+        if let seed = model.seed { arguments += ["--seed", "\(seed)"] }
+        if let profile = model.profile { arguments += ["--profile", profile] }
+        let name = try plan.topology(at: 0).name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        let manifest = SweepJobManifest(
+            name: "netlab-sweep-" + String(name.prefix(40)), image: image, shards: shards,
+            parallelism: min(parallelism ?? shards, shards), claim: resultsClaim,
+            topologyFile: URL(fileURLWithPath: topology).lastPathComponent, topologyText: plan.topologyText,
+            sweepArguments: arguments, mergeArguments: ["--format", "csv"])
+        try writeOutput(manifest.yaml, to: file)
+    }
+}
+
+extension InputError {
+    init(sweepError error: SweepError) {
+        self.init(source: error.source, location: nil, problem: error.problem, fix: error.fix)
+    }
+}
