@@ -88,6 +88,8 @@ let package = Package(
         .testTarget(name: "NetLabAdvisorTests", dependencies: ["NetLabAdvisor"]),
         .testTarget(name: "NetLabSweepTests", dependencies: ["NetLabSweep"]),
         // Golden/ holds expected outputs, read through #filePath rather than as bundle resources.
-        .testTarget(name: "NetLabCLITests", dependencies: ["netlab"], exclude: ["Golden"]),
+        .testTarget(
+            name: "NetLabCLITests", dependencies: ["netlab", .product(name: "Yams", package: "Yams")],
+            exclude: ["Golden"]),
     ]
 )
