@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "NetLabCalibrate", targets: ["NetLabCalibrate"]),
         .library(name: "NetLabAdvisor", targets: ["NetLabAdvisor"]),
         .library(name: "NetLabSweep", targets: ["NetLabSweep"]),
+        .library(name: "NetLabKubernetes", targets: ["NetLabKubernetes"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -56,6 +57,10 @@ let package = Package(
             ]),
         // Parameter sweeps, their shards and merging (`netlab sweep`, `netlab merge`).
         .target(name: "NetLabSweep", dependencies: ["NetLabCore", "NetLabModel", "NetLabStats"]),
+        // Kubernetes manifests in and out (`netlab import k8s`, `netlab export k8s`).
+        .target(
+            name: "NetLabKubernetes",
+            dependencies: ["NetLabCore", "NetLabModel", .product(name: "Yams", package: "Yams")]),
         // Rendering of results: tables for people, JSON and CSV for programs.
         .target(
             name: "NetLabReport",
@@ -74,6 +79,7 @@ let package = Package(
                 "NetLabCalibrate",
                 "NetLabAdvisor",
                 "NetLabSweep",
+                "NetLabKubernetes",
                 "CPcapFloor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -87,6 +93,7 @@ let package = Package(
         .testTarget(name: "NetLabCalibrateTests", dependencies: ["NetLabCalibrate"]),
         .testTarget(name: "NetLabAdvisorTests", dependencies: ["NetLabAdvisor"]),
         .testTarget(name: "NetLabSweepTests", dependencies: ["NetLabSweep"]),
+        .testTarget(name: "NetLabKubernetesTests", dependencies: ["NetLabKubernetes"]),
         // Golden/ holds expected outputs, read through #filePath rather than as bundle resources.
         .testTarget(
             name: "NetLabCLITests", dependencies: ["netlab", .product(name: "Yams", package: "Yams")],

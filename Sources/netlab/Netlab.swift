@@ -26,6 +26,8 @@ struct Netlab: ParsableCommand {
               netlab simulate Examples/web-log-sidecar.json
               netlab simulate Examples/web-log-sidecar.json --replications 10 --output report.html
               netlab advise Examples/online-shop.json
+              netlab sweep Examples/web-log-sidecar.json --set "flows[http].rate=1000/s,2000/s,4000/s"
+              netlab import k8s Examples/k8s/online-boutique.yaml --traffic Examples/k8s/traffic.yaml --output shop.yaml
               netlab compare baseline.json current.json --tolerance 5%
               netlab inspect Traces/pod-to-pod-http.pcap
               netlab replay Traces/pod-to-pod-http.pcap --map Traces/pod-to-pod-http.map.json --topology Examples/replay-pairs.json --mode causal
@@ -36,7 +38,8 @@ struct Netlab: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            Simulate.self, Advise.self, Sweep.self, Merge.self, Compare.self, Inspect.self, Replay.self, Calibrate.self,
+            Simulate.self, Advise.self, Sweep.self, Merge.self, Import.self, Export.self, Compare.self, Inspect.self,
+            Replay.self, Calibrate.self,
             Bench.self,
         ]
     )

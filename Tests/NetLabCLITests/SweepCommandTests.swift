@@ -166,3 +166,57 @@ enum KubernetesValidation {
         print("valid: " + ", ".join(kinds))
         """#
 }
+
+/// `netlab import k8s` and `netlab export k8s` as a user runs them.
+@Suite struct KubernetesCommandTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Examples")
+
+    /// Import the shop, simulate it, export a grouping; the manifests pass the Kubernetes models
+    /// (when the Python client is installed).
+    @Test func importSimulateExport() throws {
+        let folder = try SweepCommandTests.directory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let topology = folder.appendingPathComponent("shop.yaml").path
+        let imported = try NetlabBinary.run([
+            "import", "k8s", Self.examples.appendingPathComponent("k8s/online-boutique.yaml").path, "--traffic",
+            Self.examples.appendingPathComponent("k8s/traffic.yaml").path, "--output", topology,
+        ])
+        #expect(imported.status == 0, "\(imported.standardError)")
+        #expect(imported.standardError.contains("note: skipped ConfigMap shop-settings"))
+        let simulated = try NetlabBinary.run([
+            "simulate", topology, "--grouping", "as-deployed", "--grouping", "split-sidecars", "--duration", "100ms",
+            "--format", "json",
+        ])
+        #expect(simulated.status == 0, "\(simulated.standardError)")
+        let manifests = folder.appendingPathComponent("split.yaml").path
+        let exported = try NetlabBinary.run([
+            "export", "k8s", topology, "--grouping", "split-sidecars", "--output", manifests,
+        ])
+        #expect(exported.status == 0, "\(exported.standardError)")
+        let text = try String(contentsOfFile: manifests, encoding: .utf8)
+        #expect(text.contains("name: frontend-log-shipper"))
+        if (try? runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import kubernetes, yaml"]))?
+            .status == 0
+        {
+            let check = try runProgram(
+                URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", KubernetesValidation.script, manifests])
+            #expect(check.status == 0, "\(check.standardOutput)\(check.standardError)")
+        }
+        let unknown = try NetlabBinary.run(["export", "k8s", topology, "--grouping", "as-deploy"])
+        #expect(unknown.status == 2)
+        #expect(unknown.standardError.contains("no grouping \"as-deploy\""))
+    }
+
+    /// A file that is not a manifest: one line naming the file and the document.
+    @Test func aTopologyIsNotAManifest() throws {
+        let result = try NetlabBinary.run([
+            "import", "k8s", Self.examples.appendingPathComponent("web-log-sidecar.yaml").path, "--traffic",
+            Self.examples.appendingPathComponent("k8s/traffic.yaml").path,
+        ])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("web-log-sidecar.yaml:"), "\(result.standardError)")
+        #expect(result.standardError.contains("document 1: kind: no \"kind\""), "\(result.standardError)")
+        #expect(result.standardError.split(separator: "\n").count == 1)
+    }
+}

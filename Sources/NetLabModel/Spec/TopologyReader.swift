@@ -276,7 +276,7 @@ extension SpecReader {
             } else {
                 let fields = try object(item, path, what: "a container (a name, or {\"name\", \"cpu\", ...})")
                 try fields.rejectUnknownKeys([
-                    "name", "cpu", "threads", "cpuset", "wait", "replicas", "scaling", "scales_with",
+                    "name", "cpu", "threads", "cpuset", "wait", "replicas", "scaling", "scales_with", "image",
                 ])
                 container = Container(
                     name: try name(
@@ -294,6 +294,9 @@ extension SpecReader {
                     wait: try fields.optional("wait").map { node throws(SpecError) in
                         try waitMode(node, fields.child("wait"))
                     })
+            }
+            if case .object = item.value, let image = try object(item, path, what: "a container").optional("image") {
+                container.image = try string(image, "\(path).image", what: "an image reference")
             }
             if !names.insert(container.name).inserted {
                 throw fail(

@@ -2,7 +2,25 @@ import Yams
 
 /// Reads YAML into the same located ``JSONNode`` tree the JSON parser builds, so that topology and
 /// profile files may be written in either, with the same checks and the same error places.
-enum YAMLDocument {
+public enum YAMLDocument {
+    /// Every document of a multi-document YAML text (empty documents left out), each as a
+    /// located tree.
+    public static func parseAll(_ text: String, file: String) throws(SpecError) -> [(index: Int, root: JSONNode)] {
+        var roots: [(index: Int, root: JSONNode)] = []
+        do {
+            for (index, node) in try Yams.compose_all(yaml: text).enumerated() {
+                roots.append((index, try convert(node, file: file)))
+            }
+        } catch let error as SpecError {
+            throw error
+        } catch let error as YamlError {
+            throw located(error, file: file)
+        } catch {
+            throw SpecError(file: file, path: "", problem: "malformed YAML: \(error)", fix: "fix the YAML syntax")
+        }
+        return roots
+    }
+
     static func parse(_ text: String, file: String) throws(SpecError) -> JSONNode {
         let root: Yams.Node?
         do {

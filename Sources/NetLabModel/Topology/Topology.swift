@@ -76,6 +76,8 @@ public struct Container: Sendable {
     public var replicas: Int?
     /// Whether it scales with others or on its own.
     public var scaling = Scaling.unspecified
+    /// Its container image, when known (kept for `netlab export k8s`; the model does not use it).
+    public var image: String?
 
     public init(name: String, cpu: Double, threads: Int = 1, cpuset: [Int] = [], wait: WaitMode? = nil) {
         self.name = name

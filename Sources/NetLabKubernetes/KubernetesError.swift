@@ -1,0 +1,45 @@
+import NetLabModel
+
+/// A problem in a manifest or traffic file: the file, the line:column, the YAML document's index
+/// (manifests hold several), the path inside it, what is wrong and how to fix it.
+public struct KubernetesError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var column: Int?
+    public var document: Int?
+    public var path: String
+    public var problem: String
+    public var fix: String
+
+    public init(
+        file: String, node: JSONNode? = nil, document: Int? = nil, path: String, problem: String, fix: String
+    ) {
+        self.file = file
+        line = node?.line
+        column = node?.column
+        self.document = document
+        self.path = path
+        self.problem = problem
+        self.fix = fix
+    }
+
+    init(_ error: SpecError) {
+        file = error.file
+        line = error.line
+        column = error.column
+        path = error.path
+        problem = error.problem
+        fix = error.fix
+    }
+
+    /// `file:line:column: document N: path`.
+    public var location: String {
+        var text = file
+        if let line, let column { text += ":\(line):\(column)" }
+        if let document { text += ": document \(document + 1)" }
+        if !path.isEmpty { text += ": \(path)" }
+        return text
+    }
+
+    public var description: String { "\(location): \(problem); \(fix)" }
+}

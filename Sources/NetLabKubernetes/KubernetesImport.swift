@@ -1,0 +1,257 @@
+import NetLabModel
+
+/// Kubernetes manifests and a traffic file turned into a topology: one container per container
+/// of each pod template (native sidecars included), the workloads' pods as written as the first
+/// grouping (`as-deployed`), then alternatives: sidecars split into pods of their own, and each
+/// pair of workloads that talk merged into one pod where their replica counts allow.
+public struct KubernetesImport: Sendable {
+    public var manifests: Manifests
+    public var traffic: TrafficFile
+    public var cluster: ClusterShape
+    /// Groupings that could not be generated, and why.
+    public private(set) var notes: [String] = []
+
+    /// Each workload container's topology name: the container's own name where it is unique,
+    /// else `workload.container`.
+    private var names: [[String]] = []
+
+    public init(manifests: Manifests, traffic: TrafficFile, cluster: ClusterShape?) throws(KubernetesError) {
+        self.manifests = manifests
+        self.traffic = traffic
+        if let cluster {
+            self.cluster = cluster
+        } else if let block = traffic.member("cluster") {
+            self.cluster = try ClusterShape.read(block, file: traffic.file)
+        } else {
+            throw KubernetesError(
+                file: traffic.file, path: "cluster",
+                problem: "no cluster: the manifests do not say what nodes there are",
+                fix: "add cluster: {nodes: 3, cores: 8, nic: 10Gbps} to the traffic file, or pass --nodes 3x8")
+        }
+        var count: [String: Int] = [:]
+        for workload in manifests.workloads {
+            for container in workload.containers { count[container.name, default: 0] += 1 }
+        }
+        names = manifests.workloads.map { workload in
+            workload.containers.map { count[$0.name]! == 1 ? $0.name : "\(workload.name).\($0.name)" }
+        }
+    }
+
+    /// The topology tree (validated by the topology reader before it is returned).
+    public mutating func topology() throws(KubernetesError) -> JSONNode {
+        let flows = try resolvedFlows()
+        var members: [(String, JSONNode)] = []
+        for key in ["name", "duration", "warmup", "seed", "profile"] {
+            if let value = traffic.member(key) { members.append((key, value)) }
+        }
+        if traffic.member("name") == nil { members.insert(("name", Tree.string("imported")), at: 0) }
+        let nodes = (1...cluster.nodes).map { index in
+            Tree.object([
+                ("name", Tree.string("node-\(index)")), ("cores", Tree.integer(cluster.cores)),
+                ("nic", Tree.object([("rate", Tree.string(cluster.nic))])),
+            ])
+        }
+        members.append(("cluster", Tree.object([("nodes", Tree.array(nodes))] + cluster.extra)))
+        var containers: [JSONNode] = []
+        for (w, workload) in manifests.workloads.enumerated() {
+            for (c, container) in workload.containers.enumerated() {
+                var fields: [(String, JSONNode)] = [
+                    ("name", Tree.string(names[w][c])), ("cpu", Tree.number(container.cpu)),
+                ]
+                if let replicas = workload.replicas { fields.append(("replicas", Tree.integer(replicas))) }
+                if let image = container.image { fields.append(("image", Tree.string(image))) }
+                containers.append(Tree.object(fields))
+            }
+        }
+        members.append(("containers", Tree.array(containers)))
+        for key in ["same_host", "separate"] { if let value = traffic.member(key) { members.append((key, value)) } }
+        members.append(("flows", Tree.array(flows.map(\.node))))
+        members.append(("groupings", Tree.array(try groupings(talking: flows.map(\.workloads)))))
+        let root = Tree.object(members)
+        do { _ = try TopologyReader.read(document: root, file: traffic.file) } catch {
+            throw KubernetesError(
+                file: traffic.file, path: error.path,
+                problem: "the imported topology is not valid: \(error.problem)", fix: error.fix)
+        }
+        return root
+    }
+
+    // MARK: Flows
+
+    /// The traffic file's flows with `from` and `to` replaced by topology container names, and
+    /// the workloads each joins.
+    func resolvedFlows() throws(KubernetesError) -> [(node: JSONNode, workloads: (Int, Int))] {
+        var result: [(node: JSONNode, workloads: (Int, Int))] = []
+        for (index, flow) in traffic.flows.enumerated() {
+            let path = "flows[\(index)]"
+            guard case .object(var members) = flow.value else {
+                throw KubernetesError(
+                    file: traffic.file, node: flow, path: path, problem: "not a mapping",
+                    fix: "write the flow as a mapping")
+            }
+            var ends: [Int] = []
+            for key in ["from", "to"] {
+                guard let slot = members.firstIndex(where: { $0.key == key }),
+                    case .string(let reference) = members[slot].value.value
+                else {
+                    throw KubernetesError(
+                        file: traffic.file, node: flow, path: "\(path).\(key)", problem: "missing \"\(key)\"",
+                        fix: "name a workload, workload/container or Service")
+                }
+                let (workload, container) = try resolve(reference, node: members[slot].value, path: "\(path).\(key)")
+                ends.append(workload)
+                members[slot].value = Tree.string(names[workload][container])
+            }
+            result.append((Tree.node(.object(members)), (ends[0], ends[1])))
+        }
+        return result
+    }
+
+    /// A workload, `workload/container` or Service name as (workload, container) indices.
+    func resolve(_ reference: String, node: JSONNode, path: String) throws(KubernetesError) -> (Int, Int) {
+        let workloads = manifests.workloads
+        if let slash = reference.firstIndex(of: "/") {
+            let workloadName = String(reference[..<slash]),
+                containerName = String(reference[reference.index(after: slash)...])
+            guard let w = workloads.firstIndex(where: { $0.name == workloadName }) else {
+                throw unknown(workloadName, node: node, path: path)
+            }
+            guard let c = workloads[w].containers.firstIndex(where: { $0.name == containerName }) else {
+                throw KubernetesError(
+                    file: traffic.file, node: node, path: path,
+                    problem: "workload \"\(workloadName)\" has no container \"\(containerName)\"",
+                    fix: "its containers are: \(workloads[w].containers.map(\.name).joined(separator: ", "))")
+            }
+            return (w, c)
+        }
+        if let service = manifests.services.first(where: { $0.name == reference }) {
+            let selected = workloads.indices.filter { w in
+                !service.selector.isEmpty && service.selector.allSatisfy { workloads[w].labels[$0.key] == $0.value }
+            }
+            guard selected.count == 1 else {
+                let selector = service.selector.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                    separator: ",")
+                throw KubernetesError(
+                    file: traffic.file, node: node, path: path,
+                    problem: selected.isEmpty
+                        ? "Service \"\(reference)\" (\(service.file), document \(service.document + 1)) selects no workload (selector \(selector.isEmpty ? "empty" : selector))"
+                        : "Service \"\(reference)\" selects \(selected.count) workloads (\(selected.map { workloads[$0].name }.joined(separator: ", ")))",
+                    fix: selected.isEmpty
+                        ? "fix the Service's selector or the workload's pod labels"
+                        : "address one workload by name instead of the Service")
+            }
+            let w = selected[0]
+            let c = workloads[w].containers.firstIndex { !Set($0.ports).isDisjoint(with: service.targetPorts) } ?? 0
+            return (w, c)
+        }
+        guard let w = workloads.firstIndex(where: { $0.name == reference }) else {
+            throw unknown(reference, node: node, path: path)
+        }
+        return (w, 0)
+    }
+
+    func unknown(_ name: String, node: JSONNode, path: String) -> KubernetesError {
+        let known = manifests.workloads.map(\.name) + manifests.services.map(\.name)
+        let near = known.min { editDistance($0, name) < editDistance($1, name) }
+        let hint = near.map { editDistance($0, name) <= 3 ? "did you mean \"\($0)\"? " : "" } ?? ""
+        return KubernetesError(
+            file: traffic.file, node: node, path: path, problem: "no workload or Service \"\(name)\"",
+            fix: "\(hint)workloads: \(manifests.workloads.map(\.name).joined(separator: ", "))")
+    }
+
+    // MARK: Groupings
+
+    /// A grouping as (pod name, its (workload, container) members, replicas or nil for every node).
+    typealias PodPlan = (name: String, members: [(Int, Int)], replicas: Int?)
+
+    mutating func groupings(talking pairs: [(Int, Int)]) throws(KubernetesError) -> [JSONNode] {
+        let workloads = manifests.workloads
+        let asDeployed: [PodPlan] = workloads.enumerated().map { w, workload in
+            (workload.name, workload.containers.indices.map { (w, $0) }, workload.replicas)
+        }
+        guard let deployed = place("as-deployed", asDeployed) else {
+            throw KubernetesError(
+                file: traffic.file, path: "cluster",
+                problem:
+                    "the workloads as deployed do not fit \(cluster.nodes) node(s) of \(cluster.cores) cores (CPU requests)",
+                fix: "give more nodes or cores (cluster: in the traffic file, or --nodes)")
+        }
+        var result = [deployed]
+        if workloads.contains(where: { $0.containers.count > 1 }) {
+            let split: [PodPlan] = workloads.enumerated().flatMap { w, workload in
+                workload.containers.indices.map { c in
+                    (
+                        c == 0 ? workload.name : "\(workload.name)-\(workload.containers[c].name)", [(w, c)],
+                        workload.replicas
+                    )
+                }
+            }
+            if let grouping = place("split-sidecars", split) { result.append(grouping) }
+        }
+        var merged: [(Int, Int)] = []
+        for (a, b) in pairs where a != b {
+            let pair = (min(a, b), max(a, b))
+            if merged.contains(where: { $0 == pair }) { continue }
+            merged.append(pair)
+            let (x, y) = (workloads[pair.0], workloads[pair.1])
+            let name = "merge-\(x.name)-\(y.name)"
+            guard x.replicas == y.replicas, x.replicas != nil else {
+                notes.append("\(name) left out: \(x.name) and \(y.name) run different replica counts")
+                continue
+            }
+            var pods = asDeployed.enumerated().filter { $0.offset != pair.0 && $0.offset != pair.1 }.map(\.element)
+            pods.append(
+                ("\(x.name)-with-\(y.name)", asDeployed[pair.0].members + asDeployed[pair.1].members, x.replicas))
+            if let grouping = place(name, pods) { result.append(grouping) }
+        }
+        return result
+    }
+
+    /// `pods` placed as the default scheduler would (each replica on the node with the most
+    /// cores still free that holds it; DaemonSet pods on every node), or nil with a note.
+    mutating func place(_ name: String, _ pods: [PodPlan]) -> JSONNode? {
+        var free = Array(repeating: Double(cluster.cores), count: cluster.nodes)
+        var written: [JSONNode] = []
+        for pod in pods {
+            let cpu = pod.members.reduce(0.0) { $0 + manifests.workloads[$1.0].containers[$1.1].cpu }
+            var nodes: [Int] = []
+            if pod.replicas == nil {
+                nodes = Array(0..<cluster.nodes)
+            } else {
+                for _ in 0..<pod.replicas! {
+                    guard
+                        let node = free.indices.filter({ free[$0] + 1e-9 >= cpu }).max(by: {
+                            (free[$0], -$0) < (free[$1], -$1)
+                        })
+                    else {
+                        notes.append("\(name) left out: pod \(pod.name) (\(cpu) cores) does not fit the nodes")
+                        return nil
+                    }
+                    nodes.append(node)
+                    free[node] -= cpu
+                }
+            }
+            for node in nodes where pod.replicas == nil {
+                free[node] -= cpu
+                if free[node] < -1e-9 {
+                    notes.append("\(name) left out: DaemonSet pod \(pod.name) does not fit node-\(node + 1)")
+                    return nil
+                }
+            }
+            written.append(
+                Tree.object([
+                    ("name", Tree.string(pod.name)),
+                    ("containers", Tree.array(pod.members.map { Tree.string(names[$0.0][$0.1]) })),
+                    ("nodes", Tree.array(nodes.map { Tree.string("node-\($0 + 1)") })),
+                ]))
+        }
+        return Tree.object([("name", Tree.string(name)), ("pods", Tree.array(written))])
+    }
+
+    /// The topology as YAML, with a comment header naming the sources.
+    public mutating func yaml(sources: [String]) throws(KubernetesError) -> String {
+        let root = try topology()
+        return "# netlab topology imported from \(sources.joined(separator: ", ")) by netlab import k8s\n"
+            + Tree.yaml(root)
+    }
+}

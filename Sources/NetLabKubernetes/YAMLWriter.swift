@@ -1,0 +1,38 @@
+import NetLabModel
+import Yams
+
+/// Builds located trees in code and writes them as YAML.
+enum Tree {
+    static func object(_ members: [(String, JSONNode)]) -> JSONNode {
+        node(.object(members.map { (key: $0.0, value: $0.1) }))
+    }
+    static func array(_ items: [JSONNode]) -> JSONNode { node(.array(items)) }
+    static func string(_ text: String) -> JSONNode { node(.string(text)) }
+    static func number(_ value: Double) -> JSONNode {
+        node(.number(value == value.rounded() && abs(value) < 1e15 ? "\(Int64(value))" : "\(value)"))
+    }
+    static func integer(_ value: Int) -> JSONNode { node(.number("\(value)")) }
+    static func node(_ value: JSONNode.Value) -> JSONNode { JSONNode(value: value, line: 0, column: 0) }
+
+    /// `root` as a YAML document: strings that YAML would read as something else are quoted.
+    static func yaml(_ root: JSONNode) -> String {
+        (try? Yams.serialize(node: yamsNode(root), sortKeys: false)) ?? ""
+    }
+
+    static func yamsNode(_ node: JSONNode) -> Yams.Node {
+        switch node.value {
+        case .null: return Yams.Node("null", Tag(.null))
+        case .bool(let value): return Yams.Node(value ? "true" : "false", Tag(.bool))
+        case .number(let text): return Yams.Node(text, Tag(.float))
+        case .string(let text):
+            let plain =
+                !text.isEmpty && Double(text) == nil
+                && !["true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"].contains(text.lowercased())
+                && text.allSatisfy { $0.isLetter || $0.isNumber || "-_./@+ ".contains($0) } && text.first != " "
+                && text.last != " " && !text.contains(": ")
+            return Yams.Node(text, Tag(.str), plain ? .plain : .doubleQuoted)
+        case .array(let items): return Yams.Node(items.map(yamsNode))
+        case .object(let members): return Yams.Node(members.map { (Yams.Node($0.key), yamsNode($0.value)) })
+        }
+    }
+}
