@@ -44,9 +44,11 @@ public struct SweepJobManifest: Sendable {
             + " --shard \"$JOB_COMPLETION_INDEX/\(shards)\" --output \"\(Self.resultsDirectory)/shard-$JOB_COMPLETION_INDEX.jsonl\""
     }
 
-    /// The shell command of the merge pod.
+    /// The shell command of the merge pod: it waits for every shard's file (each written whole,
+    /// by rename), then merges them.
     public var mergeCommand: String {
-        (["netlab", "merge"] + (0..<shards).map { "\(Self.resultsDirectory)/shard-\($0).jsonl" } + mergeArguments)
+        "for i in $(seq 0 \(shards - 1)); do until [ -f \(Self.resultsDirectory)/shard-$i.jsonl ]; do sleep 10; done; done; "
+            + (["netlab", "merge"] + (0..<shards).map { "\(Self.resultsDirectory)/shard-\($0).jsonl" } + mergeArguments)
             .map(shellQuoted).joined(separator: " ") + " --output \(Self.resultsDirectory)/sweep.csv"
     }
 
@@ -73,9 +75,10 @@ public struct SweepJobManifest: Sendable {
             return text
         }
         return """
-            # netlab sweep on Kubernetes: \(shards) shards, \(parallelism) at a time. Apply, wait for the
-            # Job \(name) to complete, then apply the merge Job (kubectl wait --for=condition=complete job/\(name)).
-            # The claim \(claim) must allow ReadWriteMany (every shard pod writes to it).
+            # netlab sweep on Kubernetes: \(shards) shards, \(parallelism) at a time, then a merge that waits
+            # for all their files: kubectl apply -f this file; kubectl wait --for=condition=complete job/\(name)-merge
+            # The claim \(claim) must exist and allow ReadWriteMany (every shard pod writes to it).
+            # The result: /results/sweep.csv on that claim.
             apiVersion: v1
             kind: ConfigMap
             metadata:
