@@ -56,10 +56,16 @@ public enum SweepShardFile {
         }
         let index = try integer(header, "shard", line: 1), count = try integer(header, "shards", line: 1)
         let replications = try integer(header, "replications", line: 1)
+        let jobs = try integer(header, "jobs", line: 1)
+        guard count >= 1, (0..<count).contains(index), replications >= 1, jobs >= 0 else {
+            throw fail(1, "shard \(index)/\(count) of \(jobs) jobs × \(replications) replications is impossible")
+        }
         var axes: [SweepResult.Axis] = []
         guard case .array(let axisNodes)? = field(header, "axes") else { throw fail(1, "no \"axes\"") }
         for node in axisNodes {
-            guard case .object(let members) = node.value, case .array(let values)? = field(members, "values") else {
+            guard case .object(let members) = node.value, case .array(let values)? = field(members, "values"),
+                !values.isEmpty
+            else {
                 throw fail(1, "an axis without values")
             }
             var texts: [String] = []
@@ -86,9 +92,13 @@ public enum SweepShardFile {
                 }
                 values.append(value)
             }
+            let job = try integer(members, "job", line: line + 1)
+            guard job >= 0, job < jobs, job % count == index else {
+                throw fail(line + 1, "job \(job) does not belong to shard \(index)/\(count) of \(jobs) jobs")
+            }
             records.append(
                 SweepRecord(
-                    job: try integer(members, "job", line: line + 1),
+                    job: job,
                     grouping: try string(field(members, "grouping"), line: line + 1, "grouping"),
                     flow: try string(field(members, "flow"), line: line + 1, "flow"), values: values))
         }
