@@ -142,7 +142,7 @@ public enum ReplayRunner {
         }
         var session = ReplaySession(
             plan: plan, topology: topology, grouping: grouping, profile: profile, seed: seed, speed: speed, mode: mode,
-            linkType: reader.linkType, origin: origin, writer: writer)
+            linkType: reader.linkType, format: reader.format, origin: origin, writer: writer)
         do {
             try reader.forEachPacket { packet in session.read(packet) }
         } catch {

@@ -114,7 +114,7 @@ struct ReplaySession {
     init(
         plan: ReplayPlan, topology: Topology, grouping: Int, profile: CostProfile, seed: UInt64, speed: Double,
         mode: ReplayMode,
-        linkType: Int32, origin: CaptureOrigin? = nil, writer: TraceWriter? = nil
+        linkType: Int32, format: CaptureFormat = .pcap, origin: CaptureOrigin? = nil, writer: TraceWriter? = nil
     ) {
         self.plan = plan
         self.speed = speed
@@ -126,7 +126,7 @@ struct ReplaySession {
         self.writer = writer
         sequenceFromA = Array(repeating: 1, count: plan.conversationFlow.count)
         sequenceFromB = Array(repeating: 1, count: plan.conversationFlow.count)
-        scanner = ConversationScanner(linkType: linkType)
+        scanner = ConversationScanner(linkType: linkType, format: format)
         let conversations = plan.conversationFlow.count
         open = Array(repeating: nil, count: conversations)
         openEndsWrite = Array(repeating: false, count: conversations)

@@ -23,6 +23,7 @@ public enum InspectReport {
             ("warnings", .array(summary.warnings.map { .string($0) })),
             ("complete", .bool(summary.complete)),
             ("truncated_packets", .integer(Int64(summary.truncatedPackets))),
+            ("copies", .integer(Int64(summary.copies))),
         ])
     }
 

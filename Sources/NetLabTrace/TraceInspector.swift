@@ -23,6 +23,10 @@ public struct TraceSummary: Sendable {
     public var truncatedPackets = 0
     /// Packets whose captured bytes ended inside a header they announced.
     public var cutShortPackets = 0
+    /// Packets that copy one seen before on another interface of the capture (a node-wide
+    /// capture sees a pod's packet on its veth and on the bridge): counted in packets and bytes,
+    /// once in payload and messages.
+    public var copies = 0
     public var conversations: [Conversation] = []
     public var warnings: [String] = []
     /// False when the file is damaged and the counts cover only the packets before the damage.
@@ -45,7 +49,7 @@ public enum TraceInspector {
     public static func inspect(path: String) throws(TraceError) -> TraceSummary {
         let reader = try TraceReader(path: path)
         var summary = TraceSummary(file: path, format: reader.format, linkTypes: [reader.linkTypeName])
-        var scanner = ConversationScanner(linkType: reader.linkType)
+        var scanner = ConversationScanner(linkType: reader.linkType, format: reader.format)
         var previous: Int64?
         do {
             try reader.forEachPacket { packet in
@@ -86,6 +90,12 @@ public enum TraceInspector {
             summary.warnings.append("incomplete: \(error.description)")
         }
         summary.conversations = scanner.conversations
+        summary.copies = scanner.copiesIgnored
+        if summary.copies > 0 {
+            summary.warnings.append(
+                "\(summary.copies) packet(s) with payload, SYN, FIN or RST are copies of packets seen on another interface (same addresses, ports, IP id, sequence and length within 0.5 ms, as tcpdump -i any or dumpcap on several interfaces of a node records them): counted in packets and bytes as tshark counts them, once in payload and messages; replay sends their messages once"
+            )
+        }
         if let first = reader.clampedRecords.first {
             summary.warnings.append(
                 "\(reader.clampedRecords.count) record(s) hold more captured bytes than the file's snapshot length \(reader.snapshotLength), first packet \(first.packet) (byte offset \(first.byteOffset), \(first.fileLength) bytes); libpcap keeps only the first \(reader.snapshotLength) bytes of each, so captured_bytes counts those"

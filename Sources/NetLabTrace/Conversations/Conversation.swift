@@ -57,24 +57,25 @@ public struct Conversation: Sendable {
         firstPacket = packet
     }
 
-    mutating func add(_ header: TransportHeader, fromA: Bool, frameLength: Int, timestamp: Int64) {
+    mutating func add(_ header: TransportHeader, fromA: Bool, frameLength: Int, timestamp: Int64, isCopy: Bool = false)
+    {
         if fromA {
             packetsAToB += 1
             bytesAToB += frameLength
-            payloadAToB += header.payloadLength
         } else {
             packetsBToA += 1
             bytesBToA += frameLength
-            payloadBToA += header.payloadLength
         }
+        firstNanoseconds = min(firstNanoseconds, timestamp)
+        lastNanoseconds = max(lastNanoseconds, timestamp)
+        guard !isCopy else { return }
+        if fromA { payloadAToB += header.payloadLength } else { payloadBToA += header.payloadLength }
         if header.payloadLength > 0 {
             if lastPayloadFromA != fromA {
                 if fromA { messagesAToB += 1 } else { messagesBToA += 1 }
                 lastPayloadFromA = fromA
             }
         }
-        firstNanoseconds = min(firstNanoseconds, timestamp)
-        lastNanoseconds = max(lastNanoseconds, timestamp)
         if header.proto == .tcp {
             if header.isSYN && !header.isACK && synSequence == nil {
                 synSequence = header.sequence

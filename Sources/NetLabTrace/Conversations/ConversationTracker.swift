@@ -24,9 +24,12 @@ public struct ConversationTracker: Sendable {
     public init() {}
 
     /// Counts one frame's TCP or UDP header; returns the conversation's index and whether the
-    /// frame went from its endpoint A to B.
+    /// frame went from its endpoint A to B. A copy of a frame seen on another interface counts in
+    /// packets and bytes only.
     @discardableResult
-    public mutating func record(_ header: TransportHeader, frameLength: Int, timestamp: Int64, packet: Int) -> (
+    public mutating func record(
+        _ header: TransportHeader, frameLength: Int, timestamp: Int64, packet: Int, isCopy: Bool = false
+    ) -> (
         index: Int, fromA: Bool
     ) {
         let source = Endpoint(address: header.source, port: header.sourcePort)
@@ -36,7 +39,7 @@ public struct ConversationTracker: Sendable {
             proto: header.proto.rawValue, low: sourceFirst ? source : destination,
             high: sourceFirst ? destination : source)
         var index = current.find(key)
-        if let existing = index, header.proto == .tcp, startsNewStream(header, conversations[existing]) {
+        if let existing = index, header.proto == .tcp, !isCopy, startsNewStream(header, conversations[existing]) {
             index = nil
         }
         if index == nil {
@@ -46,7 +49,7 @@ public struct ConversationTracker: Sendable {
                 Conversation(proto: header.proto, a: source, b: destination, timestamp: timestamp, packet: packet))
         }
         let fromA = conversations[index!].a == source
-        conversations[index!].add(header, fromA: fromA, frameLength: frameLength, timestamp: timestamp)
+        conversations[index!].add(header, fromA: fromA, frameLength: frameLength, timestamp: timestamp, isCopy: isCopy)
         return (index!, fromA)
     }
 

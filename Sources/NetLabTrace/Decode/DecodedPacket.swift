@@ -19,6 +19,9 @@ public struct TransportHeader: Sendable {
     /// Payload bytes the packet carried on the wire (from the IP and transport lengths, not
     /// from what the capture kept).
     public var payloadLength: Int
+    /// The UDP checksum as captured (0 for TCP): it tells same-size datagrams apart when their
+    /// IPv4 identification does not (0 on datagrams that may not be fragmented).
+    public var udpChecksum: UInt16 = 0
 
     public var isSYN: Bool { tcpFlags & 0x02 != 0 }
     public var isACK: Bool { tcpFlags & 0x10 != 0 }
@@ -62,6 +65,12 @@ public struct DecodedPacket: Sendable {
     public var second: TransportHeader?
     /// Set when the outermost IP datagram is a fragment (its transport, if any, waits for reassembly).
     public var fragment: FragmentInfo?
+    /// The outermost IPv4 header's identification (0 for IPv6): with the transport header, what
+    /// tells a copy of a packet from another packet.
+    public var ipIdentification: UInt32 = 0
+    /// The capturing interface's index where the link header says it (LINUX_SLL2, as `tcpdump
+    /// -i any` writes); 0 where unknown.
+    public var interfaceIndex: UInt32 = 0
     /// The captured bytes ended before a header the packet claimed.
     public var cutShort = false
     /// The link type is not one netlab decodes.

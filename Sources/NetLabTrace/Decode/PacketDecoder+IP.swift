@@ -10,6 +10,7 @@ extension PacketDecoder {
             let fragmentField = cursor.u16(), cursor.skip(1), let proto = cursor.u8(), cursor.skip(2),
             let source = cursor.u32(), let destination = cursor.u32(), cursor.skip(headerLength - 20)
         else { return packet.markCutShort() }
+        if depth == 0 { packet.ipIdentification = UInt32(identification) }
         // A zero total length (segmentation offload captures) means "as long as captured".
         let payloadLength = totalLength == 0 ? cursor.remaining : max(0, Int(totalLength) - headerLength)
         cursor.limit(to: payloadLength)
@@ -159,12 +160,12 @@ extension PacketDecoder {
                 tcpFlags: flags, sequence: sequence, acknowledgement: acknowledgement,
                 payloadLength: max(0, length - headerLength))
         case .udp:
-            guard let udpLength = cursor.u16(), cursor.skip(2) else { return nil }
+            guard let udpLength = cursor.u16(), let checksum = cursor.u16() else { return nil }
             let payload = udpLength >= 8 ? min(Int(udpLength), max(length, 8)) - 8 : max(0, length - 8)
             return TransportHeader(
                 proto: .udp, source: source, destination: destination, sourcePort: sourcePort,
                 destinationPort: destinationPort,
-                tcpFlags: 0, sequence: 0, acknowledgement: 0, payloadLength: payload)
+                tcpFlags: 0, sequence: 0, acknowledgement: 0, payloadLength: payload, udpChecksum: checksum)
         }
     }
 

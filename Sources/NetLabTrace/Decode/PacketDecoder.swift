@@ -31,8 +31,11 @@ public struct PacketDecoder: Sendable {
         case 113:  // LINUX_SLL: 16-byte header, protocol last.
             guard cursor.skip(14), let proto = cursor.u16() else { return packet.markCutShort() }
             decodeEtherType(proto, &cursor, &packet, depth: 0)
-        case 276:  // LINUX_SLL2: protocol first, 20-byte header.
-            guard let proto = cursor.u16(), cursor.skip(18) else { return packet.markCutShort() }
+        case 276:  // LINUX_SLL2: protocol first, 20-byte header with the interface's index.
+            guard let proto = cursor.u16(), cursor.skip(2), let interface = cursor.u32(), cursor.skip(12) else {
+                return packet.markCutShort()
+            }
+            packet.interfaceIndex = interface
             decodeEtherType(proto, &cursor, &packet, depth: 0)
         case 12, 14, 101: decodeIPByVersion(&cursor, &packet, depth: 0)
         case 228: decodeIPv4(&cursor, &packet, depth: 0)
@@ -194,6 +197,8 @@ extension DecodedPacket {
         first = nil
         second = nil
         fragment = nil
+        ipIdentification = 0
+        interfaceIndex = 0
         cutShort = false
         unsupportedLink = false
     }
