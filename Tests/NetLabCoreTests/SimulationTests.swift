@@ -118,18 +118,28 @@ struct Recorder: EventHandler {
         #expect(recorder.log.map(\.argument) == [1, 2, 3])
     }
 
+    /// With invariant checks compiled in (`-DNETLAB_INTERNAL_CHECKS`), every queue operation
+    /// checks the whole queue: the hold models shrink by this factor to keep the run short.
+    #if NETLAB_INTERNAL_CHECKS
+        static let checkedScale = 10
+    #else
+        static let checkedScale = 1
+    #endif
+
     @Test func holdModelKeepsItsPendingCountAndRunsExactlyTheEventsAskedFor() {
-        var model = HoldModel<DefaultEventQueue>(pending: 1_000, seed: 3)
-        model.run(events: 50_000)
-        #expect(model.simulation.executedEvents == 50_000)
-        #expect(model.simulation.pendingEvents == 1_000)
+        let pending = 1_000 / Self.checkedScale, events = 50_000 / Self.checkedScale
+        var model = HoldModel<DefaultEventQueue>(pending: pending, seed: 3)
+        model.run(events: events)
+        #expect(model.simulation.executedEvents == UInt64(events))
+        #expect(model.simulation.pendingEvents == pending)
     }
 
     @Test func bothQueuesRunTheHoldModelIdentically() {
-        var radix = HoldModel<RadixHeapQueue>(pending: 5_000, seed: 11)
-        var heap = HoldModel<QuaternaryHeapQueue>(pending: 5_000, seed: 11)
-        let radixEnd = radix.run(events: 100_000)
-        let heapEnd = heap.run(events: 100_000)
+        let pending = 5_000 / Self.checkedScale, events = 100_000 / Self.checkedScale
+        var radix = HoldModel<RadixHeapQueue>(pending: pending, seed: 11)
+        var heap = HoldModel<QuaternaryHeapQueue>(pending: pending, seed: 11)
+        let radixEnd = radix.run(events: events)
+        let heapEnd = heap.run(events: events)
         #expect(radixEnd == heapEnd)
     }
 }
