@@ -1,8 +1,9 @@
+import NetLabCore
 import NetLabModel
 
 /// A problem in a manifest or traffic file: the file, the line:column, the YAML document's index
 /// (manifests hold several), the path inside it, what is wrong and how to fix it.
-public struct KubernetesError: Error, Sendable, CustomStringConvertible {
+public struct KubernetesError: LocatedError, Sendable {
     public var file: String
     public var line: Int?
     public var column: Int?
@@ -40,6 +41,4 @@ public struct KubernetesError: Error, Sendable, CustomStringConvertible {
         if !path.isEmpty { text += ": \(path)" }
         return text
     }
-
-    public var description: String { "\(location): \(problem); \(fix)" }
 }

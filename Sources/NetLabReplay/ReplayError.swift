@@ -1,5 +1,7 @@
+import NetLabCore
+
 /// A replay that cannot start or finish: where, what, and how to fix it; printed as one line.
-public struct ReplayError: Error, Sendable, CustomStringConvertible {
+public struct ReplayError: LocatedError, Sendable {
     public var location: String
     public var problem: String
     public var fix: String
@@ -9,6 +11,4 @@ public struct ReplayError: Error, Sendable, CustomStringConvertible {
         self.problem = problem
         self.fix = fix
     }
-
-    public var description: String { "\(location): \(problem); \(fix)" }
 }

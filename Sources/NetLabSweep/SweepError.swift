@@ -1,6 +1,8 @@
+import NetLabCore
+
 /// A mistake in a sweep's options or files: where (an option or a file, perhaps a place in it),
 /// what, and how to fix it.
-public struct SweepError: Error, Sendable, CustomStringConvertible {
+public struct SweepError: LocatedError, Sendable {
     public var source: String
     public var problem: String
     public var fix: String
@@ -11,5 +13,5 @@ public struct SweepError: Error, Sendable, CustomStringConvertible {
         self.fix = fix
     }
 
-    public var description: String { "\(source): \(problem); \(fix)" }
+    public var location: String { source }
 }

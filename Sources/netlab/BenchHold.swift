@@ -42,7 +42,9 @@ struct BenchHold: ParsableCommand {
         case adaptive
     }
 
-    func validate() throws {
+    /// The options' combinations, checked before anything runs. Called from `run()`, not as
+    /// ArgumentParser's `validate()`, which would wrap the error and lose its one-line form.
+    func checkOptions() throws {
         guard pending.value >= 1, pending.value <= 100_000_000 else {
             throw InputError(
                 source: "--pending", location: nil, problem: "\(pending) is out of range",
@@ -55,6 +57,7 @@ struct BenchHold: ParsableCommand {
     }
 
     func run() throws {
+        try checkOptions()
         let seconds: Double
         switch queue {
         case .radixHeap: seconds = measure(RadixHeapQueue.self)

@@ -42,7 +42,9 @@ struct BenchSimulate: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    func validate() throws {
+    /// The options' combinations, checked before anything runs. Called from `run()`, not as
+    /// ArgumentParser's `validate()`, which would wrap the error and lose its one-line form.
+    func checkOptions() throws {
         guard (1...1000).contains(rounds) else {
             throw InputError(
                 source: "--rounds", location: nil, problem: "\(rounds) is out of range", fix: "give 1 to 1000 rounds")
@@ -50,6 +52,7 @@ struct BenchSimulate: ParsableCommand {
     }
 
     func run() throws {
+        try checkOptions()
         let (spec, _) = try Simulate.loadTopology(topology, duration: duration)
         let chosen = try Simulate.resolveProfile(profile, for: spec, topologyPath: topology)
         let indices = try Simulate.groupingIndices(groupings, in: spec, topologyPath: topology)

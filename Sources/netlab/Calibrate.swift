@@ -59,7 +59,9 @@ struct Calibrate: ParsableCommand {
             discussion: "Default: table on a terminal, json otherwise."))
     var format: ReportFormat?
 
-    func validate() throws {
+    /// The options' combinations, checked before anything runs. Called from `run()`, not as
+    /// ArgumentParser's `validate()`, which would wrap the error and lose its one-line form.
+    func checkOptions() throws {
         if let format, [.csv, .junit, .markdown].contains(format) {
             throw ValidationError("--format \(format.rawValue) is not available for calibrate; use table, json or html")
         }
@@ -69,6 +71,7 @@ struct Calibrate: ParsableCommand {
     }
 
     func run() throws {
+        try checkOptions()
         let cores = ProcessInfo.processInfo.activeProcessorCount
         // A profile to check is read first, so that a mistake in it does not wait for the measurements.
         let checked = try check.map { try profileNamed($0, option: "--check") }
@@ -76,11 +79,7 @@ struct Calibrate: ParsableCommand {
         var skipped: [(name: String, why: String)] = []
         var provenance: CalibrationRecord.Provenance? = HostDescription.current(netlabVersion: Netlab.version)
         if let measurements {
-            do { measured = try ProfileReader.measurements(try readInput(measurements), file: measurements) } catch let
-                error as SpecError
-            {
-                throw InputError(specError: error)
-            }
+            measured = try ProfileReader.measurements(try readInput(measurements), file: measurements)
             provenance = nil
         } else {
             let outcome = measureHost(cores: cores)

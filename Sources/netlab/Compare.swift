@@ -35,14 +35,9 @@ struct Compare: ParsableCommand {
                 source: "--tolerance", location: nil, problem: "\"\(tolerance)\" is not a percentage",
                 fix: "write e.g. 5%")
         }
-        let outcome: ResultComparison.Outcome
-        do {
-            outcome = try ResultComparison.compare(
-                baseline: try readInput(baseline), baselineFile: baseline, current: try readInput(current),
-                currentFile: current, tolerance: percent / 100)
-        } catch let error as SpecError {
-            throw InputError(specError: error)
-        }
+        let outcome = try ResultComparison.compare(
+            baseline: try readInput(baseline), baselineFile: baseline, current: try readInput(current),
+            currentFile: current, tolerance: percent / 100)
         guard outcome.regressions.isEmpty else {
             for regression in outcome.regressions { print("regression: \(regression.description)") }
             print("\(outcome.regressions.count) of \(outcome.compared) metrics regressed beyond \(tolerance)")

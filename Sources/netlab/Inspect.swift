@@ -31,10 +31,7 @@ struct Inspect: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let summary: TraceSummary
-        do { summary = try TraceInspector.inspect(path: trace) } catch {
-            throw InputError(source: error.location, location: nil, problem: error.problem, fix: error.fix)
-        }
+        let summary = try TraceInspector.inspect(path: trace)
         switch output.resolvedFormat {
         case .json: print(InspectReport.json(summary).rendered(), terminator: "")
         case .csv: print(InspectReport.csv(summary), terminator: "")

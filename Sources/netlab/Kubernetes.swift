@@ -65,18 +65,14 @@ struct ImportKubernetes: ParsableCommand {
             }
             return shape
         }
-        do {
-            let read = try Manifests.read(manifests)
-            var importer = try KubernetesImport(
-                manifests: read, traffic: try TrafficFile.read(try readInput(traffic), file: traffic), cluster: shape)
-            let yaml = try importer.yaml(sources: manifests + [traffic])
-            var standardError = StandardError()
-            for skipped in read.skipped { print("netlab: note: skipped \(skipped)", to: &standardError) }
-            for note in importer.notes { print("netlab: note: \(note)", to: &standardError) }
-            try writeOutput(yaml, to: file)
-        } catch let error as KubernetesError {
-            throw InputError(source: error.location, location: nil, problem: error.problem, fix: error.fix)
-        }
+        let read = try Manifests.read(manifests)
+        var importer = try KubernetesImport(
+            manifests: read, traffic: try TrafficFile.read(try readInput(traffic), file: traffic), cluster: shape)
+        let yaml = try importer.yaml(sources: manifests + [traffic])
+        var standardError = StandardError()
+        for skipped in read.skipped { print("netlab: note: skipped \(skipped)", to: &standardError) }
+        for note in importer.notes { print("netlab: note: \(note)", to: &standardError) }
+        try writeOutput(yaml, to: file)
     }
 }
 

@@ -27,11 +27,7 @@ struct Merge: ParsableCommand {
 
     func run() throws {
         var read: [(file: String, shard: SweepShardFile.Shard)] = []
-        do {
-            for path in shards { read.append((path, try SweepShardFile.read(try readInput(path), file: path))) }
-            try Sweep.write(try SweepShardFile.merge(read), format: format, to: file)
-        } catch let error as SweepError {
-            throw InputError(sweepError: error)
-        }
+        for path in shards { read.append((path, try SweepShardFile.read(try readInput(path), file: path))) }
+        try Sweep.write(try SweepShardFile.merge(read), format: format, to: file)
     }
 }

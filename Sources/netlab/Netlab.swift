@@ -1,4 +1,5 @@
 import ArgumentParser
+import NetLabCore
 import NetLabModel
 
 #if canImport(Glibc)
@@ -50,7 +51,8 @@ struct Netlab: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let error as InputError {
+        } catch let error as LocatedError {
+            // Bad input of every kind (files, options, values): where, what, how to fix it.
             fail(error.description)
         } catch let code as ExitCode where code != .success {
             // A verdict (an objective missed), already explained on standard error.
@@ -64,8 +66,6 @@ struct Netlab: ParsableCommand {
                 fullMessage(for: error)
                 .split(separator: "\n").first.map(String.init)?
                 .replacingPrefix("Error: ", with: "") ?? "\(error)"
-            // Our own errors (thrown from validate(), which the parser wraps) carry their fix already.
-            if message.contains("; ") { fail(message) }
             while message.hasSuffix(".") { message.removeLast() }
             if let (typed, suggestion) = closestSubcommand() {
                 fail("unknown command '\(typed)'; did you mean '\(suggestion)'? see 'netlab --help'")

@@ -93,7 +93,9 @@ struct Replay: ParsableCommand {
 
     @OptionGroup var report: ReportOptions
 
-    func validate() throws {
+    /// The options' combinations, checked before anything runs. Called from `run()`, not as
+    /// ArgumentParser's `validate()`, which would wrap the error and lose its one-line form.
+    func checkOptions() throws {
         guard speed > 0, speed.isFinite, speed <= 1e6 else {
             throw InputError(
                 source: "--speed", location: nil, problem: "\(speed) is out of range",
@@ -116,25 +118,16 @@ struct Replay: ParsableCommand {
     }
 
     func run() throws {
+        try checkOptions()
         if suggestMap {
-            let summary: TraceSummary
-            do { summary = try TraceInspector.inspect(path: trace) } catch {
-                throw InputError(source: error.location, location: nil, problem: error.problem, fix: error.fix)
-            }
+            let summary = try TraceInspector.inspect(path: trace)
             try writeOutput(MapSuggestion.suggest(for: summary), to: report.file)
             return
         }
         let mapPath = map!, topologyPath = topology!
         let replayMap: ReplayMap
-        do { replayMap = try ReplayMap.read(try readInput(mapPath), file: mapPath) } catch let error as SpecError {
-            throw InputError(specError: error)
-        }
-        var spec: Topology
-        do {
-            spec = try TopologyReader.read(try readInput(topologyPath), file: topologyPath, requireFlows: false)
-        } catch let error as SpecError {
-            throw InputError(specError: error)
-        }
+        replayMap = try ReplayMap.read(try readInput(mapPath), file: mapPath)
+        var spec = try TopologyReader.read(try readInput(topologyPath), file: topologyPath, requireFlows: false)
         let chosen = try model.resolvedProfile(for: spec, topologyPath: topologyPath)
         var indices = try Simulate.groupingIndices(groupings, in: spec, topologyPath: topologyPath)
         spec.seed = model.seed ?? spec.seed

@@ -205,9 +205,7 @@ struct Simulate: ParsableCommand {
     ) {
         let text = try readInput(path)
         var spec: Topology
-        do {
-            spec = try TopologyReader.read(text, file: path, requireGroupings: requireGroupings)
-        } catch { throw InputError(specError: error) }
+        spec = try TopologyReader.read(text, file: path, requireGroupings: requireGroupings)
         if let duration {
             let value: SimDuration
             do { value = try SimDuration(parsing: duration) } catch {
@@ -252,16 +250,7 @@ func profileNamed(_ profile: String, option: String) throws -> CostProfile {
             source: option, location: nil, problem: "\"\(profile)\" is neither a built-in profile nor a file",
             fix: "use linux-default or ideal, or the path of a profile file")
     }
-    do { return try ProfileReader.read(try readInput(profile), file: profile) } catch let error as SpecError {
-        throw InputError(specError: error)
-    }
-}
-
-extension InputError {
-    /// A topology or profile problem, already located and with its fix.
-    init(specError: SpecError) {
-        self.init(source: specError.location, location: nil, problem: specError.problem, fix: specError.fix)
-    }
+    return try ProfileReader.read(try readInput(profile), file: profile)
 }
 
 /// The contents of a text file, or an error naming it.

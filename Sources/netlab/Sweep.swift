@@ -84,10 +84,6 @@ struct Sweep: ParsableCommand {
     var file: String?
 
     func run() throws {
-        do { try runSweep() } catch let error as SweepError { throw InputError(sweepError: error) }
-    }
-
-    func runSweep() throws {
         let text = try readInput(topology)
         let plan = try makePlan(text: text)
         if let emit {
@@ -120,17 +116,13 @@ struct Sweep: ParsableCommand {
                 source: "--replications", location: nil, problem: "\(replications) is out of range",
                 fix: "give 1 to 1000")
         }
-        do {
-            var axes: [SweepAxis] = []
-            for set in sets { axes.append(try SweepAxis(parsing: set)) }
-            var fixed: [(path: ParameterPath, value: String)] = []
-            if let duration { fixed.append((try ParameterPath(parsing: "duration"), duration)) }
-            return try SweepPlan(
-                file: topology, topologyText: text, axes: axes, fixed: fixed, groupings: groupings,
-                replications: replications, seed: model.seed, profileName: model.profile ?? "topology")
-        } catch {
-            throw InputError(sweepError: error)
-        }
+        var axes: [SweepAxis] = []
+        for set in sets { axes.append(try SweepAxis(parsing: set)) }
+        var fixed: [(path: ParameterPath, value: String)] = []
+        if let duration { fixed.append((try ParameterPath(parsing: "duration"), duration)) }
+        return try SweepPlan(
+            file: topology, topologyText: text, axes: axes, fixed: fixed, groupings: groupings,
+            replications: replications, seed: model.seed, profileName: model.profile ?? "topology")
     }
 
     /// `I/N` with 0 ≤ I < N.
@@ -190,11 +182,5 @@ struct Sweep: ParsableCommand {
             topologyFile: URL(fileURLWithPath: topology).lastPathComponent, topologyText: plan.topologyText,
             sweepArguments: arguments, mergeArguments: ["--format", "csv"])
         try writeOutput(manifest.yaml, to: file)
-    }
-}
-
-extension InputError {
-    init(sweepError error: SweepError) {
-        self.init(source: error.source, location: nil, problem: error.problem, fix: error.fix)
     }
 }

@@ -1,6 +1,6 @@
 /// A quantity written by a person could not be read: what the input was, what was expected, and
 /// the forms that would have been accepted.
-public struct UnitParseError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct UnitParseError: LocatedError, Equatable, Sendable {
     /// The text as given.
     public var input: String
     /// What is wrong with it, e.g. "has no unit".
@@ -13,6 +13,9 @@ public struct UnitParseError: Error, Equatable, Sendable, CustomStringConvertibl
         self.problem = problem
         self.fix = fix
     }
+
+    /// No place of its own: the caller knows which option or field the text came from.
+    public var location: String { "" }
 
     /// One line: `"1.5 parsecs" is not a duration; use a number and a unit: 250ns, 10us, 1.5ms, 2s`.
     public var description: String { "\"\(input)\" \(problem); \(fix)" }

@@ -1,6 +1,8 @@
+import NetLabCore
+
 /// A problem in a topology file: the file, the place (line:column and JSON path), what is wrong and
 /// how to fix it. Printed as one line: `topology.json:12:7: groupings[0].pods[1]: <what>; <fix>`.
-public struct SpecError: Error, Sendable, CustomStringConvertible {
+public struct SpecError: LocatedError, Sendable {
     public var file: String
     public var line: Int?
     public var column: Int?
@@ -25,8 +27,6 @@ public struct SpecError: Error, Sendable, CustomStringConvertible {
         if !path.isEmpty { text += ": \(path)" }
         return text
     }
-
-    public var description: String { "\(location): \(problem); \(fix)" }
 
     /// Malformed JSON in `file`, at the place the parser stopped.
     public static func malformed(_ error: JSONSyntaxError, file: String) -> SpecError {

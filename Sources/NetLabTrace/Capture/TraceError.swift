@@ -1,6 +1,8 @@
+import NetLabCore
+
 /// A capture that cannot be read (or read to its end): the file, where (packet number and byte
 /// offset when known), what is wrong and how to fix it. Printed as one line.
-public struct TraceError: Error, Sendable, CustomStringConvertible {
+public struct TraceError: LocatedError, Sendable {
     public enum Kind: Sendable {
         case missingFile, unreadable, notACapture, unsupported, damaged
     }
@@ -30,6 +32,4 @@ public struct TraceError: Error, Sendable, CustomStringConvertible {
         if let byteOffset { parts.append("byte offset \(byteOffset)") }
         return parts.isEmpty ? file : "\(file):\(parts.joined(separator: ", "))"
     }
-
-    public var description: String { "\(location): \(problem); \(fix)" }
 }
