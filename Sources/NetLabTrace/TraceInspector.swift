@@ -123,31 +123,3 @@ public enum TraceInspector {
         return summary
     }
 }
-
-/// Exact counts of frame sizes: one counter per size up to 65535 bytes, one for anything larger.
-public struct SizeCounts: Sendable {
-    private var counts: [UInt64] = []
-    public private(set) var count: UInt64 = 0
-    public private(set) var maximum = 0
-
-    public init() {}
-
-    public mutating func record(_ size: Int) {
-        if counts.isEmpty { counts = Array(repeating: 0, count: 65_537) }
-        counts[min(max(size, 0), 65_536)] += 1
-        count += 1
-        maximum = max(maximum, size)
-    }
-
-    /// The smallest size at or below which `percentile` % of frames lie (0 when empty).
-    public func valueAtPercentile(_ percentile: Double) -> Int {
-        guard count > 0 else { return 0 }
-        let wanted = max(1, UInt64((percentile / 100 * Double(count)).rounded(.up)))
-        var seen: UInt64 = 0
-        for (size, number) in counts.enumerated() where number > 0 {
-            seen += number
-            if seen >= wanted { return size == 65_536 ? maximum : size }
-        }
-        return maximum
-    }
-}
