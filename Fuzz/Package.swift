@@ -20,5 +20,12 @@ let package = Package(
         .executableTarget(name: "FuzzProfile", dependencies: ["FuzzDriver", .product(name: "NetLabModel", package: netlabPackage)]),
         .executableTarget(name: "FuzzMap", dependencies: ["FuzzDriver", .product(name: "NetLabReplay", package: netlabPackage)]),
         .executableTarget(name: "FuzzCapture", dependencies: ["FuzzDriver", .product(name: "NetLabTrace", package: netlabPackage)]),
+        .executableTarget(
+            name: "FuzzImport",
+            dependencies: [
+                "FuzzDriver", .product(name: "NetLabKubernetes", package: netlabPackage),
+                .product(name: "NetLabSweep", package: netlabPackage),
+            ]
+        ),
     ]
 )

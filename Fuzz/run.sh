@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 seconds=${1:-}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzTopology FuzzProfile FuzzMap FuzzCapture)
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzTopology FuzzProfile FuzzMap FuzzCapture FuzzImport)
 
 swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library 2>&1 | grep -v "Cannot export local symbol" | tail -3
 bin=$(swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --show-bin-path)
@@ -31,6 +31,7 @@ printf '{ "base": "linux-default", "overrides": { "wakeup": "20us", "copy_per_by
 printf 'base: ideal\noverrides:\n  stack_transmit: 1us\n' > "$work/FuzzProfile/seed.yaml"
 seed FuzzMap ../Traces/*.map.json
 seed FuzzCapture ../Traces/*.pcap
+seed FuzzImport ../Examples/k8s/*.yaml
 if [ -d ../../shared/pcap-corpus ] && [ -z "${NETLAB_FUZZ_NO_SHARED:-}" ]; then
     find ../../shared/pcap-corpus -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) -size -200k | head -40 |
         while read -r file; do cp "$file" "$work/FuzzCapture/$(echo "$file" | tr / _)"; done || true
@@ -38,7 +39,7 @@ fi
 
 runs() {
     case $1 in
-        FuzzTopology) echo 60000 ;; FuzzProfile) echo 150000 ;; FuzzMap) echo 1000000 ;; FuzzCapture) echo 80000 ;;
+        FuzzTopology) echo 60000 ;; FuzzProfile) echo 150000 ;; FuzzMap) echo 1000000 ;; FuzzCapture) echo 80000 ;; FuzzImport) echo 8000 ;;
     esac
 }
 status=0

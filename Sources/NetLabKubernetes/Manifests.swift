@@ -50,11 +50,7 @@ public struct Manifests: Sendable {
                 throw KubernetesError(
                     file: file, path: "", problem: "cannot be read", fix: "check the path and its permissions")
             }
-            let documents: [(index: Int, root: JSONNode)]
-            do { documents = try YAMLDocument.parseAll(text, file: file) } catch { throw KubernetesError(error) }
-            for (index, root) in documents {
-                try manifests.add(root, file: file, document: index)
-            }
+            try manifests.add(text: text, file: file)
         }
         guard !manifests.workloads.isEmpty else {
             throw KubernetesError(
@@ -63,6 +59,13 @@ public struct Manifests: Sendable {
                 fix: "give the manifests of the application's workloads")
         }
         return manifests
+    }
+
+    /// Adds the objects of one manifest file's text.
+    public mutating func add(text: String, file: String) throws(KubernetesError) {
+        let documents: [(index: Int, root: JSONNode)]
+        do { documents = try YAMLDocument.parseAll(text, file: file) } catch { throw KubernetesError(error) }
+        for (index, root) in documents { try add(root, file: file, document: index) }
     }
 
     static func files(_ paths: [String]) throws(KubernetesError) -> [String] {

@@ -191,4 +191,16 @@ import Testing
             #expect(error.description.contains("document 2: kind: no \"kind\""), "\(error)")
         }
     }
+
+    /// A malformed document after good ones is an error, not the end of the file.
+    @Test func aMalformedLaterDocumentIsNotDropped() throws {
+        let path = try Self.write("kind: Service\nmetadata: { name: a }\n---\nkind: [unclosed\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            _ = try Manifests.read([path])
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description.contains(":5:1: malformed YAML"), "\(error)")
+        }
+    }
 }

@@ -8,9 +8,15 @@ public enum YAMLDocument {
     public static func parseAll(_ text: String, file: String) throws(SpecError) -> [(index: Int, root: JSONNode)] {
         var roots: [(index: Int, root: JSONNode)] = []
         do {
-            for (index, node) in try Yams.compose_all(yaml: text).enumerated() {
+            // The sequence stops at a malformed document and keeps its error: throw it, or the
+            // documents after it would be lost without a word.
+            var documents = try Yams.compose_all(yaml: text)
+            var index = 0
+            while let node = documents.next() {
                 roots.append((index, try convert(node, file: file)))
+                index += 1
             }
+            if let error = documents.error { throw error }
         } catch let error as SpecError {
             throw error
         } catch let error as YamlError {
