@@ -46,8 +46,7 @@ public struct ReplayMap: Sendable {
     /// Reads a map file.
     /// - Throws: ``SpecError`` naming the file, the place and the fix.
     public static func read(_ text: String, file: String) throws(SpecError) -> ReplayMap {
-        let root: JSONNode
-        do { root = try JSONParser.parse(text) } catch { throw SpecError.malformed(error, file: file) }
+        let root = try SpecDocument.parse(text, file: file)
         let form = #"write {"endpoints": [{"match": "198.18.0.2", "container": "web"}, ...]}"#
         guard case .object(let members) = root.value,
             let endpoints = members.first(where: { $0.key == "endpoints" })?.value,

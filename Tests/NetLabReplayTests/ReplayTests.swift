@@ -301,3 +301,29 @@ import Testing
         #expect(flow.messages == flow.offeredMessages)
     }
 }
+
+/// Maps may be written in YAML as topologies may: the same rules, the same places in errors.
+@Suite struct YAMLMapTests {
+    @Test func aYAMLMapReadsLikeItsJSON() throws {
+        let yaml = """
+            description: two pods
+            endpoints:
+              - { match: 198.18.0.2, container: web }
+              - match: 198.18.0.0/24
+                container: client
+            """
+        let json =
+            #"{ "description": "two pods", "endpoints": [ { "match": "198.18.0.2", "container": "web" }, { "match": "198.18.0.0/24", "container": "client" } ] }"#
+        let fromYAML = try ReplayMap.read(yaml, file: "map.yaml"), fromJSON = try ReplayMap.read(json, file: "map.json")
+        for address in ["198.18.0.2", "198.18.0.9", "198.18.1.1"] {
+            let ip = IPAddress(Substring(address))!
+            #expect(
+                fromYAML.container(for: Endpoint(address: ip, port: 80))
+                    == fromJSON.container(for: Endpoint(address: ip, port: 80)))
+        }
+        do {
+            _ = try ReplayMap.read("endpoints:\n  - { match: 198.18.0.2, container: web, color: red }\n", file: "m.yml")
+            Issue.record("accepted an unknown key")
+        } catch { #expect(error.description.hasPrefix("m.yml:2:"), "\(error)") }
+    }
+}

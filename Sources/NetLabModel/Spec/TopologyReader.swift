@@ -18,7 +18,7 @@ public enum TopologyReader {
     /// The parsed but unvalidated tree of a topology file (JSON, or YAML for `.yaml`/`.yml`), for
     /// tools that change values before reading it (`netlab sweep --set`).
     public static func document(_ text: String, file: String) throws(SpecError) -> JSONNode {
-        try SpecReader(file: file).parse(text)
+        try SpecDocument.parse(text, file: file)
     }
 
     /// Validates a tree from ``document(_:file:)``, perhaps changed since.
