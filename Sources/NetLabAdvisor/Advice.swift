@@ -46,7 +46,9 @@ public enum Advisor {
     ) -> Advice {
         let space = GroupingSpace.enumerate(topology, limit: settings.exhaustiveLimit)
         let classes = NodeClasses(topology.cluster)
-        var candidates = space.isComplete ? space.valid : heuristicCandidates(topology)
+        var candidates =
+            space.isComplete
+            ? space.valid : heuristicCandidates(topology, profile: profile, settings: settings, progress: progress)
         var writtenProblems: [(grouping: String, problem: String)] = []
         var seen = Set(candidates.map { classes.signature(of: $0) })
         for written in topology.groupings {
@@ -78,9 +80,13 @@ public enum Advisor {
         return advice
     }
 
-    /// Candidates from the heuristic search: the merge chain, each partition packed and spread,
-    /// then single moves from each of those, valid ones only, without repeats.
-    static func heuristicCandidates(_ topology: Topology) -> [Grouping] {
+    /// Candidates from the heuristic search, in two stages: the merge chain (each partition packed
+    /// and spread) raced briefly, then every single-container move from the two best partitions
+    /// of that race. Valid ones only, without repeats.
+    static func heuristicCandidates(
+        _ topology: Topology, profile: CostProfile, settings: AdviceSettings,
+        progress: (_ done: Int, _ planned: Int, _ alive: Int) -> Void
+    ) -> [Grouping] {
         let search = HeuristicSearch(topology)
         let classes = NodeClasses(topology.cluster)
         var seen = Set<NodeClasses.Signature>()
@@ -91,9 +97,16 @@ public enum Advisor {
                 if refusal == nil, seen.insert(classes.signature(of: grouping)).inserted { candidates.append(grouping) }
             }
         }
-        let chain = search.mergeChain()
-        for partition in chain { consider(partition) }
-        for partition in chain { for moved in search.moves(from: partition) { consider(moved) } }
+        for partition in search.mergeChain() { consider(partition) }
+        guard !candidates.isEmpty else { return [] }
+        var scouting = settings.race
+        scouting.finalReplications = scouting.initialReplications
+        let scouted = GroupingRace.run(
+            topology, candidates: candidates, profile: profile, seed: settings.seed, settings: scouting,
+            progress: progress)
+        for start in scouted.prefix(2) {
+            for moved in search.moves(from: start.grouping.pods.map(\.containers)) { consider(moved) }
+        }
         return candidates
     }
 }

@@ -250,8 +250,34 @@ public struct KubernetesImport: Sendable {
 
     /// The topology as YAML, with a comment header naming the sources.
     public mutating func yaml(sources: [String]) throws(KubernetesError) -> String {
-        let root = try topology()
-        return "# netlab topology imported from \(sources.joined(separator: ", ")) by netlab import k8s\n"
-            + Tree.yaml(root)
+        Self.yaml(try topology(), sources: sources)
+    }
+
+    /// A topology tree as YAML, with a comment header naming the sources.
+    public static func yaml(_ root: JSONNode, sources: [String]) -> String {
+        "# netlab topology imported from \(sources.joined(separator: ", ")) by netlab import k8s\n" + Tree.yaml(root)
+    }
+
+    /// `root` with `groupings` (of `topology`, the tree read) added under `names`; pods are
+    /// named `pod-1`, `pod-2`, ... (the advisor's own names join containers with '+').
+    public static func appending(
+        _ groupings: [Grouping], named names: [String], to root: JSONNode, topology: Topology
+    ) -> JSONNode {
+        guard case .object(var members) = root.value,
+            let slot = members.firstIndex(where: { $0.key == "groupings" }),
+            case .array(var list) = members[slot].value.value
+        else { return root }
+        for (grouping, name) in zip(groupings, names) {
+            let pods = grouping.pods.enumerated().map { index, pod in
+                Tree.object([
+                    ("name", Tree.string("pod-\(index + 1)")),
+                    ("containers", Tree.array(pod.containers.map { Tree.string(topology.containers[$0].name) })),
+                    ("nodes", Tree.array(pod.replicaNodes.map { Tree.string(topology.cluster.nodes[$0].name) })),
+                ])
+            }
+            list.append(Tree.object([("name", Tree.string(name)), ("pods", Tree.array(pods))]))
+        }
+        members[slot].value = Tree.node(.array(list))
+        return Tree.node(.object(members))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NetLabAdvisor
 import NetLabKubernetes
 import NetLabModel
 
@@ -49,10 +50,20 @@ struct ImportKubernetes: ParsableCommand {
             valueName: "n[xcores]"))
     var nodes: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Also add the N best groupings netlab advise finds (raced with 3 replications each; takes a while).",
+            valueName: "n"))
+    var advise: Int = 0
+
     @Option(name: .customLong("output"), help: "Write the topology to this file instead of standard output.")
     var file: String?
 
     func run() throws {
+        guard (0...20).contains(advise) else {
+            throw InputError(
+                source: "--advise", location: nil, problem: "\(advise) is out of range", fix: "give 0 to 20")
+        }
         guard !manifests.isEmpty else {
             throw InputError(
                 source: "netlab import k8s", location: nil, problem: "no manifests",
@@ -68,11 +79,33 @@ struct ImportKubernetes: ParsableCommand {
         let read = try Manifests.read(manifests)
         var importer = try KubernetesImport(
             manifests: read, traffic: try TrafficFile.read(try readInput(traffic), file: traffic), cluster: shape)
-        let yaml = try importer.yaml(sources: manifests + [traffic])
+        var root = try importer.topology()
+        if advise > 0 { root = try adding(advised: advise, to: root) }
+        let yaml = KubernetesImport.yaml(root, sources: manifests + [traffic])
         var standardError = StandardError()
         for skipped in read.skipped { print("netlab: note: skipped \(skipped)", to: &standardError) }
         for note in importer.notes { print("netlab: note: \(note)", to: &standardError) }
         try writeOutput(yaml, to: file)
+    }
+}
+
+extension ImportKubernetes {
+    /// The topology with the advisor's `count` best groupings that it does not already hold,
+    /// named `advised-1`, `advised-2`, ...
+    func adding(advised count: Int, to root: JSONNode) throws -> JSONNode {
+        let topology = try TopologyReader.read(document: root, file: traffic)
+        var settings = AdviceSettings(seed: topology.seed)
+        settings.race.finalReplications = 3
+        let progress = ProgressLine(label: "import k8s: advise")
+        let advice = Advisor.advise(
+            topology, profile: try Simulate.resolveProfile(nil, for: topology, topologyPath: traffic),
+            settings: settings
+        ) { done, _, alive in progress.update("\(done) runs, \(alive) candidates in the race") }
+        progress.finish()
+        let picked = Array(advice.ranked.indices.filter { advice.writtenNames[$0] == nil }.prefix(count))
+        return KubernetesImport.appending(
+            picked.map { advice.ranked[$0].grouping }, named: picked.indices.map { "advised-\($0 + 1)" }, to: root,
+            topology: topology)
     }
 }
 

@@ -203,4 +203,24 @@ import Testing
             #expect(error.description.contains(":5:1: malformed YAML"), "\(error)")
         }
     }
+
+    /// Groupings found elsewhere (the advisor's) are added to the imported tree and read back.
+    @Test func groupingsAreAppendedToTheImport() throws {
+        let manifests = try Manifests.read([Self.manifests])
+        var importer = try KubernetesImport(
+            manifests: manifests,
+            traffic: try TrafficFile.read(
+                try String(contentsOfFile: Self.traffic, encoding: .utf8), file: Self.traffic),
+            cluster: nil)
+        let root = try importer.topology()
+        let topology = try TopologyReader.read(document: root, file: "t.yaml")
+        let split = try #require(topology.groupings.first { $0.name == "split-sidecars" })
+        let appended = KubernetesImport.appending([split], named: ["again"], to: root, topology: topology)
+        let back = try TopologyReader.read(KubernetesImport.yaml(appended, sources: []), file: "t.yaml")
+        #expect(back.groupings.count == topology.groupings.count + 1)
+        let added = try #require(back.groupings.last)
+        #expect(added.name == "again" && added.pods.map(\.containers) == split.pods.map(\.containers))
+        #expect(added.pods.map(\.replicaNodes) == split.pods.map(\.replicaNodes))
+        #expect(added.pods.first?.name == "pod-1")
+    }
 }
