@@ -36,6 +36,7 @@ enum GroupingRace {
         _ topology: Topology, candidates: [Grouping], profile: CostProfile, seed: UInt64, settings: RaceSettings,
         progress: (_ done: Int, _ planned: Int, _ alive: Int) -> Void = { _, _, _ in }
     ) -> [RacedCandidate] {
+        guard !candidates.isEmpty else { return [] }
         let study = {
             var copy = topology; copy.groupings = candidates; return copy
         }()

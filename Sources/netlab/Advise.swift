@@ -79,6 +79,16 @@ struct Advise: ParsableCommand {
             progress.update("\(done) runs, \(alive) candidates in the race")
         }
         progress.finish()
+        guard !advice.ranked.isEmpty else {
+            let refused = advice.space.refused.map { "\($0.count) \($0.reason)" }.joined(separator: "; ")
+            throw InputError(
+                source: topology, location: nil,
+                problem:
+                    "no grouping of the containers fits the nodes and keeps the rules\(refused.isEmpty ? "" : " (refused: \(refused))")",
+                fix:
+                    "give the nodes more cores or add nodes, lower CPU requests, or relax same_host, separate and scaling"
+            )
+        }
         try output.emit(
             table: { AdviceReport.table(advice) }, json: { AdviceReport.json(advice).rendered() },
             csv: { AdviceReport.csv(advice) }, html: { "" })

@@ -93,4 +93,17 @@ import Testing
         #expect(result.status == 2)
         #expect(result.standardError.contains("unknown key \"p95\""), "\(result.standardError)")
     }
+
+    /// When no grouping can run, advise says why instead of recommending nothing.
+    @Test func noValidGroupingIsAnError() throws {
+        let path = try Self.file(
+            #"{ "cluster": { "nodes": [ { "name": "a", "cores": 2 } ] }, "containers": [ { "name": "app", "cpu": 1.5 }, { "name": "db", "cpu": 1.5 } ], \#(Self.flow) }"#
+        )
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try NetlabBinary.run(["advise", path])
+        #expect(result.status == 2)
+        #expect(
+            result.standardError.contains("no grouping of the containers fits the nodes"), "\(result.standardError)")
+        #expect(result.standardError.contains("refused: 2 does not fit the nodes"))
+    }
 }
