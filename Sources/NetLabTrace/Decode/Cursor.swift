@@ -12,31 +12,37 @@ struct Cursor {
 
     var remaining: Int { max(0, end - position) }
 
+    @inline(__always)
     mutating func skip(_ count: Int) -> Bool {
         guard count >= 0, position + count <= end else { return false }
         position += count
         return true
     }
 
+    @inline(__always)
     func peekU8() -> UInt8? { position < end ? bytes[position] : nil }
 
+    @inline(__always)
     mutating func u8() -> UInt8? {
         guard position + 1 <= end else { return nil }
         defer { position += 1 }
         return bytes[position]
     }
 
+    @inline(__always)
     mutating func u16() -> UInt16? {
         guard position + 2 <= end else { return nil }
         defer { position += 2 }
-        return UInt16(bytes[position]) << 8 | UInt16(bytes[position + 1])
+        return UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt16.self))
     }
 
     mutating func u16LittleEndian() -> UInt16? { u16()?.byteSwapped }
 
+    @inline(__always)
     mutating func u32() -> UInt32? {
-        guard let high = u16(), let low = u16() else { return nil }
-        return UInt32(high) << 16 | UInt32(low)
+        guard position + 4 <= end else { return nil }
+        defer { position += 4 }
+        return UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt32.self))
     }
 
     mutating func u64() -> UInt64? {
