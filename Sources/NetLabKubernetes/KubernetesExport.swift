@@ -6,7 +6,7 @@ import NetLabModel
 /// one pod, the peer's Service otherwise (as environment variables; netlab cannot know how the
 /// application reads its configuration). Where netlab placed each replica goes in an annotation.
 public enum KubernetesExport {
-    public static func yaml(_ topology: Topology, grouping index: Int) -> String {
+    public static func yaml(_ topology: Topology, grouping index: Int) throws(KubernetesError) -> String {
         let grouping = topology.groupings[index]
         let names = grouping.pods.map { dnsName($0.name) }
         var documents: [JSONNode] = []
@@ -121,8 +121,11 @@ public enum KubernetesExport {
                     ]))
             }
         }
-        return "# netlab export k8s: grouping \(grouping.name) of topology \(topology.name)\n"
-            + documents.map(Tree.yaml).joined(separator: "---\n")
+        var text = "# netlab export k8s: grouping \(grouping.name) of topology \(topology.name)\n"
+        for (index, document) in documents.enumerated() {
+            text += (index == 0 ? "" : "---\n") + (try Tree.yaml(document))
+        }
+        return text
     }
 
     /// A DNS-1123 label: lower case letters, digits and '-', at most 63 characters.

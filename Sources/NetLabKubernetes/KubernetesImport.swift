@@ -250,12 +250,13 @@ public struct KubernetesImport: Sendable {
 
     /// The topology as YAML, with a comment header naming the sources.
     public mutating func yaml(sources: [String]) throws(KubernetesError) -> String {
-        Self.yaml(try topology(), sources: sources)
+        try Self.yaml(try topology(), sources: sources)
     }
 
     /// A topology tree as YAML, with a comment header naming the sources.
-    public static func yaml(_ root: JSONNode, sources: [String]) -> String {
-        "# netlab topology imported from \(sources.joined(separator: ", ")) by netlab import k8s\n" + Tree.yaml(root)
+    public static func yaml(_ root: JSONNode, sources: [String]) throws(KubernetesError) -> String {
+        "# netlab topology imported from \(sources.joined(separator: ", ")) by netlab import k8s\n"
+            + (try Tree.yaml(root))
     }
 
     /// `root` with `groupings` (of `topology`, the tree read) added under `names`; pods are

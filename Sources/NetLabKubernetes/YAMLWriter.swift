@@ -15,8 +15,13 @@ enum Tree {
     static func node(_ value: JSONNode.Value) -> JSONNode { JSONNode(value: value, line: 0, column: 0) }
 
     /// `root` as a YAML document: strings that YAML would read as something else are quoted.
-    static func yaml(_ root: JSONNode) -> String {
-        (try? Yams.serialize(node: yamsNode(root), sortKeys: false)) ?? ""
+    /// An emitter failure is an error, never an empty document passed off as the result.
+    static func yaml(_ root: JSONNode) throws(KubernetesError) -> String {
+        do { return try Yams.serialize(node: yamsNode(root), sortKeys: false) } catch {
+            throw KubernetesError(
+                file: "(output)", path: "", problem: "the YAML writer failed: \(error)",
+                fix: "report this as a netlab bug, with the input files")
+        }
     }
 
     static func yamsNode(_ node: JSONNode) -> Yams.Node {

@@ -81,7 +81,7 @@ struct ImportKubernetes: ParsableCommand {
             manifests: read, traffic: try TrafficFile.read(try readInput(traffic), file: traffic), cluster: shape)
         var root = try importer.topology()
         if advise > 0 { root = try adding(advised: advise, to: root) }
-        let yaml = KubernetesImport.yaml(root, sources: manifests + [traffic])
+        let yaml = try KubernetesImport.yaml(root, sources: manifests + [traffic])
         var standardError = StandardError()
         for skipped in read.skipped { print("netlab: note: skipped \(skipped)", to: &standardError) }
         for note in importer.notes { print("netlab: note: \(note)", to: &standardError) }
@@ -135,6 +135,6 @@ struct ExportKubernetes: ParsableCommand {
     func run() throws {
         let (spec, _) = try Simulate.loadTopology(topology, duration: nil)
         let index = try Simulate.groupingIndices([grouping], in: spec, topologyPath: topology)[0]
-        try writeOutput(KubernetesExport.yaml(spec, grouping: index), to: file)
+        try writeOutput(try KubernetesExport.yaml(spec, grouping: index), to: file)
     }
 }

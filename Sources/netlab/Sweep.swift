@@ -91,7 +91,8 @@ struct Sweep: ParsableCommand {
             return
         }
         let (index, count) = try shard.map(Self.parseShard) ?? (0, 1)
-        let profile = try model.resolvedProfile(for: try plan.topology(at: 0), topologyPath: topology)
+        let first = try plan.topology(at: 0)
+        let profile = try model.resolvedProfile(for: first, topologyPath: topology)
         let jobs = plan.jobs(inShard: index, of: count)
         let progress = ProgressLine(label: "sweep")
         let start = ContinuousClock.now
@@ -102,7 +103,7 @@ struct Sweep: ParsableCommand {
             progress.update("\(finished)/\(total) runs, about \(Int(remaining.rounded()))s left")
         }
         progress.finish()
-        let result = SweepResult(plan: plan, topology: try plan.topology(at: 0).name, records: records)
+        let result = SweepResult(plan: plan, topology: first.name, records: records)
         if shard != nil {
             try writeOutput(SweepShardFile.render(result, shard: index, of: count, jobs: plan.jobs), to: file)
         } else {

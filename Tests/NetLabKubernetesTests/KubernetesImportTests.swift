@@ -54,7 +54,7 @@ import Testing
     /// CPU requests (native sidecars come back as ordinary containers, which import reads alike).
     @Test func exportOfAsDeployedRoundTrips() throws {
         let (original, topology) = try Self.importShop()
-        let yaml = KubernetesExport.yaml(topology, grouping: 0)
+        let yaml = try KubernetesExport.yaml(topology, grouping: 0)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(
             "netlab-export-\(UUID().uuidString).yaml")
         try yaml.write(to: file, atomically: true, encoding: .utf8)
@@ -81,7 +81,7 @@ import Testing
         let index = try #require(topology.groupings.firstIndex { $0.name == "merge-frontend-cartservice" })
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(
             "netlab-merge-\(UUID().uuidString).yaml")
-        try KubernetesExport.yaml(topology, grouping: index).write(to: file, atomically: true, encoding: .utf8)
+        try (try KubernetesExport.yaml(topology, grouping: index)).write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let exported = try Manifests.read([file.path])
         let merged = try #require(exported.workloads.first { $0.name == "frontend-with-cartservice" })
@@ -216,7 +216,7 @@ import Testing
         let topology = try TopologyReader.read(document: root, file: "t.yaml")
         let split = try #require(topology.groupings.first { $0.name == "split-sidecars" })
         let appended = KubernetesImport.appending([split], named: ["again"], to: root, topology: topology)
-        let back = try TopologyReader.read(KubernetesImport.yaml(appended, sources: []), file: "t.yaml")
+        let back = try TopologyReader.read(try KubernetesImport.yaml(appended, sources: []), file: "t.yaml")
         #expect(back.groupings.count == topology.groupings.count + 1)
         let added = try #require(back.groupings.last)
         #expect(added.name == "again" && added.pods.map(\.containers) == split.pods.map(\.containers))
