@@ -5,34 +5,43 @@
 /// Mean, minimum and maximum are kept exactly (in picoseconds). Recording allocates only when a
 /// value lands outside the powers of two seen so far; steady state allocates nothing.
 public struct LatencyHistogram: Sendable {
-    static let subBucketBits = 7
-    static let subBuckets = 1 << subBucketBits
+    @usableFromInline static let subBucketBits = 7
+    @usableFromInline static let subBuckets = 1 << subBucketBits
 
     /// Counts of octaves `lowestOctave ..< lowestOctave + counts.count / 128`, 128 per octave, in
     /// one array that grows (rarely) to cover new octaves at either end. Octave 0 holds 0..<128.
-    private var counts: [UInt64] = []
-    private var lowestOctave = 0
-    public private(set) var count: UInt64 = 0
+    @usableFromInline var counts: [UInt64] = []
+    @usableFromInline var lowestOctave = 0
+    @usableFromInline var recorded: UInt64 = 0
+    /// Latencies recorded.
+    public var count: UInt64 { recorded }
+    @usableFromInline var sum: Double = 0
+    @usableFromInline var minimum: Int64 = .max
+    @usableFromInline var maximum: Int64 = 0
     /// Sum of recorded picoseconds (as a Double; exact to 2^53 ps ≈ 2.5 hours summed).
-    public private(set) var sumPicoseconds: Double = 0
-    public private(set) var minimumPicoseconds: Int64 = .max
-    public private(set) var maximumPicoseconds: Int64 = 0
+    public var sumPicoseconds: Double { sum }
+    /// The smallest latency recorded (`Int64.max` when empty).
+    public var minimumPicoseconds: Int64 { minimum }
+    public var maximumPicoseconds: Int64 { maximum }
 
     public init() {}
 
-    /// Records one latency. Negative values are clamped to zero.
+    /// Records one latency. Negative values are clamped to zero. Inlinable: the simulation and
+    /// `inspect` call it once per message or packet.
+    @inlinable
     public mutating func record(picoseconds value: Int64) {
         let clamped = max(value, 0)
-        count += 1
-        sumPicoseconds += Double(clamped)
-        minimumPicoseconds = min(minimumPicoseconds, clamped)
-        maximumPicoseconds = max(maximumPicoseconds, clamped)
+        recorded += 1
+        sum += Double(clamped)
+        minimum = min(minimum, clamped)
+        maximum = max(maximum, clamped)
         let nanoseconds = UInt64(clamped / 1000)
         let (octave, slot) = Self.position(of: nanoseconds)
         add(1, octave: octave, slot: slot)
     }
 
-    private mutating func add(_ number: UInt64, octave: Int, slot: Int) {
+    @inlinable
+    mutating func add(_ number: UInt64, octave: Int, slot: Int) {
         let covered = counts.count / Self.subBuckets
         if counts.isEmpty {
             lowestOctave = octave
@@ -48,6 +57,7 @@ public struct LatencyHistogram: Sendable {
 
     /// Octave and sub-bucket of a value in nanoseconds: octave 0 holds 0..<128 exactly; octave
     /// k ≥ 1 holds values of bit length k + 7, in 128 slots of width 2^(k−1).
+    @inlinable
     static func position(of value: UInt64) -> (Int, Int) {
         guard value >= UInt64(subBuckets) else { return (0, Int(value)) }
         let shift = (64 - value.leadingZeroBitCount) - (subBucketBits + 1)
@@ -66,10 +76,10 @@ public struct LatencyHistogram: Sendable {
         for (index, number) in other.counts.enumerated() where number > 0 {
             add(number, octave: other.lowestOctave + index / Self.subBuckets, slot: index % Self.subBuckets)
         }
-        count += other.count
-        sumPicoseconds += other.sumPicoseconds
-        minimumPicoseconds = min(minimumPicoseconds, other.minimumPicoseconds)
-        maximumPicoseconds = max(maximumPicoseconds, other.maximumPicoseconds)
+        recorded += other.recorded
+        sum += other.sum
+        minimum = min(minimum, other.minimum)
+        maximum = max(maximum, other.maximum)
     }
 
     /// The non-empty buckets in increasing order: each one's highest value in nanoseconds (never

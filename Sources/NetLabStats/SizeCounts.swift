@@ -1,17 +1,23 @@
 /// Exact counts of sizes (frames, messages): one counter per size up to 65535 bytes, one for
 /// anything larger, so percentiles are exact rather than bucketed.
 public struct SizeCounts: Sendable {
-    private var counts: [UInt64] = []
-    public private(set) var count: UInt64 = 0
-    public private(set) var maximum = 0
+    @usableFromInline var counts: [UInt64] = []
+    @usableFromInline var recorded: UInt64 = 0
+    @usableFromInline var largest = 0
+    /// Sizes recorded.
+    public var count: UInt64 { recorded }
+    /// The largest size recorded (0 when empty).
+    public var maximum: Int { largest }
 
     public init() {}
 
+    /// Counts one size. Inlinable: `inspect` calls it once per packet.
+    @inlinable
     public mutating func record(_ size: Int) {
         if counts.isEmpty { counts = Array(repeating: 0, count: 65_537) }
         counts[min(max(size, 0), 65_536)] += 1
-        count += 1
-        maximum = max(maximum, size)
+        recorded += 1
+        largest = max(largest, size)
     }
 
     /// The smallest size at or below which `percentile` % of frames lie (0 when empty).

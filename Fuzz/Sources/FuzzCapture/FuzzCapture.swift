@@ -25,7 +25,7 @@ public func fuzzCapture(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let packet = CapturedPacket(
             number: number, timestampNanoseconds: Int64(number) * 1000, capturedLength: length,
             wireLength: length + Int(bytes[offset] & 0x0F), bytes: frame)
-        _ = scanner.scan(packet)
+        scanner.scan(packet)
         offset += 2 + length
         number += 1
     }

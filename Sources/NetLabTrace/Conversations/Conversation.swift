@@ -57,6 +57,33 @@ public struct Conversation: Sendable {
         firstPacket = packet
     }
 
+    /// Whether `header` belongs to this conversation, and if so whether it went from A to B.
+    @inline(__always)
+    func direction(of header: TransportHeader) -> Bool? {
+        guard header.proto == proto else { return nil }
+        if a.port == header.sourcePort, b.port == header.destinationPort, a.address == header.source,
+            b.address == header.destination
+        {
+            return true
+        }
+        if b.port == header.sourcePort, a.port == header.destinationPort, b.address == header.source,
+            a.address == header.destination
+        {
+            return false
+        }
+        return nil
+    }
+
+    /// Whether `header` opens a new TCP stream on this conversation's address/port pair, as
+    /// Wireshark splits `tcp.stream`: a SYN without ACK after the conversation finished or reset,
+    /// or whose sequence number differs from the opening SYN's. A retransmitted SYN stays.
+    func isEnded(by header: TransportHeader) -> Bool {
+        guard header.isSYN, !header.isACK else { return false }
+        if sawFinishOrReset { return true }
+        if let opening = synSequence { return opening != header.sequence }
+        return false
+    }
+
     mutating func add(_ header: TransportHeader, fromA: Bool, frameLength: Int, timestamp: Int64, isCopy: Bool = false)
     {
         if fromA {

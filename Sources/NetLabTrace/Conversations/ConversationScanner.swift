@@ -21,12 +21,14 @@ public struct ConversationScanner: Sendable {
     public var copiesIgnored: Int { copyFilter?.copies ?? 0 }
 
     /// Scans one packet and calls `body` for each TCP/UDP header it carries (with the index of its
-    /// conversation and whether it went from A to B). Returns the decoded packet; for a fragment,
-    /// its transport is set only on the fragment that completes the datagram.
+    /// conversation and whether it went from A to B). Returns the packet's layers; for a fragment,
+    /// its transport is set only on the fragment that completes the datagram. (Only the layers come
+    /// back: copying the whole decoded packet per packet cost more than decoding it.)
+    @discardableResult
     public mutating func scan(
         _ packet: CapturedPacket,
         _ body: (_ header: TransportHeader, _ conversation: Int, _ fromA: Bool) -> Void = { _, _, _ in }
-    ) -> DecodedPacket {
+    ) -> PacketLayers {
         decoder.decode(packet.bytes, into: &decoded)
         if decoded.fragment != nil {
             let fragment = decoded.fragment.unsafelyUnwrapped
@@ -40,30 +42,45 @@ public struct ConversationScanner: Sendable {
                 default: decoded.transport = .other
                 }
             }
-            if let header { decoded.first = header }
+            if let header {
+                decoded.headerCount = 0
+                decoded.add(header)
+            }
         }
+        let layers = PacketLayers(network: decoded.network, transport: decoded.transport, cutShort: decoded.cutShort)
+        guard decoded.headerCount > 0 else { return layers }
         // Packets with payload, and TCP's SYN, FIN and RST, are checked: a copied pure ACK changes
         // no message, but a copied SYN after the stream's FIN would look like a new stream.
-        func matters(_ header: TransportHeader) -> Bool { header.payloadLength > 0 || header.tcpFlags & 0x07 != 0 }
-        let carrier = decoded.first.map { matters($0) ? $0 : decoded.second } ?? nil
         var copy = false
-        if let carrier, matters(carrier), copyFilter != nil {
-            copy = copyFilter!.isCopy(
-                carrier, identification: decoded.ipIdentification, interface: decoded.interfaceIndex,
-                timestamp: packet.timestampNanoseconds)
+        if copyFilter != nil {
+            if decoded.first.mattersToCopies {
+                copy = copyFilter!.isCopy(
+                    decoded.first, identification: decoded.ipIdentification, interface: decoded.interfaceIndex,
+                    timestamp: packet.timestampNanoseconds)
+            } else if decoded.headerCount > 1, decoded.second.mattersToCopies {
+                copy = copyFilter!.isCopy(
+                    decoded.second, identification: decoded.ipIdentification, interface: decoded.interfaceIndex,
+                    timestamp: packet.timestampNanoseconds)
+            }
         }
-        if let first = decoded.first {
+        let (index, fromA) = tracker.record(
+            decoded.first, frameLength: packet.wireLength, timestamp: packet.timestampNanoseconds,
+            packet: packet.number,
+            isCopy: copy)
+        if !copy { body(decoded.first, index, fromA) }
+        if decoded.headerCount > 1 {
             let (index, fromA) = tracker.record(
-                first, frameLength: packet.wireLength, timestamp: packet.timestampNanoseconds, packet: packet.number,
-                isCopy: copy)
-            if !copy { body(first, index, fromA) }
+                decoded.second, frameLength: packet.wireLength, timestamp: packet.timestampNanoseconds,
+                packet: packet.number, isCopy: copy)
+            if !copy { body(decoded.second, index, fromA) }
         }
-        if let second = decoded.second {
-            let (index, fromA) = tracker.record(
-                second, frameLength: packet.wireLength, timestamp: packet.timestampNanoseconds, packet: packet.number,
-                isCopy: copy)
-            if !copy { body(second, index, fromA) }
-        }
-        return decoded
+        return layers
     }
+}
+
+extension TransportHeader {
+    /// Whether a copy of this header would change what netlab counts once: it carries payload,
+    /// or TCP's SYN, FIN or RST (a copied SYN after the stream's FIN would look like a new
+    /// stream); a copied pure ACK changes nothing.
+    var mattersToCopies: Bool { payloadLength > 0 || tcpFlags & 0x07 != 0 }
 }

@@ -1,25 +1,8 @@
 /// Builds the conversation table from transport headers as they stream past. Memory grows with
 /// the number of conversations, not of packets.
 public struct ConversationTracker: Sendable {
-    struct Key: Hashable {
-        var proto: UInt8
-        var low: Endpoint
-        var high: Endpoint
-
-        /// A cheap mix of every field: lookups happen once per packet, where SipHash over seven
-        /// fields cost more than the decoding.
-        var mixed: UInt64 {
-            var mix = low.address.high &* 0x9E37_79B9_7F4A_7C15 ^ low.address.low
-            mix = (mix ^ (mix >> 29)) &* 0xBF58_476D_1CE4_E5B9 ^ high.address.high
-            mix = (mix ^ (mix >> 31)) &* 0x94D0_49BB_1331_11EB ^ high.address.low
-            mix ^= UInt64(low.port) << 40 | UInt64(high.port) << 16 | UInt64(proto)
-            mix = (mix ^ (mix >> 32)) &* 0xD6E8_FEB8_6659_FD93
-            return mix ^ (mix >> 32)
-        }
-    }
-
     public private(set) var conversations: [Conversation] = []
-    private var current = ConversationIndex()
+    private var index = ConversationIndex()
 
     public init() {}
 
@@ -32,83 +15,111 @@ public struct ConversationTracker: Sendable {
     ) -> (
         index: Int, fromA: Bool
     ) {
-        let source = Endpoint(address: header.source, port: header.sourcePort)
-        let destination = Endpoint(address: header.destination, port: header.destinationPort)
-        let sourceFirst = source < destination
-        let key = Key(
-            proto: header.proto.rawValue, low: sourceFirst ? source : destination,
-            high: sourceFirst ? destination : source)
-        var index = current.find(key)
-        if let existing = index, header.proto == .tcp, !isCopy, startsNewStream(header, conversations[existing]) {
-            index = nil
+        let hash = ConversationIndex.hash(header)
+        var slot = index.firstSlot(for: hash)
+        var found: (conversation: Int, fromA: Bool)?
+        let tag = ConversationIndex.tag(of: hash)
+        while let entry = index.entry(at: slot) {
+            if entry.tag == tag, let fromA = conversations[entry.conversation].direction(of: header) {
+                found = (entry.conversation, fromA)
+                break
+            }
+            slot = index.slot(after: slot)
         }
-        if index == nil {
-            index = conversations.count
-            current.set(key, to: index!)
-            conversations.append(
-                Conversation(proto: header.proto, a: source, b: destination, timestamp: timestamp, packet: packet))
+        if let existing = found {
+            let splits = header.proto == .tcp && !isCopy && conversations[existing.conversation].isEnded(by: header)
+            if !splits {
+                conversations[existing.conversation].add(
+                    header, fromA: existing.fromA, frameLength: frameLength, timestamp: timestamp, isCopy: isCopy)
+                return (existing.conversation, existing.fromA)
+            }
         }
-        let fromA = conversations[index!].a == source
-        conversations[index!].add(header, fromA: fromA, frameLength: frameLength, timestamp: timestamp, isCopy: isCopy)
-        return (index!, fromA)
-    }
-
-    /// A new TCP stream on a reused address/port pair, as Wireshark splits `tcp.stream`: a SYN
-    /// without ACK on a conversation that has finished or reset, or whose opening SYN had another
-    /// sequence number. A retransmitted SYN stays in its stream.
-    func startsNewStream(_ header: TransportHeader, _ conversation: Conversation) -> Bool {
-        guard header.isSYN, !header.isACK else { return false }
-        if conversation.sawFinishOrReset { return true }
-        if let opening = conversation.synSequence { return opening != header.sequence }
-        return false
+        let conversation = conversations.count
+        conversations.append(
+            Conversation(
+                proto: header.proto, a: Endpoint(address: header.source, port: header.sourcePort),
+                b: Endpoint(address: header.destination, port: header.destinationPort), timestamp: timestamp,
+                packet: packet))
+        conversations[conversation].add(
+            header, fromA: true, frameLength: frameLength, timestamp: timestamp, isCopy: isCopy)
+        if found != nil {
+            index.replace(at: slot, with: conversation)  // the key now names the new stream
+        } else {
+            index.insert(at: slot, tag: tag, conversation: conversation) { [conversations] moved in
+                ConversationIndex.hash(conversations[moved].proto, conversations[moved].a, conversations[moved].b)
+            }
+        }
+        return (conversation, true)
     }
 }
 
-/// Open-addressing hash table from conversation key to the index of its current conversation,
-/// with linear probing, a table at most half full, and each slot's hash kept beside it so that
-/// most probes compare one word rather than a whole key.
+/// Open-addressing hash table from a conversation's key (protocol and both endpoints, in either
+/// order) to the index of its current conversation, with linear probing and a table at most a
+/// quarter full. A slot is eight bytes, 32 bits of the key's hash and the conversation's index:
+/// the key itself is compared against the conversation, which the packet updates next anyway, so
+/// a lookup touches one small slot (most often the first it probes) and one conversation.
 struct ConversationIndex: Sendable {
-    /// 0 marks an empty slot; stored hashes have their low bit set.
-    private var hashes: [UInt64] = Array(repeating: 0, count: 64)
-    private var keys: [ConversationTracker.Key?] = Array(repeating: nil, count: 64)
-    private var values: [Int] = Array(repeating: 0, count: 64)
+    private struct Slot {
+        /// 0 marks an empty slot; stored tags have their low bit set.
+        var tag: UInt32
+        var conversation: UInt32
+    }
+
+    private var slots = [Slot](repeating: Slot(tag: 0, conversation: 0), count: 64)
     private var count = 0
 
-    func find(_ key: ConversationTracker.Key) -> Int? {
-        let hash = key.mixed | 1
-        let mask = hashes.count - 1
-        var slot = Int(truncatingIfNeeded: hash >> 1) & mask
-        while hashes[slot] != 0 {
-            if hashes[slot] == hash, keys[slot] == key { return values[slot] }
-            slot = (slot + 1) & mask
-        }
-        return nil
+    /// The same for both directions of a conversation: each endpoint is mixed alone and the two
+    /// are added, so no comparison decides their order. Lookups happen once per packet, where
+    /// SipHash over the fields cost more than the decoding.
+    static func hash(_ header: TransportHeader) -> UInt64 {
+        hash(
+            header.proto, Endpoint(address: header.source, port: header.sourcePort),
+            Endpoint(address: header.destination, port: header.destinationPort))
     }
 
-    mutating func set(_ key: ConversationTracker.Key, to value: Int) {
-        if (count + 1) * 2 > hashes.count { grow() }
-        let hash = key.mixed | 1
-        let mask = hashes.count - 1
-        var slot = Int(truncatingIfNeeded: hash >> 1) & mask
-        while hashes[slot] != 0 {
-            if hashes[slot] == hash, keys[slot] == key {
-                values[slot] = value
-                return
-            }
-            slot = (slot + 1) & mask
+    /// `hash` of a conversation's key, its endpoints in either order.
+    static func hash(_ proto: TransportProtocol, _ one: Endpoint, _ other: Endpoint) -> UInt64 {
+        func mixed(_ address: IPAddress, _ port: UInt16) -> UInt64 {
+            let word =
+                address.low ^ UInt64(port) << 32 ^ (address.high &* 0xD6E8_FEB8_6659_FD93)
+                ^ (address.isIPv6 ? 1 << 63 : 0)
+            return (word ^ (word >> 23)) &* 0x9E37_79B9_7F4A_7C15
         }
-        hashes[slot] = hash
-        keys[slot] = key
-        values[slot] = value
+        var mix = mixed(one.address, one.port) &+ mixed(other.address, other.port)
+        mix = (mix ^ UInt64(proto.rawValue)) &* 0x94D0_49BB_1331_11EB
+        return mix ^ (mix >> 31)
+    }
+
+    /// The part of `hash` a slot keeps (its high half, the probe starts from the low half).
+    static func tag(of hash: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: hash >> 32) | 1 }
+
+    /// Where the probe for `hash` starts.
+    func firstSlot(for hash: UInt64) -> Int { Int(truncatingIfNeeded: hash) & (slots.count - 1) }
+
+    /// The next slot of a probe.
+    func slot(after slot: Int) -> Int { (slot + 1) & (slots.count - 1) }
+
+    /// The tag and conversation in `slot`; nil for an empty slot, which ends a probe.
+    func entry(at slot: Int) -> (tag: UInt32, conversation: Int)? {
+        let entry = slots[slot]
+        return entry.tag == 0 ? nil : (entry.tag, Int(entry.conversation))
+    }
+
+    /// Points the occupied `slot` at another conversation (a new stream on the same key).
+    mutating func replace(at slot: Int, with conversation: Int) { slots[slot].conversation = UInt32(conversation) }
+
+    /// Fills the empty `slot` where a probe for `tag` ended. The table doubles (each entry moved
+    /// by its conversation's rehashed key) when a quarter full.
+    mutating func insert(at slot: Int, tag: UInt32, conversation: Int, rehash: (Int) -> UInt64) {
+        slots[slot] = Slot(tag: tag, conversation: UInt32(conversation))
         count += 1
-    }
-
-    private mutating func grow() {
-        let oldKeys = keys, oldValues = values
-        hashes = Array(repeating: 0, count: oldKeys.count * 2)
-        keys = Array(repeating: nil, count: oldKeys.count * 2)
-        values = Array(repeating: 0, count: oldKeys.count * 2)
-        count = 0
-        for (slot, key) in oldKeys.enumerated() { if let key { set(key, to: oldValues[slot]) } }
+        guard count * 4 > slots.count else { return }
+        let old = slots
+        slots = [Slot](repeating: Slot(tag: 0, conversation: 0), count: old.count * 2)
+        for entry in old where entry.tag != 0 {
+            var slot = firstSlot(for: rehash(Int(entry.conversation)))
+            while slots[slot].tag != 0 { slot = (slot + 1) & (slots.count - 1) }
+            slots[slot] = entry
+        }
     }
 }

@@ -23,6 +23,11 @@ public struct TransportHeader: Sendable {
     /// IPv4 identification does not (0 on datagrams that may not be fragmented).
     public var udpChecksum: UInt16 = 0
 
+    /// An all-zero header: a placeholder in a packet that carries fewer headers.
+    static let empty = TransportHeader(
+        proto: .tcp, source: IPAddress(ipv4: 0), destination: IPAddress(ipv4: 0), sourcePort: 0, destinationPort: 0,
+        tcpFlags: 0, sequence: 0, acknowledgement: 0, payloadLength: 0)
+
     public var isSYN: Bool { tcpFlags & 0x02 != 0 }
     public var isACK: Bool { tcpFlags & 0x10 != 0 }
     public var isFIN: Bool { tcpFlags & 0x01 != 0 }
@@ -59,10 +64,13 @@ public struct DecodedPacket: Sendable {
     public var network: Network = .none
     /// The first transport protocol found (inside tunnels if the outer packet is a tunnel).
     public var transport: Transport = .none
+    /// How many of `first` and `second` the packet carries (0, 1 or 2).
+    public internal(set) var headerCount = 0
     /// TCP and UDP headers that feed conversations: the outer one and, through a tunnel, an inner
-    /// one. Headers quoted inside ICMP errors are not here.
-    public var first: TransportHeader?
-    public var second: TransportHeader?
+    /// one; valid as far as `headerCount` says. Headers quoted inside ICMP errors are not here.
+    /// (Not optionals: a scan reads them in place, where unwrapping copied them per packet.)
+    public internal(set) var first = TransportHeader.empty
+    public internal(set) var second = TransportHeader.empty
     /// Set when the outermost IP datagram is a fragment (its transport, if any, waits for reassembly).
     public var fragment: FragmentInfo?
     /// The outermost IPv4 header's identification (0 for IPv6): with the transport header, what
@@ -79,6 +87,19 @@ public struct DecodedPacket: Sendable {
     public init() {}
 
     mutating func add(_ header: TransportHeader) {
-        if first == nil { first = header } else if second == nil { second = header }
+        switch headerCount {
+        case 0: first = header
+        case 1: second = header
+        default: return
+        }
+        headerCount += 1
     }
+}
+
+/// The layers a scanned packet held: what `inspect` counts per packet.
+public struct PacketLayers: Sendable {
+    public var network: DecodedPacket.Network
+    public var transport: DecodedPacket.Transport
+    /// The captured bytes ended before a header the packet claimed.
+    public var cutShort: Bool
 }

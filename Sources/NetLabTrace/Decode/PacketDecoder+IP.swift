@@ -1,15 +1,16 @@
 extension PacketDecoder {
     func decodeIPv4(_ cursor: inout Cursor, _ packet: inout DecodedPacket, depth: Int) {
-        guard let versionAndLength = cursor.u8(), versionAndLength >> 4 == 4 else {
+        guard let versionAndLength = cursor.peekU8(), versionAndLength >> 4 == 4 else {
             if depth == 0 { packet.network = .other }
             return packet.markCutShortIf(cursor.remaining == 0)
         }
         if depth == 0 { packet.network = .ipv4 }
         let headerLength = Int(versionAndLength & 0x0F) * 4
-        guard headerLength >= 20, cursor.skip(1), let totalLength = cursor.u16(), let identification = cursor.u16(),
-            let fragmentField = cursor.u16(), cursor.skip(1), let proto = cursor.u8(), cursor.skip(2),
-            let source = cursor.u32(), let destination = cursor.u32(), cursor.skip(headerLength - 20)
-        else { return packet.markCutShort() }
+        guard headerLength >= 20, cursor.has(headerLength) else { return packet.markCutShort() }
+        let totalLength = cursor.u16(ahead: 2), identification = cursor.u16(ahead: 4)
+        let fragmentField = cursor.u16(ahead: 6), proto = cursor.u8(ahead: 9)
+        let source = cursor.u32(ahead: 12), destination = cursor.u32(ahead: 16)
+        _ = cursor.skip(headerLength)
         if depth == 0 { packet.ipIdentification = UInt32(identification) }
         // A zero total length (segmentation offload captures) means "as long as captured".
         let payloadLength = totalLength == 0 ? cursor.remaining : max(0, Int(totalLength) - headerLength)
@@ -99,10 +100,10 @@ extension PacketDecoder {
             key: key, offset: offset, length: length, moreFragments: more, firstHeader: nil, transportHeaderLength: 0)
         if offset == 0, let proto = TransportProtocol(rawValue: key.proto) {
             var probe = cursor
-            var scratch = DecodedPacket()
+            var header = TransportHeader.empty
             let before = probe.position
-            if let header = transportHeader(
-                proto, &probe, &scratch, source: key.source, destination: key.destination, length: length)
+            if readTransportHeader(
+                proto, &probe, into: &header, source: key.source, destination: key.destination, length: length)
             {
                 info.firstHeader = header
                 info.transportHeaderLength = probe.position - before
@@ -119,14 +120,27 @@ extension PacketDecoder {
         case 6, 17:
             let kind = TransportProtocol(rawValue: proto)!
             if packet.transport == .none { packet.transport = kind == .tcp ? .tcp : .udp }
-            guard
-                let header = transportHeader(
-                    kind, &cursor, &packet, source: source, destination: destination, length: length)
-            else {
-                return packet.markCutShort()
+            // Written in place: building the header and then copying it into the packet stalled
+            // the copy on the stores that had just built it.
+            let read: Bool, tunnelPort: UInt16
+            switch packet.headerCount {
+            case 0:
+                read = readTransportHeader(
+                    kind, &cursor, into: &packet.first, source: source, destination: destination, length: length)
+                tunnelPort = packet.first.destinationPort
+            case 1:
+                read = readTransportHeader(
+                    kind, &cursor, into: &packet.second, source: source, destination: destination, length: length)
+                tunnelPort = packet.second.destinationPort
+            default:  // a third header, deep in tunnels: followed, not kept
+                var extra = TransportHeader.empty
+                read = readTransportHeader(
+                    kind, &cursor, into: &extra, source: source, destination: destination, length: length)
+                tunnelPort = extra.destinationPort
             }
-            packet.add(header)
-            if kind == .udp, depth < 3 { decodeUDPTunnel(header, &cursor, &packet, depth: depth) }
+            guard read else { return packet.markCutShort() }
+            packet.headerCount = min(2, packet.headerCount + 1)
+            if kind == .udp, depth < 3 { decodeUDPTunnel(port: tunnelPort, &cursor, &packet, depth: depth) }
         case 1, 58:
             if packet.transport == .none { packet.transport = .icmp }  // quoted headers inside are not followed
         case 47:
@@ -140,41 +154,47 @@ extension PacketDecoder {
         }
     }
 
-    /// A TCP or UDP header; nil if the capture cut it.
-    func transportHeader(
-        _ proto: TransportProtocol, _ cursor: inout Cursor, _ packet: inout DecodedPacket, source: IPAddress,
+    /// Reads a TCP or UDP header into `header`, field by field; false if the capture cut it.
+    func readTransportHeader(
+        _ proto: TransportProtocol, _ cursor: inout Cursor, into header: inout TransportHeader, source: IPAddress,
         destination: IPAddress, length: Int
-    ) -> TransportHeader? {
-        guard let sourcePort = cursor.u16(), let destinationPort = cursor.u16() else { return nil }
+    ) -> Bool {
+        guard cursor.has(proto == .tcp ? 20 : 8) else { return false }
+        let sourcePort = cursor.u16(ahead: 0), destinationPort = cursor.u16(ahead: 2)
         switch proto {
         case .tcp:
-            guard let sequence = cursor.u32(), let acknowledgement = cursor.u32(), let offsetByte = cursor.u8(),
-                let flags = cursor.u8(),
-                cursor.skip(6)
-            else { return nil }
-            let headerLength = Int(offsetByte >> 4) * 4
+            let headerLength = Int(cursor.u8(ahead: 12) >> 4) * 4
+            header.tcpFlags = cursor.u8(ahead: 13)
+            header.sequence = cursor.u32(ahead: 4)
+            header.acknowledgement = cursor.u32(ahead: 8)
+            header.payloadLength = max(0, length - headerLength)
+            header.udpChecksum = 0
+            // Options beyond the fixed 20 bytes are skipped as far as they were captured.
+            _ = cursor.skip(20)
             _ = cursor.skip(max(0, headerLength - 20))
-            return TransportHeader(
-                proto: .tcp, source: source, destination: destination, sourcePort: sourcePort,
-                destinationPort: destinationPort,
-                tcpFlags: flags, sequence: sequence, acknowledgement: acknowledgement,
-                payloadLength: max(0, length - headerLength))
         case .udp:
-            guard let udpLength = cursor.u16(), let checksum = cursor.u16() else { return nil }
-            let payload = udpLength >= 8 ? min(Int(udpLength), max(length, 8)) - 8 : max(0, length - 8)
-            return TransportHeader(
-                proto: .udp, source: source, destination: destination, sourcePort: sourcePort,
-                destinationPort: destinationPort,
-                tcpFlags: 0, sequence: 0, acknowledgement: 0, payloadLength: payload, udpChecksum: checksum)
+            let udpLength = cursor.u16(ahead: 4)
+            header.tcpFlags = 0
+            header.sequence = 0
+            header.acknowledgement = 0
+            header.payloadLength = udpLength >= 8 ? min(Int(udpLength), max(length, 8)) - 8 : max(0, length - 8)
+            header.udpChecksum = cursor.u16(ahead: 6)
+            _ = cursor.skip(8)
         }
+        header.proto = proto
+        header.source = source
+        header.destination = destination
+        header.sourcePort = sourcePort
+        header.destinationPort = destinationPort
+        return true
     }
 
     /// VXLAN (UDP 4789) and Geneve (UDP 6081) carry Ethernet frames: their inner TCP/UDP counts too.
-    func decodeUDPTunnel(_ header: TransportHeader, _ cursor: inout Cursor, _ packet: inout DecodedPacket, depth: Int) {
-        if header.destinationPort == 4789 {
+    func decodeUDPTunnel(port: UInt16, _ cursor: inout Cursor, _ packet: inout DecodedPacket, depth: Int) {
+        if port == 4789 {
             guard let flags = cursor.u8(), flags & 0x08 != 0, cursor.skip(7) else { return }
             decodeEthernet(&cursor, &packet, depth: depth + 1)
-        } else if header.destinationPort == 6081 {
+        } else if port == 6081 {
             guard let first = cursor.u8(), cursor.skip(1), let proto = cursor.u16(),
                 cursor.skip(4 + Int(first & 0x3F) * 4)
             else { return }

@@ -57,7 +57,9 @@ public struct PacketDecoder: Sendable {
     // MARK: Link layers
 
     func decodeEthernet(_ cursor: inout Cursor, _ packet: inout DecodedPacket, depth: Int) {
-        guard cursor.skip(12), let type = cursor.u16() else { return packet.markCutShort() }
+        guard cursor.has(14) else { return packet.markCutShort() }
+        let type = cursor.u16(ahead: 12)
+        _ = cursor.skip(14)
         if type < 0x0600 {
             // IEEE 802.3 length field: LLC, perhaps SNAP.
             guard let dsap = cursor.u8(), let ssap = cursor.u8(), let control = cursor.u8() else {
@@ -194,9 +196,8 @@ extension DecodedPacket {
     mutating func reset() {
         network = .none
         transport = .none
-        first = nil
-        second = nil
-        fragment = nil
+        headerCount = 0
+        if fragment != nil { fragment = nil }  // most packets are not fragments: skip rewriting it
         ipIdentification = 0
         interfaceIndex = 0
         cutShort = false
