@@ -19,7 +19,7 @@ struct TrafficWeights {
                 bytesPerSecond = (size.mean ?? 1000) * Self.callsPerSecond(arrivals)
             case .stream:
                 bytesPerSecond = 1e12
-            case .replayed:
+            case .injected:
                 bytesPerSecond = 0
             }
             weights[key(flow.from, flow.to), default: 0] += bytesPerSecond

@@ -38,7 +38,7 @@ public enum UnmappedPolicy: String, Sendable, CaseIterable {
 /// whose flows are those container pairs.
 public struct ReplayPlan: Sendable {
     public var trace: String
-    /// The topology with one `.replayed` flow per (client container, server container, protocol).
+    /// The topology with one `.injected` flow per (client container, server container, protocol).
     public var topology: Topology
     /// Per conversation (in the trace's order): its flow, or -1 when left out.
     public var conversationFlow: [Int32]
@@ -106,7 +106,7 @@ public struct ReplayPlan: Sendable {
                 flows.append(
                     Flow(
                         name: name, from: topology.containerIndex(named: a)!, to: topology.containerIndex(named: b)!,
-                        transport: conversation.proto == .tcp ? .tcp : .udp, pattern: .replayed))
+                        transport: conversation.proto == .tcp ? .tcp : .udp, pattern: .injected))
             }
             // The flow's client is the conversation's endpoint A, the side that sent first.
             conversationFlow.append(Int32(flowIndex[name]!))

@@ -122,7 +122,7 @@ struct ReplaySession {
         end = .zero + topology.duration
         run = GroupingRun(topology: topology, grouping: grouping, profile: profile, seed: seed)
         // Deliveries are followed in both modes: for request-to-reply times, order checks and output.
-        run.reportsDeliveries = true
+        run.pausesOnDelivery = true
         self.writer = writer
         sequenceFromA = Array(repeating: 1, count: plan.conversationFlow.count)
         sequenceFromB = Array(repeating: 1, count: plan.conversationFlow.count)
@@ -423,7 +423,7 @@ struct ReplaySession {
 
     mutating func handleDeliveries() {
         for delivery in run.takeDeliveries() {
-            let conversation = Int(delivery.conversation)
+            let conversation = delivery.conversation
             inFlight[conversation] -= 1
             if writer != nil {
                 write(delivery.bytes, conversation: conversation, fromServer: delivery.fromServer, at: delivery.time)

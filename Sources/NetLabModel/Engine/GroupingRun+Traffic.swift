@@ -305,14 +305,13 @@ extension GroupingRun {
             admitBlockedWrites(half: half, &simulation)
         }
         switch message.kind {
-        case .replayed:
+        case .injected:
             record(flow: flow, start: message.start, bytes: message.bytes, now: simulation.now)
-            if reportsDeliveries {
-                replayDeliveries.append(
-                    (
-                        conversation: message.call, fromServer: message.fromServer, bytes: message.bytes,
-                        time: simulation.now
-                    ))
+            if pausesOnDelivery {
+                deliveries.append(
+                    Delivery(
+                        conversation: Int(message.call), fromServer: message.fromServer, bytes: message.bytes,
+                        time: simulation.now))
                 simulation.stop()
             }
         case .oneway, .chunk:

@@ -68,12 +68,12 @@ public struct GroupingRun: EventHandler {
     var constantSizes: [Int64] = []
     /// Per flow, bytes of a finite stream still to write.
     var streamBytesLeft: [Int64] = []
-    /// Per replayed conversation, its connection (-1 until its first message).
-    var replayConnections: [Int32] = []
-    /// When set, every delivered replayed message is kept for `takeDeliveries()` and the
-    /// simulation stops, so that a driver can react (causal replay, order checks, pcap output).
-    public var reportsDeliveries = false
-    var replayDeliveries: [(conversation: Int32, fromServer: Bool, bytes: Int64, time: SimTime)] = []
+    /// Per conversation of injected messages, its connection (-1 until its first message).
+    var injectedConnections: [Int32] = []
+    /// When set, every delivered injected message is kept for `takeDeliveries()` and the
+    /// simulation pauses, so that whoever injects can react before time moves on.
+    public var pausesOnDelivery = false
+    var deliveries: [Delivery] = []
 
     static let streamChunk: Int64 = 64 << 10
     /// Packets launched within one another's handling, now (see `launch`), and the most allowed.
@@ -113,7 +113,7 @@ public struct GroupingRun: EventHandler {
             case .oneway(let size, let arrivals):
                 if case .open(let gaps) = arrivals { openIntervals.append(gaps) } else { openIntervals.append(nil) }
                 onewaySizes.append(size)
-            case .stream, .replayed:
+            case .stream, .injected:
                 openIntervals.append(nil)
                 onewaySizes.append(nil)
             }
@@ -172,7 +172,7 @@ public struct GroupingRun: EventHandler {
                 preconditionFailure("one-way flows are open loop")
             case .stream:
                 for connection in flowConnections[flowIndex] { refillStream(connection: Int(connection), &simulation) }
-            case .replayed:
+            case .injected:
                 break  // driven from outside through inject(...)
             }
         }

@@ -32,9 +32,9 @@ struct Packet {
 /// A message from one endpoint to another: a request, a response, a one-way message or a chunk of
 /// a stream.
 struct Message {
-    enum Kind: UInt8 { case request, response, oneway, chunk, replayed }
+    enum Kind: UInt8 { case request, response, oneway, chunk, injected }
     var kind: Kind
-    /// Sent by the connection's server (responses, and replayed messages from the server side).
+    /// Sent by the connection's server (responses, and injected messages from the server side).
     var fromServer: Bool
     var flow: Int32
     var connection: Int32

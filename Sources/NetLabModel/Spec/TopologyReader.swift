@@ -4,7 +4,7 @@ import NetLabCore
 /// `docs/topology.md`, with a JSON Schema in `docs/topology.schema.json`.
 public enum TopologyReader {
     /// Parses and validates `text`, read from `file` (the name is used in error messages only).
-    /// With `requireFlows` false (replay, where the trace supplies the traffic) `flows` may be absent;
+    /// With `requireFlows` false (traffic injected from outside, as a replayed trace) `flows` may be absent;
     /// with `requireGroupings` false (the advisor, which finds groupings) `groupings` may be.
     /// - Throws: ``SpecError`` naming the file, line:column, JSON path, the problem and the fix.
     public static func read(_ text: String, file: String, requireFlows: Bool = true, requireGroupings: Bool = true)

@@ -169,9 +169,9 @@ public struct Flow: Sendable {
         case oneway(size: Distribution, arrivals: Arrivals)
         /// Bulk transfer of `bytes` (nil: for the whole run), as fast as the path allows.
         case stream(bytes: Int64?)
-        /// Messages injected from outside the model (a captured trace being replayed), each
-        /// measured from its injection to its delivery.
-        case replayed
+        /// Messages handed to the model from outside (`GroupingRun.inject`), each measured from
+        /// its injection to its delivery; deliveries come back through `takeDeliveries()`.
+        case injected
     }
 
     public init(name: String, from: Int, to: Int, transport: Transport, fallback: Transport? = nil, pattern: Pattern) {
