@@ -38,6 +38,8 @@ public enum UnmappedPolicy: String, Sendable, CaseIterable {
 /// whose flows are those container pairs.
 public struct ReplayPlan: Sendable {
     public var trace: String
+    /// The one capturing interface replayed (`--interface`), nil for all.
+    public var interface: String?
     /// The topology with one `.injected` flow per (client container, server container, protocol).
     public var topology: Topology
     /// Per conversation (in the trace's order): its flow, or -1 when left out.
@@ -58,12 +60,13 @@ public struct ReplayPlan: Sendable {
 
     public var firstTimestamp: Int64 { summary.firstNanoseconds ?? 0 }
 
-    /// Reads the trace once and maps its conversations onto `topology`'s containers.
+    /// Reads the trace once (only `interface`'s packets, when given) and maps its conversations
+    /// onto `topology`'s containers.
     /// - Throws: ``ReplayError`` for an unreadable trace, a map naming unknown containers, or
     ///   unmapped endpoints (unless `unmapped` is `.ignore`).
-    public static func prepare(trace: String, map: ReplayMap, topology given: Topology, unmapped: UnmappedPolicy)
-        throws(ReplayError) -> ReplayPlan
-    {
+    public static func prepare(
+        trace: String, interface: String? = nil, map: ReplayMap, topology given: Topology, unmapped: UnmappedPolicy
+    ) throws(ReplayError) -> ReplayPlan {
         var topology = given
         if map.rules.contains(where: { $0.container == externalName }),
             topology.containerIndex(named: externalName) == nil
@@ -79,7 +82,7 @@ public struct ReplayPlan: Sendable {
             )
         }
         let summary: TraceSummary
-        do { summary = try TraceInspector.inspect(path: trace) } catch {
+        do { summary = try TraceInspector.inspect(path: trace, interface: interface) } catch {
             throw ReplayError(location: error.location, problem: error.problem, fix: error.fix)
         }
         if let damage = summary.damage {
@@ -139,7 +142,7 @@ public struct ReplayPlan: Sendable {
         replayTopology.flows = flows
         replayTopology.warmup = .zero
         return ReplayPlan(
-            trace: trace, topology: replayTopology, conversationFlow: conversationFlow,
+            trace: trace, interface: interface, topology: replayTopology, conversationFlow: conversationFlow,
             summary: summary, warnings: warnings + summary.warnings)
     }
 }

@@ -135,7 +135,7 @@ public enum ReplayRunner {
         let reader: TraceReader
         var writer: TraceWriter?
         do {
-            reader = try TraceReader(path: plan.trace)
+            reader = try TraceReader(path: plan.trace, interface: plan.interface)
             if let pcapPath { writer = try TraceWriter(path: pcapPath, linkType: 1, snapshotLength: 128) }
         } catch {
             throw ReplayError(location: error.location, problem: error.problem, fix: error.fix)

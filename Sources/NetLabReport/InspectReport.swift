@@ -24,6 +24,13 @@ public enum InspectReport {
             ("complete", .bool(summary.complete)),
             ("truncated_packets", .integer(Int64(summary.truncatedPackets))),
             ("copies", .integer(Int64(summary.copies))),
+            ("interface", summary.interface.map { .string($0) } ?? .null),
+            ("other_interface_packets", .integer(Int64(summary.otherInterfacePackets))),
+            (
+                "packets_by_interface",
+                .object(
+                    summary.packetsByInterface.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) })
+            ),
         ])
     }
 
@@ -71,6 +78,11 @@ public enum InspectReport {
         let seconds = Double(summary.durationNanoseconds) / 1e9
         var output = "\(summary.file): \(summary.format.rawValue), \(summary.linkTypes.joined(separator: ", "))"
         output += summary.complete ? "\n" : " (INCOMPLETE: damaged after packet \(summary.packets))\n"
+        if let interface = summary.interface {
+            let all = summary.packetsByInterface.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            output +=
+                "interface \(interface) only: \(summary.otherInterfacePackets) packets of other interfaces skipped (packets per interface: \(all.joined(separator: ", ")))\n"
+        }
         output +=
             "\(summary.packets) packets, \(summary.wireBytes) bytes on the wire (\(summary.capturedBytes) captured)"
         output += ", \(SimulationReport.fixed(seconds, 6)) s"

@@ -27,6 +27,11 @@ public struct TraceSummary: Sendable {
     /// capture sees a pod's packet on its veth and on the bridge): counted in packets and bytes,
     /// once in payload and messages.
     public var copies = 0
+    /// The one capturing interface read (`--interface`), nil for all; then the packets the file
+    /// holds per interface and how many were skipped as another interface's.
+    public var interface: String?
+    public var packetsByInterface: [String: Int] = [:]
+    public var otherInterfacePackets = 0
     public var conversations: [Conversation] = []
     public var warnings: [String] = []
     /// False when the file is damaged and the counts cover only the packets before the damage.
@@ -43,12 +48,14 @@ public struct TraceSummary: Sendable {
 
 /// Reads a capture once, streaming, and summarises it.
 public enum TraceInspector {
-    /// Summarises `path`.
-    /// - Throws: ``TraceError`` when the file cannot be read at all. A file damaged after some
-    ///   packets is summarised up to the damage, with `complete` false and `damage` set.
-    public static func inspect(path: String) throws(TraceError) -> TraceSummary {
-        let reader = try TraceReader(path: path)
+    /// Summarises `path`, or only the packets its capturing `interface` saw.
+    /// - Throws: ``TraceError`` when the file cannot be read at all, or does not record
+    ///   `interface`. A file damaged after some packets is summarised up to the damage, with
+    ///   `complete` false and `damage` set.
+    public static func inspect(path: String, interface: String? = nil) throws(TraceError) -> TraceSummary {
+        let reader = try TraceReader(path: path, interface: interface)
         var summary = TraceSummary(file: path, format: reader.format, linkTypes: [reader.linkTypeName])
+        summary.interface = interface
         var scanner = ConversationScanner(linkType: reader.linkType, format: reader.format)
         var previous: Int64?
         do {
@@ -90,6 +97,14 @@ public enum TraceInspector {
             summary.warnings.append("incomplete: \(error.description)")
         }
         summary.conversations = scanner.conversations
+        summary.packetsByInterface = reader.packetsByInterface
+        summary.otherInterfacePackets = reader.otherInterfacePackets
+        if let interface, summary.packets == 0, !reader.packetsByInterface.isEmpty {
+            let seen = reader.packetsByInterface.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+            summary.warnings.append(
+                "no packet was captured on interface \(interface); packets per interface: \(seen.joined(separator: ", "))"
+            )
+        }
         summary.copies = scanner.copiesIgnored
         if summary.copies > 0 {
             summary.warnings.append(

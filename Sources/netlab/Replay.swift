@@ -33,6 +33,11 @@ struct Replay: ParsableCommand {
             client or server (inside that pod's namespace; also sender, receiver), node (on the \
             client's node: the bridge, or its NIC across nodes; also bridge).
 
+            A capture taken on several interfaces of a node (dumpcap -i cni0 -i vethX, tcpdump -i \
+            any) holds each pod-to-pod packet once per interface it crossed: netlab recognises the \
+            copies and sends each message once. --interface replays one capture point only (a \
+            pcapng interface's name or number, or a tcpdump -i any capture's interface index).
+
             Start with a map written from the trace:
               netlab replay --suggest-map Traces/pod-to-pod-http.pcap > map.json
 
@@ -89,6 +94,12 @@ struct Replay: ParsableCommand {
     )
     var pcapOut: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Replay only the packets this interface captured (pcapng: name or number; tcpdump -i any: index).",
+            valueName: "name"))
+    var interface: String?
+
     @OptionGroup var model: ModelOptions
 
     @OptionGroup var report: ReportOptions
@@ -120,7 +131,7 @@ struct Replay: ParsableCommand {
     func run() throws {
         try checkOptions()
         if suggestMap {
-            let summary = try TraceInspector.inspect(path: trace)
+            let summary = try TraceInspector.inspect(path: trace, interface: interface)
             try writeOutput(MapSuggestion.suggest(for: summary), to: report.file)
             return
         }
@@ -161,7 +172,8 @@ extension Replay {
         -> Result<ReplayResult, ReplayError>
     {
         Result { () throws(ReplayError) -> ReplayResult in
-            let plan = try ReplayPlan.prepare(trace: trace, map: map, topology: topology, unmapped: unmapped)
+            let plan = try ReplayPlan.prepare(
+                trace: trace, interface: interface, map: map, topology: topology, unmapped: unmapped)
             if let origin { try Self.checkCapturePoint(origin, plan: plan, profile: profile) }
             let progress = ProgressLine(label: "replay \(trace)")
             defer { progress.finish() }

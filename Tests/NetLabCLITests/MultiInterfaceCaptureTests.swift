@@ -26,6 +26,11 @@ import Testing
         var single: String { folder.appendingPathComponent("single.pcap").path }
         var any: String { folder.appendingPathComponent("any.pcap").path }
         var multi: String { folder.appendingPathComponent("multi.pcapng").path }
+        /// The interface index of pod a's bridge port, as `ip -o link` printed it.
+        var portIndex: String {
+            ((try? String(contentsOf: folder.appendingPathComponent("pa.index"), encoding: .utf8)) ?? "")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
     }
 
     static func sh(_ script: String) throws -> CommandResult {
@@ -73,6 +78,7 @@ import Testing
             ip -n \(n)-a addr add 198.18.7.1/24 dev eth0
             ip -n \(n)-b addr add 198.18.7.2/24 dev eth0
             cd \(folder.path)
+            ip -n \(n)-br -o link show pa | cut -d: -f1 > pa.index
             ip netns exec \(n)-br tcpdump -i pa -U -w single.pcap 2>/dev/null & P1=$!
             ip netns exec \(n)-br tcpdump -i any -U -w any.pcap 2>/dev/null & P2=$!
             ip netns exec \(n)-br dumpcap -q -i pa -i pb -w multi.pcapng 2>/dev/null & P3=$!
@@ -107,8 +113,8 @@ import Testing
         return rows
     }
 
-    static func inspect(_ file: String) throws -> [[String: Any]] {
-        let result = try NetlabBinary.run(["inspect", file, "--format", "json"])
+    static func inspect(_ file: String, _ options: [String] = []) throws -> [[String: Any]] {
+        let result = try NetlabBinary.run(["inspect", file, "--format", "json"] + options)
         #expect(result.status == 0, "\(result.standardError)")
         let root = try #require(
             try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
@@ -138,16 +144,30 @@ import Testing
                 }
             }
         }
+        // One capture point of the node-wide captures is the single capture: pod a's bridge port by
+        // name in the pcapng, by index in the tcpdump -i any capture.
+        #expect(!captures.portIndex.isEmpty)
+        func counts(_ conversations: [[String: Any]]) -> [String] {
+            conversations.map { c in
+                ["a", "b", "packets", "a_to_b_payload", "b_to_a_payload", "a_to_b_messages", "b_to_a_messages"]
+                    .map { "\(c[$0] ?? "-")" }.joined(separator: " ")
+            }
+        }
+        let onePoint = counts(single)
+        #expect(counts(try Self.inspect(captures.multi, ["--interface", "pa"])) == onePoint)
+        #expect(counts(try Self.inspect(captures.any, ["--interface", captures.portIndex])) == onePoint)
+
         // Replay sends each message once: the same exchanges as from the single capture point.
         let map = captures.folder.appendingPathComponent("map.json").path
         try
             #"{ "endpoints": [ { "match": "198.18.7.1", "container": "client" }, { "match": "198.18.7.2", "container": "web" } ] }"#
             .write(toFile: map, atomically: true, encoding: .utf8)
-        func replayed(_ trace: String) throws -> [Int] {
-            let result = try NetlabBinary.run([
-                "replay", trace, "--map", map, "--topology", ReplayCommandTests.topology, "--mode", "causal",
-                "--grouping", "cross-node", "--format", "json",
-            ])
+        func replayed(_ trace: String, _ options: [String] = []) throws -> [Int] {
+            let result = try NetlabBinary.run(
+                [
+                    "replay", trace, "--map", map, "--topology", ReplayCommandTests.topology, "--mode", "causal",
+                    "--grouping", "cross-node", "--format", "json",
+                ] + options)
             #expect(result.status == 0, "\(result.standardError)")
             let root = try #require(
                 try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
@@ -158,5 +178,7 @@ import Testing
         #expect(once.allSatisfy { $0 > 0 })
         #expect(try replayed(captures.any) == once)
         #expect(try replayed(captures.multi) == once)
+        #expect(try replayed(captures.multi, ["--interface", "pb"]) == once)
+        #expect(try replayed(captures.any, ["--interface", captures.portIndex]) == once)
     }
 }

@@ -33,12 +33,14 @@ public func fuzzCapture(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// Writes the input to a file and inspects it as `netlab inspect` does.
+/// Writes the input to a file and inspects it as `netlab inspect` does, whole and (`--interface`,
+/// which walks a pcapng file's blocks beside libpcap) one interface only.
 func inspectFile(_ bytes: UnsafeRawBufferPointer) {
     let path = "/tmp/netlab-fuzz-\(getpid()).pcap"
     guard let file = fopen(path, "wb") else { return }
     fwrite(bytes.baseAddress, 1, bytes.count, file)
     fclose(file)
     _ = try? TraceInspector.inspect(path: path)
+    _ = try? TraceInspector.inspect(path: path, interface: "0")
     unlink(path)
 }

@@ -44,11 +44,20 @@ public final class TraceReader {
     /// Records whose captured length in the file exceeds the snapshot length: libpcap keeps only
     /// the snapshot length of them (tshark keeps all). Packet number, byte offset, length in file.
     public private(set) var clampedRecords: [(packet: Int, byteOffset: Int64, fileLength: Int)] = []
+    /// The one capturing interface whose packets are read (`--interface`), nil for all.
+    public let interface: String?
+    /// With `interface` set: packets of every interface the file holds, by name (pcapng, or
+    /// `#ID` for an unnamed one) or index (LINUX_SLL2), the skipped ones included.
+    public private(set) var packetsByInterface: [String: Int] = [:]
+    /// With `interface` set: packets skipped because another interface captured them.
+    public private(set) var otherInterfacePackets = 0
     private let handle: OpaquePointer
+    private var selection: InterfaceSelection?
 
-    /// Opens `path`.
-    /// - Throws: ``TraceError`` for a missing, unreadable, non-capture or unsupported file.
-    public init(path: String) throws(TraceError) {
+    /// Opens `path`; with `interface`, only the packets that interface captured are read.
+    /// - Throws: ``TraceError`` for a missing, unreadable, non-capture or unsupported file, and
+    ///   for an interface the file does not record.
+    public init(path: String, interface: String? = nil) throws(TraceError) {
         self.path = path
         handle = try PcapCalls.openOffline(path)
         let magic = PcapCalls.leadingBytes(path, count: 4) ?? []
@@ -56,6 +65,7 @@ public final class TraceReader {
         linkType = PcapCalls.linkType(handle)
         linkTypeName = PcapCalls.linkTypeName(linkType)
         snapshotLength = PcapCalls.snapshotLength(handle)
+        self.interface = interface
         // Bits 16-25 of the link-type field are reserved and must be zero (pcap file format).
         if linkType & 0x03FF_0000 != 0 {
             let hex = String(UInt32(bitPattern: linkType) & 0x03FF_0000, radix: 16)
@@ -65,6 +75,9 @@ public final class TraceReader {
                 problem:
                     "the header's link-type field has reserved bits set (0x\(String(repeating: "0", count: max(0, 8 - hex.count)) + hex)); the file is corrupt",
                 fix: "recapture, or repair the header with a tool such as pcapfix")
+        }
+        if let interface {
+            selection = try InterfaceSelection(interface, path: path, format: format, linkType: linkType)
         }
     }
 
@@ -81,6 +94,8 @@ public final class TraceReader {
         // costs a system call per packet. pcap: a 24-byte file header, then 16-byte record
         // headers each followed by its captured bytes.
         var offset: Int64 = 24
+        var walker = selection?.walker
+        defer { walker?.close() }
         while true {
             switch PcapCalls.next(handle) {
             case .end:
@@ -101,11 +116,25 @@ public final class TraceReader {
                 // hands over sign-extended: times past 2038 come out negative.
                 if format == .pcap, seconds < 0 { seconds += 1 << 32 }
                 let fraction = Int64(header.pointee.ts.tv_usec)  // nanoseconds: opened with nanosecond precision
+                let bytes = UnsafeRawBufferPointer(start: data, count: Int(header.pointee.caplen))
+                if let selection {
+                    guard let (name, chosen) = selection.interface(of: bytes, walker: &walker) else {
+                        throw TraceError(
+                            kind: .damaged, file: path, packet: number, byteOffset: PcapCalls.fileOffset(handle),
+                            problem:
+                                "the file's block structure does not say which interface captured this packet, though libpcap read it",
+                            fix: "read it without --interface, or rewrite it with tshark -r FILE -w copy.pcapng")
+                    }
+                    packetsByInterface[name, default: 0] += 1
+                    if !chosen {
+                        otherInterfacePackets += 1
+                        continue
+                    }
+                }
                 body(
                     CapturedPacket(
                         number: number, timestampNanoseconds: seconds &* 1_000_000_000 &+ fraction,
-                        capturedLength: Int(header.pointee.caplen), wireLength: Int(header.pointee.len),
-                        bytes: UnsafeRawBufferPointer(start: data, count: Int(header.pointee.caplen))))
+                        capturedLength: Int(header.pointee.caplen), wireLength: Int(header.pointee.len), bytes: bytes))
             }
         }
     }

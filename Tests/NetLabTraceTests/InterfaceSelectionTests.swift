@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+@testable import NetLabTrace
+
+/// `--interface`: one capture point of a capture taken on several interfaces.
+@Suite struct InterfaceSelectionTests {
+    /// Packets per interface as tshark labels them (`frame.interface_name`, `frame.interface_id`).
+    static func tsharkPacketsByInterface(_ path: String) throws -> [String: Int]? {
+        guard let tshark = TraceTestSupport.tool("tshark") else { return nil }
+        let text = try TraceTestSupport.run(
+            tshark, ["-n", "-r", path, "-T", "fields", "-E", "separator=|", "-e", "frame.interface_name"])
+        var counts: [String: Int] = [:]
+        for line in text.split(separator: "\n") { counts[String(line), default: 0] += 1 }
+        return counts
+    }
+
+    /// Why reading only `interface` of `path` is refused; nil if it is not.
+    static func refusal(_ path: String, interface: String) -> TraceError? {
+        do {
+            _ = try TraceInspector.inspect(path: path, interface: interface)
+            return nil
+        } catch { return error }
+    }
+
+    @Test(.enabled(if: Corpus.location != nil, "the pcap corpus is not at ../shared/pcap-corpus"))
+    func aPcapngInterfaceIsChosenByNameOrNumberAsTsharkCountsIt() throws {
+        let path = Corpus.location! + "/zeek/testing/btest/Traces/pcapng-multi-interface.pcapng"
+        let all = try TraceInspector.inspect(path: path)
+        let eth0 = try TraceInspector.inspect(path: path, interface: "eth0")
+        let second = try TraceInspector.inspect(path: path, interface: "1")
+        #expect(eth0.packets + second.packets == all.packets)
+        #expect(eth0.otherInterfacePackets == second.packets)
+        #expect(eth0.packetsByInterface == second.packetsByInterface)
+        #expect(eth0.packetsByInterface.values.reduce(0, +) == all.packets)
+    }
+
+    @Test(
+        .enabled(if: Corpus.location != nil, "the pcap corpus is not at ../shared/pcap-corpus"),
+        .enabled(if: TraceTestSupport.tool("tshark") != nil, "tshark is not installed"))
+    func packetsPerInterfaceAreTsharks() throws {
+        let path = Corpus.location! + "/zeek/testing/btest/Traces/pcapng-multi-interface.pcapng"
+        let eth0 = try TraceInspector.inspect(path: path, interface: "eth0")
+        let reference = try #require(try Self.tsharkPacketsByInterface(path))
+        #expect(reference.count == 2)
+        #expect(eth0.packetsByInterface == reference)
+        #expect(eth0.packets == reference["eth0"])
+    }
+
+    @Test(.enabled(if: Corpus.location != nil, "the pcap corpus is not at ../shared/pcap-corpus"))
+    func anInterfaceTheFileDoesNotDeclareIsRefusedWithTheDeclaredOnes() throws {
+        let path = Corpus.location! + "/zeek/testing/btest/Traces/pcapng-multi-interface.pcapng"
+        let error = try #require(Self.refusal(path, interface: "cni0"))
+        #expect(error.problem.contains("no capturing interface \"cni0\""))
+        #expect(error.problem.contains("eth0 (0)"))
+    }
+
+    @Test func aClassicCaptureHasNoInterfaceToChoose() throws {
+        let path = TraceTestSupport.temporaryPath("one-interface.pcap")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try TraceWriter(path: path)
+        let frame = FrameBuilder.frame(
+            proto: .udp, source: Endpoint(address: IPAddress(ipv4: 0xC612_0001), port: 1000),
+            destination: Endpoint(address: IPAddress(ipv4: 0xC612_0002), port: 53), payloadLength: 10)
+        frame.withUnsafeBytes { writer.write($0, timestampNanoseconds: 1_000) }
+        try writer.close()
+        let error = try #require(Self.refusal(path, interface: "eth0"))
+        #expect(error.problem.contains("does not record which interface captured each packet"))
+        #expect(error.fix.contains("dumpcap"))
+    }
+
+    /// A `tcpdump -i any` capture (LINUX_SLL2): packets of interface indices 4 and 7, chosen by
+    /// index; a name is refused with the indices the file holds.
+    @Test func aLinuxAnyCaptureIsChosenByInterfaceIndex() throws {
+        let path = TraceTestSupport.temporaryPath("any.pcap")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try TraceWriter(path: path, linkType: 276)
+        for (number, index) in [4, 7, 4, 4, 7].enumerated() {
+            let ethernet = FrameBuilder.frame(
+                proto: .udp, source: Endpoint(address: IPAddress(ipv4: 0xC612_0001), port: UInt16(1000 + number)),
+                destination: Endpoint(address: IPAddress(ipv4: 0xC612_0002), port: 53), payloadLength: 10)
+            // SLL2: protocol, reserved, interface index, ARPHRD, packet type, address length, address.
+            var frame: [UInt8] =
+                [0x08, 0x00, 0, 0, 0, 0, 0, UInt8(index), 0, 1, 0, 6] + [UInt8](repeating: 0, count: 8)
+            frame += ethernet.dropFirst(14)
+            frame.withUnsafeBytes { writer.write($0, timestampNanoseconds: Int64(number) * 1_000) }
+        }
+        try writer.close()
+        let four = try TraceInspector.inspect(path: path, interface: "4")
+        #expect(four.packets == 3)
+        #expect(four.udp == 3)
+        #expect(four.conversations.count == 3)
+        #expect(four.otherInterfacePackets == 2)
+        #expect(four.packetsByInterface == ["4": 3, "7": 2])
+        let none = try TraceInspector.inspect(path: path, interface: "9")
+        #expect(none.packets == 0)
+        #expect(none.warnings.contains { $0.contains("no packet was captured on interface 9") })
+        let error = try #require(Self.refusal(path, interface: "eth0"))
+        #expect(error.problem.contains("indices in this file: 4 (3 packets), 7 (2 packets)"))
+    }
+}
