@@ -98,4 +98,51 @@ import Testing
         let error = try #require(Self.refusal(path, interface: "eth0"))
         #expect(error.problem.contains("indices in this file: 4 (3 packets), 7 (2 packets)"))
     }
+
+    /// A little-endian pcapng file: interfaces named `names`, then one UDP frame per entry of
+    /// `packets` on that interface. `idbLength` overrides the first interface block's length field.
+    static func pcapng(names: [String], packets: [Int], idbLength: UInt32? = nil) -> [UInt8] {
+        func le32(_ value: UInt32) -> [UInt8] { withUnsafeBytes(of: value.littleEndian) { Array($0) } }
+        func le16(_ value: UInt16) -> [UInt8] { withUnsafeBytes(of: value.littleEndian) { Array($0) } }
+        func padded(_ bytes: [UInt8]) -> [UInt8] { bytes + [UInt8](repeating: 0, count: (4 - bytes.count % 4) % 4) }
+        func block(_ type: UInt32, _ body: [UInt8], length: UInt32? = nil) -> [UInt8] {
+            let total = UInt32(12 + body.count)
+            return le32(type) + le32(length ?? total) + body + le32(total)
+        }
+        var file = block(0x0A0D_0D0A, le32(0x1A2B_3C4D) + le16(1) + le16(0) + [UInt8](repeating: 0xFF, count: 8))
+        for (index, name) in names.enumerated() {
+            let option = le16(2) + le16(UInt16(name.utf8.count)) + padded(Array(name.utf8)) + le32(0)
+            file += block(1, le16(1) + le16(0) + le32(65_535) + option, length: index == 0 ? idbLength : nil)
+        }
+        for (number, interface) in packets.enumerated() {
+            let frame = FrameBuilder.frame(
+                proto: .udp, source: Endpoint(address: IPAddress(ipv4: 0xC612_0001), port: UInt16(2000 + number)),
+                destination: Endpoint(address: IPAddress(ipv4: 0xC612_0002), port: 53), payloadLength: 10)
+            let header = le32(UInt32(interface)) + le32(0) + le32(UInt32(number) * 1000)
+            file += block(6, header + le32(UInt32(frame.count)) + le32(UInt32(frame.count)) + padded(frame))
+        }
+        return file
+    }
+
+    @Test func theBlockWalkerFollowsLibpcapPacketByPacket() throws {
+        let path = TraceTestSupport.temporaryPath("two-ports.pcapng")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(Self.pcapng(names: ["cni0", "veth1"], packets: [0, 1, 1, 0, 1])).write(to: URL(fileURLWithPath: path))
+        let bridge = try TraceInspector.inspect(path: path, interface: "cni0")
+        #expect(bridge.packets == 2)
+        #expect(bridge.conversations.map(\.a.port) == [2000, 2003])
+        #expect(bridge.packetsByInterface == ["cni0": 2, "veth1": 3])
+        #expect(try TraceInspector.inspect(path: path, interface: "1").packets == 3)
+    }
+
+    /// A damaged interface block length must end the walk with an error, not an allocation of
+    /// gigabytes or a crash.
+    @Test func aDamagedInterfaceBlockLengthIsRefused() throws {
+        let path = TraceTestSupport.temporaryPath("damaged.pcapng")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(Self.pcapng(names: ["cni0"], packets: [0], idbLength: 0xFFFF_FFF0))
+            .write(to: URL(fileURLWithPath: path))
+        #expect(PcapngInterfaces.declared(in: path) == nil)
+        #expect(Self.refusal(path, interface: "cni0") != nil)
+    }
 }

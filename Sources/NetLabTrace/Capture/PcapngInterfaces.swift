@@ -91,9 +91,12 @@ struct PcapngInterfaces {
         let length = word(header.1)
         guard length >= 12, length % 4 == 0 else { return .malformed }
         switch word(type) {
-        case 1:  // interface description
-            var body = [UInt8](repeating: 0, count: Int(length) - 8)
-            guard fread(&body, 1, body.count, file) == body.count else { return .malformed }
+        case 1:  // interface description: its body without the trailing length, at most 64 KiB
+            // of it (a damaged length must not make the walk allocate gigabytes)
+            var body = [UInt8](repeating: 0, count: min(Int(length) - 12, 1 << 16))
+            guard fread(&body, 1, body.count, file) == body.count, skip(to: length, from: 8 + body.count) else {
+                return .malformed
+            }
             interfaces.append(Interface(id: interfaces.count, name: name(inInterfaceBody: body)))
             return .interface
         case 6:  // enhanced packet: interface id first
@@ -124,11 +127,11 @@ struct PcapngInterfaces {
     /// snapshot length, then options), nil if absent.
     private func name(inInterfaceBody body: [UInt8]) -> String? {
         var offset = 8
-        while offset + 4 <= body.count - 4 {
+        while offset + 4 <= body.count {
             let code = half(body, offset), length = Int(half(body, offset + 2))
             if code == 0 { return nil }  // opt_endofopt
             let start = offset + 4
-            guard start + length <= body.count - 4 else { return nil }
+            guard start + length <= body.count else { return nil }
             if code == 2 {
                 let bytes = body[start..<start + length].prefix { $0 != 0 }
                 return String(decoding: bytes, as: UTF8.self)
