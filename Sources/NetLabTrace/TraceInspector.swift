@@ -108,7 +108,7 @@ public enum TraceInspector {
         summary.copies = scanner.copiesIgnored
         if summary.copies > 0 {
             summary.warnings.append(
-                "\(summary.copies) packet(s) with payload, SYN, FIN or RST are copies of packets seen on another interface (same addresses, ports, IP id, sequence and length within 0.5 ms, as tcpdump -i any or dumpcap on several interfaces of a node records them): counted in packets and bytes as tshark counts them, once in payload and messages; replay sends their messages once"
+                "\(summary.copies) packet(s) with payload, SYN, FIN or RST are copies of packets seen on another interface (same addresses, ports, IP id, sequence and length within 20 ms, 0.5 ms without an IPv4 id, as tcpdump -i any or dumpcap on several interfaces of a node records them): counted in packets and bytes as tshark counts them, once in payload and messages; replay sends their messages once"
             )
         }
         if let first = reader.clampedRecords.first {

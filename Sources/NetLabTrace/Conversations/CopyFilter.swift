@@ -4,13 +4,17 @@
 /// the file. A copy has the same addresses, ports, IPv4 identification, TCP sequence and
 /// acknowledgement numbers and flags (UDP: checksum), and payload length as the original, and a
 /// timestamp within `window` of it; a retransmission has another identification or comes an RTO
-/// later.
+/// later. Where the IPv4 identification is set, it alone tells a retransmission (which gets a new
+/// one) from a copy, so the window widens to `identifiedWindow`: on a loaded node the copy seen
+/// on the receiving port is stamped when the packet is queued, the one on the sending port when
+/// the stack gets round to forwarding it, and that can be milliseconds later.
 ///
 /// A direct-mapped table of recent packets' fingerprints keeps the cost per packet to one hash
 /// and one probe, with no allocation: a fingerprint evicted before its copy arrives leaves that
 /// copy counted (the table holds 16,384 packets, far more than a capture tool's batches).
 struct CopyFilter: Sendable {
     static let window: Int64 = 500_000  // 0.5 ms, in nanoseconds
+    static let identifiedWindow: Int64 = 20_000_000  // 20 ms
     private static let slots = 16_384
 
     private var fingerprints = [UInt64](repeating: 0, count: slots)
@@ -44,7 +48,8 @@ struct CopyFilter: Sendable {
         mix = (mix ^ (mix >> 32)) &* 0x94D0_49BB_1331_11EB
         let fingerprint = (mix ^ (mix >> 31)) | 1
         let slot = Int(truncatingIfNeeded: fingerprint >> 1) & (Self.slots - 1)
-        if fingerprints[slot] == fingerprint, abs(times[slot] &- timestamp) <= Self.window,
+        if fingerprints[slot] == fingerprint,
+            abs(times[slot] &- timestamp) <= (identification != 0 ? Self.identifiedWindow : Self.window),
             interface == 0 || interfaces[slot] == 0 || interfaces[slot] != interface
         {
             copies += 1
