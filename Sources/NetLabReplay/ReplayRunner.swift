@@ -43,6 +43,8 @@ public struct ReplayResult: Sendable {
     /// the other way (0 in causal mode by construction).
     public var orderViolations: [Int]
     public var warnings: [String]
+    /// The one capturing interface replayed (`--interface`), nil for all.
+    public var interface: String?
 }
 
 /// What one grouping's replay produced.
@@ -116,7 +118,7 @@ public enum ReplayRunner {
         let simulation = SimulationResult(
             topology: topology.name, seed: seed, duration: topology.duration, warmup: .zero,
             profile: profile.name, groupings: results)
-        return ReplayResult(
+        var result = ReplayResult(
             mode: mode, simulation: simulation, origin: origin, captured: captured,
             capturedAtApplication: capturedAtApplication, applicationGaps: gaps, negativeGaps: negativeGaps,
             capturedHandshakes: plan.handshakeRTTs, simulatedExchanges: exchanges,
@@ -125,6 +127,8 @@ public enum ReplayRunner {
                 + warnings(
                     plan, mode: mode, origin: origin, captured: captured,
                     negativeGaps: negativeGaps, gaps: gaps.first ?? []))
+        result.interface = plan.interface
+        return result
     }
 
     static func replay(

@@ -38,7 +38,10 @@ public enum ReplayReport {
         }
         guard case .object(let fields) = SimulationReport.json(result.simulation) else { return .null }
         let replaced = fields.map { $0.0 == "groupings" ? ("groupings", JSONValue.array(groupings)) : $0 }
-        var head: [(String, JSONValue)] = [("trace", .string(trace)), ("mode", .string(result.mode.rawValue))]
+        var head: [(String, JSONValue)] = [
+            ("trace", .string(trace)), ("interface", result.interface.map { .string($0) } ?? .null),
+            ("mode", .string(result.mode.rawValue)),
+        ]
         if let origin = result.origin, let check = result.captureCheck {
             head.append(
                 (
@@ -80,8 +83,9 @@ public enum ReplayReport {
             causal
             ? "causal mode: each message after the one before it is delivered, plus the captured gap"
             : "open mode: each captured message sent at its captured time"
+        let point = result.interface.map { " (interface \($0) only)" } ?? ""
         var output =
-            "Replay of \(trace)\n\(how)\n\(result.simulation.groupings.count) grouping(s), profile \(result.simulation.profile)\n\n"
+            "Replay of \(trace)\(point)\n\(how)\n\(result.simulation.groupings.count) grouping(s), profile \(result.simulation.profile)\n\n"
         let format = { (histogram: LatencyHistogram, percentile: Double) in
             histogram.count > 0 ? SimulationReport.formatNanoseconds(histogram.valueAtPercentile(percentile)) : "-"
         }

@@ -171,6 +171,8 @@ import Testing
             #expect(result.status == 0, "\(result.standardError)")
             let root = try #require(
                 try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+            // The replayed capture point is in the output (null for the whole capture).
+            #expect(root["interface"] as? String == (options.first == "--interface" ? options.last : nil))
             let flows = try #require((root["groupings"] as? [[String: Any]])?.first?["flows"] as? [[String: Any]])
             return flows.map { $0["messages"] as? Int ?? -1 }
         }
