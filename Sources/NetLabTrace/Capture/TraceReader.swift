@@ -46,8 +46,9 @@ public final class TraceReader {
     public private(set) var clampedRecords: [(packet: Int, byteOffset: Int64, fileLength: Int)] = []
     /// The one capturing interface whose packets are read (`--interface`), nil for all.
     public let interface: String?
-    /// With `interface` set: packets of every interface the file holds, by name (pcapng, or
-    /// `#ID` for an unnamed one) or index (LINUX_SLL2), the skipped ones included.
+    /// With `interface` set: packets of every interface the file holds, the skipped ones
+    /// included, labelled by name (pcapng: `name#ID` where several share it, `#ID` where one has
+    /// none) or by index (LINUX_SLL2).
     public private(set) var packetsByInterface: [String: Int] = [:]
     /// With `interface` set: packets skipped because another interface captured them.
     public private(set) var otherInterfacePackets = 0
@@ -85,7 +86,7 @@ public final class TraceReader {
         PcapCalls.close(handle)
     }
 
-    /// Calls `body` with every packet in file order.
+    /// Calls `body` with every packet in file order (only `interface`'s, when set).
     /// - Throws: ``TraceError`` (kind `.damaged`) naming the packet number and byte offset where
     ///   the file stops making sense; `body` has by then seen every packet before that point.
     public func forEachPacket(_ body: (CapturedPacket) -> Void) throws(TraceError) {
