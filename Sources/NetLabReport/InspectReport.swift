@@ -80,8 +80,9 @@ public enum InspectReport {
         output += summary.complete ? "\n" : " (INCOMPLETE: damaged after packet \(summary.packets))\n"
         if let interface = summary.interface {
             let all = summary.packetsByInterface.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            let shown = all.prefix(20).joined(separator: ", ") + (all.count > 20 ? " and \(all.count - 20) more" : "")
             output +=
-                "interface \(interface) only: \(summary.otherInterfacePackets) packets of other interfaces skipped (packets per interface: \(all.joined(separator: ", ")))\n"
+                "interface \(interface) only: \(summary.otherInterfacePackets) packets of other interfaces skipped (packets per interface: \(shown))\n"
         }
         output +=
             "\(summary.packets) packets, \(summary.wireBytes) bytes on the wire (\(summary.capturedBytes) captured)"

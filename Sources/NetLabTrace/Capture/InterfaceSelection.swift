@@ -23,14 +23,15 @@ struct InterfaceSelection {
         self.path = path
         if format == .pcapng {
             let declared = PcapngInterfaces.declared(in: path) ?? []
-            let names = declared.compactMap(\.name)
-            sharedNames = Set(names.filter { name in names.filter { $0 == name }.count > 1 })
+            var uses: [String: Int] = [:]
+            for case let name? in declared.map(\.name) { uses[name, default: 0] += 1 }
+            sharedNames = Set(uses.filter { $0.value > 1 }.keys)
             if declared.contains(where: { $0.name == value }) {
                 match = .pcapngName(value)
             } else if let id = Int(value), declared.contains(where: { $0.id == id }) {
                 match = .pcapngID(id)
             } else {
-                let listed = declared.map { "\($0.name ?? "(unnamed)") (\($0.id))" }.joined(separator: ", ")
+                let listed = Self.listing(declared.map { "\($0.name ?? "(unnamed)") (\($0.id))" })
                 throw TraceError(
                     kind: .unsupported, file: path,
                     problem:
@@ -39,11 +40,11 @@ struct InterfaceSelection {
             }
         } else if linkType == 276 {
             guard let index = UInt32(value) else {
-                let present = Self.linuxIndices(in: path).map { "\($0.index) (\($0.packets) packets)" }
+                let present = Self.listing(Self.linuxIndices(in: path).map { "\($0.index) (\($0.packets) packets)" })
                 throw TraceError(
                     kind: .unsupported, file: path,
                     problem:
-                        "\"\(value)\" is a name, but a tcpdump -i any capture (LINUX_SLL2) records each packet's interface index, not its name; indices in this file: \(present.isEmpty ? "none" : present.joined(separator: ", "))",
+                        "\"\(value)\" is a name, but a tcpdump -i any capture (LINUX_SLL2) records each packet's interface index, not its name; indices in this file: \(present.isEmpty ? "none" : present)",
                     fix:
                         "give an index: `ip -o link` on the capturing node prints it before the name (\"4: cni0: ...\")"
                 )
@@ -58,6 +59,12 @@ struct InterfaceSelection {
                     "leave out --interface, or capture with dumpcap -i A -i B (pcapng) or tcpdump -i any (LINUX_SLL2 link type)"
             )
         }
+    }
+
+    /// Up to 20 items, then how many more: an error line stays readable for any file.
+    static func listing(_ items: [String]) -> String {
+        let shown = items.prefix(20).joined(separator: ", ")
+        return items.count > 20 ? "\(shown) and \(items.count - 20) more" : shown
     }
 
     /// The interface indices of a LINUX_SLL2 capture's packets, with their counts, in order.
