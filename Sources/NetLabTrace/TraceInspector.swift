@@ -102,7 +102,7 @@ public enum TraceInspector {
         if let interface, summary.packets == 0, !reader.packetsByInterface.isEmpty {
             let seen = reader.packetsByInterface.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
             summary.warnings.append(
-                "no packet was captured on interface \(interface); packets per interface: \(seen.joined(separator: ", "))"
+                "no packet was captured on interface \(interface); packets per interface: \(InterfaceSelection.listing(seen))"
             )
         }
         summary.copies = scanner.copiesIgnored
