@@ -22,7 +22,13 @@ struct InterfaceSelection {
     init(_ value: String, path: String, format: CaptureFormat, linkType: Int32) throws(TraceError) {
         self.path = path
         if format == .pcapng {
-            let declared = PcapngInterfaces.declared(in: path) ?? []
+            guard let declared = PcapngInterfaces.declared(in: path) else {
+                throw TraceError(
+                    kind: .damaged, file: path,
+                    problem:
+                        "the file's pcapng block structure is damaged, so which interface captured each packet is unknown",
+                    fix: "read it without --interface, or rewrite it with tshark -r FILE -w copy.pcapng")
+            }
             var uses: [String: Int] = [:]
             for case let name? in declared.map(\.name) { uses[name, default: 0] += 1 }
             sharedNames = Set(uses.filter { $0.value > 1 }.keys)
