@@ -28,6 +28,7 @@
 #define NL_MAX_SAMPLES 200000
 #define NL_MAX_SIZE 65536
 #define NL_WARMUP 200
+#define NL_THINK_WARMUP 20  // round trips with think time are slow; their caches are cold anyway
 #define NL_CHILD_TIMEOUT 30
 
 typedef struct {
@@ -46,6 +47,15 @@ static double now_us(void) {
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
 }
+
+/// Sleeps `microseconds`, resuming after signals.
+static void pause_for(double microseconds) {
+    long long nanoseconds = (long long)(microseconds * 1e3);
+    struct timespec left = {.tv_sec = (time_t)(nanoseconds / 1000000000LL), .tv_nsec = (long)(nanoseconds % 1000000000LL)};
+    while (nanosleep(&left, &left) != 0 && errno == EINTR) {}
+}
+
+static int warmup_of(const nl_spec *spec) { return spec->think_us > 0 ? NL_THINK_WARMUP : NL_WARMUP; }
 
 static void fail(shared_area *area, const char *what) {
     if (area->error[0] == 0) snprintf(area->error, sizeof area->error, "%s: %s", what, strerror(errno));
@@ -149,7 +159,7 @@ static void serve(shared_area *area, const nl_spec *spec, int fds[4], int ready,
     if (spec->transport == NL_PIPE) { close(fds[1]); close(fds[2]); }
     else if (fds[0] >= 0) close(fds[0]);
     static char buffer[NL_MAX_SIZE];
-    int size = spec->size, total = spec->iterations + NL_WARMUP;
+    int size = spec->size, total = spec->iterations + warmup_of(spec);
     int in = fds[1], out = fds[1];
     switch (spec->transport) {
     case NL_TCP: {
@@ -218,7 +228,7 @@ static void measure(shared_area *area, const nl_spec *spec, int fds[4], int read
     else if (fds[1] >= 0) close(fds[1]);
     static char message[NL_MAX_SIZE];
     memset(message, 0x5a, sizeof message);
-    int size = spec->size, total = spec->iterations + NL_WARMUP;
+    int size = spec->size, total = spec->iterations + warmup_of(spec);
     int in = fds[0], out = fds[0];
     switch (spec->transport) {
     case NL_TCP: in = out = client_socket(area, spec, SOCK_STREAM, ready); break;
@@ -234,6 +244,8 @@ static void measure(shared_area *area, const nl_spec *spec, int fds[4], int read
     if (spec->poll && in >= 0) set_nonblocking(in);
     int kept = 0;
     for (int i = 1; i <= total; i++) {
+        // An application's pause between requests: both cores may go idle, and deeper the longer.
+        if (spec->think_us > 0) pause_for(spec->think_us);
         double start = now_us();
         switch (spec->transport) {
         case NL_SHM_FUTEX:
@@ -257,7 +269,7 @@ static void measure(shared_area *area, const nl_spec *spec, int fds[4], int read
             write_fully(area, out, message, size, spec->poll);
             read_fully(area, in, message, size, spec->poll);
         }
-        if (i > NL_WARMUP && kept < NL_MAX_SAMPLES) area->samples[kept++] = now_us() - start;
+        if (i > warmup_of(spec) && kept < NL_MAX_SAMPLES) area->samples[kept++] = now_us() - start;
     }
     area->count = kept;
     _exit(0);
@@ -317,6 +329,8 @@ static int run(const nl_spec *spec, nl_result *result, int bulk) {
         result->p10 = area->samples[area->count / 10];
         result->p50 = area->samples[area->count / 2];
         result->p90 = area->samples[area->count * 9 / 10];
+        result->p99 = area->samples[area->count * 99 / 100];
+        result->p999 = area->samples[area->count * 999 / 1000];
     }
     munmap(area, sizeof *area);
     return failed ? -1 : 0;

@@ -2,7 +2,7 @@ import NetLabModel
 
 /// Which cases a calibration measures: `--quick` the common in-pod transports at three sizes and a
 /// few pod-to-pod cases; the full run every transport, four sizes, both placements and waits, the
-/// namespace paths and the streams.
+/// namespace paths, round trips after think times and the streams.
 public enum CalibrationPlan {
     public static func cases(quick: Bool, cores: Int) -> (
         cases: [CalibrationCase], skipped: [(name: String, why: String)]
@@ -11,11 +11,11 @@ public enum CalibrationPlan {
         var skipped: [(name: String, why: String)] = []
         func roundTrip(
             _ path: CalibrationCase.Path, _ transport: CalibrationCase.Transport, _ size: Int,
-            _ placement: CalibrationCase.Placement, poll: Bool = false
+            _ placement: CalibrationCase.Placement, poll: Bool = false, think: Int = 0
         ) {
             let item = CalibrationCase(
                 kind: .roundTrip, path: path, transport: transport, size: transport == .udp ? min(size, 65_507) : size,
-                placement: placement, poll: poll)
+                placement: placement, poll: poll, thinkMicroseconds: think)
             if placement == .twoCores, cores < 2 {
                 skipped.append((item.name, "the host has one core"))
             } else {
@@ -63,6 +63,15 @@ public enum CalibrationPlan {
                     if path == .bridge { roundTrip(path, transport, size, .twoCores, poll: true) }
                 }
             }
+        }
+        // Round trips after a pause: the idle knots (training), and other transports and paths at
+        // 1 ms and 300 µs (held out).
+        for think in CalibrationCase.idleKnots { roundTrip(.inPod, .tcp, 64, .twoCores, think: think) }
+        roundTrip(.inPod, .tcp, 64, .twoCores, think: 300)
+        roundTrip(.inPod, .uds, 64, .twoCores, think: 1_000)
+        roundTrip(.inPod, .udp, 1_024, .twoCores, think: 1_000)
+        for path in [CalibrationCase.Path.bridge, .routed, .vxlan] {
+            roundTrip(path, .tcp, 64, .twoCores, think: 1_000)
         }
         for transport in [CalibrationCase.Transport.tcp, .uds, .pipe] { bulk(.inPod, transport) }
         for path in [CalibrationCase.Path.bridge, .routed, .vxlan] { bulk(path, .tcp) }

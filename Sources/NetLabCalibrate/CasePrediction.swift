@@ -5,19 +5,50 @@ import NetLabModel
 /// cores, or two such nodes for the routed and VXLAN stand-ins, joined without wire delay and with
 /// a link far faster than any host path), simulated under a profile.
 public enum CasePrediction {
-    /// Round trip p50 in microseconds, or throughput in bits per second, as the case measures.
-    public static func predict(_ calibrationCase: CalibrationCase, profile: CostProfile, cores: Int) -> Double {
-        let topology = try! TopologyReader.read(
-            topologyText(calibrationCase, cores: cores), file: "calibration-case.json")
-        let result = Experiment.simulate(topology, grouping: 0, profile: profile, seed: 1)
-        let flow = result.flows[0]
-        switch calibrationCase.kind {
-        case .roundTrip: return Double(flow.latency.valueAtPercentile(50)) / 1000
-        case .bulk: return flow.throughputBitsPerSecond
+    /// How many round trips a prediction simulates: a hundred or so, enough where every round trip
+    /// is alike (the fit of the figures, with nothing varying); two thousand for the fit of the
+    /// spreads; six thousand, enough for p99 and a first look at p99.9 (the report).
+    public enum Samples: Sendable {
+        case few, tail, many
+
+        /// Round trips of 50 µs simulated (longer ones give fewer, still enough).
+        var roundTrips: Int {
+            switch self {
+            case .few: 100
+            case .tail: 2_000
+            case .many: 6_000
+            }
         }
     }
 
-    static func topologyText(_ item: CalibrationCase, cores: Int) -> String {
+    /// A round trip's p50 and upper quantiles in microseconds, or a stream's throughput in bits
+    /// per second (no tail).
+    public struct Prediction: Sendable {
+        public var value: Double
+        public var tail: RoundTripTail?
+    }
+
+    /// What netlab predicts for `calibrationCase` under `profile` on a host of `cores` cores.
+    public static func predict(
+        _ calibrationCase: CalibrationCase, profile: CostProfile, cores: Int, samples: Samples = .few
+    ) -> Prediction {
+        let topology = try! TopologyReader.read(
+            topologyText(calibrationCase, cores: cores, samples: samples), file: "calibration-case.json")
+        let result = Experiment.simulate(topology, grouping: 0, profile: profile, seed: 1)
+        let flow = result.flows[0]
+        switch calibrationCase.kind {
+        case .roundTrip:
+            func microseconds(_ percentile: Double) -> Double {
+                Double(flow.latency.valueAtPercentile(percentile)) / 1000
+            }
+            return Prediction(
+                value: microseconds(50),
+                tail: RoundTripTail(p90: microseconds(90), p99: microseconds(99), p999: microseconds(99.9)))
+        case .bulk: return Prediction(value: flow.throughputBitsPerSecond, tail: nil)
+        }
+    }
+
+    static func topologyText(_ item: CalibrationCase, cores: Int, samples: Samples = .few) -> String {
         let transport: String
         var wait = item.poll ? "poll" : "block"
         switch item.transport {
@@ -32,10 +63,14 @@ public enum CasePrediction {
         let duration: String
         switch item.kind {
         case .roundTrip:
+            let think = item.thinkMicroseconds > 0 ? #", "think": "\#(item.thinkMicroseconds)us""# : ""
             flow =
-                #"{ "from": "client", "to": "server", "pattern": "rpc", "transport": "\#(transport)", "request": "\#(item.size)B", "response": "\#(item.size)B", "callers": 1 }"#
-            // Every round trip of a lone caller with fixed sizes is alike: a few dozen suffice.
-            duration = #""duration": "5ms", "warmup": "1ms""#
+                #"{ "from": "client", "to": "server", "pattern": "rpc", "transport": "\#(transport)", "request": "\#(item.size)B", "response": "\#(item.size)B", "callers": 1\#(think) }"#
+            // Round trips of a lone caller differ only by the host's variation: thousands give a
+            // p99 (with long think times, two thousand at most).
+            let count = item.thinkMicroseconds > 0 ? min(samples.roundTrips, 2_000) : samples.roundTrips
+            let milliseconds = count * (50 + item.thinkMicroseconds) / 1_000
+            duration = #""duration": "\#(max(5, milliseconds))ms", "warmup": "1ms""#
         case .bulk:
             flow = #"{ "from": "client", "to": "server", "pattern": "stream", "transport": "\#(transport)" }"#
             duration = #""duration": "40ms", "warmup": "10ms""#

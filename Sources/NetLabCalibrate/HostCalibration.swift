@@ -33,15 +33,18 @@ public struct HostCalibration {
         }
         let probe = HostProbe(iterations: iterations, bulkSeconds: bulkSeconds)
         var values = Array(repeating: [Double](), count: runnable.count)
+        var tails = Array(repeating: [RoundTripTail](), count: runnable.count)
         var failed: [Int: String] = [:]
         var done = 0
         for _ in 0..<repetitions {
             for (index, item) in runnable.enumerated() where failed[index] == nil {
                 if shouldStop() {
-                    return (collect(runnable, values, failed), skipped + failures(runnable, failed), true)
+                    return (collect(runnable, values, tails, failed), skipped + failures(runnable, failed), true)
                 }
                 do {
-                    values[index].append(try probe.measure(item, namespaces: namespaces))
+                    let measured = try probe.measure(item, namespaces: namespaces)
+                    values[index].append(measured.value)
+                    if let tail = measured.tail { tails[index].append(tail) }
                 } catch {
                     failed[index] = error.description
                 }
@@ -49,14 +52,16 @@ public struct HostCalibration {
                 progress(done, runnable.count * repetitions)
             }
         }
-        return (collect(runnable, values, failed), skipped + failures(runnable, failed), false)
+        return (collect(runnable, values, tails, failed), skipped + failures(runnable, failed), false)
     }
 
-    private func collect(_ cases: [CalibrationCase], _ values: [[Double]], _ failed: [Int: String])
-        -> [CalibrationMeasurement]
-    {
+    private func collect(
+        _ cases: [CalibrationCase], _ values: [[Double]], _ tails: [[RoundTripTail]], _ failed: [Int: String]
+    ) -> [CalibrationMeasurement] {
         cases.indices.filter { failed[$0] == nil && !values[$0].isEmpty }.map {
-            CalibrationMeasurement(calibrationCase: cases[$0], repetitions: values[$0])
+            CalibrationMeasurement(
+                calibrationCase: cases[$0], repetitions: values[$0],
+                tails: tails[$0].count == values[$0].count ? tails[$0] : [])
         }
     }
 

@@ -1,8 +1,8 @@
 import CCalibrate
 import NetLabModel
 
-/// Runs one case on this host with the C timing loops: a round trip p50 in microseconds, or a
-/// stream's throughput in bits per second.
+/// Runs one case on this host with the C timing loops: a round trip's p50 and upper quantiles in
+/// microseconds, or a stream's throughput in bits per second.
 struct HostProbe {
     /// Round trips timed per repetition (after 200 untimed ones).
     var iterations: Int
@@ -13,11 +13,14 @@ struct HostProbe {
         var description: String
     }
 
-    func measure(_ calibrationCase: CalibrationCase, namespaces: CalibrationNamespaces?) throws(Failure) -> Double {
+    func measure(_ calibrationCase: CalibrationCase, namespaces: CalibrationNamespaces?) throws(Failure) -> (
+        value: Double, tail: RoundTripTail?
+    ) {
         var spec = nl_spec()
         spec.transport = Self.transport(calibrationCase.transport)
         spec.size = Int32(calibrationCase.size)
-        spec.iterations = Int32(iterations)
+        spec.iterations = Int32(Self.roundTrips(iterations, think: calibrationCase.thinkMicroseconds))
+        spec.think_us = Double(calibrationCase.thinkMicroseconds)
         spec.seconds = bulkSeconds
         spec.client_cpu = 0
         spec.server_cpu = calibrationCase.placement == .sameCore ? 0 : 1
@@ -38,7 +41,13 @@ struct HostProbe {
             let message = withUnsafeBytes(of: &result.error) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             throw Failure(description: message.isEmpty ? "the measurement failed" : message)
         }
-        return calibrationCase.kind == .bulk ? result.bits_per_second : result.p50
+        if calibrationCase.kind == .bulk { return (result.bits_per_second, nil) }
+        return (result.p50, RoundTripTail(p90: result.p90, p99: result.p99, p999: result.p999))
+    }
+
+    /// Round trips to time: `iterations`, or fewer where think time would make them last over 3 s.
+    static func roundTrips(_ iterations: Int, think microseconds: Int) -> Int {
+        microseconds > 0 ? max(100, min(iterations, 3_000_000 / microseconds)) : iterations
     }
 
     static func transport(_ transport: CalibrationCase.Transport) -> nl_transport {

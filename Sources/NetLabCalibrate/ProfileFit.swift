@@ -66,15 +66,71 @@ public enum ProfileFit {
         public var undetermined: [(field: String, why: String)]
     }
 
-    /// Fits `base` to the training cases of `measurements` on a host of `cores` cores.
+    /// Fits `base` to the training cases of `measurements` on a host of `cores` cores: the host
+    /// figures to the round trips' medians with nothing varying (every round trip alike, so a few
+    /// suffice), then the spreads to their p99s (``SpreadFit``), then the figures once more, to
+    /// the medians less the shift the spreads cause (a sum of skewed costs has its median above
+    /// the sum of medians), and last the wake-up's growth with idleness to the round trips with
+    /// think time.
     public static func fit(
         _ measurements: [CalibrationMeasurement], base: CostProfile, cores: Int, iterations: Int = 30
     ) -> Outcome {
-        let training = measurements.filter { $0.calibrationCase.isTraining && $0.measured > 0 && $0.measured.isFinite }
-        let cases = training.map(\.calibrationCase)
-        let targets = training.map { log($0.measured) }
+        let training = measurements.filter {
+            $0.calibrationCase.isTraining && $0.measured > 0 && $0.measured.isFinite
+                && $0.calibrationCase.thinkMicroseconds == 0
+        }
         var fixedOverrides: [String: Double] = [:]
         for (field, value, _) in fixed { fixedOverrides[field.rawValue] = value }
+        var undetermined: [(field: String, why: String)] = []
+        let idle = SpreadFit.initialIdleKnots(measurements)
+        for (field, value) in idle.overrides { fixedOverrides[field.rawValue] = value }
+        undetermined += idle.undetermined
+        var steady = fixedOverrides
+        for group in SpreadFit.groups { steady[group.field.rawValue] = 0 }
+        var medians = fitMedians(
+            training, targets: training.map(\.measured), base: base, fixedOverrides: steady, start: nil, cores: cores,
+            iterations: iterations)
+        let spreads = SpreadFit.fitSpreads(
+            measurements, profile: { base.applying(medians.overrides.merging($0) { _, new in new }) }, cores: cores)
+        for group in SpreadFit.groups {
+            fixedOverrides[group.field.rawValue] = spreads.overrides[group.field] ?? spread(group.field, in: base)
+        }
+        undetermined += spreads.undetermined
+        // The shifts depend a little on the figures: twice is enough for them to settle.
+        for _ in 0..<2 {
+            let shifts = SpreadFit.medianShifts(
+                training.map(\.calibrationCase),
+                varying: base.applying(medians.overrides.merging(fixedOverrides) { $1 }),
+                steady: base.applying(medians.overrides), cores: cores)
+            medians = fitMedians(
+                training, targets: zip(training, shifts).map { $0.measured / $1 }, base: base, fixedOverrides: steady,
+                start: medians.logValues, active: medians.active, cores: cores, iterations: max(1, iterations / 3))
+        }
+        var result = medians.overrides.merging(fixedOverrides) { $1 }
+        let knots = SpreadFit.correctIdleKnots(measurements, profile: base.applying(result), cores: cores)
+        for (field, value) in knots { result[field.rawValue] = value }
+        let fitted =
+            medians.active.map { parameters[$0].name } + spreads.fitted + (knots.isEmpty ? [] : ["idle_wakeup"])
+        undetermined =
+            parameters.indices.filter { !medians.active.contains($0) }
+            .map { (field: parameters[$0].name, why: "no training case measured it (\(parameters[$0].why))") }
+            + undetermined + fixed.map { (field: $0.0.rawValue, why: "set to 0: \($0.2)") }
+        var profile = base.applying(result)
+        profile.name = "calibrated"
+        return Outcome(profile: profile, overrides: result, fitted: fitted, undetermined: undetermined)
+    }
+
+    /// The host figures that minimise the squared log error of the training medians, with
+    /// `fixedOverrides` held: the overrides (fixed ones included), the parameters' logarithms and
+    /// which parameters some case moved.
+    /// A later pass starts from an earlier one's `start` and keeps its `active` parameters (one
+    /// fitted to a tiny figure moves no case any more, yet stays fitted).
+    static func fitMedians(
+        _ training: [CalibrationMeasurement], targets medians: [Double], base: CostProfile,
+        fixedOverrides: [String: Double], start: [Double]?, active earlier: [Int]? = nil, cores: Int, iterations: Int
+    ) -> (overrides: [String: Double], logValues: [Double], active: [Int]) {
+        let cases = training.map(\.calibrationCase)
+        let targets = medians.map { log($0) }
         func overrides(_ logValues: [Double]) -> [String: Double] {
             var all = fixedOverrides
             for (parameter, logValue) in zip(parameters, logValues) {
@@ -85,15 +141,16 @@ public enum ProfileFit {
             return all
         }
         func residuals(_ logValues: [Double]) -> [Double] {
-            let predicted = predictAll(cases, profile: base.applying(overrides(logValues)), cores: cores)
+            let predicted = predictAll(cases, profile: base.applying(overrides(logValues)), cores: cores).map(\.value)
             return zip(predicted, targets).map { log(max($0, 1e-12)) - $1 }
         }
-        var current = parameters.map { parameter in
-            log(max(1, Double(value(of: parameter.fields[0].0, in: base)) / parameter.fields[0].1))
-        }
+        var current =
+            start
+            ?? parameters.map { parameter in
+                log(max(1, Double(value(of: parameter.fields[0].0, in: base)) / parameter.fields[0].1))
+            }
         // A parameter is fitted when some training case moves with it.
         var residual = residuals(current)
-        var active: [Int] = []
         var jacobian = Array(repeating: [Double](), count: parameters.count)
         func differentiate() {
             for index in parameters.indices {
@@ -103,7 +160,7 @@ public enum ProfileFit {
             }
         }
         differentiate()
-        active = parameters.indices.filter { jacobian[$0].contains { abs($0) > 1e-6 } }
+        let active = earlier ?? parameters.indices.filter { jacobian[$0].contains { abs($0) > 1e-6 } }
         var damping = 1e-3
         var cost = residual.reduce(0) { $0 + $1 * $1 }
         for iteration in 0..<iterations {
@@ -141,19 +198,13 @@ public enum ProfileFit {
             }
             if !improved { break }
         }
-        let fitted = active.map { parameters[$0].name }
-        var undetermined = parameters.indices.filter { !active.contains($0) }
-            .map { (field: parameters[$0].name, why: "no training case measured it (\(parameters[$0].why))") }
-        undetermined += fixed.map { (field: $0.0.rawValue, why: "set to 0: \($0.2)") }
         var result = fixedOverrides
         for index in active {
             for (field, ratio) in parameters[index].fields {
                 result[field.rawValue] = max(1, (exp(current[index]) * ratio).rounded())
             }
         }
-        var profile = base.applying(result)
-        profile.name = "calibrated"
-        return Outcome(profile: profile, overrides: result, fitted: fitted, undetermined: undetermined)
+        return (result, current, active)
     }
 
     /// Solves `matrix` · x = `vector` by Gaussian elimination with partial pivoting.
@@ -181,12 +232,25 @@ public enum ProfileFit {
     }
 
     /// Predictions of `cases`, computed on all cores (each case is its own simulation).
-    public static func predictAll(_ cases: [CalibrationCase], profile: CostProfile, cores: Int) -> [Double] {
+    public static func predictAll(
+        _ cases: [CalibrationCase], profile: CostProfile, cores: Int, samples: CasePrediction.Samples = .few
+    ) -> [CasePrediction.Prediction] {
         let slots = PredictionSlots(count: cases.count)
         DispatchQueue.concurrentPerform(iterations: cases.count) { index in
-            slots.store(CasePrediction.predict(cases[index], profile: profile, cores: cores), at: index)
+            slots.store(
+                CasePrediction.predict(cases[index], profile: profile, cores: cores, samples: samples), at: index)
         }
         return slots.values
+    }
+
+    /// A spread's value in `profile`.
+    static func spread(_ spread: CostProfile.Field, in profile: CostProfile) -> Double {
+        switch spread {
+        case .workSigma: profile.variability.workSigma
+        case .wakeupSigma: profile.variability.wakeupSigma
+        case .contextSwitchSigma: profile.variability.contextSwitchSigma
+        default: preconditionFailure("\(spread) is not a spread")
+        }
     }
 
     /// A field's value in picoseconds (durations) or its number.
@@ -214,13 +278,13 @@ public enum ProfileFit {
 
 /// Predictions written by parallel workers, each into its own slot.
 private final class PredictionSlots: @unchecked Sendable {
-    private var slots: [Double]
+    private var slots: [CasePrediction.Prediction]
     private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: .nan, count: count) }
-    func store(_ value: Double, at index: Int) {
+    init(count: Int) { slots = Array(repeating: CasePrediction.Prediction(value: .nan, tail: nil), count: count) }
+    func store(_ value: CasePrediction.Prediction, at index: Int) {
         lock.lock()
         slots[index] = value
         lock.unlock()
     }
-    var values: [Double] { slots }
+    var values: [CasePrediction.Prediction] { slots }
 }

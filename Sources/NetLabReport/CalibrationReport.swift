@@ -17,12 +17,47 @@ public enum CalibrationReport {
         ])
         for measurement in record.measurements { table.append(cells(measurement)) }
         output += table.rendered()
+        output += tailTable(record)
         output += summaryLines(record)
-        if !record.fittedFields.isEmpty { output += "\nfitted: \(record.fittedFields.joined(separator: ", "))\n" }
-        for (field, why) in record.undeterminedFields { output += "not determined: \(field): \(why)\n" }
-        for (name, why) in record.skipped { output += "skipped: \(name): \(why)\n" }
+        if !record.fittedFields.isEmpty {
+            output +=
+                "\n" + SimulationReport.wrap("fitted: \(record.fittedFields.joined(separator: ", "))", width: 100)
+                + "\n"
+        }
+        for (field, why) in record.undeterminedFields {
+            output += SimulationReport.wrap("not determined: \(field): \(why)", width: 100) + "\n"
+        }
+        for (name, why) in record.skipped {
+            output += SimulationReport.wrap("skipped: \(name): \(why)", width: 100) + "\n"
+        }
         output += standInNote(record)
         return output
+    }
+
+    /// The round trips' upper quantiles, where they were measured: p99 with its spread over the
+    /// repetitions, and p99.9.
+    static func tailTable(_ record: CalibrationRecord) -> String {
+        let measured = record.measurements.filter { $0.measured(\.p99) != nil }
+        guard !measured.isEmpty else { return "" }
+        var table = TextTable(columns: [
+            .init("case"), .init("p99", alignment: .right),
+            .init("predicted", alignment: .right), .init("error", alignment: .right),
+            .init("p99.9", alignment: .right), .init("predicted", alignment: .right),
+            .init("error", alignment: .right),
+        ])
+        for measurement in measured {
+            let kind = measurement.calibrationCase.kind
+            table.append([
+                measurement.calibrationCase.name, format(measurement.measured(\.p99) ?? .nan, kind),
+                measurement.predictedTail.map { format($0.p99, kind) } ?? "-",
+                measurement.error(\.p99).map(signedPercent) ?? "-",
+                format(measurement.measured(\.p999) ?? .nan, kind),
+                measurement.predictedTail.map { format($0.p999, kind) } ?? "-",
+                measurement.error(\.p999).map(signedPercent) ?? "-",
+            ])
+        }
+        return "\nround trip tails (median of the repetitions' p99 and p99.9; their spreads are in the JSON):\n"
+            + table.rendered()
     }
 
     static func summaryLines(_ record: CalibrationRecord) -> String {
@@ -37,14 +72,22 @@ public enum CalibrationReport {
             output += "max \(SimulationReport.formatPercent(summary.maximumAbsoluteError)), "
             output += "\(summary.within15Percent) within 15%, \(summary.within25Percent) within 25%"
         }
+        for (label, quantile) in [("p99", \RoundTripTail.p99), ("p99.9", \RoundTripTail.p999)] {
+            guard let summary = CalibrationSummary(heldOut, quantile: quantile) else { continue }
+            output +=
+                "\nheld-out \(label): \(summary.cases) round trips, median |error| \(SimulationReport.formatPercent(summary.medianAbsoluteError)), "
+            output += "\(summary.within25Percent) within 25%"
+        }
         for path in CalibrationCase.Path.allCases {
             for kind in CalibrationCase.Kind.allCases {
-                guard
-                    let summary = CalibrationSummary(
-                        heldOut.filter { $0.calibrationCase.path == path && $0.calibrationCase.kind == kind })
-                else { continue }
+                let cases = heldOut.filter { $0.calibrationCase.path == path && $0.calibrationCase.kind == kind }
+                guard let summary = CalibrationSummary(cases) else { continue }
                 output +=
                     "\n  held-out \(path.rawValue) \(kind.rawValue): \(summary.cases) cases, median |error| \(SimulationReport.formatPercent(summary.medianAbsoluteError))"
+                for (label, quantile) in [("p99", \RoundTripTail.p99), ("p99.9", \RoundTripTail.p999)] {
+                    guard let tail = CalibrationSummary(cases, quantile: quantile) else { continue }
+                    output += ", \(label) \(SimulationReport.formatPercent(tail.medianAbsoluteError))"
+                }
             }
         }
         return output + "\n"
@@ -56,8 +99,9 @@ public enum CalibrationReport {
                 $0.calibrationCase.path == .routed || $0.calibrationCase.path == .vxlan
             })
         else { return "" }
-        return
-            "note: 'routed' and 'vxlan' are two namespaces joined by a veth pair on this host, standing in for two nodes, a NIC and a switch; set the NIC figures (nic_transmit, nic_receive, nic_interrupt_delay) and link rates for real hardware yourself\n"
+        return SimulationReport.wrap(
+            "note: 'routed' and 'vxlan' are two namespaces joined by a veth pair on this host, standing in for two nodes, a NIC and a switch; set the NIC figures (nic_transmit, nic_receive, nic_interrupt_delay) and link rates for real hardware yourself",
+            width: 100) + "\n"
     }
 
     /// One measured case as table cells: name, training or held-out, measured, spread,
@@ -90,6 +134,18 @@ public enum CalibrationReport {
             ("held_out", record.measurements.filter { !$0.calibrationCase.isTraining }),
             ("training", record.measurements.filter { $0.calibrationCase.isTraining }),
         ] {
+            for (suffix, quantile) in [("p99", \RoundTripTail.p99), ("p999", \RoundTripTail.p999)] {
+                guard let tail = CalibrationSummary(cases, quantile: quantile) else { continue }
+                fields.append(
+                    (
+                        "\(label)_\(suffix)_summary",
+                        .object([
+                            ("cases", .integer(Int64(tail.cases))),
+                            ("median_abs_error", .number(SimulationReport.rounded(tail.medianAbsoluteError))),
+                            ("within_25_percent", .integer(Int64(tail.within25Percent))),
+                        ])
+                    ))
+            }
             guard let summary = CalibrationSummary(cases) else { continue }
             fields.append(
                 (
@@ -109,7 +165,11 @@ public enum CalibrationReport {
     /// The calibrated profile file: usable with `--profile FILE` and as a topology's profile base.
     public static func profileFile(_ record: CalibrationRecord, base: String, overrides: [String: Double]) -> JSONValue
     {
-        let values: [(String, JSONValue)] = overrides.keys.sorted().map { ($0, .string("\(Int64(overrides[$0]!))ps")) }
+        let values: [(String, JSONValue)] = overrides.keys.sorted().map { key in
+            let value = overrides[key]!
+            let plain = CostProfile.Field(rawValue: key)?.isPlainNumber ?? false
+            return (key, plain ? .number(value) : .string("\(Int64(value))ps"))
+        }
         return .object([("base", .string(base)), ("overrides", .object(values))] + recordFields(record))
     }
 
@@ -157,6 +217,7 @@ public enum CalibrationReport {
                             ("transport", .string(item.transport.rawValue)), ("size", .integer(Int64(item.size))),
                             ("placement", .string(item.placement.rawValue)),
                             ("wait", .string(item.poll ? "poll" : "block")),
+                            ("think_us", .integer(Int64(item.thinkMicroseconds))),
                             ("set", .string(item.isTraining ? "training" : "held-out")),
                             ("unit", .string(item.kind == .bulk ? "bps" : "us")),
                             ("measured", .number(SimulationReport.rounded(measurement.measured))),
@@ -166,8 +227,33 @@ public enum CalibrationReport {
                                 .array(measurement.repetitions.map { .number(SimulationReport.rounded($0)) })
                             ),
                         ]
+                        if !measurement.tails.isEmpty {
+                            entry.append(
+                                (
+                                    "tails",
+                                    .array(
+                                        measurement.tails.map {
+                                            .object([
+                                                ("p90", .number(SimulationReport.rounded($0.p90))),
+                                                ("p99", .number(SimulationReport.rounded($0.p99))),
+                                                ("p999", .number(SimulationReport.rounded($0.p999))),
+                                            ])
+                                        })
+                                ))
+                        }
                         if let predicted = measurement.predicted {
                             entry.append(("predicted", .number(SimulationReport.rounded(predicted))))
+                        }
+                        if let tail = measurement.predictedTail {
+                            entry.append(
+                                (
+                                    "predicted_tail",
+                                    .object([
+                                        ("p90", .number(SimulationReport.rounded(tail.p90))),
+                                        ("p99", .number(SimulationReport.rounded(tail.p99))),
+                                        ("p999", .number(SimulationReport.rounded(tail.p999))),
+                                    ])
+                                ))
                         }
                         if let error = measurement.error {
                             entry.append(("error", .number(SimulationReport.rounded(error))))

@@ -115,8 +115,12 @@ struct Calibrate: ParsableCommand {
                 provenance: provenance, fittedFields: fit.fitted, undeterminedFields: fit.undetermined,
                 measurements: measured, skipped: skipped)
         }
-        let predictions = ProfileFit.predictAll(measured.map(\.calibrationCase), profile: profile, cores: cores)
-        for index in record.measurements.indices { record.measurements[index].predicted = predictions[index] }
+        let predictions = ProfileFit.predictAll(
+            measured.map(\.calibrationCase), profile: profile, cores: cores, samples: .many)
+        for index in record.measurements.indices {
+            record.measurements[index].predicted = predictions[index].value
+            record.measurements[index].predictedTail = predictions[index].tail
+        }
         if let output {
             try writeOutput(
                 CalibrationReport.profileFile(record, base: "linux-default", overrides: overrides).rendered() + "\n",

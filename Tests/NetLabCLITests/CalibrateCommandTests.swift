@@ -61,9 +61,16 @@ import Testing
         let profile = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
         #expect(profile["base"] as? String == "linux-default")
-        let overrides = try #require(profile["overrides"] as? [String: String])
+        let overrides = try #require(profile["overrides"] as? [String: Any])
         for field in ["wakeup", "context_switch", "socket_send", "pipe_write", "veth_per_packet", "nic_transmit"] {
-            #expect(overrides[field]?.hasSuffix("ps") == true, "override \(field): \(overrides[field] ?? "missing")")
+            #expect(
+                (overrides[field] as? String)?.hasSuffix("ps") == true,
+                "override \(field): \(overrides[field] ?? "missing")")
+        }
+        for spread in ["work_sigma", "wakeup_sigma", "context_switch_sigma"] {
+            let sigma = overrides[spread] as? Double
+            #expect(
+                sigma != nil && sigma! >= 0 && sigma! <= 1.2, "override \(spread): \(overrides[spread] ?? "missing")")
         }
         let provenance = try #require(profile["provenance"] as? [String: Any])
         for key in ["host", "cpu", "cores", "kernel", "virtualization", "date", "netlab"] {
@@ -75,6 +82,11 @@ import Testing
         #expect(Set(cases.compactMap { $0["set"] as? String }) == ["training", "held-out"])
         for item in cases {
             #expect((item["repetitions"] as? [Double])?.count == 3, "\(item["case"] ?? "?")")
+            if item["kind"] as? String == "round-trip" {
+                let tails = item["tails"] as? [[String: Double]]
+                #expect(tails?.count == 3, "\(item["case"] ?? "?") has a tail per repetition")
+                #expect(tails?.allSatisfy { $0["p99"]! >= $0["p90"]! && $0["p999"]! >= $0["p99"]! } == true)
+            }
             #expect(item["predicted"] as? Double != nil && item["measured"] as? Double != nil)
         }
         // The profile is usable as it is.

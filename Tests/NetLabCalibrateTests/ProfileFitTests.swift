@@ -18,11 +18,16 @@ import Testing
         "nic_transmit": 1.5e6, "nic_receive": 1.5e6, "netfilter_per_packet": 0, "nic_interrupt_delay": 0,
     ]
 
+    /// Spreads unlike linux-default's.
+    static let knownSpreads: [String: Double] = ["work_sigma": 0.12, "wakeup_sigma": 0.5, "context_switch_sigma": 0.3]
+
     @Test func fitRecoversTheFieldsThatMadeTheMeasurements() throws {
-        let truth = CostProfile.linuxDefault.applying(Self.known)
+        let truth = CostProfile.linuxDefault.applying(Self.known.merging(Self.knownSpreads) { $1 })
         let cases = CalibrationPlan.cases(quick: true, cores: 2).cases
-        let synthetic = ProfileFit.predictAll(cases, profile: truth, cores: 2)
-        let measurements = zip(cases, synthetic).map { CalibrationMeasurement(calibrationCase: $0, repetitions: [$1]) }
+        let synthetic = ProfileFit.predictAll(cases, profile: truth, cores: 2, samples: .tail)
+        let measurements = zip(cases, synthetic).map {
+            CalibrationMeasurement(calibrationCase: $0, repetitions: [$1.value], tails: $1.tail.map { [$0] } ?? [])
+        }
         let outcome = ProfileFit.fit(measurements, base: .linuxDefault, cores: 2)
         for parameter in ProfileFit.parameters where outcome.fitted.contains(parameter.name) {
             let field = parameter.fields[0].0
@@ -30,13 +35,20 @@ import Testing
             let fitted = try #require(outcome.overrides[field.rawValue])
             #expect(abs(fitted / expected - 1) < 0.05, "\(parameter.name): fitted \(fitted), made with \(expected)")
         }
-        #expect(outcome.fitted.count >= 12, "fitted \(outcome.fitted)")
-        // Every held-out case is predicted within 5% by the recovered profile.
-        let predicted = ProfileFit.predictAll(cases, profile: outcome.profile, cores: 2)
+        for (field, expected) in Self.knownSpreads {
+            let fitted = try #require(outcome.overrides[field], "\(field) is fitted")
+            #expect(abs(fitted / expected - 1) < 0.25, "\(field): fitted \(fitted), made with \(expected)")
+        }
+        #expect(outcome.fitted.count >= 15, "fitted \(outcome.fitted)")
+        // Every held-out case is predicted within 5% by the recovered profile, its p99 within 10%.
+        let predicted = ProfileFit.predictAll(cases, profile: outcome.profile, cores: 2, samples: .tail)
         for (index, item) in cases.enumerated() where !item.isTraining {
             #expect(
-                abs(predicted[index] / synthetic[index] - 1) < 0.05,
-                "\(item.name): \(predicted[index]) vs \(synthetic[index])")
+                abs(predicted[index].value / synthetic[index].value - 1) < 0.05,
+                "\(item.name): \(predicted[index].value) vs \(synthetic[index].value)")
+            if let made = synthetic[index].tail?.p99, let recovered = predicted[index].tail?.p99 {
+                #expect(abs(recovered / made - 1) < 0.1, "\(item.name) p99: \(recovered) vs \(made)")
+            }
         }
     }
 

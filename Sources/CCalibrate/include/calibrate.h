@@ -26,10 +26,11 @@ typedef struct {
     const char *client_netns;  // path under /var/run/netns, or NULL for the current one
     const char *server_netns;
     const char *server_address; // IPv4 for TCP/UDP; NULL: 127.0.0.1
+    double think_us;       // ping-pong: the client sleeps this long before each round trip (untimed)
 } nl_spec;
 
 typedef struct {
-    double p10, p50, p90;  // ping-pong: round trip in microseconds
+    double p10, p50, p90, p99, p999;  // ping-pong: round trip in microseconds
     double bits_per_second; // bulk
     int count;
     char error[200];       // empty on success

@@ -12,6 +12,7 @@ extension GroupingRun {
         node: Int, duration: Int64, endpoint: Int, then: EventAction, steering: Int = 0, preferredCore: Int = -1,
         _ simulation: inout Simulation<Queue>
     ) {
+        let duration = varied(work: duration, on: node)
         guard duration > 0 else {
             // Free work of a thread happens on its core all the same: whom it wakes, and the
             // kernel work it raises, see that core.
@@ -155,6 +156,7 @@ extension GroupingRun {
                 cores[core].listedIdle = true
                 pools[Int(work.node)].idle.append(Int32(core))
             }
+            if !cores[core].busy { cores[core].idleSince = simulation.now }
         }
         let outer = currentCore
         currentCore = Int32(core)
@@ -186,10 +188,12 @@ extension GroupingRun {
     /// What waking `endpoint` costs now, if its threads sleep: nothing if it polls or a thread is
     /// awake; a context switch if it will run on the core that wakes it or must wait for a busy
     /// one; an idle-core wake-up (IPI and idle exit) if it will run on another, idle core.
-    mutating func wakeupCost(of endpoint: Int) -> Int64 {
+    /// A deeper idle state costs more to leave (``HostVariability``).
+    mutating func wakeupCost(of endpoint: Int, now: SimTime) -> Int64 {
         guard !endpoints[endpoint].polls, endpoints[endpoint].running == 0 else { return 0 }
+        let node = endpoints[endpoint].node
         let core = idleCore(for: endpoint)
-        if core < 0 || Int32(core) == currentCore { return profile.contextSwitch.picoseconds }
-        return profile.wakeup.picoseconds
+        if core < 0 || Int32(core) == currentCore { return contextSwitch(on: node) }
+        return idleWakeup(core: core, now: now)
     }
 }

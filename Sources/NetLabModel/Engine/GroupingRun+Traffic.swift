@@ -105,7 +105,7 @@ extension GroupingRun {
         let sender = message.fromServer ? link.server : link.client
         let cold = coldCopyCost(half: Int(message.connection) * 2 + (message.fromServer ? 1 : 0), bytes: message.bytes)
         let cost = sendCallCost(link.transport, bytes: message.bytes)
-        let wakeup = wokenFromBlock ? wakeupCost(of: sender) : 0
+        let wakeup = wokenFromBlock ? wakeupCost(of: sender, now: simulation.now) : 0
         submitWork(
             node: endpoints[sender].node, duration: wakeup + cost + cold, endpoint: sender,
             then: EventAction(kind: EventKind.sendDone.rawValue, argument: UInt64(handle)), &simulation)
@@ -278,11 +278,11 @@ extension GroupingRun {
         }
         let cost = receiveCallCost(link.transport, bytes: message.bytes)
         let cold = coldCopyCost(half: Int(message.connection) * 2 + (message.fromServer ? 1 : 0), bytes: message.bytes)
-        var wakeup = wakeupCost(of: receiver)
+        var wakeup = wakeupCost(of: receiver, now: simulation.now)
         var preferred = -1
         if wakeup > 0, link.pathClass.wakesSynchronously {
             preferred = affineCore(for: receiver)
-            if preferred >= 0 { wakeup = profile.contextSwitch.picoseconds }
+            if preferred >= 0 { wakeup = contextSwitch(on: endpoints[receiver].node) }
         }
         submitWork(
             node: endpoints[receiver].node, duration: wakeup + cost + cold, endpoint: receiver,

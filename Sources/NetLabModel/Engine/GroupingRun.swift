@@ -58,6 +58,8 @@ public struct GroupingRun: EventHandler {
     var callerStreams: [[RandomStream]] = []
     /// Per connection: the timing noise of its ACK processing.
     var jitterStreams: [RandomStream] = []
+    /// Per node: the variation of its host costs (``HostVariability``).
+    var hostNoise: [RandomStream] = []
     /// Per flow, the gaps between arrivals of an open-loop flow (nil for others), and the message
     /// sizes of a oneway flow: read once, so that each arrival copies no flow description.
     var openIntervals: [Distribution?] = []
@@ -90,6 +92,7 @@ public struct GroupingRun: EventHandler {
         tallies = Array(repeating: FlowTally(), count: topology.flows.count)
         buildCoresAndLinks()
         buildConnections()
+        hostNoise = topology.cluster.nodes.map { RandomStream(seed: seed, streamName: "host " + $0.name) }
         for flow in topology.flows {
             let base = RandomStream(seed: seed, streamName: flow.name)
             arrivalStreams.append(base.substream(0))
@@ -154,7 +157,13 @@ public struct GroupingRun: EventHandler {
                         simulation.schedule(
                             EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flowIndex)), at: .zero + gap)
                     }
-                case .closed(let callers, _):
+                case .closed(let callers, let think):
+                    guard !callsTakeNoTime(flow: flowIndex, rpc: rpc, think: think) else {
+                        warnings.append(
+                            "flow \(flow.name): its calls cost nothing over \(connections[Int(flowConnections[flowIndex][0])].pathClass.rawValue) under profile \(profile.name) and its callers neither think nor wait for a server, so they would call without end at one instant; it was not simulated (give it a think time or server time, or the profile host costs)"
+                        )
+                        continue
+                    }
                     for caller in 0..<callers {
                         simulation.schedule(
                             EventAction(
@@ -198,6 +207,14 @@ public struct GroupingRun: EventHandler {
             advance(packet: Int32(action.argument), &simulation)
         case nil: preconditionFailure("unknown event kind \(action.kind)")
         }
+    }
+
+    /// Whether a closed-loop flow's calls would all take no time: every connection costs nothing,
+    /// and think and server times are zero.
+    func callsTakeNoTime(flow: Int, rpc: Flow.RPC, think: Distribution) -> Bool {
+        guard case .constant(let pause) = think, pause < 0.5, case .constant(let serve) = rpc.serverTime, serve < 0.5
+        else { return false }
+        return flowConnections[flow].allSatisfy { costsNothing(connection: Int($0)) }
     }
 
     /// The longest time a draw may take (about 11.6 days, longer than any run: runs are at most

@@ -86,6 +86,8 @@ struct Core {
     /// Listed in its node's idle stack (entries may be stale: a core taken for bound work stays listed).
     var listedIdle = false
     var busyPicoseconds: Int64 = 0
+    /// When the core last became idle (a wake-up there costs more the longer it slept).
+    var idleSince = SimTime.zero
 }
 
 /// One node's cores: work bound to a core waits at that core; other work takes any idle core

@@ -30,33 +30,74 @@ public struct CalibrationCase: Sendable, Hashable {
     public var placement: Placement
     /// Busy-poll (spin on a non-blocking receive) rather than block.
     public var poll: Bool
+    /// The client's pause before each round trip, in microseconds (0: back to back): the cores
+    /// go idle meanwhile, and a wake-up from a longer idleness costs more.
+    public var thinkMicroseconds: Int
 
-    public init(kind: Kind, path: Path, transport: Transport, size: Int, placement: Placement, poll: Bool) {
+    public init(
+        kind: Kind, path: Path, transport: Transport, size: Int, placement: Placement, poll: Bool,
+        thinkMicroseconds: Int = 0
+    ) {
         self.kind = kind
         self.path = path
         self.transport = transport
         self.size = size
         self.placement = placement
         self.poll = poll
+        self.thinkMicroseconds = thinkMicroseconds
     }
+
+    /// The think times whose round trips fit the wake-up's growth with idleness (the knots of
+    /// ``HostVariability``).
+    public static let idleKnots = [100, 1_000, 10_000]
 
     /// A name that reads as the case: `in-pod tcp 64B two-cores block`, `bridge tcp bulk`.
     public var name: String {
         switch kind {
         case .roundTrip:
             "\(path.rawValue) \(transport.rawValue) \(size)B \(placement.rawValue) \(poll ? "poll" : "block")"
+                + (thinkMicroseconds > 0 ? " think \(Self.thinkText(thinkMicroseconds))" : "")
         case .bulk: "\(path.rawValue) \(transport.rawValue) bulk \(placement.rawValue)"
         }
     }
 
+    static func thinkText(_ microseconds: Int) -> String {
+        microseconds % 1_000 == 0 ? "\(microseconds / 1_000)ms" : "\(microseconds)us"
+    }
+
     /// The fit sees round trips of 64 B and 16 KiB and the in-pod TCP stream (the one case that
     /// shows what copying costs from memory rather than cache); 1 KiB, 64 KiB and every other
-    /// stream are held out.
+    /// stream are held out. Of the round trips with think time, the in-pod TCP ones at the idle
+    /// knots train; the others are held out.
     public var isTraining: Bool {
         switch kind {
+        case .roundTrip where thinkMicroseconds > 0:
+            isIdleKnotCase
         case .roundTrip: size == 64 || size == 16_384
         case .bulk: path == .inPod && transport == .tcp
         }
+    }
+}
+
+extension CalibrationCase {
+    /// A round trip that fits the wake-up's growth with idleness: in-pod TCP, 64 B, two cores,
+    /// blocking, at one of the idle knots.
+    public var isIdleKnotCase: Bool {
+        kind == .roundTrip && path == .inPod && transport == .tcp && size == 64 && placement == .twoCores && !poll
+            && Self.idleKnots.contains(thinkMicroseconds)
+    }
+}
+
+/// The upper quantiles of a round trip's distribution, in microseconds.
+public struct RoundTripTail: Sendable, Equatable {
+    public var p90: Double
+    public var p99: Double
+    public var p999: Double
+
+    public init(p90: Double, p99: Double, p999: Double) {
+        self.p90 = p90
+        self.p99 = p99
+        self.p999 = p999
     }
 }
 
@@ -65,21 +106,52 @@ public struct CalibrationMeasurement: Sendable {
     public var calibrationCase: CalibrationCase
     /// Round trip p50 in microseconds, or a stream's throughput in bits per second, per repetition.
     public var repetitions: [Double]
+    /// A round trip's upper quantiles per repetition (empty for streams, and in files written
+    /// before netlab measured them).
+    public var tails: [RoundTripTail]
     public var predicted: Double?
+    public var predictedTail: RoundTripTail?
 
-    public init(calibrationCase: CalibrationCase, repetitions: [Double], predicted: Double? = nil) {
+    public init(
+        calibrationCase: CalibrationCase, repetitions: [Double], tails: [RoundTripTail] = [], predicted: Double? = nil
+    ) {
         self.calibrationCase = calibrationCase
         self.repetitions = repetitions
+        self.tails = tails
         self.predicted = predicted
     }
 
-    /// The median of the repetitions.
-    public var measured: Double {
-        let sorted = repetitions.sorted()
+    /// The median over the repetitions of one upper quantile, or nil if none was measured.
+    public func measured(_ quantile: KeyPath<RoundTripTail, Double>) -> Double? {
+        tails.isEmpty ? nil : Self.median(tails.map { $0[keyPath: quantile] })
+    }
+
+    /// Spread of one upper quantile over the repetitions: (max − min) / median.
+    public func spread(_ quantile: KeyPath<RoundTripTail, Double>) -> Double? {
+        let values = tails.map { $0[keyPath: quantile] }
+        guard let low = values.min(), let high = values.max(), let middle = measured(quantile), middle > 0 else {
+            return nil
+        }
+        return (high - low) / middle
+    }
+
+    /// Relative error of the predicted upper quantile.
+    public func error(_ quantile: KeyPath<RoundTripTail, Double>) -> Double? {
+        guard let predicted = predictedTail?[keyPath: quantile], let measured = measured(quantile), measured > 0 else {
+            return nil
+        }
+        return (predicted - measured) / measured
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
         guard !sorted.isEmpty else { return .nan }
         return sorted.count % 2 == 1
             ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
+
+    /// The median of the repetitions.
+    public var measured: Double { Self.median(repetitions) }
 
     /// Spread of the repetitions: (max − min) / median.
     public var spread: Double {

@@ -52,9 +52,12 @@ public struct CalibrationSummary: Sendable {
     public var within15Percent: Int
     public var within25Percent: Int
 
-    /// The summary of the predicted cases among `measurements`, or nil if there are none.
-    public init?(_ measurements: [CalibrationMeasurement]) {
-        let errors = measurements.compactMap { $0.error.map(abs) }.filter { $0.isFinite }.sorted()
+    /// The summary of the predicted cases among `measurements`, or nil if there are none: of
+    /// their medians (or throughputs), or with `quantile` of a round trip's upper quantile.
+    public init?(_ measurements: [CalibrationMeasurement], quantile: KeyPath<RoundTripTail, Double>? = nil) {
+        let errors = measurements.compactMap { measurement in
+            (quantile.map { measurement.error($0) } ?? measurement.error).map(abs)
+        }.filter { $0.isFinite }.sorted()
         guard !errors.isEmpty else { return nil }
         cases = errors.count
         medianAbsoluteError =

@@ -23,8 +23,12 @@ extension CostProfile {
         case congestionControl = "congestion_control"
         case udpReceiveBuffer = "udp_receive_buffer", udsBuffer = "uds_buffer", pipeCapacity = "pipe_capacity"
         case backlogPackets = "backlog_packets", loopbackMTU = "loopback_mtu"
+        case wakeupSigma = "wakeup_sigma", contextSwitchSigma = "context_switch_sigma", workSigma = "work_sigma"
+        case idleWakeup100us = "idle_wakeup_100us", idleWakeup1ms = "idle_wakeup_1ms",
+            idleWakeup10ms = "idle_wakeup_10ms"
+        case variability
 
-        enum Kind { case duration, mode, congestionControl, count, bytes, fraction }
+        enum Kind { case duration, mode, congestionControl, count, bytes, fraction, spread, switchOff }
 
         var kind: Kind {
             switch self {
@@ -35,13 +39,30 @@ extension CostProfile {
                 .cacheBytes:
                 .bytes
             case .tcpAckCost: .fraction
+            case .wakeupSigma, .contextSwitchSigma, .workSigma: .spread
+            case .variability: .switchOff
             default: .duration
             }
         }
 
         /// Durations that are host CPU or delay costs (zero under `ideal`), as against TCP timers.
         var isHostCost: Bool {
-            kind == .duration && self != .tcpMinimumRTO && self != .tcpDelayedAck && self != .tcpAckJitter
+            (kind == .duration || kind == .spread) && self != .tcpMinimumRTO && self != .tcpDelayedAck
+                && self != .tcpAckJitter
+        }
+
+        /// Whether a profile file writes the value as a plain number (a spread) rather than as
+        /// picoseconds.
+        public var isPlainNumber: Bool { kind == .spread || kind == .fraction || kind == .count }
+
+        /// The field holding the spread of this one's figure, where a file may give the figure as a
+        /// lognormal distribution.
+        var spreadField: Field? {
+            switch self {
+            case .wakeup: .wakeupSigma
+            case .contextSwitch: .contextSwitchSigma
+            default: nil
+            }
         }
 
         /// The override's value as a number: picoseconds, a count, bytes, a fraction, 1 for "poll"
@@ -70,6 +91,16 @@ extension CostProfile {
                 return Double(try reader.integer(node, path, what: rawValue, range: range))
             case .fraction:
                 return try reader.real(node, path, what: rawValue, minimum: 0, maximum: 1)
+            case .spread:
+                return try reader.real(node, path, what: "\(rawValue) (a lognormal sigma)", minimum: 0, maximum: 2)
+            case .switchOff:
+                let text = try reader.string(node, path, what: "\"off\"")
+                guard text == "off" else {
+                    throw reader.fail(
+                        node, path, "unknown variability \"\(text)\"",
+                        fix: "write \"off\" for a deterministic profile, or leave it out to keep the base's")
+                }
+                return 0
             case .mode:
                 let text = try reader.string(node, path, what: "a wait mode")
                 guard let mode = WaitMode(rawValue: text) else {
@@ -89,12 +120,14 @@ extension CostProfile {
     }
 
     /// This profile with `overrides` applied (values as produced by ``Field``).
+    /// `"variability": "off"` applies last, whatever else the overrides say.
     public func applying(_ overrides: [String: Double]) -> CostProfile {
         var profile = self
         for (key, value) in overrides.sorted(by: { $0.key < $1.key }) {
-            guard let field = Field(rawValue: key) else { continue }
+            guard let field = Field(rawValue: key), field != .variability else { continue }
             profile.set(field, to: value)
         }
+        if overrides[Field.variability.rawValue] != nil { profile.variability = .none }
         if !overrides.isEmpty { profile.name += "+overrides" }
         return profile
     }
@@ -148,6 +181,13 @@ extension CostProfile {
         case .pipeCapacity: pipeCapacity = Int64(value)
         case .backlogPackets: backlogPackets = Int(value)
         case .loopbackMTU: loopbackMTU = Int64(value)
+        case .wakeupSigma: variability.wakeupSigma = value
+        case .contextSwitchSigma: variability.contextSwitchSigma = value
+        case .workSigma: variability.workSigma = value
+        case .idleWakeup100us: variability.idleWakeup.0 = duration
+        case .idleWakeup1ms: variability.idleWakeup.1 = duration
+        case .idleWakeup10ms: variability.idleWakeup.2 = duration
+        case .variability: variability = .none
         }
     }
 

@@ -80,12 +80,26 @@ public struct CostProfile: Sendable, Equatable {
     public var backlogPackets: Int
     /// The loopback interface's MTU (65536 on Linux).
     public var loopbackMTU: Int64
+    /// How the host costs above vary around their figures (none: every cost is its figure).
+    public var variability: HostVariability = .none
 
     /// The built-in profiles by name.
     public static let builtIn: [String: CostProfile] = ["linux-default": .linuxDefault, "ideal": .ideal]
 
     /// A Linux host of a current x86 server class; see `docs/profiles.md` for each figure's source.
-    public static let linuxDefault = CostProfile(
+    public static let linuxDefault: CostProfile = {
+        var profile = linuxDefaultFigures
+        profile.variability = linuxDefaultVariability
+        return profile
+    }()
+
+    /// The spread of a virtualised x86 host's wake-ups and work, as `netlab calibrate` measured it
+    /// on 2-vCPU cloud machines (docs/profiles.md).
+    static let linuxDefaultVariability = HostVariability(
+        wakeupSigma: 0.35, contextSwitchSigma: 0.25, workSigma: 0.2,
+        idleWakeup: (.microseconds(2), .microseconds(8), .microseconds(20)))
+
+    static let linuxDefaultFigures = CostProfile(
         name: "linux-default",
         socketSend: .nanoseconds(1_000), socketReceive: .nanoseconds(1_000), copyPerByte: .picoseconds(100),
         stackTransmit: .nanoseconds(1_200), stackReceive: .nanoseconds(1_200),
@@ -104,18 +118,20 @@ public struct CostProfile: Sendable, Equatable {
         tcpDelayedAck: .milliseconds(40), tcpAckCost: 0.5, tcpAckJitter: .microseconds(10), congestionControl: .cubic,
         udpReceiveBuffer: 212_992, udsBuffer: 212_992, pipeCapacity: 65_536, backlogPackets: 1_000, loopbackMTU: 65_536)
 
-    /// Every host cost zero: only serialisation, propagation and queueing remain (buffers and TCP,
-    /// its ACK timing noise included, stay as in `linux-default`). For checking the engine against
-    /// queueing theory.
+    /// Every host cost zero and nothing random: only serialisation, propagation and queueing remain
+    /// (buffers and TCP stay as in `linux-default`, without its ACK timing noise). For checking
+    /// the engine against queueing theory and other simulators.
     public static let ideal: CostProfile = {
         var profile = linuxDefault
         profile.name = "ideal"
-        for field in Field.allCases where field.kind == .duration && field.isHostCost {
+        for field in Field.allCases where field.isHostCost {
             profile.set(field, to: 0)
         }
         profile.socketsPoll = true
         profile.shmPolls = true
         profile.tcpAckCost = 0
+        profile.tcpAckJitter = .zero
+        profile.variability = .none
         return profile
     }()
 }

@@ -54,7 +54,10 @@ extension ProfileReader {
                 transport: try choice("transport", CalibrationCase.Transport.self),
                 size: try reader.integer(
                     try fields.required("size", fix: fix), fields.child("size"), what: "the size", range: 1...65_536),
-                placement: try choice("placement", CalibrationCase.Placement.self), poll: wait == "poll")
+                placement: try choice("placement", CalibrationCase.Placement.self), poll: wait == "poll",
+                thinkMicroseconds: try fields.optional("think_us").map { node throws(SpecError) in
+                    try reader.integer(node, fields.child("think_us"), what: "the think time", range: 0...1_000_000)
+                } ?? 0)
             let repetitionItems = try reader.array(
                 try fields.required("repetitions", fix: fix), fields.child("repetitions"), what: "the repetitions")
             var repetitions: [Double] = []
@@ -66,7 +69,28 @@ extension ProfileReader {
             guard !repetitions.isEmpty else {
                 throw reader.fail(item, fields.child("repetitions"), "no repetitions", fix: fix)
             }
-            measurements.append(CalibrationMeasurement(calibrationCase: calibrationCase, repetitions: repetitions))
+            var tails: [RoundTripTail] = []
+            if let tailNode = fields.optional("tails") {
+                let tailItems = try reader.array(tailNode, fields.child("tails"), what: "the tails per repetition")
+                for (slot, tailItem) in tailItems.enumerated() {
+                    let tailPath = "\(fields.child("tails"))[\(slot)]"
+                    let quantiles = try reader.object(tailItem, tailPath, what: "a repetition's p90, p99 and p999")
+                    func quantile(_ key: String) throws(SpecError) -> Double {
+                        try reader.real(
+                            try quantiles.required(key, fix: fix), quantiles.child(key), what: key, minimum: 1e-9,
+                            maximum: 1e9)
+                    }
+                    tails.append(
+                        RoundTripTail(p90: try quantile("p90"), p99: try quantile("p99"), p999: try quantile("p999")))
+                }
+                guard tails.count == repetitions.count else {
+                    throw reader.fail(
+                        tailNode, fields.child("tails"), "\(tails.count) tails for \(repetitions.count) repetitions",
+                        fix: "give one tail per repetition, or none")
+                }
+            }
+            measurements.append(
+                CalibrationMeasurement(calibrationCase: calibrationCase, repetitions: repetitions, tails: tails))
         }
         return measurements
     }

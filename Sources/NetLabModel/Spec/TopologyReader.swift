@@ -1,4 +1,5 @@
 import NetLabCore
+import RealModule
 
 /// Reads a topology file (JSON) into a validated ``Topology``. The format is documented in
 /// `docs/topology.md`, with a JSON Schema in `docs/topology.schema.json`.
@@ -114,10 +115,34 @@ extension SpecReader {
                     try members.rejectUnknownKeys(CostProfile.Field.allCases.map(\.rawValue))
                     continue
                 }
-                overrides[key] = try field.value(from: value, path: path, reader: self)
+                if let spread = field.spreadField, case .object = value.value {
+                    let (median, sigma) = try lognormalCost(value, path)
+                    overrides[key] = median
+                    overrides[spread.rawValue] = sigma
+                } else {
+                    overrides[key] = try field.value(from: value, path: path, reader: self)
+                }
             }
         }
         return (base, overrides)
+    }
+
+    /// A host cost given with its spread, `{"lognormal": {"median": "2.6us", "sigma": 0.35}}`: the
+    /// median in picoseconds and the sigma.
+    func lognormalCost(_ node: JSONNode, _ path: String) throws(SpecError) -> (Double, Double) {
+        let fix = "write a duration, or {\"lognormal\": {\"median\": \"2.6us\", \"sigma\": 0.35}}"
+        switch try distribution(node, path, .time) {
+        case .constant(let value):
+            return (value, 0)
+        case .lognormal(let mu, let sigma):
+            let median = Double.exp(mu)
+            guard median <= 1e13, sigma <= 2 else {
+                throw fail(node, path, "a host cost of median \(median)ps and sigma \(sigma) is absurd", fix: fix)
+            }
+            return (median.rounded(), sigma)
+        default:
+            throw fail(node, path, "a host cost's spread is a lognormal around its median", fix: fix)
+        }
     }
 
     func cluster(_ node: JSONNode) throws(SpecError) -> Cluster {
