@@ -1,14 +1,18 @@
 import NetLabModel
+import NetLabStats
 
 extension SimulationReport {
     /// JUnit XML for CI systems: a test case per flow and grouping whose flow has an objective,
-    /// failed with each miss.
-    public static func junit(_ result: SimulationResult) -> String {
+    /// failed with each miss (judged, as `--require` judges, on the mean over the replications).
+    public static func junit(_ replicated: ReplicatedResult) -> String {
+        let result = replicated.replications[0]
+        let verdict = Verdict(replicated)
         var cases: [String] = []
         var failures = 0
-        for grouping in result.groupings {
+        for (index, grouping) in result.groupings.enumerated() {
             for flow in grouping.flows {
-                guard let misses = flow.objectiveMisses else { continue }
+                guard flow.objective != nil else { continue }
+                let misses = verdict.standings[index].misses.filter { $0.flow == flow.name }.map(\.reason)
                 var testCase =
                     "    <testcase classname=\"\(xml(result.topology)).\(xml(grouping.name))\" name=\"\(xml(flow.name))\">"
                 if !misses.isEmpty {
@@ -32,21 +36,35 @@ extension SimulationReport {
 
     /// A Markdown summary for a CI job page: per flow and grouping the path, p50, p99,
     /// throughput and the objective.
-    public static func markdown(_ result: SimulationResult) -> String {
+    /// With replications, p50, p99 and throughput are means with their 95% intervals.
+    public static func markdown(_ replicated: ReplicatedResult) -> String {
+        let result = replicated.replications[0]
+        let count = replicated.replications.count
+        let judged = verdict(replicated)
         var output = "### netlab: \(markdownText(result.topology))\n\n"
         output +=
-            "\(result.groupings.count) grouping(s), \(formatDuration(result.duration.picoseconds)) simulated, profile \(markdownText(result.profile)), seed \(result.seed)\n\n"
+            "\(result.groupings.count) grouping(s), \(formatDuration(result.duration.picoseconds)) simulated, profile \(markdownText(result.profile)), seed \(result.seed)"
+        output += count > 1 ? ", \(count) replications (means ± 95% intervals)\n\n" : ", one run\n\n"
+        if !judged.text.isEmpty {
+            output += "**Verdict:** \(markdownText(judged.text))\n\n\(markdownText(rankingLine(judged.verdict)))\n\n"
+        }
         output +=
             "| flow | grouping | path | p50 | p99 | throughput | SLO |\n| --- | --- | --- | ---: | ---: | ---: | --- |\n"
         for index in (result.groupings.first?.flows ?? []).indices {
-            for grouping in result.groupings {
+            for (groupingIndex, grouping) in result.groupings.enumerated() {
                 let flow = grouping.flows[index]
+                let statistics = replicated.statistics(grouping: groupingIndex, flow: index)
+                let misses = judged.verdict.standings[groupingIndex].misses.filter { $0.flow == flow.name }
                 let slo =
-                    flow.objectiveMisses.map { $0.isEmpty ? "met" : "**missed**: " + $0.joined(separator: "; ") } ?? "–"
+                    flow.objective == nil
+                    ? "–" : misses.isEmpty ? "met" : "**missed**: " + misses.map(\.reason).joined(separator: "; ")
+                func figure(_ value: ConfidenceInterval, _ format: (Double) -> String) -> String {
+                    count > 1 ? interval(value, format) : format(value.mean)
+                }
                 output += "| \(markdownText(flow.name)) | \(markdownText(grouping.name)) | \(flow.path.rawValue) | "
                 output +=
-                    "\(formatNanoseconds(flow.latency.valueAtPercentile(50))) | \(formatNanoseconds(flow.latency.valueAtPercentile(99))) | "
-                output += "\(formatRate(flow.throughputBitsPerSecond)) | \(markdownText(slo)) |\n"
+                    "\(figure(statistics.p50Nanoseconds, formatNanoseconds)) | \(figure(statistics.p99Nanoseconds, formatNanoseconds)) | "
+                output += "\(figure(statistics.throughputBitsPerSecond, formatRate)) | \(markdownText(slo)) |\n"
             }
         }
         return output

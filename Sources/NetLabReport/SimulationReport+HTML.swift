@@ -4,17 +4,24 @@ import NetLabStats
 extension SimulationReport {
     /// The result as one self-contained HTML page: the verdict, per flow the latency CDFs of
     /// every grouping with throughput and drops, per grouping CPU and link use, the paths, the inputs.
+    /// With `replicated` (whose first replication is `result`), the verdict and the figures
+    /// beside it are over every replication; the charts show the first.
     public static func html(
-        _ result: SimulationResult, inputs: ReportInputs, title: String? = nil,
+        _ result: SimulationResult, replicated: ReplicatedResult? = nil, inputs: ReportInputs, title: String? = nil,
         captured: [(name: String, histogram: LatencyHistogram)?] = []
     ) -> String {
         var page = HTMLPage(title: title ?? "netlab simulate: \(result.topology)")
+        let runs = replicated ?? ReplicatedResult([result])
+        let count = runs.replications.count
         page.paragraph(
             "\(result.groupings.count) grouping(s), \(formatDuration(result.duration.picoseconds)) simulated"
                 + (result.warmup.picoseconds > 0 ? " after \(formatDuration(result.warmup.picoseconds)) warm-up" : "")
-                + ", profile \(result.profile), seed \(result.seed). One run: differences between groupings are those of one seed.",
+                + ", profile \(result.profile), seed \(result.seed). "
+                + (count > 1
+                    ? "\(count) replications: the verdict and the p99 figures beside it are means over all of them with 95% intervals; the charts show replication 1."
+                    : "One run: differences between groupings are those of one seed (use --replications for intervals)."),
             className: "meta")
-        verdict(result, into: &page)
+        verdict(runs, into: &page)
         let flowCount = result.groupings.first?.flows.count ?? 0
         page.heading("Flows")
         for index in 0..<flowCount {
@@ -106,42 +113,37 @@ extension SimulationReport {
         return page.rendered
     }
 
-    /// Per flow the grouping with the lowest p99 (every one that ties), and warnings.
-    static func verdict(_ result: SimulationResult, into page: inout HTMLPage) {
+    /// The verdict (as every output states it), per flow each grouping's p99 (with replications,
+    /// mean and 95% interval), the flows no grouping moves, missed objectives and warnings.
+    static func verdict(_ replicated: ReplicatedResult, into page: inout HTMLPage) {
+        let judged = verdict(replicated)
+        let result = replicated.replications[0]
+        let count = replicated.replications.count
         page.heading("Verdict")
-        var lines: [String] = []
-        var wins = Array(repeating: 0, count: result.groupings.count)
-        let flowCount = result.groupings.first?.flows.count ?? 0
-        for index in 0..<flowCount {
-            let p99s = result.groupings.map {
-                $0.flows[index].messages > 0 ? $0.flows[index].latency.valueAtPercentile(99) : UInt64.max
+        if !judged.text.isEmpty {
+            page.raw("<div class=\"verdict\"><p>\(HTMLPage.escape(judged.text))</p>")
+            page.paragraph(rankingLine(judged.verdict))
+            var lines: [String] = []
+            for flow in judged.verdict.affectedFlows {
+                let figures = result.groupings.indices.map { grouping -> String in
+                    let statistics = replicated.statistics(grouping: grouping, flow: flow)
+                    let p99 =
+                        count > 1
+                        ? interval(statistics.p99Nanoseconds, formatNanoseconds)
+                        : formatNanoseconds(statistics.p99Nanoseconds.mean)
+                    return "\(result.groupings[grouping].name) \(p99)"
+                }
+                lines.append("\(judged.verdict.flowNames[flow]): p99 " + figures.joined(separator: ", "))
             }
-            guard let best = p99s.min(), best < .max else { continue }
-            let winners = p99s.indices.filter { p99s[$0] == best }
-            winners.forEach { wins[$0] += 1 }
-            let others = p99s.indices.filter { !winners.contains($0) && p99s[$0] < .max }
-            let runnerUp = others.min { p99s[$0] < p99s[$1] }
-            var line =
-                "\(result.groupings[0].flows[index].name): lowest p99 \(formatNanoseconds(best)) in "
-                + winners.map { result.groupings[$0].name }.joined(separator: " and ")
-            if let runnerUp {
-                line += ", against \(formatNanoseconds(p99s[runnerUp])) in \(result.groupings[runnerUp].name)"
+            for (flow, path) in judged.verdict.unaffectedFlows {
+                lines.append("\(judged.verdict.flowNames[flow]): unaffected (\(path.rawValue) in every grouping)")
             }
-            lines.append(line)
-        }
-        if let top = wins.max(), top > 0 {
-            let leaders = wins.indices.filter { wins[$0] == top }.map { result.groupings[$0].name }
-            page.raw(
-                "<div class=\"verdict\"><p><strong>\(HTMLPage.escape(leaders.joined(separator: " and ")))</strong> \(HTMLPage.escape(leaders.count > 1 ? "tie" : "has the lowest p99")) on \(top) of \(flowCount) flow(s).</p>"
-            )
             page.list(lines)
             page.raw("</div>")
         }
         page.list(
-            result.groupings.flatMap { grouping in
-                grouping.flows.flatMap { flow in
-                    (flow.objectiveMisses ?? []).map { "SLO missed in \(grouping.name): \(flow.name): \($0)" }
-                }
+            judged.verdict.standings.flatMap { standing in
+                standing.misses.map { "SLO missed in \($0.grouping): \($0.flow): \($0.reason)" }
             }, className: "warning")
         page.list(
             result.groupings.flatMap { grouping in grouping.warnings.map { "\(grouping.name): \($0)" } },

@@ -2,13 +2,12 @@ import NetLabModel
 import NetLabStats
 
 extension SimulationReport {
-    /// The table of replicated runs: the first replication's table, then per flow and grouping
-    /// the p50 and p99 means with their 95% intervals and the paired p99 difference from the best.
+    /// The table of replicated runs: the first replication's table (labelled so), with the ranking
+    /// and verdict over all of them, then per flow and grouping the p50 and p99 means with their
+    /// 95% intervals and the paired p99 difference from the best.
     public static func table(_ replicated: ReplicatedResult) -> String {
         let first = replicated.replications[0]
-        var output = table(
-            first, replications: replicated.replications.count,
-            verdict: replicated.replications.count > 1 ? verdict(replicated) : nil)
+        var output = table(first, replications: replicated.replications.count, judged: verdict(replicated))
         guard replicated.replications.count > 1 else { return output }
         output +=
             "\n\(replicated.replications.count) replications (95% confidence intervals; differences paired per replication):\n"

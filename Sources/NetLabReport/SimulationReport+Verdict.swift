@@ -2,62 +2,78 @@ import NetLabModel
 import NetLabStats
 
 extension SimulationReport {
-    /// The ranking and verdict of replicated runs: groupings ordered by their mean worst p99
-    /// over replications, and the leader against the runner-up with the paired difference's 95%
-    /// interval (common random numbers make it tight), the flow where the leader gains most,
-    /// and what each uses of the cluster. A difference whose interval reaches zero is called not
-    /// significant.
-    static func verdict(_ replicated: ReplicatedResult) -> (ranking: [String], text: String) {
-        let first = replicated.replications[0]
-        let count = replicated.replications.count
-        func worst(_ grouping: Int) -> [Double] {
-            replicated.replications.map { run in
-                Double(
-                    run.groupings[grouping].flows.filter { $0.messages > 0 }.map { $0.latency.valueAtPercentile(99) }
-                        .max() ?? 0)
-            }
+    /// The verdict in words, the same in every output: the leader and the runner-up, on what
+    /// they were told apart (objectives, relative p99 with its interval, or a tie), the flows
+    /// that differ most, the flows no grouping moves, and what each uses of the cluster.
+    static func verdictText(_ verdict: Verdict, _ result: SimulationResult) -> String {
+        guard verdict.ranking.count > 1, let margin = verdict.margin else { return "" }
+        let (a, b) = (verdict.ranking[0], verdict.ranking[1])
+        let (leader, runnerUp) = (verdict.groupingNames[a], verdict.groupingNames[b])
+        let (ours, theirs) = (verdict.standings[a], verdict.standings[b])
+        let replicated = verdict.replications > 1
+        let basis = "95%, paired over \(verdict.replications) replications"
+        func relative(_ value: ConfidenceInterval) -> String {
+            replicated ? interval(value) { fixed($0, 2) } : fixed(value.mean, 2)
         }
-        let intervals = first.groupings.indices.map { ConfidenceInterval(worst($0)) }
-        let order = first.groupings.indices.sorted { (intervals[$0].mean, $0) < (intervals[$1].mean, $1) }
-        let ranking = order.map { first.groupings[$0].name }
-        guard order.count > 1 else { return (ranking, "") }
-        let (a, b) = (order[0], order[1])
-        let (leader, runnerUp) = (first.groupings[a], first.groupings[b])
-        let difference = ConfidenceInterval(zip(worst(b), worst(a)).map { $0 - $1 })
-        let basis = "95%, paired over \(count) replications"
         var text: String
-        if difference.mean - difference.halfWidth <= 0 {
+        switch verdict.call {
+        case .alone:
+            return ""
+        case .objectives:
             text =
-                "\(leader.name) and \(runnerUp.name) are not significantly different: worst p99 \(interval(intervals[a], formatNanoseconds)) vs \(interval(intervals[b], formatNanoseconds)), difference \(interval(difference, formatNanoseconds)) (\(basis))"
-        } else {
+                "\(leader): meets \(ours.objectives - ours.misses.count) of \(ours.objectives) objectives, \(runnerUp) \(theirs.objectives - theirs.misses.count)"
+            if let miss = theirs.misses.first { text += " (\(runnerUp) misses \(miss.flow): \(miss.reason))" }
+            text += "; relative p99 \(relative(ours.relativeP99)) vs \(relative(theirs.relativeP99))"
+            text += replicated ? ", difference \(interval(margin) { fixed($0, 2) }) (\(basis))" : ""
+        case .leads:
             text =
-                "\(leader.name): worst p99 \(interval(intervals[a], formatNanoseconds)) vs \(interval(intervals[b], formatNanoseconds)) (\(runnerUp.name)), difference \(interval(difference, formatNanoseconds)) (\(basis))"
+                "\(leader): relative p99 \(relative(ours.relativeP99)) vs \(relative(theirs.relativeP99)) (\(runnerUp))"
+            text += replicated ? ", difference \(interval(margin) { fixed($0, 2) }) (\(basis))" : ""
+        case .tie:
+            text =
+                replicated
+                ? "\(leader) and \(runnerUp) are not significantly different: relative p99 \(relative(ours.relativeP99)) vs \(relative(theirs.relativeP99)), difference \(interval(margin) { fixed($0, 2) }) (\(basis))"
+                : "\(leader) and \(runnerUp) tie: relative p99 \(relative(ours.relativeP99)) vs \(relative(theirs.relativeP99)), within 2% in one run (use --replications to tell them apart)"
         }
-        var gain: (flow: Int, difference: ConfidenceInterval)?
-        for flow in leader.flows.indices {
-            let values = replicated.replications.map { run -> Double in
-                let ours = run.groupings[a].flows[flow], theirs = run.groupings[b].flows[flow]
-                guard ours.messages > 0, theirs.messages > 0 else { return 0 }
-                return Double(theirs.latency.valueAtPercentile(99)) - Double(ours.latency.valueAtPercentile(99))
-            }
-            let interval = ConfidenceInterval(values)
-            if interval.mean - interval.halfWidth > 0, interval.mean > gain?.difference.mean ?? 0 {
-                gain = (flow, interval)
-            }
+        let shown = verdict.differences.prefix(2).map { difference in
+            let name = verdict.flowNames[difference.flow]
+            let change = replicated ? ", difference \(interval(difference.difference, formatNanoseconds))" : ""
+            return
+                "\(name) p99 \(formatNanoseconds(difference.leader)) vs \(formatNanoseconds(difference.runnerUp))\(change)"
         }
-        if let gain {
-            let ours = replicated.statistics(grouping: a, flow: gain.flow).p99Nanoseconds
-            let theirs = replicated.statistics(grouping: b, flow: gain.flow).p99Nanoseconds
-            text +=
-                "; most on \(leader.flows[gain.flow].name): p99 \(formatNanoseconds(ours.mean)) vs \(formatNanoseconds(theirs.mean)), difference \(interval(gain.difference, formatNanoseconds))"
+        if !shown.isEmpty, verdict.call != .tie { text += "; " + shown.joined(separator: "; ") }
+        if !replicated, verdict.call == .leads { text += " (one run: see --replications for intervals)" }
+        if !verdict.unaffectedFlows.isEmpty {
+            let names = verdict.unaffectedFlows.prefix(4).map { "\(verdict.flowNames[$0.flow]) (\($0.path.rawValue))" }
+            let more = verdict.unaffectedFlows.count > 4 ? " and \(verdict.unaffectedFlows.count - 4) more" : ""
+            text += "; unaffected, on the same path in every grouping: " + names.joined(separator: ", ") + more
         }
-        let nodes = runnerUp.nodesUsed - leader.nodesUsed, pods = runnerUp.pods - leader.pods
+        let first = result.groupings[a], second = result.groupings[b]
+        let nodes = second.nodesUsed - first.nodesUsed, pods = second.pods - first.pods
         var uses: [String] = []
         if nodes != 0 { uses.append("\(abs(nodes)) node\(abs(nodes) == 1 ? "" : "s") \(nodes > 0 ? "fewer" : "more")") }
         if pods != 0 { uses.append("\(abs(pods)) pod\(abs(pods) == 1 ? "" : "s") \(pods > 0 ? "fewer" : "more")") }
-        if !uses.isEmpty {
-            text += "; \(leader.name) uses " + uses.joined(separator: " and ") + " than \(runnerUp.name)"
+        if !uses.isEmpty { text += "; \(leader) uses " + uses.joined(separator: " and ") + " than \(runnerUp)" }
+        return text
+    }
+
+    /// How the groupings were ranked, and their order with each one's relative p99.
+    static func rankingLine(_ verdict: Verdict) -> String {
+        let objectives = verdict.standings.contains { $0.objectives > 0 }
+        let basis = objectives ? "objectives met, then relative p99" : "relative p99"
+        let over = verdict.replications > 1 ? " (mean of \(verdict.replications) replications)" : ""
+        let order = verdict.ranking.map {
+            "\(verdict.groupingNames[$0]) \(fixed(verdict.standings[$0].relativeP99.mean, 2))"
         }
-        return (ranking, text)
+        return "ranked by \(basis)\(over): " + order.joined(separator: " < ")
+    }
+
+    /// The verdict of `replicated`, as (ranking by name, text) for JSON and the table.
+    static func verdict(_ replicated: ReplicatedResult) -> (verdict: Verdict, ranking: [String], text: String) {
+        let verdict = Verdict(replicated)
+        return (
+            verdict, verdict.ranking.map { verdict.groupingNames[$0] },
+            verdictText(verdict, replicated.replications[0])
+        )
     }
 }

@@ -39,11 +39,10 @@ public enum SimulationReport {
                 ]
             })
         guard case .object(var fields) = output else { return output }
-        let (ranking, text) = verdict(replicated)
-        if let slot = fields.firstIndex(where: { $0.0 == "ranking" }) {
-            fields[slot].1 = .array(ranking.map { .string($0) })
+        let judged = verdict(replicated)
+        for (key, value) in verdictFields(judged.verdict, text: judged.text) {
+            if let slot = fields.firstIndex(where: { $0.0 == key }) { fields[slot].1 = value }
         }
-        if let slot = fields.firstIndex(where: { $0.0 == "verdict" }) { fields[slot].1 = .string(text) }
         guard let status = replicated.precisionStatus else { return .object(fields) }
         fields.append(
             (
@@ -64,13 +63,8 @@ public enum SimulationReport {
         _ result: SimulationResult, replications: Int = 1,
         flowExtras: (_ grouping: Int, _ flow: Int) -> [(String, JSONValue)]
     ) -> JSONValue {
-        let ranking = ranking(result)
-        let verdict: [(String, JSONValue)] =
-            ranking.count > 1
-            ? [
-                ("ranking", .array(ranking.map { .string($0) })),
-                ("verdict", .string(verdict(result, ranked: ranking, replications: replications))),
-            ] : []
+        let judged = verdict(ReplicatedResult([result]))
+        let verdict = judged.ranking.count > 1 ? verdictFields(judged.verdict, text: judged.text) : []
         return .object(
             [
                 ("topology", .string(result.topology)),
@@ -86,6 +80,44 @@ public enum SimulationReport {
                         })
                 ),
             ] + verdict)
+    }
+
+    /// The verdict's fields: the ranking, the verdict in words, how it was reached (per grouping
+    /// its relative p99 and objectives, judged over the replications) and the unaffected flows.
+    static func verdictFields(_ verdict: Verdict, text: String) -> [(String, JSONValue)] {
+        let call: String
+        switch verdict.call {
+        case .alone: call = "alone"
+        case .objectives: call = "objectives"
+        case .leads: call = "leads"
+        case .tie: call = "tie"
+        }
+        return [
+            ("ranking", .array(verdict.ranking.map { .string(verdict.groupingNames[$0]) })),
+            ("verdict", .string(text)),
+            ("verdict_call", .string(call)),
+            (
+                "standings",
+                .array(
+                    verdict.ranking.map { index in
+                        let standing = verdict.standings[index]
+                        var fields: [(String, JSONValue)] = [
+                            ("grouping", .string(verdict.groupingNames[index])),
+                            ("relative_p99", .number(rounded(standing.relativeP99.mean))),
+                        ]
+                        if verdict.replications > 1 {
+                            fields.append(("relative_p99_ci95", .number(rounded(standing.relativeP99.halfWidth))))
+                        }
+                        fields += [
+                            ("objectives", .integer(Int64(standing.objectives))),
+                            ("objectives_missed", .array(standing.misses.map { .string("\($0.flow): \($0.reason)") })),
+                        ]
+                        return .object(fields)
+                    })
+            ),
+            ("affected_flows", .array(verdict.affectedFlows.map { .string(verdict.flowNames[$0]) })),
+            ("unaffected_flows", .array(verdict.unaffectedFlows.map { .string(verdict.flowNames[$0.flow]) })),
+        ]
     }
 
     static func grouping(_ grouping: GroupingResult, flowExtras: (Int) -> [(String, JSONValue)] = { _ in [] })
@@ -176,8 +208,8 @@ public enum SimulationReport {
         csv(ReplicatedResult([result]))
     }
 
-    /// One row per grouping and flow; then the grouping's rank by worst p99 (1 = best, as the
-    /// verdict ranks) and, with replications, each headline metric's mean and 95% half-width and
+    /// One row per grouping and flow; then the grouping's rank (1 = best, as the verdict ranks,
+    /// over every replication) and, with replications, each headline metric's mean and 95% half-width and
     /// the paired p99 difference from the flow's best grouping.
     public static func csv(_ replicated: ReplicatedResult) -> String {
         let result = replicated.replications[0]
@@ -195,7 +227,7 @@ public enum SimulationReport {
             ]
         }
         var table = CSVTable(header: header)
-        let ranking = ranking(result)
+        let ranking = verdict(replicated).ranking
         for (groupingIndex, grouping) in result.groupings.enumerated() {
             let rank = (ranking.firstIndex(of: grouping.name) ?? 0) + 1
             for (flowIndex, flow) in grouping.flows.enumerated() {

@@ -102,12 +102,12 @@ struct Simulate: ParsableCommand {
             csv: { SimulationReport.csv(replicated) },
             html: {
                 SimulationReport.html(
-                    result,
+                    result, replicated: replicated,
                     inputs: ReportInputs(
                         command: commandLineText, netlabVersion: Netlab.version, files: [(topology, text)]))
             },
-            junit: { SimulationReport.junit(result) }, markdown: { SimulationReport.markdown(result) })
-        if let require { try checkObjectives(result, spec: spec, require: require) }
+            junit: { SimulationReport.junit(replicated) }, markdown: { SimulationReport.markdown(replicated) })
+        if let require { try checkObjectives(replicated, require: require) }
     }
 
     /// `--precision`: replications until the target is met or `--max-replications` run.
@@ -157,9 +157,11 @@ struct Simulate: ParsableCommand {
     }
 
     /// `--require`: the named grouping (or, for `best`, at least one grouping) meets every flow's
-    /// objective, or each miss is named on standard error and the exit status is 1.
-    func checkObjectives(_ result: SimulationResult, spec: Topology, require: String) throws {
-        let misses = result.groupings.map { $0.violations(of: spec) }
+    /// objective, or each miss is named on standard error and the exit status is 1. Objectives are
+    /// judged as the verdict judges them: on the means over the replications.
+    func checkObjectives(_ replicated: ReplicatedResult, require: String) throws {
+        let result = replicated.replications[0]
+        let misses = Verdict(replicated).standings.map(\.misses)
         let chosen: [Int]
         if require == "best" {
             chosen = Array(result.groupings.indices)

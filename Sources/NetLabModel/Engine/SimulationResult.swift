@@ -32,6 +32,8 @@ public struct GroupingResult: Sendable {
         public var unstable: Bool
         /// The flow's objective's misses in this grouping: nil without an objective, empty when met.
         public var objectiveMisses: [String]? = nil
+        /// The flow's objective, when it has one (replicated runs judge it on their means).
+        public var objective: Flow.ServiceLevelObjective? = nil
     }
 
     public struct NodeResult: Sendable {
@@ -138,6 +140,7 @@ extension GroupingRun {
         let misses = result.violations(of: topology)
         for (index, flow) in topology.flows.enumerated() where !flow.objective.isEmpty {
             result.flows[index].objectiveMisses = misses.filter { $0.flow == result.flows[index].name }.map(\.reason)
+            result.flows[index].objective = flow.objective
         }
         return result
     }
