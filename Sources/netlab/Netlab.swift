@@ -62,10 +62,14 @@ struct Netlab: ParsableCommand {
             if code == .success || error is CleanExit || code == ExitCode.failure && "\(error)".isEmpty {
                 exit(withError: error)
             }
-            var message =
-                fullMessage(for: error)
-                .split(separator: "\n").first.map(String.init)?
-                .replacingPrefix("Error: ", with: "") ?? "\(error)"
+            // ArgumentParser lists a refused value's choices on lines of their own: one line here.
+            let lines = fullMessage(for: error).split(separator: "\n").map(String.init)
+            var message = lines.first?.replacingPrefix("Error: ", with: "") ?? "\(error)"
+            if message.hasSuffix(":") {
+                let choices = lines.dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }
+                    .prefix { $0.hasPrefix("- ") }.map { $0.dropFirst(2) }
+                if !choices.isEmpty { message += " " + choices.joined(separator: ", ") }
+            }
             while message.hasSuffix(".") { message.removeLast() }
             if let (typed, suggestion) = closestSubcommand() {
                 fail("unknown command '\(typed)'; did you mean '\(suggestion)'? see 'netlab --help'")

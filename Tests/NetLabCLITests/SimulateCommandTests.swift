@@ -175,6 +175,10 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         (["simulate", "Examples"], "Examples: is a directory"),
         (["replay", "Traces/pod-to-pod-http.pcap"], "replay: --map and --topology are required"),
         (["simulate", "Examples/web-log-sidecar.json", "--replications", "0"], "--replications: 0 is out of range"),
+        (
+            ["simulate", "Examples/web-log-sidecar.json", "--format", "xml"],
+            "The value 'xml' is invalid for '--format <format>'. Please provide one of the following: table, json"
+        ),
         (["simulate", "Examples/web-log-sidecar.json", "--precision", "0%"], "--precision: \"0%\" is not a share"),
         (
             ["simulate", "Examples/web-log-sidecar.json", "--precision", "5%", "--max-replications", "3"],
