@@ -252,7 +252,13 @@ func profileNamed(_ profile: String, option: String) throws -> CostProfile {
             source: option, location: nil, problem: "\"\(profile)\" is neither a built-in profile nor a file",
             fix: "use linux-default or ideal, or the path of a profile file")
     }
-    return try ProfileReader.read(try readInput(profile), file: profile)
+    let text = try readInput(profile)
+    let read = try ProfileReader.read(text, file: profile)
+    if let note = ProfileReader.variabilityNote(text, profile: read, file: profile) {
+        var standardError = StandardError()
+        print("netlab: note: \(note)", to: &standardError)
+    }
+    return read
 }
 
 /// The contents of a text file, or an error naming it.

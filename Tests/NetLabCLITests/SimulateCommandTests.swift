@@ -376,3 +376,32 @@ extension CommandLineMessageTests {
         #expect(text.contains("are not significantly different"), "\(text)")
     }
 }
+
+/// A calibrated profile written before the host's spreads existed still works, and says what it
+/// now gets.
+@Suite struct OldProfileTests {
+    @Test func aCalibratedProfileWithoutSpreadsSaysSo() throws {
+        let directory = FileManager.default.temporaryDirectory
+        let old = directory.appendingPathComponent("netlab-old-profile-\(UUID().uuidString).json").path
+        let new = directory.appendingPathComponent("netlab-new-profile-\(UUID().uuidString).json").path
+        defer {
+            try? FileManager.default.removeItem(atPath: old)
+            try? FileManager.default.removeItem(atPath: new)
+        }
+        try #"{"base": "linux-default", "overrides": {"wakeup": "30000000ps"}, "cases": []}"#.write(
+            toFile: old, atomically: true, encoding: .utf8)
+        try #"{"base": "linux-default", "overrides": {"wakeup": "30000000ps", "work_sigma": 0.2}, "cases": []}"#.write(
+            toFile: new, atomically: true, encoding: .utf8)
+        let example = SimulateCommandTests.example
+        let before = try NetlabBinary.run([
+            "simulate", example, "--duration", "200ms", "--profile", old, "--format", "json",
+        ])
+        #expect(before.status == 0, "\(before.standardError)")
+        #expect(before.standardError.contains("calibrated before netlab modelled the host's spreads"))
+        let after = try NetlabBinary.run([
+            "simulate", example, "--duration", "200ms", "--profile", new, "--format", "json",
+        ])
+        #expect(after.status == 0, "\(after.standardError)")
+        #expect(!after.standardError.contains("spreads"))
+    }
+}

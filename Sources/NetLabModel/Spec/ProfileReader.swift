@@ -23,6 +23,25 @@ public enum ProfileReader {
 }
 
 extension ProfileReader {
+    /// A note for a calibrated profile file written before netlab modelled the host's spreads:
+    /// its figures were fitted without them, and it now takes its base's spreads; nil for other
+    /// files.
+    public static func variabilityNote(_ text: String, profile: CostProfile, file: String) -> String? {
+        let reader = SpecReader(file: file)
+        guard !profile.variability.isDeterministic, let root = try? reader.parse(text),
+            case .object(let members) = root.value, members.contains(where: { $0.key == "cases" }),
+            let overrides = members.first(where: { $0.key == "overrides" })?.value,
+            case .object(let fields) = overrides.value
+        else { return nil }
+        let spreads: Set<String> = [
+            CostProfile.Field.workSigma.rawValue, CostProfile.Field.wakeupSigma.rawValue,
+            CostProfile.Field.contextSwitchSigma.rawValue, CostProfile.Field.variability.rawValue,
+        ]
+        guard !fields.contains(where: { spreads.contains($0.key) }) else { return nil }
+        return
+            "\(file): calibrated before netlab modelled the host's spreads, so it takes its base's (tails from linux-default's figures); run 'netlab calibrate' again, or add \"variability\": \"off\" to its overrides for its old deterministic figures"
+    }
+
     /// The measured cases of a file `netlab calibrate` wrote, to predict them again.
     /// - Throws: ``SpecError`` naming the file, the place and the fix.
     public static func measurements(_ text: String, file: String) throws(SpecError) -> [CalibrationMeasurement] {
