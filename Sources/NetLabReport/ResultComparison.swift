@@ -11,12 +11,18 @@ public enum ResultComparison {
         public var baseline: Double
         public var current: Double
 
+        /// Whether the figures are means over replications (both results had them).
+        public var isMean = false
+
         public var description: String {
+            // Two decimals where one would round a change just past the tolerance onto it.
+            let percent = (current / baseline - 1) * 100
+            let tenths = abs(percent) * 10
+            let digits = abs(tenths.rounded() - tenths) > 0.05 ? 2 : 1
             let change =
-                baseline == 0
-                ? "from 0"
-                : "\(baseline < current ? "+" : "")\(SimulationReport.fixed((current / baseline - 1) * 100, 1))%"
-            return "\(grouping)/\(flow): \(metric) \(format(baseline)) → \(format(current)) (\(change))"
+                baseline == 0 ? "from 0" : "\(baseline < current ? "+" : "")\(SimulationReport.fixed(percent, digits))%"
+            let what = isMean ? "\(metric) (mean of replications)" : metric
+            return "\(grouping)/\(flow): \(what) \(format(baseline)) → \(format(current)) (\(change))"
         }
 
         func format(_ value: Double) -> String {
@@ -69,9 +75,11 @@ public enum ResultComparison {
                 guard let after = new.figures[key]?[metric] else { continue }
                 compared += 1
                 let higherIsWorse = metric != "throughput_bps"
-                let worse =
-                    higherIsWorse
-                    ? after.value > before.value * (1 + tolerance) : after.value < before.value * (1 - tolerance)
+                // With replications in both, the means decide (and are shown), not replication 1.
+                let replicated = before.interval != nil && after.interval != nil
+                let old = replicated ? before.interval!.mean : before.value
+                let new = replicated ? after.interval!.mean : after.value
+                let worse = higherIsWorse ? new > old * (1 + tolerance) : new < old * (1 - tolerance)
                 var significant = true
                 if let a = before.interval, let b = after.interval {
                     significant =
@@ -82,8 +90,8 @@ public enum ResultComparison {
                 if (worse && significant) || fromZero {
                     regressions.append(
                         Regression(
-                            grouping: key[0], flow: key[1], metric: metric, baseline: before.value, current: after.value
-                        ))
+                            grouping: key[0], flow: key[1], metric: metric, baseline: old, current: new,
+                            isMean: replicated))
                 }
             }
         }

@@ -1,0 +1,38 @@
+import Testing
+
+@testable import NetLabReport
+
+/// `compare` decides on what it shows: with replications in both results, the means.
+@Suite struct ResultComparisonTests {
+    /// A result document with one flow: replication 1's p99 and, optionally, the mean over replications.
+    static func result(p99: Int, meanP99: Double?) -> String {
+        let replications =
+            meanP99.map {
+                #", "replications": { "count": 5, "latency_p50_ns": { "mean": 1000, "ci95": 1 }, "latency_p99_ns": { "mean": \#($0), "ci95": 1 }, "throughput_bps": { "mean": 1000, "ci95": 1 } }"#
+            } ?? ""
+        return #"""
+            { "topology": "t", "groupings": [ { "name": "g", "flows": [ { "name": "f", "latency_ns": { "p50": 1000, "p99": \#(p99) },
+              "throughput_bps": 1000, "lost_messages": 0\#(replications) } ] } ] }
+            """#
+    }
+
+    @Test func replicatedResultsAreComparedOnTheirMeans() throws {
+        // Replication 1 got better (2000 → 1900); the mean got 20% worse (2000 → 2400).
+        let outcome = try ResultComparison.compare(
+            baseline: Self.result(p99: 2000, meanP99: 2000), baselineFile: "a.json",
+            current: Self.result(p99: 1900, meanP99: 2400), currentFile: "b.json", tolerance: 0.05)
+        let regression = try #require(outcome.regressions.first)
+        #expect(outcome.regressions.count == 1 && regression.metric == "latency_p99_ns")
+        #expect(regression.current == 2400 && regression.isMean)
+        #expect(regression.description.contains("(+20.0%)"), "\(regression.description)")
+    }
+
+    /// A change just past the tolerance is not printed as the tolerance itself.
+    @Test func aChangeJustPastTheToleranceShowsItsDigits() throws {
+        let outcome = try ResultComparison.compare(
+            baseline: Self.result(p99: 100_000, meanP99: nil), baselineFile: "a.json",
+            current: Self.result(p99: 105_040, meanP99: nil), currentFile: "b.json", tolerance: 0.05)
+        let regression = try #require(outcome.regressions.first)
+        #expect(regression.description.contains("(+5.04%)"), "\(regression.description)")
+    }
+}
