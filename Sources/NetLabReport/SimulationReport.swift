@@ -17,7 +17,7 @@ public enum SimulationReport {
         let first = replicated.replications[0]
         guard replicated.replications.count > 1 else { return json(first) }
         let output = json(
-            first, replications: replicated.replications.count,
+            first, judged: verdict(replicated),
             flowExtras: { grouping, flow in
                 let statistics = replicated.statistics(grouping: grouping, flow: flow)
                 func interval(_ value: ConfidenceInterval) -> JSONValue {
@@ -39,10 +39,6 @@ public enum SimulationReport {
                 ]
             })
         guard case .object(var fields) = output else { return output }
-        let judged = verdict(replicated)
-        for (key, value) in verdictFields(judged.verdict, text: judged.text) {
-            if let slot = fields.firstIndex(where: { $0.0 == key }) { fields[slot].1 = value }
-        }
         guard let status = replicated.precisionStatus else { return .object(fields) }
         fields.append(
             (
@@ -59,11 +55,12 @@ public enum SimulationReport {
         return .object(fields)
     }
 
+    /// `judged`: the verdict to state, by default the one of `result` alone.
     static func json(
-        _ result: SimulationResult, replications: Int = 1,
+        _ result: SimulationResult, judged: (verdict: Verdict, ranking: [String], text: String)? = nil,
         flowExtras: (_ grouping: Int, _ flow: Int) -> [(String, JSONValue)]
     ) -> JSONValue {
-        let judged = verdict(ReplicatedResult([result]))
+        let judged = judged ?? verdict(ReplicatedResult([result]))
         let verdict = judged.ranking.count > 1 ? verdictFields(judged.verdict, text: judged.text) : []
         return .object(
             [

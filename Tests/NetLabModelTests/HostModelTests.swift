@@ -240,4 +240,18 @@ import Testing
             udp.latency.valueAtPercentile(50) <= 510_000,
             "100 waiting × 5 µs bounds the wait: p50 \(udp.latency.valueAtPercentile(50)) ns")
     }
+
+    /// Callers that neither think nor wait for a server, on a path that costs nothing (one node
+    /// under `ideal`), would call without end at one instant: the flow is left out with a
+    /// warning, and the run ends (it used to hang).
+    @Test func costlessClosedLoopIsRefusedNotHung() throws {
+        let flow =
+            #"{ "name": "spin", "from": "src", "to": "dst", "pattern": "rpc", "request": "64B", "response": "64B", "callers": 1 }"#
+        let twoPods = Self.onePod(cores: 2, flows: flow, profile: #""ideal""#).replacingOccurrences(
+            of: #"[ { "name": "p", "containers": ["src", "dst"], "node": "a" } ]"#,
+            with: #"[ { "containers": ["src"], "node": "a" }, { "containers": ["dst"], "node": "a" } ]"#)
+        let grouping = try Fixtures.run(twoPods).groupings[0]
+        #expect(grouping.flows[0].messages == 0)
+        #expect(grouping.warnings.contains { $0.contains("flow spin: its calls cost nothing") }, "\(grouping.warnings)")
+    }
 }

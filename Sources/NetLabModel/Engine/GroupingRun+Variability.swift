@@ -1,5 +1,4 @@
 import NetLabCore
-import RealModule
 
 /// The host's variability (``HostVariability``) applied where costs are charged: a piece of CPU
 /// work, a wake-up, a context switch. Each node draws from its own stream, so a grouping's draws
@@ -26,15 +25,13 @@ extension GroupingRun {
         return base + profile.variability.idleExtra(after: (now - cores[core].idleSince).picoseconds)
     }
 
-    /// `value` times a lognormal factor of median 1 and `sigma`, at least 0 and at most 100 times
-    /// `value` (a draw past that is not a host cost but a broken host). Static, so that drawing
-    /// from a stream held in `self` makes the compiler copy nothing.
+    /// `value` times a lognormal factor of median 1 and `sigma`, at most 100 times `value` (a
+    /// draw past that is not a host cost but a broken host). Static, so that drawing from a
+    /// stream held in `self` makes the compiler copy nothing.
     @inline(__always)
     static func scaled(_ value: Int64, sigma: Double, _ stream: inout RandomStream) -> Int64 {
         guard sigma > 0, value > 0 else { return value }
-        let radius = (-2 * Double.log(stream.nextOpenUnit())).squareRoot()
-        let normal = radius * Double.cos(2 * Double.pi * stream.nextOpenUnit())
-        let factor = min(Double.exp(sigma * normal), 100)
+        let factor = min(Distribution.lognormal(mu: 0, sigma: sigma).sample(using: &stream), 100)
         return Int64((Double(value) * factor).rounded())
     }
 }

@@ -14,27 +14,42 @@ extension GroupingResult {
     public func violations(of topology: Topology) -> [ObjectiveViolation] {
         var violations: [ObjectiveViolation] = []
         for (index, flow) in flows.enumerated() {
-            let objective = topology.flows[index].objective
-            func miss(_ reason: String) {
-                violations.append(ObjectiveViolation(grouping: name, flow: flow.name, reason: reason))
-            }
-            if let limit = objective.p99 {
-                let p99 = Int64(flow.latency.valueAtPercentile(99)) * 1000
-                if flow.messages == 0 {
-                    miss("p99: nothing delivered (objective \(limit))")
-                } else if p99 > limit.picoseconds {
-                    miss("p99 \(SimDuration(picoseconds: p99)) > \(limit)")
-                }
-            }
-            if let limit = objective.throughput, flow.throughputBitsPerSecond < Double(limit.bitsPerSecond) {
-                miss("throughput \(BitRate(bitsPerSecond: Int64(flow.throughputBitsPerSecond.rounded()))) < \(limit)")
-            }
-            if let limit = objective.loss, flow.offeredMessages > 0 {
-                let lost = Double(flow.lostMessages) / Double(flow.offeredMessages)
-                if lost > limit { miss("loss \(formatShare(lost)) > \(formatShare(limit))") }
-            }
+            let reasons = topology.flows[index].objective.misses(
+                p99: flow.messages > 0 ? Double(flow.latency.valueAtPercentile(99)) * 1000 : nil,
+                throughput: flow.throughputBitsPerSecond,
+                loss: flow.offeredMessages > 0 ? Double(flow.lostMessages) / Double(flow.offeredMessages) : nil)
+            violations += reasons.map { ObjectiveViolation(grouping: name, flow: flow.name, reason: $0) }
         }
         return violations
+    }
+}
+
+extension Flow.ServiceLevelObjective {
+    /// How many objectives this is (p99, throughput, loss).
+    public var count: Int { [p99 != nil, throughput != nil, loss != nil].filter { $0 }.count }
+
+    /// What of this objective figures miss, in words ("p99 412.3us > 300us"): `p99` in
+    /// picoseconds, nil when nothing was delivered; `throughput` in bits per second; `loss` the
+    /// share of offered messages lost, nil when none were offered. One run's figures, or means
+    /// over replications.
+    public func misses(p99 picoseconds: Double?, throughput: Double, loss lost: Double?) -> [String] {
+        var reasons: [String] = []
+        if let limit = p99 {
+            if let picoseconds {
+                if picoseconds > Double(limit.picoseconds) {
+                    reasons.append("p99 \(SimDuration(picoseconds: Int64(picoseconds.rounded()))) > \(limit)")
+                }
+            } else {
+                reasons.append("p99: nothing delivered (objective \(limit))")
+            }
+        }
+        if let limit = self.throughput, throughput < Double(limit.bitsPerSecond) {
+            reasons.append("throughput \(BitRate(bitsPerSecond: Int64(throughput.rounded()))) < \(limit)")
+        }
+        if let limit = loss, let lost, lost > limit {
+            reasons.append("loss \(formatShare(lost)) > \(formatShare(limit))")
+        }
+        return reasons
     }
 }
 

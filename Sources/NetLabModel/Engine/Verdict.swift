@@ -209,41 +209,19 @@ public struct Verdict: Sendable {
         let first = runs[0].groupings[grouping]
         for (index, flow) in first.flows.enumerated() {
             guard let objective = flow.objective else { continue }
+            count += objective.count
             let results = runs.map { $0.groupings[grouping].flows[index] }
+            func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+            let shares = results.filter { $0.offeredMessages > 0 }.map {
+                Double($0.lostMessages) / Double($0.offeredMessages)
+            }
+            let reasons = objective.misses(
+                p99: results.contains { $0.messages == 0 }
+                    ? nil : mean(results.map { Double($0.latency.valueAtPercentile(99)) * 1000 }),
+                throughput: mean(results.map(\.throughputBitsPerSecond)),
+                loss: shares.isEmpty ? nil : mean(shares))
             let over = runs.count > 1 ? " (mean of \(runs.count) replications)" : ""
-            func miss(_ reason: String) {
-                misses.append(ObjectiveViolation(grouping: first.name, flow: flow.name, reason: reason + over))
-            }
-            if let limit = objective.p99 {
-                count += 1
-                if results.contains(where: { $0.messages == 0 }) {
-                    miss("p99: nothing delivered (objective \(limit))")
-                } else {
-                    let mean =
-                        results.map { Double($0.latency.valueAtPercentile(99)) * 1000 }.reduce(0, +)
-                        / Double(results.count)
-                    if mean > Double(limit.picoseconds) {
-                        miss("p99 \(SimDuration(picoseconds: Int64(mean.rounded()))) > \(limit)")
-                    }
-                }
-            }
-            if let limit = objective.throughput {
-                count += 1
-                let mean = results.map(\.throughputBitsPerSecond).reduce(0, +) / Double(results.count)
-                if mean < Double(limit.bitsPerSecond) {
-                    miss("throughput \(BitRate(bitsPerSecond: Int64(mean.rounded()))) < \(limit)")
-                }
-            }
-            if let limit = objective.loss {
-                count += 1
-                let shares = results.filter { $0.offeredMessages > 0 }.map {
-                    Double($0.lostMessages) / Double($0.offeredMessages)
-                }
-                let mean = shares.isEmpty ? 0 : shares.reduce(0, +) / Double(shares.count)
-                if mean > limit {
-                    miss("loss \(((mean * 10_000).rounded() / 100))% > \((limit * 10_000).rounded() / 100)%")
-                }
-            }
+            misses += reasons.map { ObjectiveViolation(grouping: first.name, flow: flow.name, reason: $0 + over) }
         }
         return (misses, count)
     }

@@ -42,20 +42,20 @@ public struct HostVariability: Sendable, Equatable {
             && lhs.idleWakeup.1 == rhs.idleWakeup.1 && lhs.idleWakeup.2 == rhs.idleWakeup.2
     }
 
-    /// The extra wake-up, in picoseconds, of a core idle for `idle` picoseconds.
+    /// The extra wake-up, in picoseconds, of a core idle for `idle` picoseconds. Charged at every
+    /// wake-up of an idle core, so it allocates nothing.
     public func idleExtra(after idle: Int64) -> Int64 {
         let (a, b, c) = (idleWakeup.0.picoseconds, idleWakeup.1.picoseconds, idleWakeup.2.picoseconds)
-        guard a | b | c != 0, idle > Self.knots[0] else { return 0 }
-        if idle >= Self.knots[3] { return c }
-        let values = [0, a, b, c]
-        var index = 1
-        while idle > Self.knots[index] { index += 1 }
-        // Linear in log10(idle) between knots a decade apart.
-        let fraction = Double.log10(Double(idle) / Double(Self.knots[index - 1]))
-        let low = Double(values[index - 1]), high = Double(values[index])
-        return Int64((low + (high - low) * fraction).rounded())
+        guard a | b | c != 0, idle > 10_000_000 else { return 0 }
+        // Linear in log10(idle) between knots a decade apart: from (knot, low) to (10 × knot, high).
+        let (knot, low, high): (Int64, Int64, Int64)
+        switch idle {
+        case ...100_000_000: (knot, low, high) = (10_000_000, 0, a)
+        case ...1_000_000_000: (knot, low, high) = (100_000_000, a, b)
+        case ..<10_000_000_000: (knot, low, high) = (1_000_000_000, b, c)
+        default: return c
+        }
+        let fraction = Double.log10(Double(idle) / Double(knot))
+        return Int64((Double(low) + Double(high - low) * fraction).rounded())
     }
-
-    /// 10 µs, 100 µs, 1 ms, 10 ms in picoseconds.
-    static let knots: [Int64] = [10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000]
 }
