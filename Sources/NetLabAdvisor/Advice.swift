@@ -32,6 +32,10 @@ public struct Advice: Sendable {
     /// and pairs put in one pod that do not scale together.
     public var paretoFront: [Int]
     public var pairs: [PairAdvice]
+    /// What the race minimised after objectives.
+    public var objective: AdviceObjective
+    /// Per candidate, what it costs (see ``ParetoFront/Costs``).
+    public var allCosts: [ParetoFront.Costs]
 
     /// A candidate's display name: the written grouping's, else its pods and nodes.
     public func name(of index: Int) -> String { writtenNames[index] ?? ranked[index].grouping.name }
@@ -74,8 +78,9 @@ public enum Advisor {
         var advice = Advice(
             topology: topology, space: space, isHeuristic: !space.isComplete, ranked: ranked,
             writtenNames: ranked.map { writtenBySignature[classes.signature(of: $0.grouping)] },
-            writtenProblems: writtenProblems, tiedWithBest: tied, paretoFront: [], pairs: [])
-        advice.paretoFront = ParetoFront.indices(of: ranked, topology: topology)
+            writtenProblems: writtenProblems, tiedWithBest: tied, paretoFront: [], pairs: [],
+            objective: settings.race.objective, allCosts: ParetoFront.costs(of: ranked, topology: topology))
+        advice.paretoFront = ParetoFront.indices(of: advice.allCosts)
         advice.pairs = PairAdvice.answers(for: ranked, topology: topology)
         return advice
     }

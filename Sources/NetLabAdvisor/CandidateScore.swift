@@ -4,11 +4,13 @@ import RealModule
 /// What the advisor minimises, one replication of one grouping at a time: first the number of
 /// flows that miss their objective or deliver nothing, then a latency figure over the flows.
 public enum AdviceObjective: String, Sendable, CaseIterable {
-    /// The worst p99 across flows, as `netlab simulate` ranks groupings.
-    case worstP99 = "worst-p99"
     /// The geometric mean of the flows' p99: every flow's relative gain counts alike, so a
-    /// slow bulk flow does not hide what happens to a fast one.
+    /// slow bulk flow does not hide what happens to a fast one. It orders groupings as
+    /// `netlab simulate`'s relative p99 does (dividing each flow by its best p99 is the same
+    /// factor for every candidate). The default.
     case meanP99 = "mean-p99"
+    /// The worst p99 across flows: the slowest flow alone decides, even one no grouping moves.
+    case worstP99 = "worst-p99"
 
     /// The score of `result` (lower is better): misses × 10¹⁵ plus the latency figure in
     /// nanoseconds, so one more miss outweighs any latency.

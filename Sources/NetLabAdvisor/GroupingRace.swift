@@ -11,7 +11,7 @@ public struct RaceSettings: Sendable {
     public var finalReplications = 12
     /// Above this many survivors a round also keeps only the better half by mean score.
     public var halvingAbove = 8
-    public var objective = AdviceObjective.worstP99
+    public var objective = AdviceObjective.meanP99
 
     public init() {}
 }

@@ -148,6 +148,9 @@ extension GroupingSpace {
         if let violation = topology.ruleViolation(in: grouping) {
             return (grouping, "breaks \(violation.rule.rawValue)")
         }
+        if topology.placementRules.replicaSpread == .even, !pods.allSatisfy(topology.spreadsEvenly) {
+            return (grouping, "spreads replicas unevenly over the nodes (replica_spread: even)")
+        }
         return (grouping, nil)
     }
 }

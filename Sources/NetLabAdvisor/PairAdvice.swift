@@ -1,4 +1,6 @@
+import NetLabCore
 import NetLabModel
+import NetLabStats
 
 /// The seed's three questions for one pair of containers that talk, answered with the numbers
 /// of the groupings raced: must they share a host? are they one whole? do they scale together?
@@ -13,22 +15,33 @@ public struct PairAdvice: Sendable {
     public var onePod: Placement?
     public var sameNode: Placement?
     public var apart: Placement?
+    /// What one host (two pods on one node, else one pod) saves over two nodes on the pair's worst
+    /// p99, paired over the replications; nil where the rules decide or a placement is impossible.
+    public var hostSaving: ConfidenceInterval?
+    /// What one pod saves over two pods on one node, likewise.
+    public var podSaving: ConfidenceInterval?
     public var sameHost: String
     public var oneWhole: String
     public var scaling: String
     public var recommendation: String
 
-    /// How the pair fares in one candidate: the worst mean p99 of its flows and the cores its
-    /// nodes were busy for.
+    /// How the pair fares in one candidate: the worst p99 of its flows, per replication and
+    /// as the worst of their means, and the cores its nodes were busy for.
     public struct Placement: Sendable {
         /// Index of the candidate in the ranking.
         public var candidate: Int
         public var p99Nanoseconds: Double
         public var busyCores: Double
+        /// Per replication, the worst p99 of the pair's flows (replication k of every candidate
+        /// ran on the same random numbers, so two placements pair replication by replication).
+        public var p99PerReplication: [Double]
     }
 
-    /// Differences within this share are called no gain: a single run cannot resolve them.
-    static let negligible = 0.02
+    /// What `ours` saves over `theirs` on the pair's worst p99: the paired difference
+    /// (theirs − ours) over the replications both ran, with its 95% interval.
+    public static func saving(of ours: Placement, over theirs: Placement) -> ConfidenceInterval {
+        ConfidenceInterval(zip(theirs.p99PerReplication, ours.p99PerReplication).map { $0 - $1 })
+    }
 
     static func answers(for ranked: [RacedCandidate], topology: Topology) -> [PairAdvice] {
         var pairs: [(Int, Int)] = []
@@ -51,6 +64,9 @@ public struct PairAdvice: Sendable {
                 flows.map { flow in
                     runs.reduce(0.0) { $0 + Double($1.flows[flow].latency.valueAtPercentile(99)) } / Double(runs.count)
                 }.max() ?? 0
+            let perReplication = runs.map { run in
+                flows.map { Double(run.flows[$0].latency.valueAtPercentile(99)) }.max() ?? 0
+            }
             let busy =
                 runs.reduce(0.0) { total, run in
                     total
@@ -58,7 +74,8 @@ public struct PairAdvice: Sendable {
                             $0 + $1.0.cpuUtilization * Double($1.1.cores)
                         }
                 } / Double(runs.count)
-            return Placement(candidate: index, p99Nanoseconds: p99, busyCores: busy)
+            return Placement(
+                candidate: index, p99Nanoseconds: p99, busyCores: busy, p99PerReplication: perReplication)
         }
         func nodes(_ grouping: Grouping, _ container: Int) -> Set<Int> {
             Set(grouping.pods[grouping.podIndex(of: container)].replicaNodes)
@@ -71,7 +88,8 @@ public struct PairAdvice: Sendable {
         let (x, y) = (topology.containers[a], topology.containers[b])
         var advice = PairAdvice(
             first: x.name, second: y.name, flows: flows.map { topology.flows[$0].name }, onePod: onePod,
-            sameNode: sameNode, apart: apart, sameHost: "", oneWhole: "", scaling: "", recommendation: "")
+            sameNode: sameNode, apart: apart, hostSaving: nil, podSaving: nil, sameHost: "", oneWhole: "", scaling: "",
+            recommendation: "")
         let rules = topology.placementRules
         let pinned = flows.first {
             topology.flows[$0].transport.needsSharedPod && topology.flows[$0].fallback == nil
@@ -89,10 +107,14 @@ public struct PairAdvice: Sendable {
             // Separate pods on one node against separate nodes isolates the host; one pod only
             // when two pods on one node are impossible.
             let host = sameNode ?? closest
+            let saved = saving(of: host, over: apart)
+            advice.hostSaving = saved
             advice.sameHost =
-                gain(host.p99Nanoseconds, over: apart.p99Nanoseconds).map {
-                    "not required; one host saves \($0) (p99)"
-                } ?? "no: one host gains nothing measurable (p99 within 2%)"
+                isGain(saved)
+                ? "not required; one host saves p99 \(describe(saved))"
+                : isGain(negated(saved))
+                    ? "no: one host is worse: p99 higher by \(describe(negated(saved)))"
+                    : "no: one host gains nothing significant: p99 \(describe(saved))"
         } else {
             advice.sameHost = closest == nil ? "no valid grouping puts them on one host" : "one host is the only way"
         }
@@ -106,10 +128,14 @@ public struct PairAdvice: Sendable {
         } else if x.scaling == .independent || y.scaling == .independent {
             advice.oneWhole = "no: \(x.scaling == .independent ? x.name : y.name) scales independently"
         } else if let onePod, let sameNode {
+            let saved = saving(of: onePod, over: sameNode)
+            advice.podSaving = saved
             advice.oneWhole =
-                gain(onePod.p99Nanoseconds, over: sameNode.p99Nanoseconds).map {
-                    "not declared; one pod saves \($0) (p99)\(cores(onePod, sameNode))"
-                } ?? "not declared; one pod gains nothing measurable over two pods on one node"
+                isGain(saved)
+                ? "not declared; one pod saves p99 \(describe(saved))\(cores(onePod, sameNode))"
+                : isGain(negated(saved))
+                    ? "not declared; one pod is worse than two pods on one node: p99 higher by \(describe(negated(saved)))"
+                    : "not declared; one pod gains nothing significant over two pods on one node: p99 \(describe(saved))"
         } else {
             advice.oneWhole = "not declared"
         }
@@ -128,15 +154,13 @@ public struct PairAdvice: Sendable {
         // What to do.
         let onePodWins =
             onePod.map { pod in
-                [sameNode, apart].compactMap { $0 }.allSatisfy {
-                    gain(pod.p99Nanoseconds, over: $0.p99Nanoseconds) != nil
-                }
+                [sameNode, apart].compactMap { $0 }.allSatisfy { isGain(saving(of: pod, over: $0)) }
             } ?? false
         if onePod != nil, pinned != nil || together {
             advice.recommendation = "sidecar (one pod)"
         } else if onePod != nil, onePodWins {
             advice.recommendation = "sidecar (one pod), if they may scale together"
-        } else if let sameNode, let apart, gain(sameNode.p99Nanoseconds, over: apart.p99Nanoseconds) != nil {
+        } else if let sameNode, let apart, isGain(saving(of: sameNode, over: apart)) {
             advice.recommendation = "separate pods on one node (affinity)"
         } else {
             advice.recommendation = "separate pods; placement makes no measurable difference"
@@ -144,22 +168,32 @@ public struct PairAdvice: Sendable {
         return advice
     }
 
-    /// "18.6us" when `ours` is lower than `theirs` by more than 2%, else nil.
-    static func gain(_ ours: Double, over theirs: Double) -> String? {
-        guard theirs > 0, (theirs - ours) / theirs > negligible else { return nil }
-        return formatNanoseconds(theirs - ours)
+    /// Whether a saving is significant: its paired 95% interval lies above zero. With fewer than
+    /// two paired replications nothing is called a gain.
+    static func isGain(_ saved: ConfidenceInterval) -> Bool {
+        saved.replications >= 2 && saved.halfWidth.isFinite && saved.mean - saved.halfWidth > 0
     }
 
-    /// " and 0.2 cores" when `ours` keeps its nodes busy for fewer cores than `theirs`.
+    /// The loss that `saved` is.
+    static func negated(_ saved: ConfidenceInterval) -> ConfidenceInterval {
+        var loss = saved
+        loss.mean = -saved.mean
+        return loss
+    }
+
+    /// "18.6 ± 3.2us (95%, 12 paired replications)", or the mean alone from one replication.
+    static func describe(_ saved: ConfidenceInterval) -> String {
+        guard saved.replications >= 2, saved.halfWidth.isFinite else {
+            return FigureText.duration(nanoseconds: saved.mean) + " (one replication)"
+        }
+        return FigureText.interval(nanoseconds: saved.mean, halfWidth: saved.halfWidth)
+            + " (95%, \(saved.replications) paired replications)"
+    }
+
+    /// ", and 0.2 cores" when `ours` keeps its nodes busy for fewer cores than `theirs`.
     static func cores(_ ours: Placement, _ theirs: Placement) -> String {
         let saved = theirs.busyCores - ours.busyCores
         guard saved >= 0.01 else { return "" }
-        return " and \((saved * 100).rounded() / 100) cores"
-    }
-
-    static func formatNanoseconds(_ value: Double) -> String {
-        if value >= 1e6 { return "\((value / 1e4).rounded() / 100)ms" }
-        if value >= 1e3 { return "\((value / 10).rounded() / 100)us" }
-        return "\(Int(value.rounded()))ns"
+        return ", and \((saved * 100).rounded() / 100) cores"
     }
 }

@@ -16,32 +16,52 @@ public enum AdviceReport {
         output += "Pareto front (no other candidate is as good on every column):\n"
         var table = TextTable(columns: [
             .init("rank", alignment: .right), .init("SLO misses", alignment: .right),
-            .init("worst p99", alignment: .right), .init("nodes", alignment: .right),
-            .init("cores", alignment: .right), .init("coupled", alignment: .right), .init("grouping (pods@nodes)"),
+            .init("rel p99", alignment: .right), .init("worst p99", alignment: .right),
+            .init("nodes", alignment: .right), .init("cores", alignment: .right),
+            .init("coupled", alignment: .right), .init("grouping (pods@nodes)"),
         ])
-        for index in advice.paretoFront.prefix(12) {
+        let shown = Array(advice.paretoFront.prefix(12))
+        let labels = ShortNames(shown.map { advice.name(of: $0) }, limit: 30)
+        for (row, index) in shown.enumerated() {
             let costs = advice.costs(of: index)
+            let stacked = !advice.topology.podsStackedOnOneNode(in: advice.ranked[index].grouping).isEmpty
             table.append([
-                "\(index + 1)", SimulationReport.fixed(costs.misses, 1),
+                "\(index + 1)", SimulationReport.fixed(costs.misses, 1), SimulationReport.fixed(costs.relativeP99, 2),
                 SimulationReport.formatNanoseconds(costs.worstP99), "\(costs.nodes)", "\(costs.cores)",
-                "\(costs.coupledPairs)", advice.name(of: index),
+                "\(costs.coupledPairs)", labels.labels[row] + (stacked ? " !" : ""),
             ])
         }
         output += table.rendered()
         if advice.paretoFront.count > 12 { output += "(\(advice.paretoFront.count - 12) more in --format json)\n" }
+        output += "rel p99: per flow, mean p99 over the best candidate's, geometrically averaged (as simulate ranks)\n"
         output += "coupled: pairs in one pod that are not declared to scale together (scales_with)\n"
+        if shown.contains(where: { !advice.topology.podsStackedOnOneNode(in: advice.ranked[$0].grouping).isEmpty }) {
+            output += "!: every replica of a pod on one node: losing that node loses them all (availability)\n"
+        }
+        output += labels.legendText(title: "groupings in full")
         for pair in advice.pairs {
-            output += "\n\(pair.first) ↔ \(pair.second) (\(pair.flows.joined(separator: ", "))): "
             let kinds = [("one pod", pair.onePod), ("two pods, one node", pair.sameNode), ("two nodes", pair.apart)]
             output +=
-                kinds.map { name, placement in
-                    "\(name) "
-                        + (placement.map { SimulationReport.formatNanoseconds($0.p99Nanoseconds) } ?? "not possible")
-                }.joined(separator: ", ") + " (p99)\n"
-            output += "  same host?       \(pair.sameHost)\n"
-            output += "  one whole?       \(pair.oneWhole)\n"
-            output += "  scale together?  \(pair.scaling)\n"
-            output += "  recommend:       \(pair.recommendation)\n"
+                "\n"
+                + SimulationReport.wrap(
+                    "\(pair.first) ↔ \(pair.second) (\(pair.flows.joined(separator: ", "))): "
+                        + kinds.map { name, placement in
+                            "\(name) "
+                                + (placement.map { SimulationReport.formatNanoseconds($0.p99Nanoseconds) }
+                                    ?? "not possible")
+                        }.joined(separator: ", ") + " (p99)", width: 100) + "\n"
+            for (question, answer) in [
+                ("same host?", pair.sameHost), ("one whole?", pair.oneWhole), ("scale together?", pair.scaling),
+                ("recommend:", pair.recommendation),
+            ] {
+                let line = SimulationReport.wrap(answer, width: 80).split(separator: "\n")
+                for (number, part) in line.enumerated() {
+                    let head = number == 0 ? question : ""
+                    output +=
+                        "  " + head + String(repeating: " ", count: 16 - head.count)
+                        + part.drop { $0 == " " } + "\n"
+                }
+            }
         }
         return output
     }
@@ -75,7 +95,8 @@ public enum AdviceReport {
         let pods = best.grouping.pods.count, nodes = best.runs[0].nodesUsed
         var line =
             "\(advice.name(of: 0)) (\(pods) pod\(pods == 1 ? "" : "s") on \(nodes) node\(nodes == 1 ? "" : "s")): "
-        line += "worst p99 \(SimulationReport.interval(worst, SimulationReport.formatNanoseconds))"
+        line += "relative p99 \(SimulationReport.fixed(advice.costs(of: 0).relativeP99, 2))"
+        line += ", worst p99 \(SimulationReport.durationInterval(worst))"
         let misses = best.runs[0].violations(of: advice.topology)
         if advice.topology.flows.contains(where: { !$0.objective.isEmpty }) {
             line += misses.isEmpty ? ", every SLO met" : ", \(misses.count) SLO miss(es)"
@@ -84,8 +105,12 @@ public enum AdviceReport {
             let second = advice.ranked[1]
             let difference = ConfidenceInterval(zip(second.scores, best.scores).map { $0 - $1 })
             if second.droppedInRound == nil || advice.tiedWithBest.contains(1) {
+                let what =
+                    advice.objective == .meanP99 ? "geometric-mean p99" : "worst p99"
                 line +=
-                    "; runner-up \(advice.name(of: 1)) scores \(SimulationReport.interval(difference, SimulationReport.formatNanoseconds)) more"
+                    difference.mean >= 1e14
+                    ? "; runner-up \(advice.name(of: 1)) misses more objectives"
+                    : "; runner-up \(advice.name(of: 1)): \(what) higher by \(SimulationReport.durationInterval(difference)) (paired)"
             }
         }
         if !advice.tiedWithBest.isEmpty {
@@ -111,8 +136,17 @@ public enum AdviceReport {
                 ("busy_cores", .number(SimulationReport.rounded(value.busyCores))),
             ])
         }
+        func saving(_ value: ConfidenceInterval?) -> JSONValue {
+            guard let value else { return .null }
+            return .object([
+                ("mean", .number(SimulationReport.rounded(value.mean))),
+                ("ci95", value.halfWidth.isFinite ? .number(SimulationReport.rounded(value.halfWidth)) : .null),
+                ("replications", .integer(Int64(value.replications))),
+            ])
+        }
         return .object([
             ("topology", .string(advice.topology.name)),
+            ("objective", .string(advice.objective.rawValue)),
             (
                 "search",
                 .object([
@@ -168,10 +202,18 @@ public enum AdviceReport {
                             ("dropped_in_round", candidate.droppedInRound.map { .integer(Int64($0)) } ?? .null),
                             ("mean_score", .number(SimulationReport.rounded(candidate.meanScore))),
                             ("slo_misses", .number(SimulationReport.rounded(costs.misses))),
+                            ("relative_p99", .number(SimulationReport.rounded(costs.relativeP99))),
                             ("worst_p99_ns", .number(SimulationReport.rounded(costs.worstP99))),
                             ("nodes", .integer(Int64(costs.nodes))), ("cores", .integer(Int64(costs.cores))),
                             ("coupled_pairs", .integer(Int64(costs.coupledPairs))),
                             ("pareto", .bool(advice.paretoFront.contains(index))),
+                            (
+                                "pods_on_one_node",
+                                .array(
+                                    advice.topology.podsStackedOnOneNode(in: candidate.grouping).map {
+                                        .string($0.name)
+                                    })
+                            ),
                         ])
                     })
             ),
@@ -184,6 +226,8 @@ public enum AdviceReport {
                             ("flows", .array(pair.flows.map { .string($0) })),
                             ("one_pod", placement(pair.onePod)), ("two_pods_one_node", placement(pair.sameNode)),
                             ("two_nodes", placement(pair.apart)),
+                            ("one_host_saving_ns", saving(pair.hostSaving)),
+                            ("one_pod_saving_ns", saving(pair.podSaving)),
                             ("same_host", .string(pair.sameHost)), ("one_whole", .string(pair.oneWhole)),
                             ("scaling", .string(pair.scaling)), ("recommendation", .string(pair.recommendation)),
                         ])
@@ -198,7 +242,7 @@ extension AdviceReport {
     public static func csv(_ advice: Advice) -> String {
         var table = CSVTable(header: [
             "rank", "grouping", "written", "replications", "dropped_in_round", "mean_score", "slo_misses",
-            "worst_p99_ns", "nodes", "cores", "coupled_pairs", "pareto",
+            "relative_p99", "worst_p99_ns", "nodes", "cores", "coupled_pairs", "pareto",
         ])
         for index in advice.ranked.indices {
             let candidate = advice.ranked[index]
@@ -207,7 +251,8 @@ extension AdviceReport {
                 "\(index + 1)", advice.name(of: index), advice.writtenNames[index] == nil ? "false" : "true",
                 "\(candidate.runs.count)", candidate.droppedInRound.map { "\($0)" } ?? "",
                 "\(SimulationReport.rounded(candidate.meanScore))", "\(SimulationReport.rounded(costs.misses))",
-                "\(SimulationReport.rounded(costs.worstP99))", "\(costs.nodes)", "\(costs.cores)",
+                "\(SimulationReport.rounded(costs.relativeP99))", "\(SimulationReport.rounded(costs.worstP99))",
+                "\(costs.nodes)", "\(costs.cores)",
                 "\(costs.coupledPairs)", advice.paretoFront.contains(index) ? "true" : "false",
             ])
         }

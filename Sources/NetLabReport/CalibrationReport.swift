@@ -7,10 +7,14 @@ public enum CalibrationReport {
         var output = ""
         if let host = record.provenance {
             output +=
-                "host \(host.host): \(host.cpu), \(host.cores) cores, Linux \(host.kernel), \(host.virtualization)\n"
+                SimulationReport.wrap(
+                    "host \(host.host): \(host.cpu), \(host.cores) cores, Linux \(host.kernel), \(host.virtualization)",
+                    width: 100) + "\n"
         }
         output +=
-            "profile: \(profileName); round trips are p50 of each repetition, their median shown; ± is the spread (max−min)/median\n\n"
+            SimulationReport.wrap(
+                "profile: \(profileName); round trips are p50 of each repetition, their median shown; ± is the spread (max−min)/median",
+                width: 100) + "\n\n"
         var table = TextTable(columns: [
             .init("case"), .init("set"), .init("measured", alignment: .right), .init("±", alignment: .right),
             .init("predicted", alignment: .right), .init("error", alignment: .right),

@@ -77,12 +77,15 @@ public enum InspectReport {
     public static func table(_ summary: TraceSummary, top: Int = 10) -> String {
         let seconds = Double(summary.durationNanoseconds) / 1e9
         var output = "\(summary.file): \(summary.format.rawValue), \(summary.linkTypes.joined(separator: ", "))"
-        output += summary.complete ? "\n" : " (INCOMPLETE: damaged after packet \(summary.packets))\n"
+        output += summary.complete ? "" : " (INCOMPLETE: damaged after packet \(summary.packets))"
+        output = SimulationReport.wrap(output, width: 100) + "\n"
         if let interface = summary.interface {
             let all = summary.packetsByInterface.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             let shown = all.prefix(20).joined(separator: ", ") + (all.count > 20 ? " and \(all.count - 20) more" : "")
             output +=
-                "interface \(interface) only: \(summary.otherInterfacePackets) packets of other interfaces skipped (packets per interface: \(shown))\n"
+                SimulationReport.wrap(
+                    "interface \(interface) only: \(summary.otherInterfacePackets) packets of other interfaces skipped (packets per interface: \(shown))",
+                    width: 100) + "\n"
         }
         output +=
             "\(summary.packets) packets, \(summary.wireBytes) bytes on the wire (\(summary.capturedBytes) captured)"
@@ -117,23 +120,35 @@ public enum InspectReport {
         output += distribution.rendered() + "\n"
 
         let ranked = summary.conversations.sorted { ($0.bytes, -$0.firstPacket) > ($1.bytes, -$1.firstPacket) }
-        var conversations = TextTable(columns: [
-            .init("proto"), .init("a"), .init("b"), .init("packets", alignment: .right),
-            .init("bytes", alignment: .right),
-            .init("a→b msgs", alignment: .right), .init("b→a msgs", alignment: .right),
-            .init("duration", alignment: .right),
-        ])
-        for c in ranked.prefix(top) {
-            conversations.append([
-                c.proto.name, c.a.description, c.b.description, "\(c.packets)", "\(c.bytes)", "\(c.messagesAToB)",
-                "\(c.messagesBToA)",
-                SimulationReport.formatNanoseconds(UInt64(max(0, c.lastNanoseconds - c.firstNanoseconds))),
-            ])
+        let shown = Array(ranked.prefix(top))
+        func conversationTable(stacked: Bool) -> TextTable {
+            var table = TextTable(
+                columns: [.init("proto"), .init(stacked ? "a ↔ b" : "a")] + (stacked ? [] : [.init("b")]) + [
+                    .init("packets", alignment: .right), .init("bytes", alignment: .right),
+                    .init("a→b msgs", alignment: .right), .init("b→a msgs", alignment: .right),
+                    .init("duration", alignment: .right),
+                ])
+            for c in shown {
+                let figures = [
+                    "\(c.packets)", "\(c.bytes)", "\(c.messagesAToB)", "\(c.messagesBToA)",
+                    SimulationReport.formatNanoseconds(UInt64(max(0, c.lastNanoseconds - c.firstNanoseconds))),
+                ]
+                if stacked {
+                    table.append([c.proto.name, c.a.description] + figures)
+                    table.append(["", "↔ " + c.b.description])
+                } else {
+                    table.append([c.proto.name, c.a.description, c.b.description] + figures)
+                }
+            }
+            return table
         }
+        // IPv6 endpoints make a row too wide for a terminal: then b goes under a.
+        let sideBySide = conversationTable(stacked: false)
+        let conversations = sideBySide.width <= 100 ? sideBySide : conversationTable(stacked: true)
         output += "\(summary.conversations.count) conversation(s)"
         output += summary.conversations.count > top ? ", the \(top) largest:\n" : ":\n"
         output += conversations.rendered()
-        for warning in summary.warnings { output += "warning: \(warning)\n" }
+        for warning in summary.warnings { output += SimulationReport.wrap("warning: \(warning)", width: 100) + "\n" }
         return output
     }
 }

@@ -84,14 +84,19 @@ public enum ReplayReport {
             ? "causal mode: each message after the one before it is delivered, plus the captured gap"
             : "open mode: each captured message sent at its captured time"
         let point = result.interface.map { " (interface \($0) only)" } ?? ""
-        var output =
-            "Replay of \(trace)\(point)\n\(how)\n\(result.simulation.groupings.count) grouping(s), profile \(result.simulation.profile)\n\n"
+        var output = SimulationReport.wrap("Replay of \(trace)\(point)", width: 100) + "\n"
+        output += "\(how)\n\(result.simulation.groupings.count) grouping(s), profile \(result.simulation.profile)\n\n"
+        let flowLabels = ShortNames(
+            result.simulation.groupings.first?.flows.map(\.name) ?? [], limit: ShortNames.flowLimit)
+        let groupingLabels = ShortNames(result.simulation.groupings.map(\.name), limit: ShortNames.groupingLimit)
         let format = { (histogram: LatencyHistogram, percentile: Double) in
             histogram.count > 0 ? SimulationReport.formatNanoseconds(histogram.valueAtPercentile(percentile)) : "-"
         }
         if let origin = result.origin, let rows = result.captureCheck {
             output +=
-                "Check: replayed through \(result.simulation.groupings[0].name), where the capture was made (capture point \(origin.point.rawValue))\n"
+                SimulationReport.wrap(
+                    "Check: replayed through \(result.simulation.groupings[0].name), where the capture was made (capture point \(origin.point.rawValue))",
+                    width: 100) + "\n"
             var check = TextTable(columns: [
                 .init("flow"), .init("exchanges", alignment: .right), .init("captured p50", alignment: .right),
                 .init("sim p50", alignment: .right),
@@ -101,7 +106,8 @@ public enum ReplayReport {
             ])
             for row in rows {
                 check.append([
-                    row.flow, "\(row.captured.count)", format(row.captured, 50), format(row.simulated, 50),
+                    flowLabels.label(of: row.flow), "\(row.captured.count)", format(row.captured, 50),
+                    format(row.simulated, 50),
                     percent(row.error(50)),
                     format(row.captured, 99), format(row.simulated, 99), percent(row.error(99)),
                 ])
@@ -119,7 +125,8 @@ public enum ReplayReport {
         for (index, flow) in (result.simulation.groupings.first?.flows ?? []).enumerated() {
             let captured = result.captured[index]
             table.append([
-                flow.name, "captured", "-", format(captured, 50), format(captured, 99), "-", "\(captured.count)",
+                flowLabels.labels[index], "captured", "-", format(captured, 50), format(captured, 99), "-",
+                "\(captured.count)",
             ])
             if result.origin != nil {
                 let application = result.capturedAtApplication[index]
@@ -132,7 +139,8 @@ public enum ReplayReport {
                 let value = grouping.flows[index]
                 let exchanges = result.simulatedExchanges[groupingIndex][index]
                 table.append([
-                    "", grouping.name, value.path.rawValue + (value.pathMix.isEmpty ? "" : "+"), format(exchanges, 50),
+                    "", groupingLabels.labels[groupingIndex], value.path.rawValue + (value.pathMix.isEmpty ? "" : "+"),
+                    format(exchanges, 50),
                     format(exchanges, 99),
                     format(value.latency, 50), "\(value.messages)",
                 ])
@@ -142,7 +150,8 @@ public enum ReplayReport {
         output +=
             "req→reply: the client's first message sent to the server's last one received (captured: at the\n"
             + "capture point); one-way: each message, sent to delivered\n"
-        for warning in result.warnings { output += "warning: \(warning)\n" }
+        output += flowLabels.legendText(title: "flows in full") + groupingLabels.legendText(title: "groupings in full")
+        for warning in result.warnings { output += SimulationReport.wrap("warning: \(warning)", width: 100) + "\n" }
         return output
     }
 

@@ -35,6 +35,40 @@ public enum ResultComparison {
     public struct Outcome: Sendable {
         public var compared: Int
         public var regressions: [Regression]
+        /// Each result's verdict (the grouping ranked first, and the verdict in words), where the
+        /// result states one (results of one grouping do not).
+        public var baselineVerdict: StatedVerdict?
+        public var currentVerdict: StatedVerdict?
+
+        /// What `netlab compare` prints: the regressions, one per line (wrapped at 100 columns),
+        /// a count, and whether the verdict changed.
+        public func report(tolerance: String) -> String {
+            var lines = regressions.map { "regression: \($0.description)" }
+            lines.append(
+                regressions.isEmpty
+                    ? "no regression: \(compared) metrics within \(tolerance) of the baseline"
+                    : "\(regressions.count) of \(compared) metrics regressed beyond \(tolerance)")
+            if let before = baselineVerdict, let after = currentVerdict {
+                if before.best == after.best {
+                    lines.append("verdict unchanged: \(after.best) ranks first in both")
+                } else if before.call == "tie" || after.call == "tie" {
+                    lines.append(
+                        "first place moved from \(before.best) to \(after.best), within a tie (not a changed verdict)")
+                } else {
+                    lines.append("verdict CHANGED: the baseline ranks \(before.best) first, the current \(after.best)")
+                    if !after.text.isEmpty { lines.append("current verdict: \(after.text)") }
+                }
+            }
+            return lines.map { SimulationReport.wrap($0, width: 100) + "\n" }.joined()
+        }
+    }
+
+    /// The verdict a result states: the grouping ranked first, how it was called (`leads`,
+    /// `objectives`, `tie`) and the verdict in words.
+    public struct StatedVerdict: Sendable {
+        public var best: String
+        public var call: String
+        public var text: String
     }
 
     /// One metric of a flow: its value and, with replications, its mean and interval.
@@ -95,12 +129,13 @@ public enum ResultComparison {
                 }
             }
         }
-        return Outcome(compared: compared, regressions: regressions)
+        return Outcome(
+            compared: compared, regressions: regressions, baselineVerdict: old.verdict, currentVerdict: new.verdict)
     }
 
     /// Per (grouping, flow), the compared metrics of a result document.
     static func flows(_ text: String, file: String) throws(SpecError) -> (
-        topology: String, figures: [[String]: [String: Figure]]
+        topology: String, figures: [[String]: [String: Figure]], verdict: StatedVerdict?
     ) {
         let root: JSONNode
         do { root = try JSONParser.parse(text) } catch { throw SpecError.malformed(error, file: file) }
@@ -160,6 +195,19 @@ public enum ResultComparison {
                 figures[[name, flowName]] = values
             }
         }
-        return (topology, figures)
+        var verdict: StatedVerdict?
+        if case .object(let members) = root.value,
+            case .array(let ranking)? = members.first(where: { $0.key == "ranking" })?.value.value,
+            ranking.count > 1, case .string(let best) = ranking[0].value
+        {
+            func text(_ key: String) -> String {
+                guard case .string(let written)? = members.first(where: { $0.key == key })?.value.value else {
+                    return ""
+                }
+                return written
+            }
+            verdict = StatedVerdict(best: best, call: text("verdict_call"), text: text("verdict"))
+        }
+        return (topology, figures, verdict)
     }
 }

@@ -58,13 +58,16 @@ extension SimulationReport {
                 let slo =
                     flow.objective == nil
                     ? "–" : misses.isEmpty ? "met" : "**missed**: " + misses.map(\.reason).joined(separator: "; ")
-                func figure(_ value: ConfidenceInterval, _ format: (Double) -> String) -> String {
-                    count > 1 ? interval(value, format) : format(value.mean)
-                }
+                func figure(
+                    _ value: ConfidenceInterval, _ format: (Double) -> String, _ both: (ConfidenceInterval) -> String
+                )
+                    -> String
+                { count > 1 ? both(value) : format(value.mean) }
                 output += "| \(markdownText(flow.name)) | \(markdownText(grouping.name)) | \(flow.path.rawValue) | "
                 output +=
-                    "\(figure(statistics.p50Nanoseconds, formatNanoseconds)) | \(figure(statistics.p99Nanoseconds, formatNanoseconds)) | "
-                output += "\(figure(statistics.throughputBitsPerSecond, formatRate)) | \(markdownText(slo)) |\n"
+                    "\(figure(statistics.p50Nanoseconds, formatNanoseconds, durationInterval)) | \(figure(statistics.p99Nanoseconds, formatNanoseconds, durationInterval)) | "
+                output +=
+                    "\(figure(statistics.throughputBitsPerSecond, formatRate, rateInterval)) | \(markdownText(slo)) |\n"
             }
         }
         return output

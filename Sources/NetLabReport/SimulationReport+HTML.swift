@@ -129,7 +129,7 @@ extension SimulationReport {
                     let statistics = replicated.statistics(grouping: grouping, flow: flow)
                     let p99 =
                         count > 1
-                        ? interval(statistics.p99Nanoseconds, formatNanoseconds)
+                        ? durationInterval(statistics.p99Nanoseconds)
                         : formatNanoseconds(statistics.p99Nanoseconds.mean)
                     return "\(result.groupings[grouping].name) \(p99)"
                 }

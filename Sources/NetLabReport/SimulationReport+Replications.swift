@@ -1,3 +1,4 @@
+import NetLabCore
 import NetLabModel
 import NetLabStats
 
@@ -10,28 +11,31 @@ extension SimulationReport {
         var output = table(first, replications: replicated.replications.count, judged: verdict(replicated))
         guard replicated.replications.count > 1 else { return output }
         output +=
-            "\n\(replicated.replications.count) replications (95% confidence intervals; differences paired per replication):\n"
+            "\n\(replicated.replications.count) replications: means with 95% intervals, differences paired per replication\n"
         var rows = TextTable(columns: [
             .init("flow"), .init("grouping"), .init("p50", alignment: .right), .init("p99", alignment: .right),
             .init("p99 − best", alignment: .right), .init("throughput", alignment: .right),
         ])
+        let groupingLabels = ShortNames(first.groupings.map(\.name), limit: ShortNames.groupingLimit)
+        let flowLabels = ShortNames(first.groupings[0].flows.map(\.name), limit: ShortNames.flowLimit)
         for flow in first.groupings[0].flows.indices {
             for grouping in first.groupings.indices {
                 let statistics = replicated.statistics(grouping: grouping, flow: flow)
                 rows.append([
-                    grouping == 0 ? first.groupings[0].flows[flow].name : "", first.groupings[grouping].name,
-                    interval(statistics.p50Nanoseconds, formatNanoseconds),
-                    interval(statistics.p99Nanoseconds, formatNanoseconds),
+                    grouping == 0 ? flowLabels.labels[flow] : "", groupingLabels.labels[grouping],
+                    durationInterval(statistics.p50Nanoseconds),
+                    durationInterval(statistics.p99Nanoseconds),
                     statistics.best == grouping
                         ? "best"
-                        : interval(statistics.p99MinusBestNanoseconds, formatNanoseconds)
+                        : durationInterval(statistics.p99MinusBestNanoseconds)
                             + (statistics.p99MinusBestNanoseconds.mean - statistics.p99MinusBestNanoseconds.halfWidth
-                                <= 0 ? " (not significant)" : ""),
-                    interval(statistics.throughputBitsPerSecond, formatRate),
+                                <= 0 ? " ~" : ""),
+                    rateInterval(statistics.throughputBitsPerSecond),
                 ])
             }
         }
         output += rows.rendered()
+        output += "~ not significantly different from the best (the interval reaches 0)\n"
         if let status = replicated.precisionStatus, let target = status.target {
             output +=
                 "precision: widest \(status.metric.rawValue) interval ±\(formatPercent(status.worstRelativeHalfWidth)) of its mean (\(status.flow), \(status.grouping)); target ±\(formatPercent(target)), \(status.isReached ? "reached" : "NOT reached") in \(status.replications) replications\n"
@@ -44,4 +48,14 @@ extension SimulationReport {
     }
 
     static func formatNanoseconds(_ value: Double) -> String { formatNanoseconds(UInt64(max(0, value.rounded()))) }
+
+    /// A duration interval in nanoseconds, as "460.4 ± 28us".
+    static func durationInterval(_ value: ConfidenceInterval) -> String {
+        FigureText.interval(nanoseconds: value.mean, halfWidth: value.halfWidth)
+    }
+
+    /// A rate interval in bits per second, as "97.0 ± 2.4Mbps".
+    static func rateInterval(_ value: ConfidenceInterval) -> String {
+        FigureText.interval(bitsPerSecond: value.mean, halfWidth: value.halfWidth)
+    }
 }

@@ -1,3 +1,4 @@
+import NetLabCore
 import NetLabModel
 
 extension SimulationReport {
@@ -20,7 +21,10 @@ extension SimulationReport {
             output +=
                 "figures below are replication 1 of \(replications); rel p99, the ranking, verdict and intervals are over all \(replications)\n"
         }
-        output += "\n" + groupingSummary(result, judged: judged) + "\n"
+        let groupingLabels = ShortNames(result.groupings.map(\.name), limit: ShortNames.groupingLimit)
+        let flowLabels = ShortNames(result.groupings.first?.flows.map(\.name) ?? [], limit: ShortNames.flowLimit)
+        output += "\n" + groupingSummary(result, judged: judged, labels: groupingLabels.labels)
+        output += groupingLabels.legendText(title: "groupings in full") + "\n"
         // One row per flow and grouping, so that any number of groupings fits a terminal.
         var flows = TextTable(columns: [
             .init("flow"), .init("grouping"), .init("path"), .init("p50", alignment: .right),
@@ -36,7 +40,7 @@ extension SimulationReport {
                 let best = candidates.count > 1 && flow.messages > 0 && flow.latency.valueAtPercentile(99) == lowest
                 let drops = flow.dropped + flow.lostMessages
                 flows.append([
-                    groupingIndex == 0 ? flow.name : "", result.groupings[groupingIndex].name,
+                    groupingIndex == 0 ? flowLabels.labels[index] : "", groupingLabels.labels[groupingIndex],
                     flow.path.rawValue + (flow.pathMix.isEmpty ? "" : "+") + (best ? " *" : ""),
                     flow.messages > 0 ? formatNanoseconds(flow.latency.valueAtPercentile(50)) : "-",
                     flow.messages > 0 ? formatNanoseconds(flow.latency.valueAtPercentile(99)) : "-",
@@ -50,29 +54,28 @@ extension SimulationReport {
         }
         output += flows.rendered()
         output += "* lowest p99 for the flow (every grouping that ties); '+' the flow's replicas take more than\n"
-        output += "one path class; delivered: messages finished of those offered; '!' backlog grew all run\n\n"
+        output += "one path class; delivered: messages finished of those offered; '!' backlog grew all run\n"
+        output += flowLabels.legendText(title: "flows in full") + "\n"
 
-        var nodeColumns: [TextTable.Column] = [.init("node CPU")]
-        nodeColumns += result.groupings.map { .init($0.name, alignment: .right) }
-        var nodes = TextTable(columns: nodeColumns)
-        for (index, node) in (result.groupings.first?.nodes ?? []).enumerated() {
-            nodes.append([node.name] + result.groupings.map { formatPercent($0.nodes[index].cpuUtilization) })
-        }
-        output += nodes.rendered() + "\n"
-
-        var linkColumns: [TextTable.Column] = [.init("link")]
-        linkColumns += result.groupings.map { .init($0.name, alignment: .right) }
-        var links = TextTable(columns: linkColumns)
-        for (index, link) in (result.groupings.first?.links ?? []).enumerated() {
-            links.append(
-                [link.name]
-                    + result.groupings.map {
-                        let value = $0.links[index]
-                        return formatPercent(value.utilization)
-                            + (value.dropped > 0 ? " (\(value.dropped) dropped)" : "")
-                    })
-        }
-        output += links.rendered()
+        let nodeNames = result.groupings.first?.nodes.map(\.name) ?? []
+        output +=
+            TextTable.grid(
+                corner: "node CPU", rowNames: nodeNames, columnTitle: "grouping", columnNames: groupingLabels.labels,
+                valueTitle: "busy",
+                cells: nodeNames.indices.map { node in
+                    result.groupings.map { formatPercent($0.nodes[node].cpuUtilization) }
+                }) + "\n"
+        let linkNames = result.groupings.first?.links.map(\.name) ?? []
+        let links = TextTable.grid(
+            corner: "link", rowNames: linkNames, columnTitle: "grouping", columnNames: groupingLabels.labels,
+            valueTitle: "utilisation",
+            cells: linkNames.indices.map { link in
+                result.groupings.map {
+                    let value = $0.links[link]
+                    return formatPercent(value.utilization) + (value.dropped > 0 ? " (\(value.dropped) dropped)" : "")
+                }
+            })
+        output += links
         output +=
             "\n"
             + wrap("events: " + result.groupings.map { "\($0.name) \($0.events)" }.joined(separator: ", "), width: 100)
@@ -90,9 +93,9 @@ extension SimulationReport {
 
     /// One row per grouping: what it uses of the cluster, its worst p99 and relative p99, its
     /// objectives, cross-node traffic and busiest node; then the ranking and the verdict.
-    static func groupingSummary(_ result: SimulationResult, judged: (verdict: Verdict, ranking: [String], text: String))
-        -> String
-    {
+    static func groupingSummary(
+        _ result: SimulationResult, judged: (verdict: Verdict, ranking: [String], text: String), labels: [String]
+    ) -> String {
         var table = TextTable(columns: [
             .init("grouping"), .init("pods", alignment: .right), .init("nodes", alignment: .right),
             .init("cores", alignment: .right),
@@ -109,7 +112,7 @@ extension SimulationReport {
                 $0 + $1.throughputBitsPerSecond
             }
             table.append([
-                grouping.name, "\(grouping.pods)", "\(grouping.nodesUsed)", "\(grouping.coresUsed)",
+                labels[index], "\(grouping.pods)", "\(grouping.nodesUsed)", "\(grouping.coresUsed)",
                 delivered.isEmpty ? "-" : formatNanoseconds(p99), fixed(standing.relativeP99.mean, 2),
                 standing.objectives == 0
                     ? "-" : "\(standing.objectives - standing.misses.count)/\(standing.objectives)",
@@ -126,48 +129,40 @@ extension SimulationReport {
         return output
     }
 
-    /// `text` broken at spaces into lines of at most `width` characters.
+    /// `text` broken at spaces into lines of at most `width` characters, continuation lines
+    /// indented by two; a word longer than a line is cut across lines.
     static func wrap(_ text: String, width: Int) -> String {
+        let indent = "  "
         var lines: [String] = [], line = ""
+        var isFresh: Bool { line.isEmpty || line == indent }
+        var lead: Int { isFresh ? line.count : line.count + 1 }
         for word in text.split(separator: " ") {
-            if !line.isEmpty, line.count + 1 + word.count > width {
+            var rest = Substring(word)
+            if !isFresh, lead + rest.count > width {
                 lines.append(line)
-                line = "  " + word
-            } else {
-                line += (line.isEmpty ? "" : " ") + word
+                line = indent
             }
+            while lead + rest.count > width {
+                let room = width - lead
+                line += (isFresh ? "" : " ") + rest.prefix(room)
+                rest = rest.dropFirst(room)
+                lines.append(line)
+                line = indent
+            }
+            if !rest.isEmpty { line += (isFresh ? "" : " ") + rest }
         }
-        if !line.isEmpty { lines.append(line) }
+        if !isFresh { lines.append(line) }
         return lines.joined(separator: "\n")
     }
 
-    static func formatNanoseconds(_ value: UInt64) -> String {
-        if value >= 10_000_000 { return "\(fixed(Double(value) / 1e6, 1))ms" }
-        if value >= 10_000 { return "\(fixed(Double(value) / 1e3, 1))us" }
-        if value >= 1_000 { return "\(fixed(Double(value) / 1e3, 2))us" }
-        return "\(value)ns"
-    }
+    static func formatNanoseconds(_ value: UInt64) -> String { FigureText.duration(nanoseconds: Double(value)) }
 
     static func formatDuration(_ picoseconds: Int64) -> String { formatNanoseconds(UInt64(max(0, picoseconds / 1000))) }
 
-    static func formatRate(_ bitsPerSecond: Double) -> String {
-        if bitsPerSecond >= 1e9 { return "\(fixed(bitsPerSecond / 1e9, 2))Gbps" }
-        if bitsPerSecond >= 1e6 { return "\(fixed(bitsPerSecond / 1e6, 1))Mbps" }
-        if bitsPerSecond >= 1e3 { return "\(fixed(bitsPerSecond / 1e3, 1))kbps" }
-        return "\(Int(bitsPerSecond))bps"
-    }
+    static func formatRate(_ bitsPerSecond: Double) -> String { FigureText.rate(bitsPerSecond: bitsPerSecond) }
 
     static func formatPercent(_ fraction: Double) -> String { "\(fixed(fraction * 100, 1))%" }
 
     /// `value` with `decimals` digits after the point.
-    static func fixed(_ value: Double, _ decimals: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = (value * scale).rounded()
-        let whole = Int64(scaled / scale)
-        guard decimals > 0 else { return "\(whole)" }
-        let fraction = Int64(abs(scaled)) % Int64(scale)
-        let digits = String(fraction)
-        return "\(whole).\(String(repeating: "0", count: decimals - digits.count))\(digits)"
-    }
+    static func fixed(_ value: Double, _ decimals: Int) -> String { FigureText.fixed(value, decimals) }
 }

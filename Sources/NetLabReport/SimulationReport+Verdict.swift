@@ -37,7 +37,7 @@ extension SimulationReport {
         }
         let shown = verdict.differences.prefix(2).map { difference in
             let name = verdict.flowNames[difference.flow]
-            let change = replicated ? ", difference \(interval(difference.difference, formatNanoseconds))" : ""
+            let change = replicated ? ", difference \(durationInterval(difference.difference))" : ""
             return
                 "\(name) p99 \(formatNanoseconds(difference.leader)) vs \(formatNanoseconds(difference.runnerUp))\(change)"
         }

@@ -39,33 +39,31 @@ public enum SweepReport {
         return text
     }
 
-    /// Per point, each grouping's worst mean p99 across flows.
+    /// Per point, each grouping's worst mean p99 across flows (side by side when that fits 100
+    /// columns, else one line per point and grouping; long grouping names cut, with a legend).
     public static func table(_ result: SweepResult) -> String {
         let rows = result.rows.filter { $0.metric == "latency_p99_ns" }
         var groupings: [String] = []
         for row in rows where !groupings.contains(row.grouping) { groupings.append(row.grouping) }
-        var table = TextTable(
-            columns: result.axes.map { TextTable.Column($0.path) }
-                + groupings.map { TextTable.Column($0, alignment: .right) })
-        var point = -1
-        var cells: [String: Double] = [:]
-        func flush() {
-            guard point >= 0 else { return }
-            table.append(
-                result.values(at: point)
-                    + groupings.map { cells[$0].map { SimulationReport.formatNanoseconds($0) } ?? "-" })
-            cells = [:]
-        }
+        let labels = ShortNames(groupings, limit: ShortNames.groupingLimit)
+        var points: [Int] = []
+        var worst: [[Double?]] = []
         for row in rows {
-            if row.point != point {
-                flush()
-                point = row.point
+            if points.last != row.point {
+                points.append(row.point)
+                worst.append(Array(repeating: nil, count: groupings.count))
             }
-            cells[row.grouping] = max(cells[row.grouping] ?? 0, row.interval.mean)
+            let column = groupings.firstIndex(of: row.grouping)!
+            worst[worst.count - 1][column] = max(worst[worst.count - 1][column] ?? 0, row.interval.mean)
         }
-        flush()
+        let grid = TextTable.grid(
+            corner: result.axes.map(\.path).joined(separator: ", "),
+            rowNames: points.map { result.values(at: $0).joined(separator: ", ") }, columnTitle: "grouping",
+            columnNames: labels.labels, valueTitle: "worst p99",
+            cells: worst.map { row in row.map { $0.map { SimulationReport.formatNanoseconds($0) } ?? "-" } })
         return
-            "\(result.topology): \(result.points) point(s) × \(groupings.count) grouping(s) × \(result.replications) replication(s); worst mean p99 across flows:\n"
-            + table.rendered()
+            SimulationReport.wrap(
+                "\(result.topology): \(result.points) point(s) × \(groupings.count) grouping(s) × \(result.replications) replication(s); worst mean p99 across flows:",
+                width: 100) + "\n" + grid + labels.legendText(title: "groupings in full")
     }
 }

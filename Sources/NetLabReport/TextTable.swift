@@ -25,6 +25,31 @@ public struct TextTable: Sendable {
         rows.append(cells + Array(repeating: "", count: columns.count - cells.count))
     }
 
+    /// The width of the widest line `rendered()` gives.
+    public var width: Int {
+        columns.indices.reduce(0) { total, column in
+            total + (column > 0 ? 2 : 0) + rows.reduce(columns[column].title.count) { max($0, $1[column].count) }
+        }
+    }
+
+    /// A figure per row and column, side by side (`columnNames` across) when that fits in
+    /// `width` characters, else one line per row and column: a matrix of any size fits a terminal.
+    public static func grid(
+        corner: String, rowNames: [String], columnTitle: String, columnNames: [String], valueTitle: String,
+        cells: [[String]], width: Int = 100
+    ) -> String {
+        var wide = TextTable(columns: [.init(corner)] + columnNames.map { .init($0, alignment: .right) })
+        for (row, name) in rowNames.enumerated() { wide.append([name] + cells[row]) }
+        if wide.width <= width { return wide.rendered() }
+        var long = TextTable(columns: [.init(corner), .init(columnTitle), .init(valueTitle, alignment: .right)])
+        for (row, name) in rowNames.enumerated() {
+            for (column, columnName) in columnNames.enumerated() {
+                long.append([column == 0 ? name : "", columnName, cells[row][column]])
+            }
+        }
+        return long.rendered()
+    }
+
     /// The table as lines joined by newlines, columns separated by two spaces, no trailing spaces.
     public func rendered() -> String {
         let widths = columns.indices.map { column in

@@ -17,7 +17,7 @@ struct Advise: ParsableCommand {
             searches heuristically and says so. The topology's own groupings, if any, are raced too.
 
             It prints the count of candidates, the best grouping with its interval, the Pareto \
-            front (SLO misses, worst p99, nodes, cores, pairs coupled in one pod) and, for each pair \
+            front (SLO misses, relative p99, nodes, cores, pairs coupled in one pod) and, for each pair \
             of containers that talk: must they share a host, are they one whole, do they scale \
             together, and what to do.
 
@@ -35,9 +35,9 @@ struct Advise: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "What to minimise after SLO misses: worst-p99 (the worst flow's p99, as simulate ranks) or mean-p99 (geometric mean of the flows' p99).",
+            "What to minimise after SLO misses: mean-p99 (the geometric mean of the flows' p99, which orders groupings as simulate's relative p99 does) or worst-p99 (the slowest flow's p99 alone).",
             valueName: "objective"))
-    var objective: AdviceObjective = .worstP99
+    var objective: AdviceObjective = .meanP99
 
     @Option(help: ArgumentHelp("Replications the finalists end with (default 12).", valueName: "n"))
     var replications: Int = 12
@@ -50,7 +50,7 @@ struct Advise: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @OptionGroup var output: ReportOptions
+    @OptionGroup var output: ReportOptions<AdviceFormat>
 
     func run() throws {
         let (spec, _) = try Simulate.loadTopology(topology, duration: duration, requireGroupings: false)
@@ -64,11 +64,6 @@ struct Advise: ParsableCommand {
             throw InputError(
                 source: "--max-candidates", location: nil, problem: "\(maxCandidates) is out of range",
                 fix: "give 1 to 1000000")
-        }
-        if output.resolvedFormat == .html {
-            throw InputError(
-                source: "--format", location: nil, problem: "html is available for simulate only",
-                fix: "use table, json or csv")
         }
         var settings = AdviceSettings(seed: model.seed ?? spec.seed)
         settings.exhaustiveLimit = maxCandidates
@@ -91,7 +86,7 @@ struct Advise: ParsableCommand {
         }
         try output.emit(
             table: { AdviceReport.table(advice) }, json: { AdviceReport.json(advice).rendered() },
-            csv: { AdviceReport.csv(advice) }, html: { "" })
+            csv: { AdviceReport.csv(advice) })
     }
 }
 

@@ -57,14 +57,11 @@ struct Calibrate: ParsableCommand {
         help: ArgumentHelp(
             "Report format: table, json or html (a self-contained page with charts).",
             discussion: "Default: table on a terminal, json otherwise."))
-    var format: ReportFormat?
+    var format: CalibrateFormat?
 
     /// The options' combinations, checked before anything runs. Called from `run()`, not as
     /// ArgumentParser's `validate()`, which would wrap the error and lose its one-line form.
     func checkOptions() throws {
-        if let format, [.csv, .junit, .markdown].contains(format) {
-            throw ValidationError("--format \(format.rawValue) is not available for calibrate; use table, json or html")
-        }
         if check != nil, output != nil {
             throw ValidationError("--output writes a fitted profile, and --check does not fit; drop one of them")
         }
@@ -135,7 +132,7 @@ struct Calibrate: ParsableCommand {
                     record, profileName: check ?? "calibrated (fitted now)",
                     inputs: ReportInputs(command: commandLineText, netlabVersion: Netlab.version, files: files)),
                 terminator: "")
-        case .table, .csv, .junit, .markdown:
+        case .table:
             print(CalibrationReport.table(record, profileName: check ?? "calibrated (fitted now)"), terminator: "")
         }
     }
@@ -182,4 +179,10 @@ private final class StopFlag: @unchecked Sendable {
     private var value = false
     func set() { lock.lock(); value = true; lock.unlock() }
     var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+}
+
+/// `netlab calibrate`'s report formats.
+enum CalibrateFormat: String, ReportFormats {
+    case table, json, html
+    static let help = "Report format: table, json or html (a self-contained page with charts)."
 }

@@ -38,11 +38,7 @@ struct Compare: ParsableCommand {
         let outcome = try ResultComparison.compare(
             baseline: try readInput(baseline), baselineFile: baseline, current: try readInput(current),
             currentFile: current, tolerance: percent / 100)
-        guard outcome.regressions.isEmpty else {
-            for regression in outcome.regressions { print("regression: \(regression.description)") }
-            print("\(outcome.regressions.count) of \(outcome.compared) metrics regressed beyond \(tolerance)")
-            throw ExitCode(1)
-        }
-        print("no regression: \(outcome.compared) metrics within \(tolerance) of the baseline")
+        print(outcome.report(tolerance: tolerance), terminator: "")
+        if !outcome.regressions.isEmpty { throw ExitCode(1) }
     }
 }

@@ -102,7 +102,7 @@ struct Replay: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @OptionGroup var report: ReportOptions
+    @OptionGroup var report: ReportOptions<ReplayFormat>
 
     /// The options' combinations, checked before anything runs. Called from `run()`, not as
     /// ArgumentParser's `validate()`, which would wrap the error and lose its one-line form.

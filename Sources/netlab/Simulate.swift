@@ -44,7 +44,7 @@ struct Simulate: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Add replications until each flow and grouping's metric (see --precision-metric) has a 95% interval within this share of its mean, e.g. 5%.",
+            "Add replications until each flow and grouping's metric (see --precision-metric) has a 95% interval within this share of its mean: 5% (or the fraction 0.05).",
             discussion:
                 "Starts with --replications (default 5) and stops at --max-replications, with a warning if the target is not reached.",
             valueName: "percent"))
@@ -61,7 +61,7 @@ struct Simulate: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @OptionGroup var report: ReportOptions
+    @OptionGroup var report: ReportOptions<SimulateFormat>
 
     func run() throws {
         let (spec, text) = try Self.loadTopology(topology, duration: duration)
@@ -115,7 +115,13 @@ struct Simulate: ParsableCommand {
         _ spec: Topology, groupings: [Int], profile: CostProfile, target: String,
         progress: (String) -> Void
     ) throws -> ReplicatedResult {
-        guard let fraction = Self.fraction(target), fraction >= 0.001, fraction <= 0.5 else {
+        guard let fraction = Self.fraction(target) else {
+            throw InputError(
+                source: "--precision", location: nil,
+                problem: "\"\(target)\" is neither a percentage nor a fraction up to 0.5",
+                fix: "give a percentage such as 5% (or the fraction 0.05)")
+        }
+        guard fraction >= 0.001, fraction <= 0.5 else {
             throw InputError(
                 source: "--precision", location: nil, problem: "\"\(target)\" is not a share from 0.1% to 50%",
                 fix: "give a percentage such as 5%")
@@ -146,10 +152,16 @@ struct Simulate: ParsableCommand {
     }
 
     /// A share written as a percentage ("5%", or "5"), as a fraction (0.05).
+    /// `5%` or the fraction `0.05`, as 0.05. A bare number above 0.5 (`5`) is refused: it could
+    /// mean 5% or 500%.
     static func fraction(_ text: String) -> Double? {
-        let digits = text.hasSuffix("%") ? String(text.dropLast()) : text
-        guard let value = Double(digits.trimmingCharacters(in: .whitespaces)), value.isFinite else { return nil }
-        return value / 100
+        let isPercent = text.hasSuffix("%")
+        let digits = isPercent ? String(text.dropLast()) : text
+        guard let value = Double(digits.trimmingCharacters(in: .whitespaces)), value.isFinite, value >= 0 else {
+            return nil
+        }
+        if isPercent { return value / 100 }
+        return value <= 0.5 ? value : nil
     }
 
     static func percent(_ fraction: Double) -> String {

@@ -61,21 +61,23 @@ struct Sweep: ParsableCommand {
     @Option(help: ArgumentHelp("Write what runs the sweep elsewhere instead: kubernetes-job.", valueName: "kind"))
     var emit: String?
 
-    @Option(help: ArgumentHelp("With --emit: shards of the Job (default 8).", valueName: "n"))
-    var shards: Int = 8
+    @Option(help: ArgumentHelp("With --emit: shards of the Job (default 8, at most the sweep's jobs).", valueName: "n"))
+    var shards: Int?
 
     @Option(help: ArgumentHelp("With --emit: shard pods at a time (default: all).", valueName: "n"))
     var parallelism: Int?
 
     @Option(
         help: ArgumentHelp(
-            "With --emit: the image holding netlab (built from the repository's Dockerfile).", valueName: "image"))
-    var image: String = "netlab:latest"
+            "With --emit: the image holding netlab (built from the repository's Dockerfile; default netlab:latest).",
+            valueName: "image"))
+    var image: String?
 
     @Option(
         help: ArgumentHelp(
-            "With --emit: the ReadWriteMany PersistentVolumeClaim for the shard files.", valueName: "claim"))
-    var resultsClaim: String = "netlab-results"
+            "With --emit: the ReadWriteMany PersistentVolumeClaim for the shard files (default netlab-results).",
+            valueName: "claim"))
+    var resultsClaim: String?
 
     @Option(help: "Output format: table, csv or jsonl (default: table on a terminal, csv otherwise).")
     var format: SweepFormat?
@@ -90,7 +92,22 @@ struct Sweep: ParsableCommand {
             try emitJob(emit, plan: plan)
             return
         }
+        let jobOptions = [
+            ("--shards", shards != nil), ("--parallelism", parallelism != nil), ("--image", image != nil),
+            ("--results-claim", resultsClaim != nil),
+        ]
+        if let (option, _) = jobOptions.first(where: { $0.1 }) {
+            throw InputError(
+                source: option, location: nil, problem: "it describes the Job that --emit kubernetes-job writes",
+                fix: "add --emit kubernetes-job, or give --shard I/N to run one shard here")
+        }
         let (index, count) = try shard.map(Self.parseShard) ?? (0, 1)
+        if count > plan.jobs {
+            var standardError = StandardError()
+            print(
+                "netlab: warning: --shard \(index)/\(count): the sweep has \(plan.jobs) job(s) (points × replications), so \(count - plan.jobs) of the \(count) shards run nothing\(index >= plan.jobs ? ", this one included" : "")",
+                to: &standardError)
+        }
         let first = try plan.topology(at: 0)
         let profile = try model.resolvedProfile(for: first, topologyPath: topology)
         let jobs = plan.jobs(inShard: index, of: count)
@@ -165,9 +182,17 @@ struct Sweep: ParsableCommand {
                 source: "--shard", location: nil, problem: "--emit writes the Job that picks the shards",
                 fix: "leave --shard out")
         }
+        var shards = self.shards ?? 8
         guard (1...10_000).contains(shards) else {
             throw InputError(
                 source: "--shards", location: nil, problem: "\(shards) is out of range", fix: "give 1 to 10000")
+        }
+        if shards > plan.jobs {
+            var standardError = StandardError()
+            print(
+                "netlab: warning: --shards \(shards) is more than the sweep's \(plan.jobs) job(s) (points × replications); the Job runs \(plan.jobs) shard(s)",
+                to: &standardError)
+            shards = plan.jobs
         }
         var arguments: [String] = []
         for set in sets { arguments += ["--set", set] }
@@ -178,8 +203,8 @@ struct Sweep: ParsableCommand {
         if let profile = model.profile { arguments += ["--profile", profile] }
         let name = try plan.topology(at: 0).name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
         let manifest = SweepJobManifest(
-            name: "netlab-sweep-" + String(name.prefix(40)), image: image, shards: shards,
-            parallelism: min(parallelism ?? shards, shards), claim: resultsClaim,
+            name: "netlab-sweep-" + String(name.prefix(40)), image: image ?? "netlab:latest", shards: shards,
+            parallelism: min(parallelism ?? shards, shards), claim: resultsClaim ?? "netlab-results",
             topologyFile: URL(fileURLWithPath: topology).lastPathComponent, topologyText: plan.topologyText,
             sweepArguments: arguments, mergeArguments: ["--format", "csv"])
         try writeOutput(manifest.yaml, to: file)

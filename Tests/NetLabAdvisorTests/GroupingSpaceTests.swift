@@ -63,6 +63,27 @@ import Testing
         #expect(space.valid.allSatisfy { $0.pods.allSatisfy { $0.replicaNodes.count == 2 } })
     }
 
+    /// By default a pod's replicas are spread as Kubernetes' default topology spread would:
+    /// two replicas on two nodes never share one. `"replica_spread": "any"` lets them stack, and
+    /// a stacked pod is named as an availability risk.
+    @Test func replicasSpreadEvenlyUnlessTheTopologySaysAny() throws {
+        let containers = Self.containers(2, extra: #", "replicas": 2"#)
+        let even = GroupingSpace.enumerate(try Self.topology(containers: containers, nodes: Self.nodes(2)), limit: 1000)
+        #expect(!even.valid.isEmpty)
+        #expect(even.valid.allSatisfy { $0.pods.allSatisfy { Set($0.replicaNodes).count == 2 } })
+        #expect(even.refused.contains { $0.reason.contains("replica_spread") })
+        let anyTopology = try Self.topology(
+            containers: containers, nodes: Self.nodes(2), rules: #", "replica_spread": "any""#)
+        let any = GroupingSpace.enumerate(anyTopology, limit: 1000)
+        #expect(any.valid.count > even.valid.count)
+        let stacked = try #require(any.valid.first { $0.pods.contains { Set($0.replicaNodes).count == 1 } })
+        #expect(!anyTopology.podsStackedOnOneNode(in: stacked).isEmpty)
+        #expect(even.valid.allSatisfy { anyTopology.podsStackedOnOneNode(in: $0).isEmpty })
+        #expect(throws: SpecError.self) {
+            try Self.topology(containers: containers, nodes: Self.nodes(2), rules: #", "replica_spread": "spread""#)
+        }
+    }
+
     /// CPU requests, replica counts and the topology's rules cut the space, and each cut is counted.
     @Test func constraintsRefuseAndCount() throws {
         let containers = [

@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (["calibrate", "--format", "csv"], "csv is not available"),
+        (["calibrate", "--format", "csv"], "Please provide one of 'table', 'json' or 'html'"),
         (["calibrate", "--check", "linux-default", "--output", "x.json"], "drop one of them"),
         (["calibrate", "--measurements", "/nonexistent/m.json"], "no such file"),
         (["calibrate", "--check", "/nonexistent/p.json"], "neither a built-in profile nor a file"),

@@ -31,4 +31,41 @@ import Testing
         csv.append(["say \"hi\"", ""])
         #expect(csv.rendered() == "a,b\nplain,\"with, comma\"\n\"say \"\"hi\"\"\",\n")
     }
+
+    /// Long names are cut to a numbered prefix with a legend; short ones are kept.
+    @Test func longNamesAreCutAndListedInFull() {
+        let names = ShortNames(["sidecar-in-pod", "merge-productcatalogservice-recommendationservice"], limit: 18)
+        #expect(names.labels == ["sidecar-in-pod", "merge-productcat…2"])
+        #expect(names.labels.allSatisfy { $0.count <= 18 })
+        #expect(names.label(of: "merge-productcatalogservice-recommendationservice") == "merge-productcat…2")
+        #expect(
+            names.legendText(title: "groupings in full")
+                == "groupings in full:\nmerge-productcat…2 = merge-productcatalogservice-recommendationservice\n")
+        #expect(ShortNames(["a", "b"], limit: 18).legendText(title: "x").isEmpty)
+    }
+
+    /// Wrapping keeps every line within the width, a word longer than a line included.
+    @Test func wrappingKeepsEveryLineWithinTheWidth() {
+        let text = "verdict: " + String(repeating: "x", count: 250) + " tail words that follow it"
+        let lines = SimulationReport.wrap(text, width: 100).split(separator: "\n")
+        #expect(lines.allSatisfy { $0.count <= 100 })
+        #expect(lines.joined().filter { $0 == "x" }.count == 250)
+        #expect(lines.last?.hasSuffix("tail words that follow it") == true)
+        #expect(SimulationReport.wrap("a b c", width: 100) == "a b c")
+    }
+
+    /// A matrix too wide for the terminal turns into one line per row and column.
+    @Test func gridsTurnLongWhenTooWide() {
+        let narrow = TextTable.grid(
+            corner: "node CPU", rowNames: ["a"], columnTitle: "grouping", columnNames: ["g1", "g2"], valueTitle: "busy",
+            cells: [["1%", "2%"]])
+        #expect(narrow.hasPrefix("node CPU  g1  g2\n"))
+        let columns = (1...12).map { "grouping-number-\($0)" }
+        let long = TextTable.grid(
+            corner: "node CPU", rowNames: ["a", "b"], columnTitle: "grouping", columnNames: columns, valueTitle: "busy",
+            cells: [columns.map { _ in "1%" }, columns.map { _ in "2%" }])
+        #expect(long.hasPrefix("node CPU  grouping            busy\n"))
+        #expect(long.split(separator: "\n").count == 2 + 24)
+        #expect(long.split(separator: "\n").allSatisfy { $0.count <= 100 })
+    }
 }

@@ -81,6 +81,11 @@ extension GroupingRun {
     /// Decides which endpoints poll, gives each polling thread a core of its own, and spreads the
     /// others' starting cores over the node (the scheduler balances new processes).
     mutating func placeThreads() {
+        for pod in topology.podsStackedOnOneNode(in: grouping) {
+            warnings.append(
+                "pod \"\(pod.name)\" runs all \(pod.replicaNodes.count) replicas on node \"\(topology.cluster.nodes[pod.replicaNodes[0]].name)\": losing that node loses every replica (availability); spread them with \"nodes\""
+            )
+        }
         var pollingTransports = Array(repeating: (any: false, all: true), count: endpoints.count)
         for connection in connections {
             let polls = connection.transport == .shm ? profile.shmPolls : profile.socketsPoll

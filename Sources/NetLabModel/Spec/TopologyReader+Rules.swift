@@ -91,7 +91,18 @@ extension SpecReader {
             }
             return groups
         }
-        let rules = PlacementRules(sameHost: try groups("same_host"), separate: try groups("separate"))
+        var spread = ReplicaSpread.even
+        if let node = top.optional("replica_spread") {
+            let text = try string(node, "replica_spread", what: "\"even\" or \"any\"")
+            guard let value = ReplicaSpread(rawValue: text) else {
+                throw fail(
+                    node, "replica_spread", "unknown replica spread \"\(text)\"",
+                    fix: "give \"even\" (the default: replicas spread over the nodes) or \"any\"")
+            }
+            spread = value
+        }
+        let rules = PlacementRules(
+            sameHost: try groups("same_host"), separate: try groups("separate"), replicaSpread: spread)
         let largest = cluster.nodes.map(\.cores).max() ?? 0
         for (index, group) in rules.sameHost.enumerated() {
             let names = group.map { "\"\(containers[$0].name)\"" }.joined(separator: " + ")

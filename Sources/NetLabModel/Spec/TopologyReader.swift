@@ -37,7 +37,7 @@ extension SpecReader {
         let top = try object(root, "", what: "a topology")
         try top.rejectUnknownKeys([
             "name", "duration", "warmup", "seed", "profile", "cluster", "containers", "flows", "groupings", "same_host",
-            "separate",
+            "separate", "replica_spread",
         ])
         let name =
             try top.optional("name").map { node throws(SpecError) in

@@ -7,10 +7,13 @@ public struct PlacementRules: Sendable, Equatable {
     public var sameHost: [[Int]] = []
     /// Groups of containers that must never share a pod or a node (`separate`, anti-affinity).
     public var separate: [[Int]] = []
+    /// How `netlab advise` may place a pod's replicas (`replica_spread`).
+    public var replicaSpread = ReplicaSpread.even
 
-    public init(sameHost: [[Int]] = [], separate: [[Int]] = []) {
+    public init(sameHost: [[Int]] = [], separate: [[Int]] = [], replicaSpread: ReplicaSpread = .even) {
         self.sameHost = sameHost
         self.separate = separate
+        self.replicaSpread = replicaSpread
     }
 
     /// Whether `a` and `b` must be on the same nodes.
@@ -22,6 +25,16 @@ public struct PlacementRules: Sendable, Equatable {
     public func mustBeSeparate(_ a: Int, _ b: Int) -> Bool {
         separate.contains { $0.contains(a) && $0.contains(b) }
     }
+}
+
+/// How a pod's replicas may be placed on the nodes.
+public enum ReplicaSpread: String, Sendable, CaseIterable {
+    /// As evenly as the nodes allow (the replica counts of any two nodes differ by at most one),
+    /// as Kubernetes' default topology spread places a Deployment's replicas: one node lost
+    /// never takes every replica.
+    case even
+    /// Anywhere, stacked on one node too (for studies of packing).
+    case any
 }
 
 /// How a container scales, the third of the seed's questions.

@@ -69,6 +69,21 @@ public struct RuleViolation: Sendable, Equatable {
 }
 
 extension Topology {
+    /// Pods of `grouping` with several replicas, all on one node of a cluster of several: losing
+    /// that node loses every replica (an availability risk the latency figures do not show).
+    public func podsStackedOnOneNode(in grouping: Grouping) -> [Pod] {
+        guard cluster.nodes.count > 1 else { return [] }
+        return grouping.pods.filter { $0.replicaNodes.count > 1 && Set($0.replicaNodes).count == 1 }
+    }
+
+    /// Whether `pod`'s replicas are as evenly spread as the nodes allow: the replica counts of
+    /// any two nodes differ by at most one.
+    public func spreadsEvenly(_ pod: Pod) -> Bool {
+        var counts = Array(repeating: 0, count: cluster.nodes.count)
+        for node in pod.replicaNodes { counts[node] += 1 }
+        return (counts.max() ?? 0) - (counts.min() ?? 0) <= 1
+    }
+
     /// The first of the topology's own rules `grouping` breaks, in words: a `same_host` group
     /// split across nodes, a `separate` pair on one node, a container that scales independently
     /// sharing a pod, or a flow that needs one pod (Unix socket, pipe, shared memory, no
