@@ -146,6 +146,10 @@ extension SimulationReport {
                 standing.misses.map { "SLO missed in \($0.grouping): \($0.flow): \($0.reason)" }
             }, className: "warning")
         page.list(
+            result.groupings.flatMap { grouping in grouping.limits.map { "limit: \(grouping.name): \($0.description)" }
+            },
+            className: "warning")
+        page.list(
             result.groupings.flatMap { grouping in grouping.warnings.map { "\(grouping.name): \($0)" } },
             className: "warning")
     }

@@ -84,6 +84,9 @@ extension SimulationReport {
             for miss in judged.verdict.standings[index].misses {
                 output += wrap("SLO missed: \(grouping.name): \(miss.flow): \(miss.reason)", width: 100) + "\n"
             }
+            for limit in grouping.limits {
+                output += wrap("limit: \(grouping.name): \(limit.description)", width: 100) + "\n"
+            }
             for warning in grouping.warnings {
                 output += wrap("warning: \(grouping.name): \(warning)", width: 100) + "\n"
             }

@@ -48,6 +48,11 @@ extension SimulationReport {
             let more = verdict.unaffectedFlows.count > 4 ? " and \(verdict.unaffectedFlows.count - 4) more" : ""
             text += "; unaffected, on the same path in every grouping: " + names.joined(separator: ", ") + more
         }
+        let limited = [a, b].filter { !result.groupings[$0].limits.isEmpty }.map { index in
+            "\(verdict.groupingNames[index]) by "
+                + result.groupings[index].limits.prefix(2).map(\.summary).joined(separator: ", ")
+        }
+        if !limited.isEmpty { text += "; limited: " + limited.joined(separator: "; ") }
         let first = result.groupings[a], second = result.groupings[b]
         let nodes = second.nodesUsed - first.nodesUsed, pods = second.pods - first.pods
         var uses: [String] = []

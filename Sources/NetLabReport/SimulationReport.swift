@@ -151,6 +151,26 @@ public enum SimulationReport {
             ("pods", .integer(Int64(grouping.pods))), ("nodes_used", .integer(Int64(grouping.nodesUsed))),
             ("cores_used", .integer(Int64(grouping.coresUsed))),
             ("warnings", .array(grouping.warnings.map { .string($0) })),
+            (
+                "containers",
+                .array(
+                    grouping.containers.map {
+                        .object([
+                            ("name", .string($0.name)), ("threads", .integer(Int64($0.threads))),
+                            ("thread_utilization", .number(rounded($0.threadUtilization))),
+                        ])
+                    })
+            ),
+            (
+                "limits",
+                .array(
+                    grouping.limits.map {
+                        .object([
+                            ("kind", .string($0.kind.rawValue)), ("name", .string($0.name)),
+                            ("utilization", .number(rounded($0.utilization))), ("text", .string($0.description)),
+                        ])
+                    })
+            ),
         ])
     }
 

@@ -143,6 +143,29 @@ import Testing
         #expect(grouping.warnings.contains { $0.contains("\"slow\"") && $0.contains("backlog") })
     }
 
+    /// A server whose one thread works 90% of the time is named as the limit, with the remedy;
+    /// with eight threads the same load limits nothing. Thread busy time is measured, not assumed:
+    /// 1800 calls/s × 500 µs = 90% of one thread.
+    @Test func aSaturatedThreadIsNamedAsTheLimit() throws {
+        let flow =
+            #"{ "name": "calls", "from": "src", "to": "dst", "pattern": "rpc", "request": "100B", "response": "100B", "rate": "1800/s", "server_time": "500us" }"#
+        func run(threads: Int) throws -> GroupingResult {
+            let containers = #"["src", { "name": "dst", "threads": \#(threads) }]"#
+            return try Fixtures.run(Self.onePod(cores: 8, containers: containers, flows: flow, duration: "1s"))
+                .groupings[0]
+        }
+        let one = try run(threads: 1)
+        let server = try #require(one.containers.first { $0.name == "dst" })
+        #expect(server.threads == 1)
+        #expect(server.threadUtilization > 0.88 && server.threadUtilization < 0.97, "\(server.threadUtilization)")
+        let limit = try #require(one.limits.first { $0.kind == .threads })
+        #expect(limit.name == "dst")
+        #expect(limit.description.contains("give it more \"threads\""))
+        let eight = try run(threads: 8)
+        #expect(eight.limits.isEmpty, "\(eight.limits.map(\.description))")
+        #expect(try #require(eight.containers.first { $0.name == "dst" }).threadUtilization < 0.2)
+    }
+
     /// A pipe's writer blocks when the pipe is full: a message larger than the pipe still goes
     /// through (in pieces), and more than the pipe carries piles up in the writer, flagged unstable.
     @Test func pipeWriterBlocksAtCapacity() throws {

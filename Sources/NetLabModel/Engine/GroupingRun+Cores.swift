@@ -115,8 +115,13 @@ extension GroupingRun {
         let duration = works[handle].duration
         cores[core].busy = true
         cores[core].runsKernelWork = works[handle].endpoint < 0
-        if works[handle].endpoint >= 0 { endpoints[Int(works[handle].endpoint)].homeCore = Int32(core) }
-        cores[core].busyPicoseconds += overlapWithMeasurement(from: simulation.now, duration: duration)
+        let busy = overlapWithMeasurement(from: simulation.now, duration: duration)
+        if works[handle].endpoint >= 0 {
+            let endpoint = Int(works[handle].endpoint)
+            endpoints[endpoint].homeCore = Int32(core)
+            endpoints[endpoint].busyPicoseconds += busy
+        }
+        cores[core].busyPicoseconds += busy
         simulation.schedule(
             EventAction(kind: EventKind.cpuDone.rawValue, target: UInt32(core), argument: UInt64(handle)),
             after: SimDuration(picoseconds: duration))

@@ -202,6 +202,8 @@ struct Endpoint {
     var homeCore: Int32
     /// Its threads spin on dedicated cores instead of sleeping: no wake-ups.
     var polls = false
+    /// Time its threads spent working within the measurement window, summed over threads.
+    var busyPicoseconds: Int64 = 0
 }
 
 /// Two endpoints joined for one flow, with the path each way.

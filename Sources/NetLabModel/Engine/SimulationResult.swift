@@ -39,6 +39,9 @@ public struct GroupingResult: Sendable {
     public struct NodeResult: Sendable {
         public var name: String
         public var cpuUtilization: Double
+        /// The busiest of its cores that no polling thread holds (a hot core: work bound to it,
+        /// such as readers woken where their writer ran, queues there while others idle).
+        public var busiestCoreUtilization = 0.0
     }
 
     public struct LinkResult: Sendable {
@@ -47,13 +50,30 @@ public struct GroupingResult: Sendable {
         public var dropped: Int64
     }
 
+    /// How busy a container's threads were: its busiest replica's working time over its
+    /// threads' time in the measurement window (1: every thread always working).
+    public struct ContainerLoad: Sendable {
+        public var name: String
+        public var threads: Int
+        public var threadUtilization: Double
+    }
+
     public var name: String
     public var flows: [FlowResult]
     public var nodes: [NodeResult]
     public var links: [LinkResult]
+    public var containers: [ContainerLoad] = []
     public var events: UInt64
     /// What the user should know to read the numbers: unstable flows, containers that could not poll.
     public var warnings: [String]
+    /// What limits the grouping's figures: a container whose threads, a node whose cores or a
+    /// link that is busy at least ``GroupingResult/saturation`` of the time, so that work queues
+    /// for it; said by name, with the remedy.
+    public var limits: [Limit] = []
+
+    /// The busy share from which a resource is named as a limit: past it, queueing for it
+    /// dominates the latency of what passes through it.
+    public static let saturation = 0.9
     /// What the grouping takes from the cluster: pods, nodes holding at least one replica, and
     /// those nodes' cores.
     public var pods = 0
@@ -124,8 +144,12 @@ extension GroupingRun {
             let range = Int(pools[index].first)..<Int(pools[index].first + pools[index].count)
             // A polling thread keeps its core busy the whole time.
             let busy = cores[range].reduce(0.0) { $0 + ($1.dedicated ? Double(window) : Double($1.busyPicoseconds)) }
-            return GroupingResult.NodeResult(
+            var result = GroupingResult.NodeResult(
                 name: node.name, cpuUtilization: busy / (Double(window) * Double(node.cores)))
+            result.busiestCoreUtilization =
+                (cores[range].filter { !$0.dedicated }.map(\.busyPicoseconds).max()).map { Double($0) / Double(window) }
+                ?? 0
+            return result
         }
         let links = links.map {
             GroupingResult.LinkResult(
@@ -133,6 +157,15 @@ extension GroupingRun {
         }
         var result = GroupingResult(
             name: grouping.name, flows: flows, nodes: nodes, links: links, events: events, warnings: warnings)
+        result.containers = topology.containers.indices.map { container in
+            let replicas = endpoints.indices.filter { endpoints[$0].container == container }
+            let busiest =
+                replicas.map { Double(endpoints[$0].busyPicoseconds) / Double(endpoints[$0].threads) }.max() ?? 0
+            return GroupingResult.ContainerLoad(
+                name: topology.containers[container].name, threads: topology.containers[container].threads,
+                threadUtilization: busiest / Double(window))
+        }
+        result.limits = result.saturatedResources()
         let usedNodes = Set(grouping.pods.flatMap(\.replicaNodes))
         result.pods = grouping.pods.count
         result.nodesUsed = usedNodes.count
