@@ -106,6 +106,20 @@ public final class CalibrationNamespaces: @unchecked Sendable {
     }
 
     /// Deletes every namespace made (their links go with them). Safe to call more than once.
+    /// Deletes the namespaces an earlier calibration left behind when it was killed (SIGKILL, a
+    /// crash): named `nlcal-<pid>-…` for a process that no longer runs. Returns their names.
+    /// Namespaces of a calibration still running are left alone.
+    public static func removeStale() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/run/netns")) ?? []
+        var removed: [String] = []
+        for name in names.sorted() where name.hasPrefix("nlcal-") {
+            let digits = name.dropFirst("nlcal-".count).prefix { $0.isASCII && $0.isNumber }
+            guard let pid = Int32(digits), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            if run(["ip", "netns", "del", name]) == nil { removed.append(name) }
+        }
+        return removed
+    }
+
     public func tearDown() {
         for name in created.reversed() { _ = Self.run(["ip", "netns", "del", name]) }
         created.removeAll()

@@ -79,7 +79,16 @@ public enum ReplayRunner {
         let span = max(0, (plan.summary.lastNanoseconds ?? 0) - plan.firstTimestamp)
         // Long enough for every message to be delivered after the last one starts; a causal
         // replay may take longer than the capture did, so it gets twice the span.
-        let scaled = SimDuration(picoseconds: Int64((Double(span) * 1000 / speed).rounded()))
+        let picoseconds = (Double(span) * 1000 / speed).rounded()
+        // Thirty days at most, as for any simulated run; beyond, Int64 picoseconds would overflow.
+        guard picoseconds.isFinite, picoseconds <= 30 * 86_400 * 1e12 else {
+            throw ReplayError(
+                location: "--speed",
+                problem:
+                    "the capture spans \(Double(span) / 1e9) s, which at speed \(speed) would replay for more than 30 days",
+                fix: "give a higher --speed, or cut the capture (editcap -A/-B)")
+        }
+        let scaled = SimDuration(picoseconds: Int64(picoseconds))
         extended.duration = (mode == .causal ? scaled * 2 : scaled) + .seconds(1)
         let topology = extended
         let outcomes = Outcomes(count: groupings.count)

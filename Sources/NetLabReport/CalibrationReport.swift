@@ -123,7 +123,7 @@ public enum CalibrationReport {
     static func format(_ value: Double, _ kind: CalibrationCase.Kind) -> String {
         guard value.isFinite else { return "-" }
         return kind == .bulk
-            ? SimulationReport.formatRate(value) : SimulationReport.formatNanoseconds(UInt64(max(0, value * 1000)))
+            ? SimulationReport.formatRate(value) : SimulationReport.formatNanoseconds(value * 1000)
     }
 
     static func signedPercent(_ value: Double) -> String {

@@ -27,7 +27,7 @@ public enum ResultComparison {
 
         func format(_ value: Double) -> String {
             metric.hasSuffix("_ns")
-                ? SimulationReport.formatNanoseconds(UInt64(max(0, value)))
+                ? SimulationReport.formatNanoseconds(value)
                 : metric == "throughput_bps" ? SimulationReport.formatRate(value) : SimulationReport.fixed(value, 0)
         }
     }

@@ -47,7 +47,8 @@ extension SimulationReport {
         "\(format(value.mean)) ± \(format(value.halfWidth))"
     }
 
-    static func formatNanoseconds(_ value: Double) -> String { formatNanoseconds(UInt64(max(0, value.rounded()))) }
+    /// A duration in nanoseconds read or computed as a Double (negative shown as 0; any size).
+    static func formatNanoseconds(_ value: Double) -> String { FigureText.duration(nanoseconds: max(0, value)) }
 
     /// A duration interval in nanoseconds, as "460.4 ± 28us".
     static func durationInterval(_ value: ConfidenceInterval) -> String {

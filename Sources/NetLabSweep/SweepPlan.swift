@@ -35,12 +35,25 @@ public struct SweepPlan: Sendable {
             throw SweepError("--set", "no parameter to sweep", fix: "give --set PATH=VALUES at least once")
         }
         guard points <= 1_000_000 else {
-            throw SweepError("--set", "\(points) points", fix: "sweep at most 1000000 points (fewer values per axis)")
+            let count = points == Int.max ? "over 9.2e18" : "\(points)"
+            throw SweepError("--set", "\(count) points", fix: "sweep at most 1000000 points (fewer values per axis)")
+        }
+        guard jobs <= 10_000_000 else {
+            throw SweepError(
+                "--replications", "\(points) points × \(replications) replications make \(jobs) runs",
+                fix: "run at most 10000000 (fewer points or replications)")
         }
     }
 
-    public var points: Int { axes.reduce(1) { $0 * $1.values.count } }
-    public var jobs: Int { points * replications }
+    /// The axes' value counts multiplied, or `Int.max` when that overflows.
+    public var points: Int { axes.reduce(1) { Self.saturatingProduct($0, $1.values.count) } }
+    /// Points × replications, or `Int.max` when that overflows.
+    public var jobs: Int { Self.saturatingProduct(points, replications) }
+
+    static func saturatingProduct(_ a: Int, _ b: Int) -> Int {
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? Int.max : product
+    }
 
     /// The value of each axis at `point`.
     public func values(at point: Int) -> [String] { axisValues(at: point, of: axes.map(\.values)) }

@@ -53,13 +53,17 @@ public struct SweepResult: Sendable, Equatable {
             let point = records[start].job / replications
             var end = start
             while end < records.count, records[end].job / replications == point { end += 1 }
-            let slice = records[start..<end]
-            var keys: [(String, String)] = []
-            for record in slice where !keys.contains(where: { $0 == (record.grouping, record.flow) }) {
-                keys.append((record.grouping, record.flow))
+            // Each (grouping, flow) in the order first seen, with its records: one pass, so a
+            // point of many groupings and flows costs linear time.
+            var keys: [(grouping: String, flow: String)] = []
+            var recordsOfKey: [[String]: [Int]] = [:]
+            for index in start..<end {
+                let key = [records[index].grouping, records[index].flow]
+                if recordsOfKey[key] == nil { keys.append((key[0], key[1])) }
+                recordsOfKey[key, default: []].append(index)
             }
             for (grouping, flow) in keys {
-                let runs = slice.filter { $0.grouping == grouping && $0.flow == flow }
+                let runs = recordsOfKey[[grouping, flow]]!.map { records[$0] }
                 for (index, metric) in SweepRecord.metrics.enumerated() {
                     rows.append(
                         Row(

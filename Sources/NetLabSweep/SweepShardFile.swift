@@ -57,7 +57,9 @@ public enum SweepShardFile {
         let index = try integer(header, "shard", line: 1), count = try integer(header, "shards", line: 1)
         let replications = try integer(header, "replications", line: 1)
         let jobs = try integer(header, "jobs", line: 1)
-        guard count >= 1, (0..<count).contains(index), replications >= 1, jobs >= 0 else {
+        guard count >= 1, count <= 100_000, (0..<count).contains(index), (1...1000).contains(replications),
+            (0...10_000_000).contains(jobs)
+        else {
             throw fail(1, "shard \(index)/\(count) of \(jobs) jobs × \(replications) replications is impossible")
         }
         var axes: [SweepResult.Axis] = []
@@ -89,6 +91,9 @@ public enum SweepShardFile {
             for node in valueNodes {
                 guard case .number(let text) = node.value, let value = Double(text) else {
                     throw fail(line + 1, "a value that is not a number")
+                }
+                guard value.isFinite, abs(value) < 1e18 else {
+                    throw fail(line + 1, "a value (\(text)) no run writes (at most 1e18 in size)")
                 }
                 values.append(value)
             }
@@ -140,11 +145,13 @@ public enum SweepShardFile {
             }
             byIndex[shard.index] = file
         }
-        let missing = (0..<first.shard.count).filter { byIndex[$0] == nil }
-        guard missing.isEmpty else {
+        let missingCount = first.shard.count - byIndex.count
+        guard missingCount == 0 else {
+            let shown = (0..<first.shard.count).lazy.filter { byIndex[$0] == nil }.prefix(20)
+                .map { "\($0)/\(first.shard.count)" }
             throw SweepError(
                 "netlab merge",
-                "shard(s) \(missing.map { "\($0)/\(first.shard.count)" }.joined(separator: ", ")) missing",
+                "\(missingCount) shard(s) missing: \(shown.joined(separator: ", "))\(missingCount > 20 ? ", …" : "")",
                 fix: "run them and give their files too")
         }
         var records = shards.flatMap { $0.shard.result.records }

@@ -40,6 +40,12 @@ struct Calibrate: ParsableCommand {
     @Flag(help: "Measure a smaller set of cases (under a minute).")
     var quick = false
 
+    @Flag(
+        help:
+            "Only delete the network namespaces (nlcal-<pid>-…) of calibrations that were killed before they could, and say which; every calibration also does this first."
+    )
+    var cleanup = false
+
     @Option(help: ArgumentHelp("Write the fitted profile to this file.", valueName: "profile.json"))
     var output: String?
 
@@ -68,6 +74,19 @@ struct Calibrate: ParsableCommand {
     }
 
     func run() throws {
+        if cleanup {
+            guard getuid() == 0 else {
+                throw InputError(
+                    source: "--cleanup", location: nil, problem: "deleting network namespaces needs root",
+                    fix: "run it as root")
+            }
+            let removed = CalibrationNamespaces.removeStale()
+            print(
+                removed.isEmpty
+                    ? "no namespace of an interrupted calibration was left"
+                    : "removed \(removed.count): \(removed.joined(separator: ", "))")
+            return
+        }
         try checkOptions()
         let cores = ProcessInfo.processInfo.activeProcessorCount
         // A profile to check is read first, so that a mistake in it does not wait for the measurements.
@@ -84,7 +103,7 @@ struct Calibrate: ParsableCommand {
             skipped = outcome.skipped
             if outcome.interrupted {
                 let record = CalibrationRecord(provenance: provenance, measurements: measured, skipped: skipped)
-                print(CalibrationReport.table(record, profileName: "none (interrupted before the fit)"), terminator: "")
+                printReport(record, profileName: "none (interrupted before the fit)", jsonName: "none")
                 var standardError = StandardError()
                 print(
                     "netlab: calibrate: interrupted; \(measured.count) case(s) measured as shown, every namespace deleted",
@@ -123,17 +142,24 @@ struct Calibrate: ParsableCommand {
                 CalibrationReport.profileFile(record, base: "linux-default", overrides: overrides).rendered() + "\n",
                 to: output)
         }
+        printReport(record, profileName: check ?? "calibrated (fitted now)", jsonName: check ?? "calibrated")
+    }
+
+    /// The report in the format asked for (also when a run was interrupted): `profileName` for
+    /// people, `jsonName` in the JSON.
+    func printReport(_ record: CalibrationRecord, profileName: String, jsonName: String) {
         switch format ?? (isatty(STDOUT_FILENO) != 0 ? .table : .json) {
-        case .json: print(CalibrationReport.json(record, profileName: check ?? "calibrated").rendered())
+        case .json:
+            print(CalibrationReport.json(record, profileName: jsonName).rendered())
         case .html:
             let files = measurements.map { [($0, (try? readInput($0)) ?? "")] } ?? []
             print(
                 CalibrationReport.html(
-                    record, profileName: check ?? "calibrated (fitted now)",
+                    record, profileName: profileName,
                     inputs: ReportInputs(command: commandLineText, netlabVersion: Netlab.version, files: files)),
                 terminator: "")
         case .table:
-            print(CalibrationReport.table(record, profileName: check ?? "calibrated (fitted now)"), terminator: "")
+            print(CalibrationReport.table(record, profileName: profileName), terminator: "")
         }
     }
 
@@ -144,9 +170,9 @@ struct Calibrate: ParsableCommand {
     ) {
         let plan = CalibrationPlan.cases(quick: quick, cores: cores)
         let stop = StopFlag()
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let sources = [SIGINT, SIGTERM].map { number in
+        let signals = [SIGINT, SIGTERM, SIGHUP]
+        for number in signals { signal(number, SIG_IGN) }
+        let sources = signals.map { number in
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { stop.set() }
             source.resume()
@@ -154,9 +180,9 @@ struct Calibrate: ParsableCommand {
         }
         defer {
             sources.forEach { $0.cancel() }
-            signal(SIGINT, SIG_DFL)
-            signal(SIGTERM, SIG_DFL)
+            for number in signals { signal(number, SIG_DFL) }
         }
+        Self.removeStaleNamespaces()
         let namespaces = CalibrationNamespaces(creating: plan.cases.contains { $0.path.needsNamespaces })
         defer { namespaces.tearDown() }
         let progress = ProgressLine(label: "calibrate")
@@ -185,4 +211,17 @@ private final class StopFlag: @unchecked Sendable {
 enum CalibrateFormat: String, ReportFormats {
     case table, json, html
     static let help = "Report format: table, json or html (a self-contained page with charts)."
+}
+
+extension Calibrate {
+    /// Deletes the namespaces of calibrations that were killed before they could, and says so.
+    static func removeStaleNamespaces() {
+        guard getuid() == 0 else { return }
+        let removed = CalibrationNamespaces.removeStale()
+        guard !removed.isEmpty else { return }
+        var standardError = StandardError()
+        print(
+            "netlab: note: removed \(removed.count) network namespace(s) an interrupted calibration left: \(removed.prefix(6).joined(separator: ", "))\(removed.count > 6 ? ", …" : "")",
+            to: &standardError)
+    }
 }

@@ -89,7 +89,7 @@ struct Netlab: ParsableCommand {
 
     static func fail(_ message: String) -> Never {
         var standardError = StandardError()
-        print("netlab: \(message)", to: &standardError)
+        print("netlab: \(message.escapingControlCharacters)", to: &standardError)
         Glibc.exit(2)
     }
 }

@@ -292,18 +292,4 @@ func readInput(_ path: String) throws -> String {
 }
 
 /// Writes `text` to `path`, or to standard output when `path` is nil.
-func writeOutput(_ text: String, to path: String?) throws {
-    guard let path else {
-        print(text, terminator: "")
-        return
-    }
-    do {
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-    } catch {
-        throw InputError(
-            source: "--output", location: nil, problem: "cannot write \(path)",
-            fix: "check that its folder exists and is writable")
-    }
-}
-
 extension PrecisionMetric: ExpressibleByArgument {}

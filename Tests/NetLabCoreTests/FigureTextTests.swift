@@ -38,3 +38,19 @@ import Testing
         #expect(FigureText.fixed(2.345, 0) == "2")
     }
 }
+
+/// Names from files print as what they are: control and bidirectional characters escaped.
+@Suite struct ControlCharacterTests {
+    @Test func controlAndBidiCharactersAreEscaped() {
+        #expect("plain name µs".escapingControlCharacters == "plain name µs")
+        #expect("a\nb\u{0}c".escapingControlCharacters == #"a\u{a}b\u{0}c"#)
+        #expect("x\u{202e}y\u{2066}z".escapingControlCharacters == #"x\u{202e}y\u{2066}z"#)
+        #expect("\u{1b}[31m".escapingControlCharacters == #"\u{1b}[31m"#)
+    }
+
+    @Test func hugeAndNonFiniteFiguresAreWrittenNotTrapped() {
+        #expect(FigureText.fixed(1e300, 1) == "1e+300")
+        #expect(FigureText.fixed(.infinity, 2) == "inf")
+        #expect(FigureText.duration(nanoseconds: 1e300).hasSuffix("s"))
+    }
+}

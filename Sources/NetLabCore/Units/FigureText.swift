@@ -64,9 +64,12 @@ public enum FigureText {
     }
 
     /// `value` with `decimals` digits after the point.
+    /// Values too large for that (beyond 10¹⁵ after scaling) and non-finite ones are written
+    /// as Swift writes a Double (`1e+300`, `inf`): a report never traps on a figure read from a file.
     public static func fixed(_ value: Double, _ decimals: Int) -> String {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
+        guard value.isFinite, abs(value * scale) < 1e15 else { return "\(value)" }
         let scaled = (value * scale).rounded()
         let whole = Int64(scaled / scale)
         guard decimals > 0 else { return "\(whole)" }

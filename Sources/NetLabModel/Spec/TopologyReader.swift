@@ -347,7 +347,10 @@ extension SpecReader {
                 else {
                     throw fail(node, path, "\"\(part)\" is not a core or a range of cores", fix: fix)
                 }
-                cores += Array(low...min(high, low + 4096))
+                guard high <= 1023 else {
+                    throw fail(node, path, "cpuset core \(high) is beyond 63", fix: "list cores of the node, 0 to 63")
+                }
+                cores += Array(low...high)
             }
         } else {
             for (slot, item) in try array(node, path, what: "a cpuset").enumerated() {

@@ -172,16 +172,17 @@ enum SVGChart {
         return svg + "</svg>"
     }
 
-    /// A nanosecond value as 100ns, 10µs, 1ms, 1s.
+    /// A nanosecond value as 100ns, 10us, 1ms, 1s (the unit style of every output).
     static func durationLabel(_ nanoseconds: Double) -> String {
         if nanoseconds >= 1e9 { return "\(trim(nanoseconds / 1e9))s" }
         if nanoseconds >= 1e6 { return "\(trim(nanoseconds / 1e6))ms" }
-        if nanoseconds >= 1e3 { return "\(trim(nanoseconds / 1e3))µs" }
+        if nanoseconds >= 1e3 { return "\(trim(nanoseconds / 1e3))us" }
         return "\(trim(nanoseconds))ns"
     }
 
     static func trim(_ value: Double) -> String {
-        value >= 10 || value == value.rounded() ? String(Int(value.rounded())) : String(format: "%.1f", value)
+        guard value.isFinite, abs(value) < 1e15 else { return "\(value)" }
+        return value >= 10 || value == value.rounded() ? String(Int(value.rounded())) : String(format: "%.1f", value)
     }
 
     static func truncated(_ text: String, _ limit: Int = 30) -> String {
