@@ -166,6 +166,27 @@ import Testing
         #expect(try #require(eight.containers.first { $0.name == "dst" }).threadUtilization < 0.2)
     }
 
+    /// An overloaded open-loop flow cannot grow the run's memory without bound: past
+    /// `backlog_limit` messages in flight its arrivals are refused, counted as lost, and the
+    /// warning says from when.
+    @Test func anOverloadedFlowStopsAtTheBacklogLimit() throws {
+        let flow =
+            #"{ "name": "flood", "from": "src", "to": "dst", "pattern": "oneway", "size": "1KiB", "rate": "10000000/s" }"#
+        var text = Self.onePod(cores: 2, flows: flow, duration: "50ms")
+        text = text.replacingOccurrences(of: #""name": "pod","#, with: #""name": "pod", "backlog_limit": 2000,"#)
+        let topology = try Fixtures.topology(text)
+        #expect(topology.backlogLimit == 2000)
+        let grouping = try Fixtures.run(text).groupings[0]
+        let result = grouping.flows[0]
+        #expect(result.lostMessages > 100_000, "\(result.lostMessages)")
+        #expect(result.offeredMessages - result.messages - result.lostMessages <= 2000)
+        #expect(grouping.warnings.contains { $0.contains("backlog_limit") && $0.contains("\"flood\"") })
+        #expect(throws: SpecError.self) {
+            try Fixtures.topology(
+                text.replacingOccurrences(of: #""backlog_limit": 2000"#, with: #""backlog_limit": 5"#))
+        }
+    }
+
     /// A pipe's writer blocks when the pipe is full: a message larger than the pipe still goes
     /// through (in pieces), and more than the pipe carries piles up in the writer, flagged unstable.
     @Test func pipeWriterBlocksAtCapacity() throws {

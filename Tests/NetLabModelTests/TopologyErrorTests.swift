@@ -194,6 +194,36 @@ import Testing
         #expect(throws: SpecError.self) { try TopologyReader.read(text, file: "t.yaml") }
     }
 
+    /// Aliases nested within each other ("a billion laughs": 9⁹ leaves from 11 lines) stop at a
+    /// budget of the text's size plus a million values, with a located error; an alias as a
+    /// mapping key, which Yams would compare whole with every key, is refused before Yams reads it.
+    @Test func aliasExpansionIsBounded() {
+        var lines = ["name: laughs", #"a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]"#]
+        for level in 1..<10 {
+            lines.append(
+                "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ",") + "]")
+        }
+        do {
+            _ = try TopologyReader.read(lines.joined(separator: "\n") + "\n", file: "laughs.yaml")
+            Issue.record("expanded a billion laughs")
+        } catch {
+            #expect(error.description.contains("expands to more values than its text holds"), "\(error)")
+        }
+        do {
+            _ = try TopologyReader.read("name: x\nbig: &big [1, 2]\nmap:\n  *big : 3\n", file: "key.yaml")
+            Issue.record("accepted an alias as a key")
+        } catch {
+            #expect(error.description.hasPrefix("key.yaml:4:3: a YAML alias (*big) used as a mapping key"), "\(error)")
+        }
+        // Ordinary anchors and aliases still read.
+        let anchored = Self.yaml.replacingOccurrences(
+            of: "containers: [web, cache]\nflows", with: "containers: &all [web, cache]\nflows"
+        )
+        .replacingOccurrences(of: "- containers: [web, cache]", with: "- containers: *all")
+        #expect(anchored.contains("*all") && anchored.contains("&all"))
+        #expect((try? TopologyReader.read(anchored, file: "t.yaml"))?.groupings[0].pods[0].containers == [0, 1])
+    }
+
     /// A key given twice: one line with its place, not the whole document.
     @Test func duplicateKeysAreOneLocatedLine() {
         do {

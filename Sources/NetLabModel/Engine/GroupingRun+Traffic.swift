@@ -22,6 +22,10 @@ extension GroupingRun {
         if next < end {
             simulation.schedule(EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flow)), at: next)
         }
+        guard messages.liveCount + calls.liveCount < topology.backlogLimit else {
+            refuseArrival(flow: flow, now: simulation.now)
+            return
+        }
         if let size = onewaySizes[flow] {
             let constantSize = constantSizes[flow]
             let bytes = constantSize >= 0 ? constantSize : Self.drawBytes(size, &requestStreams[flow])
@@ -32,6 +36,15 @@ extension GroupingRun {
         } else {
             startCall(flow: flow, caller: -1, &simulation)
         }
+    }
+
+    /// An arrival past the backlog limit: offered, not sent, counted as lost.
+    mutating func refuseArrival(flow: Int, now: SimTime) {
+        tallies[flow].refusedArrivals += 1
+        if tallies[flow].firstRefusal == nil { tallies[flow].firstRefusal = now }
+        guard now >= warmupEnd else { return }
+        tallies[flow].offeredMessages += 1
+        tallies[flow].lostMessages += 1
     }
 
     /// Starts an rpc call: draws its sizes and server time, sends the request.

@@ -21,6 +21,9 @@ struct Pool<Element> {
         free.append(handle)
     }
 
+    /// Records stored and not removed.
+    var liveCount: Int { storage.count - free.count }
+
     subscript(handle: Int32) -> Element {
         get { storage[Int(handle)] }
         _modify { yield &storage[Int(handle)] }

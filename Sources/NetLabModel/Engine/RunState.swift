@@ -248,4 +248,8 @@ struct FlowTally {
     var retransmissions: Int64 = 0
     /// Messages started in the window and neither finished nor lost, at each quarter of it.
     var backlogSamples: [Int64] = []
+    /// Arrivals refused because the run's backlog limit was reached (in the window or not),
+    /// and when the first was.
+    var refusedArrivals: Int64 = 0
+    var firstRefusal: SimTime?
 }

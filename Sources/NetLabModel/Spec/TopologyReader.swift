@@ -37,7 +37,7 @@ extension SpecReader {
         let top = try object(root, "", what: "a topology")
         try top.rejectUnknownKeys([
             "name", "duration", "warmup", "seed", "profile", "cluster", "containers", "flows", "groupings", "same_host",
-            "separate", "replica_spread",
+            "separate", "replica_spread", "backlog_limit",
         ])
         let name =
             try top.optional("name").map { node throws(SpecError) in
@@ -90,6 +90,10 @@ extension SpecReader {
             profileOverrides: overrides,
             cluster: cluster, containers: containers, flows: flows, groupings: groupings)
         topology.placementRules = rules
+        if let node = top.optional("backlog_limit") {
+            topology.backlogLimit = try integer(
+                node, "backlog_limit", what: "messages and calls in flight", range: 1_000...100_000_000)
+        }
         if let flowsNode { try checkTransports(&topology, flowsNode: flowsNode) }
         return topology
     }

@@ -16,6 +16,10 @@ public struct Topology: Sendable {
     public var groupings: [Grouping]
     /// Where containers must or must not go (used by `netlab advise`).
     public var placementRules = PlacementRules()
+    /// The most messages and calls a run keeps in flight at once (`backlog_limit`); past it,
+    /// open-loop arrivals are refused and counted as lost, so that an overloaded run keeps its
+    /// memory flat however long it lasts.
+    public var backlogLimit = 1_000_000
 
     public func containerIndex(named name: String) -> Int? { containers.firstIndex { $0.name == name } }
 }
