@@ -188,11 +188,19 @@ public struct KubernetesImport: Sendable {
             }
             if let grouping = place("split-sidecars", split) { result.append(grouping) }
         }
-        var merged: [(Int, Int)] = []
+        var merged = Set<[Int]>()
+        var mergeGroupings = 0
+        var beyondLimit = 0
         for (a, b) in pairs where a != b {
             let pair = (min(a, b), max(a, b))
-            if merged.contains(where: { $0 == pair }) { continue }
-            merged.append(pair)
+            guard merged.insert([pair.0, pair.1]).inserted else { continue }
+            // Each merge grouping holds every pod: past the limit, more would cost memory and run
+            // time quadratic in the application's size.
+            guard mergeGroupings < Self.mergeGroupingLimit else {
+                beyondLimit += 1
+                continue
+            }
+            mergeGroupings += 1
             let (x, y) = (workloads[pair.0], workloads[pair.1])
             let name = "merge-\(x.name)-\(y.name)"
             guard x.replicas == y.replicas, x.replicas != nil else {
@@ -204,8 +212,16 @@ public struct KubernetesImport: Sendable {
                 ("\(x.name)-with-\(y.name)", asDeployed[pair.0].members + asDeployed[pair.1].members, x.replicas))
             if let grouping = place(name, pods) { result.append(grouping) }
         }
+        if beyondLimit > 0 {
+            notes.append(
+                "\(beyondLimit) more merge grouping(s) left out: at most \(Self.mergeGroupingLimit) are written (pairs in the traffic file's order); netlab advise searches them all"
+            )
+        }
         return result
     }
+
+    /// The most merge groupings an import writes.
+    static let mergeGroupingLimit = 24
 
     /// `pods` placed as the default scheduler would (each replica on the node with the most
     /// cores still free that holds it; DaemonSet pods on every node), or nil with a note.

@@ -45,10 +45,19 @@ public struct Manifests: Sendable {
     public static func read(_ paths: [String]) throws(KubernetesError) -> Manifests {
         var manifests = Manifests()
         for file in try files(paths) {
-            let text: String
-            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+            let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int ?? 0
+            guard size <= 256 * 1_048_576 else {
+                throw KubernetesError(
+                    file: file, path: "", problem: "is \(size / 1_048_576) MiB, more than a manifest may be",
+                    fix: "give manifests of at most 256 MiB")
+            }
+            guard let data = FileManager.default.contents(atPath: file) else {
                 throw KubernetesError(
                     file: file, path: "", problem: "cannot be read", fix: "check the path and its permissions")
+            }
+            guard let text = String(validating: data, as: UTF8.self) else {
+                throw KubernetesError(
+                    file: file, path: "", problem: "is not UTF-8 text", fix: "save the manifest as UTF-8")
             }
             try manifests.add(text: text, file: file)
         }

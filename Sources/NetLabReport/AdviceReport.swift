@@ -70,7 +70,7 @@ public enum AdviceReport {
         let space = advice.space
         var line =
             advice.isHeuristic
-            ? "search: HEURISTIC: more than \(space.distinct - 1) distinct groupings (of \(formatCount(space.assignments)) assignments), beyond the exhaustive limit; candidates from merging the pairs that exchange most bytes, then moving one container at a time from the two best of those: the best grouping may be missed"
+            ? "search: HEURISTIC: more than \(space.distinct - 1) distinct groupings (at least \(formatCount(space.assignments)) assignments: enumeration stopped there), beyond the exhaustive limit; candidates from merging the pairs that exchange most bytes, then moving one container at a time from the two best of those: the best grouping may be missed"
             : "search: exhaustive: \(formatCount(space.assignments)) assignments of containers to pods and pods to nodes, \(space.distinct) distinct with identical nodes interchangeable, \(space.valid.count) valid"
         if !advice.isHeuristic, !space.refused.isEmpty {
             line += " (refused: " + space.refused.map { "\($0.count) \($0.reason)" }.joined(separator: "; ") + ")"

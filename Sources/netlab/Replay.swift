@@ -120,6 +120,7 @@ struct Replay: ParsableCommand {
                     source: "--pcap-out", location: nil, problem: "\(pcapOut) is not a folder",
                     fix: "create it first (mkdir -p \(pcapOut))")
             }
+            Self.removePartialCapturesOnSignal()
         }
         if !suggestMap, map == nil || topology == nil {
             throw InputError(
@@ -237,3 +238,26 @@ extension Replay {
 
 extension UnmappedPolicy: ExpressibleByArgument {}
 extension ReplayMode: ExpressibleByArgument {}
+
+extension Replay {
+    /// On SIGINT, SIGTERM or SIGHUP, deletes the captures still being written (each is written
+    /// beside its name and renamed when complete) and exits with 128 + the signal: an interrupted
+    /// replay leaves no truncated pcap.
+    static func removePartialCapturesOnSignal() {
+        for number in [SIGINT, SIGTERM, SIGHUP] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                TraceWriter.removeUnfinished()
+                var standardError = StandardError()
+                print("netlab: replay: interrupted; no capture of --pcap-out was left half written", to: &standardError)
+                Glibc.exit(128 + number)
+            }
+            source.resume()
+            signalSources.append(source)
+        }
+    }
+
+    /// The signal sources, kept alive for the run.
+    nonisolated(unsafe) static var signalSources: [any DispatchSourceSignal] = []
+}

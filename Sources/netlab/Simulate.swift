@@ -273,23 +273,4 @@ func profileNamed(_ profile: String, option: String) throws -> CostProfile {
     return read
 }
 
-/// The contents of a text file, or an error naming it.
-func readInput(_ path: String) throws -> String {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-        throw InputError(source: path, location: nil, problem: "is a directory", fix: "give a file inside it")
-    }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        let exists = FileManager.default.fileExists(atPath: path)
-        throw InputError(
-            source: path, location: nil, problem: exists ? "cannot be read" : "no such file",
-            fix: exists ? "check its permissions" : "check the path")
-    }
-    guard let text = String(data: data, encoding: .utf8) else {
-        throw InputError(source: path, location: nil, problem: "is not UTF-8 text", fix: "give a JSON file")
-    }
-    return text
-}
-
-/// Writes `text` to `path`, or to standard output when `path` is nil.
 extension PrecisionMetric: ExpressibleByArgument {}

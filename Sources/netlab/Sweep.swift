@@ -135,7 +135,15 @@ struct Sweep: ParsableCommand {
                 fix: "give 1 to 1000")
         }
         var axes: [SweepAxis] = []
-        for set in sets { axes.append(try SweepAxis(parsing: set)) }
+        for set in sets {
+            let axis = try SweepAxis(parsing: set)
+            if axes.contains(where: { "\($0.path)" == "\(axis.path)" }) {
+                throw InputError(
+                    source: "--set", location: nil, problem: "\(axis.path) is swept twice",
+                    fix: "give each path once, with all its values in one --set")
+            }
+            axes.append(axis)
+        }
         var fixed: [(path: ParameterPath, value: String)] = []
         if let duration { fixed.append((try ParameterPath(parsing: "duration"), duration)) }
         return try SweepPlan(

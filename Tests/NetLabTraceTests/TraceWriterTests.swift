@@ -4,6 +4,45 @@ import Testing
 @testable import NetLabTrace
 
 @Suite struct TraceWriterTests {
+    /// A capture appears under its name only when complete: until close() the packets go to a
+    /// hidden file beside it, which a dropped writer or removeUnfinished() (a signal) deletes.
+    @Test func aCaptureAppearsOnlyWhenComplete() throws {
+        let path = TraceTestSupport.temporaryPath("whole.pcap")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let frame = FrameBuilder.frame(
+            proto: .udp, source: (TraceTestSupport.address(1), 1000), destination: (TraceTestSupport.address(2), 53),
+            payloadLength: 10)
+        func partials() throws -> [String] {
+            let folder = (path as NSString).deletingLastPathComponent
+            let name = (path as NSString).lastPathComponent
+            return try FileManager.default.contentsOfDirectory(atPath: folder).filter {
+                $0.hasPrefix(".\(name).partial-")
+            }
+        }
+        do {
+            let writer = try TraceWriter(path: path)
+            frame.withUnsafeBytes { writer.write($0, timestampNanoseconds: 1_000) }
+            #expect(!FileManager.default.fileExists(atPath: path))
+            #expect(try partials().count == 1)
+            TraceWriter.removeUnfinished()
+            #expect(try partials().isEmpty)
+        }
+        do {
+            let writer = try TraceWriter(path: path)
+            frame.withUnsafeBytes { writer.write($0, timestampNanoseconds: 1_000) }
+        }
+        #expect(!FileManager.default.fileExists(atPath: path), "a dropped writer published its file")
+        #expect(try partials().isEmpty)
+        let writer = try TraceWriter(path: path)
+        frame.withUnsafeBytes { writer.write($0, timestampNanoseconds: 1_000) }
+        try writer.close()
+        #expect(try partials().isEmpty)
+        let reader = try TraceReader(path: path)
+        var packets = 0
+        try reader.forEachPacket { _ in packets += 1 }
+        #expect(packets == 1)
+    }
+
     @Test func whatNetlabWritesNetlabReadsBack() throws {
         let path = TraceTestSupport.temporaryPath("sample.pcap")
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -83,7 +83,8 @@ extension ProfileReader {
             for (slot, value) in repetitionItems.enumerated() {
                 repetitions.append(
                     try reader.real(
-                        value, "\(fields.child("repetitions"))[\(slot)]", what: "a measurement", minimum: 1e-9))
+                        value, "\(fields.child("repetitions"))[\(slot)]", what: "a measurement", minimum: 1e-9,
+                        maximum: 1e13))
             }
             guard !repetitions.isEmpty else {
                 throw reader.fail(item, fields.child("repetitions"), "no repetitions", fix: fix)

@@ -99,13 +99,18 @@ struct SpecReader {
     func real(_ node: JSONNode, _ path: String, what: String, minimum: Double, maximum: Double = .infinity)
         throws(SpecError) -> Double
     {
-        guard case .number(let text) = node.value, let value = Double(text), value.isFinite else {
+        guard case .number(let text) = node.value, let value = Double(text) else {
             throw fail(
                 node, path, "expected \(what) as a number, found \(node.foundDescription)",
                 fix: node.fix(otherwise: "write e.g. 1.5"))
         }
-        guard value >= minimum, value <= maximum else {
-            throw fail(node, path, "\(what) \(text) is out of range", fix: "use a value from \(minimum) to \(maximum)")
+        guard value.isFinite, value >= minimum, value <= maximum else {
+            func plain(_ bound: Double) -> String {
+                bound == bound.rounded() && abs(bound) < 1e15 ? String(Int64(bound)) : "\(bound)"
+            }
+            throw fail(
+                node, path, "\(what) \(text) is out of range",
+                fix: "use a value from \(plain(minimum)) to \(plain(maximum))")
         }
         return value
     }

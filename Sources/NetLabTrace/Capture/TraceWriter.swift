@@ -1,9 +1,15 @@
 import CPcap
+import Foundation
 
 /// Writes a pcap file (nanosecond timestamps) through libpcap's dump API, so that tcpdump,
-/// tshark and Wireshark read it as they read their own.
+/// tshark and Wireshark read it as they read their own. The packets go to a hidden file beside
+/// `path` that is renamed onto it when ``close()`` succeeds: an interrupted or failed run never
+/// leaves a truncated capture under the name asked for (``removeUnfinished()`` deletes the hidden
+/// files of writers still open, for a signal handler).
 public final class TraceWriter {
     public let path: String
+    /// Where the packets are written until the file is complete.
+    let partialPath: String
     private let dead: OpaquePointer
     private let dumper: OpaquePointer
     private var closed = false
@@ -13,6 +19,9 @@ public final class TraceWriter {
     /// - Throws: ``TraceError`` if the file cannot be created.
     public init(path: String, linkType: Int32 = 1, snapshotLength: Int32 = 262_144) throws(TraceError) {
         self.path = path
+        let url = URL(fileURLWithPath: path)
+        partialPath =
+            url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
         guard let handle = PcapCalls.openDead(linkType: linkType, snapshotLength: snapshotLength) else {
             throw TraceError(
                 kind: .unsupported, file: path, problem: "libpcap cannot write link type \(linkType)",
@@ -20,11 +29,12 @@ public final class TraceWriter {
         }
         dead = handle
         do {
-            dumper = try PcapCalls.dumpOpen(handle, path: path)
+            dumper = try PcapCalls.dumpOpen(handle, path: partialPath)
         } catch {
             PcapCalls.close(handle)
-            throw error
+            throw TraceError(kind: error.kind, file: path, problem: error.problem, fix: error.fix)
         }
+        Self.unfinished.insert(partialPath)
     }
 
     /// Appends one packet: `bytes` as captured, `wireLength` as it was on the wire (at least
@@ -46,11 +56,49 @@ public final class TraceWriter {
     public func close() throws(TraceError) {
         guard !closed else { return }
         closed = true
-        defer { PcapCalls.close(dead) }
-        try PcapCalls.dumpClose(dumper, path: path)
+        defer {
+            PcapCalls.close(dead)
+            Self.unfinished.remove(partialPath)
+        }
+        do {
+            try PcapCalls.dumpClose(dumper, path: path)
+        } catch {
+            unlink(partialPath)
+            throw error
+        }
+        guard rename(partialPath, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(partialPath)
+            throw TraceError(
+                kind: .unreadable, file: path, problem: "cannot be written (\(reason))",
+                fix: "check that its folder is writable")
+        }
     }
 
+    /// A writer dropped without ``close()`` (its run failed) leaves nothing: the partial file goes.
     deinit {
-        if !closed { try? close() }
+        guard !closed else { return }
+        PcapCalls.close(dead)
+        try? PcapCalls.dumpClose(dumper, path: path)
+        unlink(partialPath)
+        Self.unfinished.remove(partialPath)
     }
+
+    /// Deletes the hidden files of every writer not yet closed: a run stopped by a signal leaves
+    /// no partial capture behind.
+    public static func removeUnfinished() {
+        for file in unfinished.all { unlink(file) }
+    }
+
+    private static let unfinished = PathSet()
+}
+
+/// Paths under a lock, for writers on several threads and a signal handler.
+private final class PathSet: @unchecked Sendable {
+    private var paths = Set<String>()
+    private let lock = NSLock()
+
+    func insert(_ path: String) { lock.withLock { _ = paths.insert(path) } }
+    func remove(_ path: String) { lock.withLock { _ = paths.remove(path) } }
+    var all: [String] { lock.withLock { Array(paths) } }
 }
