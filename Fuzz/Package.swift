@@ -24,7 +24,7 @@ let package = Package(
             name: "FuzzImport",
             dependencies: [
                 "FuzzDriver", .product(name: "NetLabKubernetes", package: netlabPackage),
-                .product(name: "NetLabSweep", package: netlabPackage),
+                .product(name: "NetLabSweep", package: netlabPackage), .product(name: "NetLabReport", package: netlabPackage),
             ]
         ),
     ]

@@ -32,6 +32,9 @@ printf 'base: ideal\noverrides:\n  stack_transmit: 1us\n' > "$work/FuzzProfile/s
 seed FuzzMap ../Traces/*.map.json
 seed FuzzCapture ../Traces/*.pcap
 seed FuzzImport ../Examples/k8s/*.yaml
+printf 'flows[http].rate=1000/s..8000/s:x2\ncontainers[web].cpu=0.5,1,2\nduration=100ms..1s:+100ms\n' > "$work/FuzzImport/sets.txt"
+printf '{"netlab_sweep_shard":1,"identity":"x","shard":0,"shards":1,"jobs":2,"replications":1,"topology":"t","axes":[{"path":"duration","values":["1s","2s"]}]}\n{"job":0,"grouping":"g","flow":"f","values":[1.0,2.0,1.5,100.0,0.0]}\n{"job":1,"grouping":"g","flow":"f","values":[1.0,2.0,1.5,100.0,0.0]}\n{"end":true,"records":2}\n' > "$work/FuzzImport/shard.jsonl"
+printf 'name: anchors\nbase: &b [1, 2]\nmore: [*b, *b]\ncontainers: &c [a, b]\n' > "$work/FuzzTopology/anchors.yaml"
 if [ -d ../../shared/pcap-corpus ] && [ -z "${NETLAB_FUZZ_NO_SHARED:-}" ]; then
     find ../../shared/pcap-corpus -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) -size -200k | head -40 |
         while read -r file; do cp "$file" "$work/FuzzCapture/$(echo "$file" | tr / _)"; done || true

@@ -1,9 +1,10 @@
 import NetLabKubernetes
+import NetLabReport
 import NetLabSweep
 
-/// The readers of `netlab import k8s` and `netlab merge`: the input as Kubernetes manifests
-/// (imported with a fixed traffic file), as a traffic file (with fixed manifests), and as a sweep
-/// shard file.
+/// The readers of `netlab import k8s`, `netlab sweep` and `netlab merge`: the input as Kubernetes
+/// manifests (imported with a fixed traffic file), as a traffic file (with fixed manifests), each
+/// line as a `--set` expression, and as a sweep shard file merged and rendered in every format.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzImport(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
@@ -36,8 +37,13 @@ public func fuzzImport(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     {
         _ = try? importer.yaml(sources: ["m.yaml"])
     }
-    if let shard = try? SweepShardFile.read(text, file: "fuzz.jsonl") {
-        _ = try? SweepShardFile.merge([("fuzz.jsonl", shard)]).rows
+    for line in text.split(separator: "\n").prefix(8) { _ = try? SweepAxis(parsing: String(line)) }
+    if let shard = try? SweepShardFile.read(text, file: "fuzz.jsonl"),
+        let result = try? SweepShardFile.merge([("fuzz.jsonl", shard)])
+    {
+        _ = SweepReport.table(result)
+        _ = SweepReport.csv(result)
+        _ = SweepReport.jsonLines(result)
     }
     return 0
 }
