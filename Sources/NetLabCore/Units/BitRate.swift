@@ -40,7 +40,7 @@ extension BitRate: CustomStringConvertible {
     public var description: String {
         let magnitude = bitsPerSecond.magnitude
         for (name, scale) in [
-            ("Tbps", UInt64(1_000_000_000_000)), ("Gbps", 1_000_000_000), ("Mbps", 1_000_000), ("Kbps", 1_000),
+            ("Tbps", UInt64(1_000_000_000_000)), ("Gbps", 1_000_000_000), ("Mbps", 1_000_000), ("kbps", 1_000),
         ]
         where magnitude >= scale {
             return DecimalText.format(magnitude, scale: scale, maxFractionDigits: 3) + name
