@@ -114,6 +114,14 @@ public struct Manifests: Sendable {
         if kind == "Service" {
             services.append(try reader.service(root, name: name))
         } else if Self.workloadKinds.contains(kind) {
+            guard let given = reader.string(root, "metadata.name"), !given.isEmpty,
+                given.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) })
+            else {
+                throw reader.fail(
+                    reader.child(root, "metadata.name") ?? root, "metadata.name",
+                    "\(kind) \(name == "(unnamed)" ? "without a name" : "named \"\(name)\", not a valid name")",
+                    fix: "name it with letters, digits, '-', '_' or '.' (a DNS name, as Kubernetes requires)")
+            }
             let (workload, skippedInits) = try reader.workload(root, kind: kind, name: name)
             if workloads.contains(where: { $0.name == workload.name }) {
                 throw reader.fail(
@@ -237,6 +245,12 @@ struct ManifestReader {
     func container(_ node: JSONNode, path: String) throws(KubernetesError) -> Workload.Container {
         guard let name = string(node, "name"), !name.isEmpty else {
             throw fail(node, "\(path).name", "a container without a name", fix: "name it")
+        }
+        // Blamed here, on the manifest, not later on the imported topology's traffic file.
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            throw fail(
+                child(node, "name") ?? node, "\(path).name", "\"\(name)\" is not a valid container name",
+                fix: "use letters, digits, '-', '_' or '.' (a DNS label, as Kubernetes requires)")
         }
         var cpu = 0.0
         if let request = child(node, "resources.requests.cpu") {

@@ -179,6 +179,33 @@ import Testing
         }
     }
 
+    /// A bad workload or container name is blamed on the manifest, at its place (it used to be
+    /// blamed on the traffic file, at a path of the imported topology the user never wrote).
+    @Test(arguments: [
+        (
+            "kind: Deployment\nmetadata: { name: \"we b\" }\nspec: { template: { spec: { containers: [ { name: app } ] } } }\n",
+            "2:19: document 1: metadata.name: Deployment named \"we b\", not a valid name"
+        ),
+        (
+            "kind: Deployment\nmetadata: { name: web }\nspec: { template: { spec: { containers: [ { name: \"a b\" } ] } } }\n",
+            "spec.template.spec.containers[0].name: \"a b\" is not a valid container name"
+        ),
+        (
+            "kind: Pod\nspec: { containers: [ { name: app } ] }\n", "metadata.name: Pod without a name"
+        ),
+    ])
+    func badNamesAreBlamedOnTheManifest(manifest: String, mention: String) throws {
+        let path = try Self.write(manifest)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            _ = try Manifests.read([path])
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description.hasPrefix(path), "\(error)")
+            #expect(error.description.contains(mention), "\(error)")
+        }
+    }
+
     /// Files that are not Kubernetes manifests say so, with the document's place.
     @Test func notKubernetesIsRefused() throws {
         let path = try Self.write(
