@@ -16,9 +16,16 @@ import Testing
     }
 
     @Test func sweepsWhosePointsOverflowAreRefused() throws {
+        // 5 axes × 10,000 values: 10²⁰ points, past what an Int holds.
         var arguments = ["sweep", SimulateCommandTests.example]
-        for _ in 0..<20 { arguments += ["--set", "containers[web].cpu=1,2,3,4,5,6,7,8,9,10"] }
+        for container in ["web", "client", "log-shipper"] {
+            arguments += ["--set", "containers[\(container)].cpu=1..10000:+1"]
+        }
+        for flow in ["http", "access-log"] { arguments += ["--set", "flows[\(flow)].rate=1/s..10000/s:+1/s"] }
         try expectRefusal(arguments, mentioning: "over 9.2e18 points")
+        try expectRefusal(
+            ["sweep", SimulateCommandTests.example, "--set", "duration=1s", "--set", "duration=2s"],
+            mentioning: "duration is swept twice")
         try expectRefusal(
             [
                 "sweep", SimulateCommandTests.example, "--set", "containers[web].cpu=1..1000:+1", "--set",
