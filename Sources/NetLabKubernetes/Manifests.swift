@@ -114,9 +114,7 @@ public struct Manifests: Sendable {
         if kind == "Service" {
             services.append(try reader.service(root, name: name))
         } else if Self.workloadKinds.contains(kind) {
-            guard let given = reader.string(root, "metadata.name"), !given.isEmpty,
-                given.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) })
-            else {
+            guard let given = reader.string(root, "metadata.name"), NameRule.accepts(given) else {
                 throw reader.fail(
                     reader.child(root, "metadata.name") ?? root, "metadata.name",
                     "\(kind) \(name == "(unnamed)" ? "without a name" : "named \"\(name)\", not a valid name")",
@@ -247,7 +245,7 @@ struct ManifestReader {
             throw fail(node, "\(path).name", "a container without a name", fix: "name it")
         }
         // Blamed here, on the manifest, not later on the imported topology's traffic file.
-        guard name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+        guard NameRule.accepts(name) else {
             throw fail(
                 child(node, "name") ?? node, "\(path).name", "\"\(name)\" is not a valid container name",
                 fix: "use letters, digits, '-', '_' or '.' (a DNS label, as Kubernetes requires)")

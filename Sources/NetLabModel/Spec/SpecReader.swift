@@ -77,7 +77,7 @@ struct SpecReader {
 
     func name(_ node: JSONNode, _ path: String, what: String) throws(SpecError) -> String {
         let text = try string(node, path, what: what)
-        guard !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+        guard NameRule.accepts(text) else {
             throw fail(node, path, "\"\(text)\" is not a valid name", fix: "use letters, digits, '-', '_' or '.'")
         }
         return text
