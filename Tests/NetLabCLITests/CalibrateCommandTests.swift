@@ -118,6 +118,22 @@ import Testing
             "left behind: \(Self.leftoverNamespaces(of: process.processIdentifier))")
     }
 
+    /// `--cleanup` deletes the namespaces of a calibration whose process is gone and keeps those of
+    /// one still running (here, the test process itself).
+    @Test(.enabled(if: canMakeNamespaces, "needs root, iproute2's ip and permission to create network namespaces"))
+    func cleanupRemovesOnlyWhatKilledRunsLeft() throws {
+        let gone = "nlcal-2147483646-node", alive = "nlcal-\(getpid())-node"
+        for name in [gone, alive] {
+            _ = try runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["ip", "netns", "add", name])
+        }
+        defer { _ = try? runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["ip", "netns", "del", alive]) }
+        let result = try NetlabBinary.run(["calibrate", "--cleanup"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("removed 1: \(gone)"), "\(result.standardOutput)")
+        #expect(Self.leftoverNamespaces(of: 2_147_483_646).isEmpty)
+        #expect(Self.leftoverNamespaces(of: getpid()) == ["nlcal-\(getpid())-node"])
+    }
+
     @Test(arguments: [
         (["calibrate", "--format", "csv"], "Please provide one of 'table', 'json' or 'html'"),
         (["calibrate", "--check", "linux-default", "--output", "x.json"], "drop one of them"),

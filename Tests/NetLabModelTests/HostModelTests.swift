@@ -187,6 +187,18 @@ import Testing
         }
     }
 
+    /// Every replica of a pod on one node of two is an availability risk, and the run says so.
+    @Test func replicasStackedOnOneNodeAreWarnedAbout() throws {
+        let flow = #"{ "from": "src", "to": "dst", "pattern": "oneway", "size": "100B", "rate": "100/s" }"#
+        let stacked = Fixtures.twoNodes(flow: flow, duration: "20ms", warmup: "1ms").replacingOccurrences(
+            of: #"{ "containers": ["dst"], "node": "b" }"#, with: #"{ "containers": ["dst"], "nodes": ["b", "b"] }"#)
+        #expect(stacked.contains(#""nodes": ["b", "b"]"#))
+        let warnings = try Fixtures.run(stacked).groupings[0].warnings
+        #expect(warnings.contains { $0.contains("runs all 2 replicas on node \"b\"") }, "\(warnings)")
+        let spread = stacked.replacingOccurrences(of: #""nodes": ["b", "b"]"#, with: #""nodes": ["a", "b"]"#)
+        #expect(!(try Fixtures.run(spread).groupings[0].warnings.contains { $0.contains("replicas on node") }))
+    }
+
     /// A pipe's writer blocks when the pipe is full: a message larger than the pipe still goes
     /// through (in pieces), and more than the pipe carries piles up in the writer, flagged unstable.
     @Test func pipeWriterBlocksAtCapacity() throws {

@@ -35,4 +35,30 @@ import Testing
         let regression = try #require(outcome.regressions.first)
         #expect(regression.description.contains("(+5.04%)"), "\(regression.description)")
     }
+
+    /// compare says whether the first-ranked grouping moved, and does not call a move within a
+    /// tie a changed verdict.
+    @Test func compareSaysWhetherTheVerdictMoved() throws {
+        func ranked(_ first: String, _ call: String) -> String {
+            Self.result(p99: 1000, meanP99: nil).replacingOccurrences(
+                of: #"{ "topology": "t","#,
+                with:
+                    #"{ "topology": "t", "ranking": ["\#(first)", "other"], "verdict": "\#(first) leads", "verdict_call": "\#(call)","#
+            )
+        }
+        func report(_ before: String, _ after: String) throws -> String {
+            try ResultComparison.compare(
+                baseline: before, baselineFile: "a.json", current: after, currentFile: "b.json", tolerance: 0.05
+            ).report(tolerance: "5%")
+        }
+        #expect(
+            try report(ranked("g", "leads"), ranked("g", "leads")).contains("verdict unchanged: g ranks first in both"))
+        let changed = try report(ranked("g", "leads"), ranked("h", "leads"))
+        #expect(changed.contains("verdict CHANGED: the baseline ranks g first, the current h"))
+        #expect(changed.contains("current verdict: h leads"))
+        #expect(try report(ranked("g", "tie"), ranked("h", "leads")).contains("within a tie (not a changed verdict)"))
+        #expect(
+            !(try report(Self.result(p99: 1000, meanP99: nil), Self.result(p99: 1000, meanP99: nil))).contains(
+                "verdict"))
+    }
 }
