@@ -1,7 +1,8 @@
 // ns-3 reference for netlab's TCP bottleneck cases (Tests/NetLabModelTests/TCPBehaviourTests.swift):
 // N bulk TCP streams, each from its own node, through one switch into a receiver behind a
 // 1 Gb/s port with a drop-tail buffer of B bytes; NewReno with SACK, minimum RTO 200 ms, no
-// delayed ACKs, no timestamps (1460-byte segments), 2 s. Prints the goodput of each stream.
+// delayed ACKs, no timestamps (1460-byte segments), 2 s; or BBR (TcpBbr with pacing) with
+// --congestionControl=bbr. Prints the goodput of each stream.
 //
 // Build and run (Debian's libns3-dev 3.37): Benchmarks/ns3/run-tcp-bottleneck.sh
 #include "ns3/applications-module.h"
@@ -20,14 +21,21 @@ int main(int argc, char *argv[]) {
     std::string buffer = "1048576B";
     std::string senderRate = "10Gbps";
     double seconds = 2.0;
+    std::string congestionControl = "reno";
     CommandLine cmd;
     cmd.AddValue("streams", "bulk streams, one per sender node", streams);
     cmd.AddValue("buffer", "the switch port's buffer, e.g. 65536B", buffer);
     cmd.AddValue("senderRate", "each sender's link rate", senderRate);
     cmd.AddValue("seconds", "simulated time", seconds);
+    cmd.AddValue("congestionControl", "reno (NewReno with SACK) or bbr (TcpBbr, paced)", congestionControl);
     cmd.Parse(argc, argv);
 
-    Config::SetDefault("ns3::TcpL4Protocol::SocketType", TypeIdValue(TcpNewReno::GetTypeId()));
+    if (congestionControl == "bbr") {
+        Config::SetDefault("ns3::TcpL4Protocol::SocketType", TypeIdValue(TcpBbr::GetTypeId()));
+        Config::SetDefault("ns3::TcpSocketState::EnablePacing", BooleanValue(true));
+    } else {
+        Config::SetDefault("ns3::TcpL4Protocol::SocketType", TypeIdValue(TcpNewReno::GetTypeId()));
+    }
     Config::SetDefault("ns3::TcpSocketBase::Sack", BooleanValue(true));
     Config::SetDefault("ns3::TcpSocketBase::Timestamp", BooleanValue(false));
     Config::SetDefault("ns3::TcpSocketBase::MinRto", TimeValue(MilliSeconds(200)));

@@ -123,6 +123,13 @@ static int compare(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
+/// Sets the congestion control the case asks for on a TCP socket (the sender's decides a stream).
+static void set_congestion(shared_area *area, const nl_spec *spec, int fd) {
+    if (!spec->congestion) return;
+    if (setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, spec->congestion, (socklen_t)strlen(spec->congestion)) != 0)
+        fail(area, "setsockopt TCP_CONGESTION (is its module loaded, and allowed in net.ipv4.tcp_allowed_congestion_control?)");
+}
+
 /// A socket bound in the server's namespace: TCP listening, or UDP; its port goes to `ready`.
 static int server_socket(shared_area *area, const nl_spec *spec, int type, int ready) {
     int fd = socket(AF_INET, type, 0);
@@ -147,6 +154,7 @@ static int client_socket(shared_area *area, const nl_spec *spec, int type, int r
     if (fd < 0) fail(area, "socket");
     struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = port};
     inet_pton(AF_INET, spec->server_address ? spec->server_address : "127.0.0.1", &address.sin_addr);
+    if (type == SOCK_STREAM) set_congestion(area, spec, fd);
     if (connect(fd, (struct sockaddr *)&address, sizeof address) != 0) fail(area, "connect");
     int one = 1;
     if (type == SOCK_STREAM) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -168,6 +176,7 @@ static void serve(shared_area *area, const nl_spec *spec, int fds[4], int ready,
         if (in < 0) fail(area, "accept");
         int one = 1;
         setsockopt(in, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        set_congestion(area, spec, in);
         break;
     }
     case NL_UDP: in = out = server_socket(area, spec, SOCK_DGRAM, ready); break;

@@ -4,7 +4,9 @@ import NetLabModel
 /// few pod-to-pod cases; the full run every transport, four sizes, both placements and waits, the
 /// namespace paths, round trips after think times and the streams.
 public enum CalibrationPlan {
-    public static func cases(quick: Bool, cores: Int) -> (
+    /// TCP streams are measured under CUBIC and under the host's default congestion control
+    /// (`hostCongestionControl`, when netlab models it and it is not CUBIC).
+    public static func cases(quick: Bool, cores: Int, hostCongestionControl: CongestionControl? = nil) -> (
         cases: [CalibrationCase], skipped: [(name: String, why: String)]
     ) {
         var cases: [CalibrationCase] = []
@@ -23,10 +25,17 @@ public enum CalibrationPlan {
             }
         }
         func bulk(_ path: CalibrationCase.Path, _ transport: CalibrationCase.Transport) {
-            cases.append(
-                CalibrationCase(
-                    kind: .bulk, path: path, transport: transport, size: 65_536,
-                    placement: cores < 2 ? .sameCore : .twoCores, poll: false))
+            var algorithms: [CongestionControl?] = [nil]
+            if transport == .tcp {
+                algorithms = [.cubic]
+                if let host = hostCongestionControl, host != .cubic { algorithms.append(host) }
+            }
+            for algorithm in algorithms {
+                cases.append(
+                    CalibrationCase(
+                        kind: .bulk, path: path, transport: transport, size: 65_536,
+                        placement: cores < 2 ? .sameCore : .twoCores, poll: false, congestionControl: algorithm))
+            }
         }
         if quick {
             for transport in [CalibrationCase.Transport.tcp, .uds, .pipe, .shmFutex] {

@@ -72,7 +72,9 @@ public enum CasePrediction {
             let milliseconds = count * (50 + item.thinkMicroseconds) / 1_000
             duration = #""duration": "\#(max(5, milliseconds))ms", "warmup": "1ms""#
         case .bulk:
-            flow = #"{ "from": "client", "to": "server", "pattern": "stream", "transport": "\#(transport)" }"#
+            let algorithm = item.congestionControl.map { #", "congestion_control": "\#($0.rawValue)""# } ?? ""
+            flow =
+                #"{ "from": "client", "to": "server", "pattern": "stream", "transport": "\#(transport)"\#(algorithm) }"#
             duration = #""duration": "40ms", "warmup": "10ms""#
         }
         let node = #""cores": \#(max(cores, 2)), "nic": { "rate": "1Tbps", "buffer": "64MiB" }"#

@@ -96,3 +96,16 @@ public enum HostDescription {
             date: formatter.string(from: date), netlabVersion: netlabVersion)
     }
 }
+
+/// The host's default TCP congestion control (`net.ipv4.tcp_congestion_control`).
+public enum HostCongestionControl {
+    /// Its name, and the algorithm netlab models under that name (nil: one netlab does not model,
+    /// or the setting could not be read).
+    public static func current() -> (name: String, modelled: CongestionControl?) {
+        guard
+            let text = try? String(contentsOfFile: "/proc/sys/net/ipv4/tcp_congestion_control", encoding: .utf8)
+        else { return ("unknown", nil) }
+        let name = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return (name, CongestionControl(rawValue: name))
+    }
+}

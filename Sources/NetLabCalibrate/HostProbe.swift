@@ -30,10 +30,13 @@ struct HostProbe {
         let status = withOptionalCString(ends?.clientNamespace) { client in
             withOptionalCString(ends?.serverNamespace) { server in
                 withOptionalCString(ends?.serverAddress) { address in
-                    spec.client_netns = client
-                    spec.server_netns = server
-                    spec.server_address = address
-                    return calibrationCase.kind == .bulk ? nl_bulk(&spec, &result) : nl_pingpong(&spec, &result)
+                    withOptionalCString(calibrationCase.congestionControl?.rawValue) { congestion in
+                        spec.client_netns = client
+                        spec.server_netns = server
+                        spec.server_address = address
+                        spec.congestion = congestion
+                        return calibrationCase.kind == .bulk ? nl_bulk(&spec, &result) : nl_pingpong(&spec, &result)
+                    }
                 }
             }
         }

@@ -30,6 +30,8 @@ public enum ProfileFit {
         Parameter(name: "copy_per_byte", fields: [(.copyPerByte, 1)], why: "TCP and UDP round trips of 16 KiB"),
         Parameter(name: "cold_copy_per_byte", fields: [(.coldCopyPerByte, 1)], why: "the in-pod TCP stream"),
         Parameter(
+            name: "pacing_timer_delay", fields: [(.pacingTimerDelay, 1)], why: "the in-pod TCP stream under BBR"),
+        Parameter(
             name: "udp (calls and stack)",
             fields: [(.udpSend, 1), (.udpReceive, 1), (.udpStackTransmit, 1), (.udpStackReceive, 1)],
             why: "UDP round trips"),
@@ -81,6 +83,9 @@ public enum ProfileFit {
         }
         var fixedOverrides: [String: Double] = [:]
         for (field, value, _) in fixed { fixedOverrides[field.rawValue] = value }
+        if let host = hostCongestionControl(measurements) {
+            fixedOverrides[CostProfile.Field.congestionControl.rawValue] = host.number
+        }
         var undetermined: [(field: String, why: String)] = []
         let idle = SpreadFit.initialIdleKnots(measurements)
         for (field, value) in idle.overrides { fixedOverrides[field.rawValue] = value }
@@ -118,6 +123,14 @@ public enum ProfileFit {
         var profile = base.applying(result)
         profile.name = "calibrated"
         return Outcome(profile: profile, overrides: result, fitted: fitted, undetermined: undetermined)
+    }
+
+    /// The host's default congestion control, as the streams tell it: TCP streams are measured
+    /// under CUBIC and, where the default differs, under the default too (nil for measurements
+    /// that name none).
+    static func hostCongestionControl(_ measurements: [CalibrationMeasurement]) -> CongestionControl? {
+        let named = measurements.compactMap(\.calibrationCase.congestionControl)
+        return named.first { $0 != .cubic } ?? named.first
     }
 
     /// The host figures that minimise the squared log error of the training medians, with
@@ -271,6 +284,7 @@ public enum ProfileFit {
         case .vethPerPacket: profile.vethPerPacket.picoseconds
         case .nicTransmit: profile.nicTransmit.picoseconds
         case .vxlanPerPacket: profile.vxlanPerPacket.picoseconds
+        case .pacingTimerDelay: profile.pacingTimerDelay.picoseconds
         default: preconditionFailure("\(field) is not a fitted parameter's first field")
         }
     }

@@ -60,6 +60,12 @@ public struct KubernetesImport: Sendable {
                 ]
                 if let replicas = workload.replicas { fields.append(("replicas", Tree.integer(replicas))) }
                 if let image = container.image { fields.append(("image", Tree.string(image))) }
+                if !workload.bandwidth.isEmpty {
+                    var limits: [(String, JSONNode)] = []
+                    if let rate = workload.bandwidth.ingress { limits.append(("ingress", Tree.string("\(rate)bps"))) }
+                    if let rate = workload.bandwidth.egress { limits.append(("egress", Tree.string("\(rate)bps"))) }
+                    fields.append(("bandwidth", Tree.object(limits)))
+                }
                 containers.append(Tree.object(fields))
             }
         }

@@ -18,6 +18,8 @@ public struct Workload: Sendable {
     /// Nil for a DaemonSet: one replica per node.
     public var replicas: Int?
     public var labels: [String: String]
+    /// Its pods' bandwidth annotations, shaped on the pod's interface as the bandwidth CNI plugin does.
+    public var bandwidth = BandwidthAnnotations()
 }
 
 /// A Service: the pods its selector matches, and which container port each of its ports reaches.
@@ -224,12 +226,11 @@ struct ManifestReader {
         case "Job": replicas = try count(root, "spec.parallelism") ?? 1
         default: replicas = try count(root, "spec.replicas") ?? 1
         }
-        return (
-            Workload(
-                kind: kind, name: name, containers: containers, replicas: replicas,
-                labels: labels(child(root, labelsPath))),
-            skipped
-        )
+        var workload = Workload(
+            kind: kind, name: name, containers: containers, replicas: replicas, labels: labels(child(root, labelsPath)))
+        workload.bandwidth = try bandwidth(
+            root, annotationsPath: kind == "Pod" ? "metadata.annotations" : "spec.template.metadata.annotations")
+        return (workload, skipped)
     }
 
     func count(_ root: JSONNode, _ path: String) throws(KubernetesError) -> Int? {

@@ -171,7 +171,11 @@ public enum CalibrationReport {
     {
         let values: [(String, JSONValue)] = overrides.keys.sorted().map { key in
             let value = overrides[key]!
-            let plain = CostProfile.Field(rawValue: key)?.isPlainNumber ?? false
+            let field = CostProfile.Field(rawValue: key)
+            if field == .congestionControl, let algorithm = CongestionControl(number: value) {
+                return (key, .string(algorithm.rawValue))
+            }
+            let plain = field?.isPlainNumber ?? false
             return (key, plain ? .number(value) : .string("\(Int64(value))ps"))
         }
         return .object([("base", .string(base)), ("overrides", .object(values))] + recordFields(record))
@@ -222,6 +226,11 @@ public enum CalibrationReport {
                             ("placement", .string(item.placement.rawValue)),
                             ("wait", .string(item.poll ? "poll" : "block")),
                             ("think_us", .integer(Int64(item.thinkMicroseconds))),
+                        ]
+                        if let algorithm = item.congestionControl {
+                            entry.append(("congestion_control", .string(algorithm.rawValue)))
+                        }
+                        entry += [
                             ("set", .string(item.isTraining ? "training" : "held-out")),
                             ("unit", .string(item.kind == .bulk ? "bps" : "us")),
                             ("measured", .number(SimulationReport.rounded(measurement.measured))),

@@ -168,7 +168,14 @@ struct Calibrate: ParsableCommand {
     func measureHost(cores: Int) -> (
         measurements: [CalibrationMeasurement], skipped: [(name: String, why: String)], interrupted: Bool
     ) {
-        let plan = CalibrationPlan.cases(quick: quick, cores: cores)
+        let host = HostCongestionControl.current()
+        if host.modelled == nil {
+            var standardError = StandardError()
+            print(
+                "netlab: note: this host's default congestion control is \(host.name), which netlab does not model; TCP streams are measured under cubic only",
+                to: &standardError)
+        }
+        let plan = CalibrationPlan.cases(quick: quick, cores: cores, hostCongestionControl: host.modelled)
         let stop = StopFlag()
         let signals = [SIGINT, SIGTERM, SIGHUP]
         for number in signals { signal(number, SIG_IGN) }

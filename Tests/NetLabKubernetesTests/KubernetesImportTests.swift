@@ -179,6 +179,44 @@ import Testing
         }
     }
 
+    /// The bandwidth plugin's pod annotations become token buckets on the pod's containers; a
+    /// quantity kubelet would refuse is blamed on the manifest.
+    @Test func bandwidthAnnotationsBecomeShapers() throws {
+        let manifest = """
+            kind: Deployment
+            metadata: { name: web }
+            spec:
+              template:
+                metadata:
+                  annotations: { kubernetes.io/egress-bandwidth: 10M, kubernetes.io/ingress-bandwidth: "1.5Gi" }
+                spec: { containers: [ { name: app }, { name: proxy } ] }
+            ---
+            kind: Deployment
+            metadata: { name: db }
+            spec: { template: { spec: { containers: [ { name: app } ] } } }
+            """
+        let text = try Self.importing(
+            manifest,
+            traffic:
+                "cluster: { nodes: 2 }\nflows: [ { from: web/app, to: db, pattern: oneway, size: 100B, rate: 10/s } ]")
+        let topology = try TopologyReader.read(text, file: "t.yaml")
+        for name in ["web.app", "proxy"] {
+            let container = try #require(
+                topology.containers.first { $0.name == name }, "\(topology.containers.map(\.name))")
+            #expect(container.bandwidth.egress?.rate.bitsPerSecond == 10_000_000)
+            #expect(container.bandwidth.ingress?.rate.bitsPerSecond == 1_610_612_736)
+        }
+        #expect(topology.containers.first { $0.name == "db.app" }?.bandwidth == BandwidthLimits())
+        try Self.expectRefusal(
+            of: manifest.replacingOccurrences(of: "egress-bandwidth: 10M", with: "egress-bandwidth: 10X"),
+            mentioning:
+                "spec.template.metadata.annotations.kubernetes.io/egress-bandwidth: \"10X\" is not a bandwidth kubelet accepts"
+        )
+        #expect(BandwidthAnnotations.bitsPerSecond("100k") == 100_000)
+        #expect(BandwidthAnnotations.bitsPerSecond("2e6") == 2_000_000)
+        #expect(BandwidthAnnotations.bitsPerSecond("M") == nil)
+    }
+
     /// A bad workload or container name is blamed on the manifest, at its place (it used to be
     /// blamed on the traffic file, at a path of the imported topology the user never wrote).
     @Test(arguments: [
@@ -195,7 +233,12 @@ import Testing
         ),
     ])
     func badNamesAreBlamedOnTheManifest(manifest: String, mention: String) throws {
-        let path = try Self.write(manifest)
+        try Self.expectRefusal(of: manifest, mentioning: mention)
+    }
+
+    /// Reading `manifest` fails with one error that starts with its file and says `mention`.
+    static func expectRefusal(of manifest: String, mentioning mention: String) throws {
+        let path = try write(manifest)
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
             _ = try Manifests.read([path])

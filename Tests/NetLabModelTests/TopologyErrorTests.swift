@@ -99,6 +99,23 @@ import Testing
             with: #""name": "t", "duration": "1s", "warmup": "2s","#,
             path: "warmup", mentions: ["not shorter than the duration"]),
         Case(
+            name: "bandwidth burst too small", replace: #"{ "name": "web", "cpu": 1 }"#,
+            with: #"{ "name": "web", "cpu": 1, "bandwidth": { "egress": { "rate": "1Gbps", "burst": "1KiB" } } }"#,
+            path: "containers[0].bandwidth.egress.burst", mentions: ["out of range", "could never pass"]),
+        Case(
+            name: "bandwidth limit below the burst", replace: #"{ "name": "web", "cpu": 1 }"#,
+            with:
+                #"{ "name": "web", "cpu": 1, "bandwidth": { "ingress": { "rate": "1Gbps", "burst": "1MiB", "limit": "64KiB" } } }"#,
+            path: "containers[0].bandwidth.ingress.limit", mentions: ["smaller than the burst"]),
+        Case(
+            name: "bandwidth rate out of range", replace: #"{ "name": "web", "cpu": 1 }"#,
+            with: #"{ "name": "web", "cpu": 1, "bandwidth": { "egress": "10bps" } }"#,
+            path: "containers[0].bandwidth.egress", mentions: ["out of range", "1kbps to 10Tbps"]),
+        Case(
+            name: "bandwidth direction unknown", replace: #"{ "name": "web", "cpu": 1 }"#,
+            with: #"{ "name": "web", "cpu": 1, "bandwidth": { "egres": "10Mbps" } }"#,
+            path: "containers[0].bandwidth.egres", mentions: ["unknown key", "did you mean \"egress\""]),
+        Case(
             name: "wrong type", replace: #""cores": 2 }, { "name": "b""#, with: #""cores": "two" }, { "name": "b""#,
             path: "cluster.nodes[0].cores", mentions: ["whole number"]),
     ]
@@ -272,7 +289,7 @@ import Testing
             #"[{ "name": "x", "wait": "poll", "threads": 2, "cpuset": [1] }, "y"]"#, "",
             "polls with 2 threads on 1 pinned core"
         ),
-        (#"["x", "y"]"#, #", "congestion_control": "bbr""#, "unknown congestion control"),
+        (#"["x", "y"]"#, #", "congestion_control": "vegas""#, "unknown congestion control"),
         (#"["x", "y"]"#, #", "send_buffer": "1KiB""#, "out of range"),
         (#"["x", "y"]"#, #", "nagle": "yes""#, "true or false"),
         (#"["x", "y"]"#, #", "transport": "udp-dgram""#, "uds-dgram"),

@@ -27,6 +27,7 @@ typedef struct {
     const char *server_netns;
     const char *server_address; // IPv4 for TCP/UDP; NULL: 127.0.0.1
     double think_us;       // ping-pong: the client sleeps this long before each round trip (untimed)
+    const char *congestion; // TCP: the congestion control both ends use (TCP_CONGESTION), or NULL for the host's
 } nl_spec;
 
 typedef struct {

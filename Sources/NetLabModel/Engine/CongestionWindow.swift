@@ -28,7 +28,7 @@ struct CongestionWindow {
             return
         }
         switch algorithm {
-        case .reno:
+        case .reno, .bbr:  // BBR sets its window itself (``BBR``); never called for it
             segments += count / segments
         case .cubic:
             if epochStart == nil {
@@ -60,7 +60,7 @@ struct CongestionWindow {
     /// A loss detected by acknowledgements: multiplicative decrease.
     mutating func reduce(algorithm: CongestionControl) {
         switch algorithm {
-        case .reno:
+        case .reno, .bbr:
             slowStartThreshold = max(segments / 2, 2)
         case .cubic:
             // Fast convergence (RFC 9438 §4.7).

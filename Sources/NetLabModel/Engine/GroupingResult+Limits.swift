@@ -53,8 +53,9 @@ extension GroupingResult {
             limits.append(
                 Limit(
                     kind: .link, name: link.name, utilization: link.utilization,
-                    description:
-                        "link \"\(link.name)\": busy \(busy): packets queue for it; give it a faster rate or less traffic",
+                    description: link.name.hasSuffix("-tbf")
+                        ? "link \"\(link.name)\": busy \(busy): the pod's bandwidth limit holds its traffic back; raise the container's \"bandwidth\" or send less"
+                        : "link \"\(link.name)\": busy \(busy): packets queue for it; give it a faster rate or less traffic",
                     summary: "link \(link.name) (busy \(busy))"))
         }
         return limits

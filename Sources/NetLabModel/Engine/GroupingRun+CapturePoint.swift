@@ -58,7 +58,8 @@ extension GroupingRun {
             ? topology.cluster.overlay : Overlay(kind: .none, headerBytes: 0, cpuPerPacket: nil)
         let stages = pathStages(
             connection.pathClass, transport: connection.transport, from: endpoints[sender].node,
-            to: endpoints[receiver].node, overlay: overlay)
+            to: endpoints[receiver].node, overlay: overlay,
+            shapers: (endpoints[sender].egressShaper, endpoints[receiver].ingressShaper))
         let headers = Int64(Headers.ipv4 + (connection.transport == .udp ? Headers.udp : Headers.tcp))
         let packetBytes = Int64(wireBytes(ip: min(max(bytes, 1), connection.segmentPayload) + headers, connection))
         var before = sendCallCost(connection.transport, bytes: bytes)
@@ -68,6 +69,8 @@ extension GroupingRun {
             let cost: Int64
             switch stage.kind {
             case .cpu: cost = stage.cost
+            case .link(let link) where links[Int(link)].burstPicoseconds > 0:
+                cost = 0  // a lone message passes a shaper within its burst
             case .link(let link):
                 cost = links[Int(link)].serializationPicoseconds(of: packetBytes) + links[Int(link)].propagation
             }

@@ -21,6 +21,7 @@ extension GroupingRun {
                 Link(
                     name: "\(node.name)/nic-tx", rate: min(node.nicRate, portRate), bufferBytes: node.nicBuffer.bytes,
                     propagation: cluster.fabric.latency.picoseconds))
+            links[links.count - 1].isNIC = true
             portLink.append(Int32(links.count))
             links.append(
                 Link(
@@ -52,6 +53,7 @@ extension GroupingRun {
                 }
             }
         }
+        addShapers()
         for (flowIndex, flow) in topology.flows.enumerated() {
             let sourcePod = grouping.pods[grouping.podIndex(of: flow.from)]
             let destinationPod = grouping.pods[grouping.podIndex(of: flow.to)]
@@ -76,6 +78,30 @@ extension GroupingRun {
             nextConnection.append(0)
         }
         placeThreads()
+    }
+
+    /// One shaper link per direction and replica of each pod whose containers limit its bandwidth,
+    /// shared by the pod's endpoints of that replica.
+    mutating func addShapers() {
+        for pod in grouping.pods {
+            let limits = BandwidthLimits.ofPod(pod.containers.map { topology.containers[$0].bandwidth })
+            guard limits.ingress != nil || limits.egress != nil else { continue }
+            for replica in pod.replicaNodes.indices {
+                var egress: Int32 = -1, ingress: Int32 = -1
+                if let bucket = limits.egress {
+                    egress = Int32(links.count)
+                    links.append(Link(name: "\(pod.name)#\(replica)/egress-tbf", shaping: bucket))
+                }
+                if let bucket = limits.ingress {
+                    ingress = Int32(links.count)
+                    links.append(Link(name: "\(pod.name)#\(replica)/ingress-tbf", shaping: bucket))
+                }
+                for container in pod.containers {
+                    endpoints[endpoint(container: container, replica: replica)].egressShaper = egress
+                    endpoints[endpoint(container: container, replica: replica)].ingressShaper = ingress
+                }
+            }
+        }
     }
 
     /// Decides which endpoints poll, gives each polling thread a core of its own, and spreads the
@@ -153,8 +179,12 @@ extension GroupingRun {
         case .loopback: segmentPayload = profile.loopbackMTU - headers
         case .sameNode, .crossNode: segmentPayload = topology.cluster.mtu - overlay.headerBytes - headers
         }
-        let forward = appendPath(pathClass, transport: transport, from: clientNode, to: serverNode, overlay: overlay)
-        let backward = appendPath(pathClass, transport: transport, from: serverNode, to: clientNode, overlay: overlay)
+        let forward = appendPath(
+            pathClass, transport: transport, from: clientNode, to: serverNode, overlay: overlay,
+            shapers: (endpoints[client].egressShaper, endpoints[server].ingressShaper))
+        let backward = appendPath(
+            pathClass, transport: transport, from: serverNode, to: clientNode, overlay: overlay,
+            shapers: (endpoints[server].egressShaper, endpoints[client].ingressShaper))
         let sendBuffer: Int64
         switch transport {
         case .tcp: sendBuffer = flow.tuning.sendBuffer ?? profile.tcpSendBuffer
@@ -179,18 +209,25 @@ extension GroupingRun {
             + hops[Int(backward.start)..<(Int(backward.start) + Int(backward.count))]
         connections[connections.count - 1].instant = pathHops.allSatisfy { $0.kind == .cpu && $0.cost == 0 }
         lanes.append(contentsOf: Array(repeating: Lane(), count: Int(forward.count) + Int(backward.count)))
-        halves.append(HalfConnection(initialWindow: profile.tcpInitialWindow))
-        halves.append(HalfConnection(initialWindow: profile.tcpInitialWindow))
+        for _ in 0..<2 {
+            var half = HalfConnection(initialWindow: profile.tcpInitialWindow)
+            half.bbr.offloadBursts = profile.offloadBursts
+            half.bbr.firstCycleIndex = (2 + (connections.count - 1) * 5 % 7) % BBR.cycleLength
+            halves.append(half)
+        }
     }
 
     /// Appends the hops of a packet's path from `source` to `destination` node and returns their range:
-    /// the stages of ``pathStages(_:transport:from:to:overlay:)``, consecutive CPU stages on one
-    /// node joined into one hop.
+    /// the stages of ``pathStages(_:transport:from:to:overlay:shapers:)``, consecutive CPU stages on
+    /// one node joined into one hop.
     mutating func appendPath(
-        _ pathClass: PathClass, transport: Transport, from source: Int, to destination: Int, overlay: Overlay
+        _ pathClass: PathClass, transport: Transport, from source: Int, to destination: Int, overlay: Overlay,
+        shapers: (egress: Int32, ingress: Int32)
     ) -> (start: Int32, count: Int16) {
         let start = hops.count
-        for stage in pathStages(pathClass, transport: transport, from: source, to: destination, overlay: overlay) {
+        for stage in pathStages(
+            pathClass, transport: transport, from: source, to: destination, overlay: overlay, shapers: shapers)
+        {
             switch stage.kind {
             case .link(let link):
                 hops.append(Hop(kind: .link, index: link, cost: 0))
@@ -206,8 +243,11 @@ extension GroupingRun {
     }
 
     /// The steps of a packet's path, in order, with where a capture could see it between them.
+    /// Between pods a packet passes its sending pod's egress shaper after the pod's veth, and the
+    /// receiving pod's ingress shaper before it (where the bandwidth plugin puts them; -1: none).
     func pathStages(
-        _ pathClass: PathClass, transport: Transport, from source: Int, to destination: Int, overlay: Overlay
+        _ pathClass: PathClass, transport: Transport, from source: Int, to destination: Int, overlay: Overlay,
+        shapers: (egress: Int32, ingress: Int32) = (-1, -1)
     ) -> [PathStage] {
         let p = profile
         let (transmit, receive) =
@@ -222,27 +262,35 @@ extension GroupingRun {
             PathStage(
                 kind: .cpu(node: destination, receives: true), cost: cost, joinsPrevious: joins, placeAfter: after)
         }
+        func shaper(_ link: Int32) -> [PathStage] {
+            link < 0 ? [] : [PathStage(kind: .link(link), cost: 0, joinsPrevious: false, placeAfter: nil)]
+        }
         switch pathClass {
         case .uds, .pipe, .shm:
             return []
         case .loopback:
             return [sending(transmit, .loopback, joins: false), receiving(receive.picoseconds, joins: false)]
         case .sameNode:
-            return [
-                sending(transmit, .senderNamespace, joins: false), sending(p.vethPerPacket, .senderHost),
-                receiving((p.bridgePerPacket + p.netfilterPerPacket).picoseconds, .receiverHost, joins: false),
-                receiving(p.vethPerPacket.picoseconds, .receiverNamespace), receiving(receive.picoseconds),
-            ]
+            return [sending(transmit, .senderNamespace, joins: false), sending(p.vethPerPacket, .senderHost)]
+                + shaper(shapers.egress) + [
+                    receiving((p.bridgePerPacket + p.netfilterPerPacket).picoseconds, .receiverHost, joins: false)
+                ] + shaper(shapers.ingress) + [
+                    receiving(p.vethPerPacket.picoseconds, .receiverNamespace), receiving(receive.picoseconds),
+                ]
         case .crossNode:
-            return [
-                sending(transmit, .senderNamespace, joins: false), sending(p.vethPerPacket, .senderHost),
-                sending(
-                    p.bridgePerPacket + p.netfilterPerPacket + .picoseconds(encapsulation) + p.nicTransmit, .senderNIC),
-                PathStage(kind: .link(nicLink[source]), cost: 0, joinsPrevious: false, placeAfter: nil),
-                PathStage(kind: .link(portLink[destination]), cost: 0, joinsPrevious: false, placeAfter: .receiverNIC),
-                receiving((p.nicReceive + p.bridgePerPacket).picoseconds + encapsulation, .receiverHost, joins: false),
-                receiving(p.vethPerPacket.picoseconds, .receiverNamespace), receiving(receive.picoseconds),
-            ]
+            return [sending(transmit, .senderNamespace, joins: false), sending(p.vethPerPacket, .senderHost)]
+                + shaper(shapers.egress) + [
+                    sending(
+                        p.bridgePerPacket + p.netfilterPerPacket + .picoseconds(encapsulation) + p.nicTransmit,
+                        .senderNIC),
+                    PathStage(kind: .link(nicLink[source]), cost: 0, joinsPrevious: false, placeAfter: nil),
+                    PathStage(
+                        kind: .link(portLink[destination]), cost: 0, joinsPrevious: false, placeAfter: .receiverNIC),
+                    receiving(
+                        (p.nicReceive + p.bridgePerPacket).picoseconds + encapsulation, .receiverHost, joins: false),
+                ] + shaper(shapers.ingress) + [
+                    receiving(p.vethPerPacket.picoseconds, .receiverNamespace), receiving(receive.picoseconds),
+                ]
         }
     }
 }

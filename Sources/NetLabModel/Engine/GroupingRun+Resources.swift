@@ -21,20 +21,31 @@ extension GroupingRun {
         let now = simulation.now.picoseconds
         let bytes = Int64(packets[packet].wireBytes)
         links[link].forgetSent(upTo: now)
-        // Hop 1 of a cross-node path is the sender node's NIC (hop 0 is its stack).
-        let locallyThrottled = packets[packet].half >= 0 && packets[packet].hop == 1
+        // A NIC is only ever its sender's own on a path.
+        let locallyThrottled = packets[packet].half >= 0 && links[link].isNIC
         if !locallyThrottled, links[link].queuedBytes + bytes > links[link].bufferBytes {
             if simulation.now >= warmupEnd { links[link].drops += 1 }
             drop(packet: packet, &simulation)
             return
         }
         let start = max(now, links[link].busyUntil)
-        let time = links[link].serializationPicoseconds(of: bytes)
+        var time = links[link].serializationPicoseconds(of: bytes)
+        if links[link].burstPicoseconds > 0 {
+            // A shaper: the packet leaves once the bucket holds its sending time. It is busy as a
+            // link of its rate would be, so that its utilisation is the share of its rate in use
+            // (a burst does not count twice).
+            let wait = links[link].takeTokens(at: start, bytes: bytes)
+            let busyFrom = max(start + wait, links[link].rateBusyUntil)
+            links[link].rateBusyUntil = busyFrom + time
+            links[link].busyPicoseconds += overlapWithMeasurement(from: SimTime(picoseconds: busyFrom), duration: time)
+            time = wait
+        } else {
+            links[link].busyPicoseconds += overlapWithMeasurement(from: SimTime(picoseconds: start), duration: time)
+        }
         let finish = start + time
         links[link].busyUntil = finish
         links[link].queuedBytes += bytes
         links[link].unsentPackets += 1
-        links[link].busyPicoseconds += overlapWithMeasurement(from: SimTime(picoseconds: start), duration: time)
         let slot = WireSlot(packet: packet, wireBytes: Int32(bytes), finish: finish)
         links[link].onWire.append(slot)
         if links[link].onWire.count == 1 {
@@ -43,7 +54,7 @@ extension GroupingRun {
                 at: links[link].arrival(of: slot))
         }
         let sent = packets[packet]
-        if sent.half >= 0, !sent.isAck, sent.hop == 1 {
+        if sent.half >= 0, !sent.isAck, links[link].isNIC {
             // TCP Small Queues hears when a data segment has left the sender's NIC.
             simulation.schedule(
                 EventAction(

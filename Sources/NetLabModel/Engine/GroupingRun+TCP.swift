@@ -3,14 +3,25 @@ import NetLabCore
 /// TCP's sender and receiver; the state and the rules they follow are described on ``HalfConnection``.
 extension GroupingRun {
     /// Sends while the pipe is below the congestion window: segments known lost first (lowest
-    /// first), then new data within the receive window, TCP Small Queues and Nagle's rule.
+    /// first), then new data within the receive window, TCP Small Queues, Nagle's rule and, under
+    /// BBR, the pacing rate.
     mutating func trySend<Queue: EventQueue>(half: Int, _ simulation: inout Simulation<Queue>) {
         let link = connections[half / 2]
         let segmentPayload = link.segmentPayload
         let receiveWindow = max(1, link.receiveBuffer / max(segmentPayload, 1))
+        let paced = link.congestionControl == .bbr
+        if paced, halves[half].bbr.pacingRate == 0 {
+            halves[half].bbr.startPacing(
+                window: halves[half].window.segments, segmentBytes: segmentPayload,
+                smoothedRTT: halves[half].smoothedRTT)
+        }
         while halves[half].inFlight < max(1, Int(halves[half].window.segments)) {
             if link.nicBitsPerSecond > 0, halves[half].queuedBelowSocket >= smallQueueLimit(half: half, link) {
                 halves[half].throttledBySmallQueues = true
+                break
+            }
+            if paced, halves[half].burstLeft <= 0, halves[half].nextSendTime > simulation.now {
+                armPacingTimer(half: half, &simulation)
                 break
             }
             if let offset = halves[half].lowestLost() {
@@ -20,9 +31,16 @@ extension GroupingRun {
                 send(half: half, offset: offset, &simulation)
                 continue
             }
-            guard let head = halves[half].unsent.first,
-                halves[half].nextSegment - halves[half].acknowledgedUpTo < receiveWindow
-            else { break }
+            guard let head = halves[half].unsent.first else {
+                // Less to send than the window allows: BBR's samples from now on are
+                // application-limited.
+                if paced, halves[half].lostCount == 0 {
+                    halves[half].deliveryRate.appLimitedUntil = max(
+                        halves[half].deliveryRate.delivered + Int64(halves[half].inFlight), 1)
+                }
+                break
+            }
+            guard halves[half].nextSegment - halves[half].acknowledgedUpTo < receiveWindow else { break }
             let payload = min(segmentPayload, head.bytesLeft)
             if link.nagle, payload < segmentPayload, halves[half].nextSegment > halves[half].acknowledgedUpTo { break }
             var endsMessage: Int32 = -1
@@ -39,6 +57,8 @@ extension GroupingRun {
                     state: .lost, retransmitted: false))
             send(half: half, offset: halves[half].segments.count - 1, &simulation)
         }
+        // An offload burst holds what was ready at once; the next send starts a new one.
+        halves[half].burstLeft = 0
         armTimer(half: half, &simulation)
     }
 
@@ -47,7 +67,9 @@ extension GroupingRun {
     func smallQueueLimit(half: Int, _ link: Connection) -> Int64 {
         let state = halves[half]
         var bitsPerSecond = Double(link.nicBitsPerSecond)
-        if state.smoothedRTT > 0 {
+        if link.congestionControl == .bbr {
+            bitsPerSecond = min(bitsPerSecond, state.bbr.pacingRate * 8)
+        } else if state.smoothedRTT > 0 {
             let pacing = 2 * state.window.segments * Double(link.segmentPayload) * 8 / (state.smoothedRTT / 1e12)
             bitsPerSecond = min(bitsPerSecond, pacing)
         }
@@ -62,6 +84,11 @@ extension GroupingRun {
         halves[half].transmissions += 1
         let transmission = halves[half].transmissions
         let segment = halves[half].acknowledgedUpTo + Int64(offset)
+        if link.congestionControl == .bbr {
+            halves[half].segments[offset].stamp = halves[half].deliveryRate.stamp(
+                now: simulation.now, nothingInFlight: halves[half].inFlight == 0)
+            pace(half: half, payload: Int64(halves[half].segments[offset].payload), now: simulation.now)
+        }
         halves[half].segments[offset].state = .inFlight
         halves[half].segments[offset].sentAt = simulation.now
         halves[half].segments[offset].transmission = transmission
@@ -198,6 +225,8 @@ extension GroupingRun {
     ) {
         let now = simulation.now
         let minimumRTO = profile.tcpMinimumRTO.picoseconds
+        let algorithm = connections[half / 2].congestionControl
+        var sample = DeliveryRate.Sample()
         var newest: Int64 = -1
         var delivered = 0
         var advanced = false
@@ -213,6 +242,7 @@ extension GroupingRun {
                 if !record.retransmitted {
                     halves[half].observeRTT((now - record.sentAt).picoseconds, minimum: minimumRTO)
                 }
+                if algorithm == .bbr { takeDelivery(half: half, record, now: now, &sample) }
             }
             halves[half].bufferedBytes -= Int64(record.payload)
             _ = halves[half].segments.removeFirst()
@@ -230,6 +260,7 @@ extension GroupingRun {
                 if !record.retransmitted {
                     halves[half].observeRTT((now - record.sentAt).picoseconds, minimum: minimumRTO)
                 }
+                if algorithm == .bbr { takeDelivery(half: half, record, now: now, &sample) }
             }
         }
         // Time-ordered loss detection: what was sent before a delivered transmission and is
@@ -244,22 +275,31 @@ extension GroupingRun {
             {
                 halves[half].markLost(offset: offset)
                 lossFound = true
+                sample.losses += 1
             }
         }
-        let algorithm = connections[half / 2].congestionControl
         if lossFound, halves[half].acknowledgedUpTo > halves[half].recoveryPoint {
-            halves[half].window.reduce(algorithm: algorithm)
+            if algorithm == .bbr {
+                halves[half].bbr.saveWindow(halves[half].window.segments)
+            } else {
+                halves[half].window.reduce(algorithm: algorithm)
+            }
             halves[half].recoveryPoint = halves[half].nextSegment - 1
             halves[half].inFastRecovery = true
-        } else if halves[half].inFastRecovery, halves[half].acknowledgedUpTo > halves[half].recoveryPoint {
+        } else if halves[half].acknowledgedUpTo > halves[half].recoveryPoint {
             halves[half].inFastRecovery = false
+            halves[half].recoveringFromTimeout = false
         }
-        // The window grows only while it limits the sender (Linux's `tcp_is_cwnd_limited`, RFC
-        // 7661): not when the application, the receive window or TCP Small Queues hold it back.
-        let windowLimited = halves[half].inFlight + delivered >= Int(halves[half].window.segments)
-        if !halves[half].inFastRecovery, delivered > 0, windowLimited {
-            halves[half].window.grow(
-                acknowledged: delivered, now: now, smoothedRTT: halves[half].smoothedRTT, algorithm: algorithm)
+        if algorithm == .bbr {
+            updateBBR(half: half, &sample, now: now)
+        } else {
+            // The window grows only while it limits the sender (Linux's `tcp_is_cwnd_limited`,
+            // RFC 7661): not when the application, the receive window or TCP Small Queues hold it back.
+            let windowLimited = halves[half].inFlight + delivered >= Int(halves[half].window.segments)
+            if !halves[half].inFastRecovery, delivered > 0, windowLimited {
+                halves[half].window.grow(
+                    acknowledged: delivered, now: now, smoothedRTT: halves[half].smoothedRTT, algorithm: algorithm)
+            }
         }
         if advanced {
             restartTimer(half: half, &simulation)
@@ -305,7 +345,14 @@ extension GroupingRun {
         }
         for offset in 0..<halves[half].segments.count { halves[half].markLost(offset: offset) }
         while !halves[half].sendOrder.isEmpty { _ = halves[half].sendOrder.removeFirst() }
-        halves[half].window.collapse(algorithm: connections[half / 2].congestionControl)
+        let algorithm = connections[half / 2].congestionControl
+        if algorithm == .bbr {
+            halves[half].bbr.saveWindow(halves[half].window.segments)
+            halves[half].window.segments = 1
+            halves[half].recoveringFromTimeout = true
+        } else {
+            halves[half].window.collapse(algorithm: algorithm)
+        }
         halves[half].inFastRecovery = false
         halves[half].recoveryPoint = halves[half].nextSegment - 1
         halves[half].retransmissionTimeout = min(

@@ -10,7 +10,7 @@ public struct GroupingRun: EventHandler {
     enum EventKind: UInt32 {
         case arrival = 1, callerStart, cpuDone, segmentSent, wireArrival, retransmissionTimer, delayedAck, checkpoint,
             ackProcessed
-        case hopDone = 10, sendDone, receiveDone, serverDone, resumePacket
+        case hopDone = 10, sendDone, receiveDone, serverDone, resumePacket, pacingTimer
     }
 
     let topology: Topology
@@ -202,6 +202,7 @@ public struct GroupingRun: EventHandler {
         case .sendDone: messageSent(Int32(action.argument), &simulation)
         case .receiveDone: messageReceived(Int32(action.argument), &simulation)
         case .serverDone: sendResponse(call: Int32(action.argument), &simulation)
+        case .pacingTimer: pacingTimerFired(half: Int(action.target), &simulation)
         case .resumePacket:
             inlineDepth = 0
             advance(packet: Int32(action.argument), &simulation)

@@ -7,7 +7,7 @@ import NetLabCore
 /// RFC 6675 pipe accounting (every hole in a window is repaired per round trip), loss detected by
 /// time order as RACK does (RFC 8985; paths here never reorder, so a segment is lost once one sent
 /// after it is delivered), a retransmission timeout per RFC 6298 with Linux's 200 ms floor after
-/// which every segment in flight counts as lost (RFC 5681), Reno or CUBIC congestion control,
+/// which every segment in flight counts as lost (RFC 5681), Reno, CUBIC or BBR (paced) congestion control,
 /// delayed ACKs (one per two segments or 40 ms, at once on out-of-order data, piggybacked on data
 /// going back) and TCP Small Queues.
 struct HalfConnection {
@@ -29,6 +29,8 @@ struct HalfConnection {
         var transmission: Int64
         var state: SegmentState
         var retransmitted: Bool
+        /// What had been delivered when it was last sent (BBR's delivery-rate samples).
+        var stamp = DeliveryRate.Stamp(delivered: 0, deliveredTime: .zero, firstSentTime: .zero, appLimited: false)
     }
 
     // Writer.
@@ -57,6 +59,16 @@ struct HalfConnection {
     var inFastRecovery = false
     var recoveryPoint: Int64 = -1
     var window: CongestionWindow
+    /// BBR only: its model of the path, the delivery-rate samples it is built from, and pacing
+    /// (the next send allowed, segments left in the current offload burst, the pacing timer).
+    var bbr = BBR()
+    var deliveryRate = DeliveryRate()
+    var nextSendTime = SimTime.zero
+    var burstLeft = 0.0
+    var pacingTimerArmed = false
+    var pacingTimerAt = SimTime.zero
+    /// BBR only: after a retransmission timeout, until the cumulative ACK passes `recoveryPoint`.
+    var recoveringFromTimeout = false
     var smoothedRTT: Double = -1
     var rttVariation: Double = 0
     var retransmissionTimeout: Int64

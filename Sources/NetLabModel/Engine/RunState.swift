@@ -135,9 +135,38 @@ struct Link {
     var onWire = Ring<WireSlot>()
     var busyPicoseconds: Int64 = 0
     var drops: Int64 = 0
+    /// A node's NIC, where TCP is throttled by TCP Small Queues instead of dropped.
+    var isNIC = false
+    /// A token-bucket shaper (``TokenBucket``) when positive: the burst as time at the rate.
+    /// Tokens are kept as time too (as Linux's `tbf` keeps them): `tokens` ps of sending were
+    /// saved up at `tokensAt`.
+    var burstPicoseconds: Int64 = 0
+    var tokens: Int64 = 0
+    var tokensAt: Int64 = 0
+    /// A shaper's use of its rate: when a link of that rate would finish what it has passed.
+    var rateBusyUntil: Int64 = 0
 }
 
 extension Link {
+    /// A shaper of `bucket`, its bucket full.
+    init(name: String, shaping bucket: TokenBucket) {
+        self.init(name: name, rate: bucket.rate, bufferBytes: bucket.limit.bytes, propagation: 0)
+        burstPicoseconds = max(1, serializationPicoseconds(of: bucket.burst.bytes))
+        tokens = burstPicoseconds
+    }
+
+    /// A shaper's wait before a packet of `bytes` that reaches the head of its queue at `start`
+    /// may leave: none while the bucket holds its sending time, else until it has saved it up.
+    mutating func takeTokens(at start: Int64, bytes: Int64) -> Int64 {
+        let cost = serializationPicoseconds(of: bytes)
+        let elapsed = start - tokensAt
+        let available = elapsed >= burstPicoseconds - tokens ? burstPicoseconds : tokens + elapsed
+        let wait = max(0, cost - available)
+        tokens = available + wait - cost
+        tokensAt = start + wait
+        return wait
+    }
+
     init(name: String, rate: BitRate, bufferBytes: Int64, propagation: Int64) {
         self.name = name
         self.rate = rate
@@ -202,6 +231,9 @@ struct Endpoint {
     var homeCore: Int32
     /// Its threads spin on dedicated cores instead of sleeping: no wake-ups.
     var polls = false
+    /// The shapers on its pod's interface, out of and into the pod (indices into `links`, or -1).
+    var egressShaper: Int32 = -1
+    var ingressShaper: Int32 = -1
     /// Time its threads spent working within the measurement window, summed over threads.
     var busyPicoseconds: Int64 = 0
 }

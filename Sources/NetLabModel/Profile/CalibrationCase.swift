@@ -33,10 +33,12 @@ public struct CalibrationCase: Sendable, Hashable {
     /// The client's pause before each round trip, in microseconds (0: back to back): the cores
     /// go idle meanwhile, and a wake-up from a longer idleness costs more.
     public var thinkMicroseconds: Int
+    /// A TCP stream's congestion control (nil: the host's default, and for every other case).
+    public var congestionControl: CongestionControl?
 
     public init(
         kind: Kind, path: Path, transport: Transport, size: Int, placement: Placement, poll: Bool,
-        thinkMicroseconds: Int = 0
+        thinkMicroseconds: Int = 0, congestionControl: CongestionControl? = nil
     ) {
         self.kind = kind
         self.path = path
@@ -45,19 +47,21 @@ public struct CalibrationCase: Sendable, Hashable {
         self.placement = placement
         self.poll = poll
         self.thinkMicroseconds = thinkMicroseconds
+        self.congestionControl = congestionControl
     }
 
     /// The think times whose round trips fit the wake-up's growth with idleness (the knots of
     /// ``HostVariability``).
     public static let idleKnots = [100, 1_000, 10_000]
 
-    /// A name that reads as the case: `in-pod tcp 64B two-cores block`, `bridge tcp bulk`.
+    /// A name that reads as the case: `in-pod tcp 64B two-cores block`, `bridge tcp bulk cubic two-cores`.
     public var name: String {
         switch kind {
         case .roundTrip:
             "\(path.rawValue) \(transport.rawValue) \(size)B \(placement.rawValue) \(poll ? "poll" : "block")"
                 + (thinkMicroseconds > 0 ? " think \(Self.thinkText(thinkMicroseconds))" : "")
-        case .bulk: "\(path.rawValue) \(transport.rawValue) bulk \(placement.rawValue)"
+        case .bulk:
+            "\(path.rawValue) \(transport.rawValue) bulk \(congestionControl.map { "\($0.rawValue) " } ?? "")\(placement.rawValue)"
         }
     }
 
@@ -65,9 +69,9 @@ public struct CalibrationCase: Sendable, Hashable {
         microseconds % 1_000 == 0 ? "\(microseconds / 1_000)ms" : "\(microseconds)us"
     }
 
-    /// The fit sees round trips of 64 B and 16 KiB and the in-pod TCP stream (the one case that
-    /// shows what copying costs from memory rather than cache); 1 KiB, 64 KiB and every other
-    /// stream are held out. Of the round trips with think time, the in-pod TCP ones at the idle
+    /// The fit sees round trips of 64 B and 16 KiB and the in-pod TCP streams (the cases that
+    /// show what copying costs from memory rather than cache, and, under BBR, what pacing costs);
+    /// 1 KiB, 64 KiB and every other stream are held out. Of the round trips with think time, the in-pod TCP ones at the idle
     /// knots train; the others are held out.
     public var isTraining: Bool {
         switch kind {

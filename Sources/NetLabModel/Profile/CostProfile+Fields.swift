@@ -20,7 +20,7 @@ extension CostProfile {
             "tcp_send_buffer"
         case tcpMinimumRTO = "tcp_minimum_rto", tcpDelayedAck = "tcp_delayed_ack", tcpAckCost = "tcp_ack_cost",
             tcpAckJitter = "tcp_ack_jitter"
-        case congestionControl = "congestion_control"
+        case congestionControl = "congestion_control", pacingTimerDelay = "pacing_timer_delay"
         case udpReceiveBuffer = "udp_receive_buffer", udsBuffer = "uds_buffer", pipeCapacity = "pipe_capacity"
         case backlogPackets = "backlog_packets", loopbackMTU = "loopback_mtu"
         case wakeupSigma = "wakeup_sigma", contextSwitchSigma = "context_switch_sigma", workSigma = "work_sigma"
@@ -66,7 +66,7 @@ extension CostProfile {
         }
 
         /// The override's value as a number: picoseconds, a count, bytes, a fraction, 1 for "poll"
-        /// (0 "block"), 1 for "cubic" (0 "reno").
+        /// (0 "block"), a congestion control's ``CongestionControl/number``.
         func value(from node: JSONNode, path: String, reader: SpecReader) throws(SpecError) -> Double {
             switch kind {
             case .duration:
@@ -112,9 +112,9 @@ extension CostProfile {
                 guard let value = CongestionControl(rawValue: text) else {
                     throw reader.fail(
                         node, path, "unknown congestion control \"\(text)\"",
-                        fix: "use \"cubic\" (Linux's default) or \"reno\"")
+                        fix: "use \"cubic\" (Linux's default), \"bbr\" or \"reno\"")
                 }
-                return value == .cubic ? 1 : 0
+                return value.number
             }
         }
     }
@@ -175,7 +175,8 @@ extension CostProfile {
         case .tcpDelayedAck: tcpDelayedAck = duration
         case .tcpAckCost: tcpAckCost = value
         case .tcpAckJitter: tcpAckJitter = duration
-        case .congestionControl: congestionControl = value == 1 ? .cubic : .reno
+        case .congestionControl: congestionControl = CongestionControl(number: value) ?? .cubic
+        case .pacingTimerDelay: pacingTimerDelay = duration
         case .udpReceiveBuffer: udpReceiveBuffer = Int64(value)
         case .udsBuffer: udsBuffer = Int64(value)
         case .pipeCapacity: pipeCapacity = Int64(value)

@@ -69,6 +69,12 @@ public struct CostProfile: Sendable, Equatable {
     /// effects in packet-switched gateways", 1992; ns-2's TCP `overhead_` serves the same end).
     public var tcpAckJitter: SimDuration
     public var congestionControl: CongestionControl
+    /// How late the high-resolution timer that releases BBR's next paced burst runs after its
+    /// deadline (timer interrupt, softirq; a virtual machine's timer exits add to it).
+    public var pacingTimerDelay: SimDuration = .nanoseconds(2_000)
+    /// Whether paced TCP leaves the host in offload bursts of about a millisecond (Linux's TSO
+    /// autosizing) rather than segment by segment (`ideal`, as ns-3 paces).
+    public var offloadBursts = true
     // Buffers.
     /// A UDP socket's receive buffer (`net.core.rmem_default`), in bytes of socket memory.
     public var udpReceiveBuffer: Int64
@@ -131,6 +137,7 @@ public struct CostProfile: Sendable, Equatable {
         profile.shmPolls = true
         profile.tcpAckCost = 0
         profile.tcpAckJitter = .zero
+        profile.offloadBursts = false
         profile.variability = .none
         return profile
     }()

@@ -76,7 +76,10 @@ extension ProfileReader {
                 placement: try choice("placement", CalibrationCase.Placement.self), poll: wait == "poll",
                 thinkMicroseconds: try fields.optional("think_us").map { node throws(SpecError) in
                     try reader.integer(node, fields.child("think_us"), what: "the think time", range: 0...1_000_000)
-                } ?? 0)
+                } ?? 0,
+                congestionControl: try fields.optional("congestion_control").map { _ throws(SpecError) in
+                    try choice("congestion_control", CongestionControl.self)
+                })
             let repetitionItems = try reader.array(
                 try fields.required("repetitions", fix: fix), fields.child("repetitions"), what: "the repetitions")
             var repetitions: [Double] = []

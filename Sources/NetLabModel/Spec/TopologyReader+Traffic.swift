@@ -156,7 +156,7 @@ extension SpecReader {
             guard let value = CongestionControl(rawValue: text) else {
                 throw fail(
                     node, fields.child("congestion_control"), "unknown congestion control \"\(text)\"",
-                    fix: "use \"cubic\" (Linux's default) or \"reno\"")
+                    fix: "use \"cubic\" (Linux's default), \"bbr\" or \"reno\"")
             }
             tuning.congestionControl = value
         }

@@ -306,6 +306,7 @@ extension SpecReader {
                 let fields = try object(item, path, what: "a container (a name, or {\"name\", \"cpu\", ...})")
                 try fields.rejectUnknownKeys([
                     "name", "cpu", "threads", "cpuset", "wait", "replicas", "scaling", "scales_with", "image",
+                    "bandwidth",
                 ])
                 container = Container(
                     name: try name(
@@ -324,8 +325,14 @@ extension SpecReader {
                         try waitMode(node, fields.child("wait"))
                     })
             }
-            if case .object = item.value, let image = try object(item, path, what: "a container").optional("image") {
-                container.image = try string(image, "\(path).image", what: "an image reference")
+            if case .object = item.value {
+                let fields = try object(item, path, what: "a container")
+                if let image = fields.optional("image") {
+                    container.image = try string(image, "\(path).image", what: "an image reference")
+                }
+                if let limits = fields.optional("bandwidth") {
+                    container.bandwidth = try bandwidthLimits(limits, "\(path).bandwidth")
+                }
             }
             if !names.insert(container.name).inserted {
                 throw fail(

@@ -82,6 +82,8 @@ public struct Container: Sendable {
     public var scaling = Scaling.unspecified
     /// Its container image, when known (kept for `netlab export k8s`; the model does not use it).
     public var image: String?
+    /// Shapers on its pod's interface (a pod with several limited containers takes the slowest).
+    public var bandwidth = BandwidthLimits()
 
     public init(name: String, cpu: Double, threads: Int = 1, cpuset: [Int] = [], wait: WaitMode? = nil) {
         self.name = name
@@ -105,9 +107,19 @@ public enum WaitMode: String, Sendable, CaseIterable {
     case block, poll
 }
 
-/// TCP's congestion control: RFC 5681 Reno (with SACK recovery) or RFC 9438 CUBIC (Linux's default).
+/// TCP's congestion control: RFC 5681 Reno (with SACK recovery), RFC 9438 CUBIC (Linux's
+/// default) or BBR v1 (paced; the default of some distributions and clouds).
 public enum CongestionControl: String, Sendable, CaseIterable {
-    case reno, cubic
+    case reno, cubic, bbr
+
+    /// Its number in a profile override: 0 reno, 1 cubic, 2 bbr.
+    public var number: Double { Double(Self.allCases.firstIndex(of: self)!) }
+
+    /// The congestion control numbered `number` (see ``number``).
+    public init?(number: Double) {
+        guard let index = Self.allCases.indices.first(where: { Double($0) == number }) else { return nil }
+        self = Self.allCases[index]
+    }
 }
 
 /// How bytes move between two containers.

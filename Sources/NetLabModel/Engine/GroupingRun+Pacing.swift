@@ -1,0 +1,67 @@
+import NetLabCore
+
+/// BBR's side of TCP: delivery-rate samples, its model update on each acknowledgement, and pacing.
+/// Linux paces BBR itself (without the `fq` qdisc): a burst of segments goes out, and the next
+/// waits until the burst's length at the pacing rate has passed, on a high-resolution timer that
+/// runs `pacingTimerDelay` late on a real host.
+extension GroupingRun {
+    /// Counts a newly delivered segment into this acknowledgement's delivery-rate sample.
+    mutating func takeDelivery(
+        half: Int, _ record: HalfConnection.Segment, now: SimTime, _ sample: inout DeliveryRate.Sample
+    ) {
+        halves[half].deliveryRate.take(
+            record.stamp, sentAt: record.sentAt, transmission: record.transmission, resent: record.retransmitted,
+            now: now, into: &sample)
+    }
+
+    /// Completes the sample and lets BBR update its model, pacing rate and window.
+    mutating func updateBBR(half: Int, _ sample: inout DeliveryRate.Sample, now: SimTime) {
+        halves[half].updateBBR(
+            &sample, now: now, segmentBytes: connections[half / 2].segmentPayload,
+            initialWindow: profile.tcpInitialWindow)
+    }
+
+    /// Charges a segment of `payload` bytes to the pacing budget: it opens a burst if none is
+    /// open, and moves the next allowed send on by its length at the pacing rate (never
+    /// catching up on time a late timer lost, as Linux does not).
+    mutating func pace(half: Int, payload: Int64, now: SimTime) {
+        let segmentBytes = connections[half / 2].segmentPayload
+        if halves[half].burstLeft <= 0 {
+            halves[half].burstLeft = halves[half].bbr.burstSegments(segmentBytes: segmentBytes)
+            halves[half].nextSendTime = max(now, halves[half].nextSendTime)
+        }
+        halves[half].burstLeft -= 1
+        let rate = max(halves[half].bbr.pacingRate, 1)
+        let gap = Self.clamped(Double(payload) / rate * 1e12, 0, Double(SimDuration.seconds(1).picoseconds))
+        halves[half].nextSendTime = halves[half].nextSendTime + SimDuration(picoseconds: Int64(gap))
+    }
+
+    /// Sets the pacing timer for the next allowed send, unless it is already set for then.
+    mutating func armPacingTimer<Queue: EventQueue>(half: Int, _ simulation: inout Simulation<Queue>) {
+        let at = halves[half].nextSendTime + profile.pacingTimerDelay
+        guard !halves[half].pacingTimerArmed || halves[half].pacingTimerAt != at else { return }
+        halves[half].pacingTimerArmed = true
+        halves[half].pacingTimerAt = at
+        simulation.schedule(EventAction(kind: EventKind.pacingTimer.rawValue, target: UInt32(half)), at: at)
+    }
+
+    /// The pacing timer: sending goes on (events for a superseded time are ignored).
+    mutating func pacingTimerFired<Queue: EventQueue>(half: Int, _ simulation: inout Simulation<Queue>) {
+        guard halves[half].pacingTimerArmed, simulation.now == halves[half].pacingTimerAt else { return }
+        halves[half].pacingTimerArmed = false
+        trySend(half: half, &simulation)
+    }
+}
+
+extension HalfConnection {
+    /// BBR's update for one acknowledgement (see ``GroupingRun/updateBBR(half:_:now:)``).
+    mutating func updateBBR(_ sample: inout DeliveryRate.Sample, now: SimTime, segmentBytes: Int64, initialWindow: Int)
+    {
+        deliveryRate.finish(&sample, now: now, minimumInterval: bbr.minimumRTT == .max ? 0 : bbr.minimumRTT)
+        let lossState: BBR.LossState = recoveringFromTimeout ? .timeout : inFastRecovery ? .recovery : .open
+        bbr.acknowledged(
+            sample, delivered: deliveryRate.delivered, appLimitedUntil: &deliveryRate.appLimitedUntil,
+            inFlight: inFlight, lossState: lossState, now: now, window: &window.segments, segmentBytes: segmentBytes,
+            initialWindow: initialWindow, smoothedRTT: smoothedRTT)
+    }
+}
