@@ -18,7 +18,7 @@ public enum CalibrationPlan {
             let item = CalibrationCase(
                 kind: .roundTrip, path: path, transport: transport, size: transport == .udp ? min(size, 65_507) : size,
                 placement: placement, poll: poll, thinkMicroseconds: think)
-            if placement == .twoCores, cores < 2 {
+            if placement != .sameCore, cores < 2 {
                 skipped.append((item.name, "the host has one core"))
             } else {
                 cases.append(item)
@@ -40,10 +40,14 @@ public enum CalibrationPlan {
         if quick {
             for transport in [CalibrationCase.Transport.tcp, .uds, .pipe, .shmFutex] {
                 for size in [64, 1_024, 16_384] {
-                    for placement in CalibrationCase.Placement.allCases {
+                    for placement in CalibrationCase.Placement.pinned {
                         roundTrip(.inPod, transport, size, placement)
                     }
                 }
+            }
+            // Left to the scheduler: where the host wakes a reader of each transport.
+            for transport in [CalibrationCase.Transport.tcp, .uds, .pipe, .shmFutex] {
+                roundTrip(.inPod, transport, 64, .unpinned)
             }
             // Spinning readers pay no wake-up: they tell the calls apart from the wake-ups.
             for size in [64, 1_024, 16_384] { roundTrip(.inPod, .shmSpin, size, .twoCores) }
@@ -57,8 +61,11 @@ public enum CalibrationPlan {
         let sizes = [64, 1_024, 16_384, 65_536]
         for transport in [CalibrationCase.Transport.tcp, .udp, .uds, .udsDatagram, .pipe, .shmFutex] {
             for size in sizes {
-                for placement in CalibrationCase.Placement.allCases { roundTrip(.inPod, transport, size, placement) }
+                for placement in CalibrationCase.Placement.pinned { roundTrip(.inPod, transport, size, placement) }
             }
+        }
+        for transport in [CalibrationCase.Transport.tcp, .udp, .uds, .udsDatagram, .pipe, .shmFutex] {
+            roundTrip(.inPod, transport, 64, .unpinned)
         }
         // Polling only on two cores: a thread spinning on its peer's core holds it for a whole time slice.
         for transport in [CalibrationCase.Transport.tcp, .udp, .uds, .pipe] {

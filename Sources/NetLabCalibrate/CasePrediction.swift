@@ -56,9 +56,14 @@ public enum CasePrediction {
         case .shmSpin: transport = "shm"; wait = "poll"
         default: transport = item.transport.rawValue
         }
-        let serverCore = item.placement == .sameCore ? 0 : 1
+        let cpusets: (client: String, server: String)
+        switch item.placement {
+        case .sameCore: cpusets = (#", "cpuset": [0]"#, #", "cpuset": [0]"#)
+        case .twoCores: cpusets = (#", "cpuset": [0]"#, #", "cpuset": [1]"#)
+        case .unpinned: cpusets = ("", "")
+        }
         let containers =
-            #"[ { "name": "client", "cpuset": [0], "wait": "\#(wait)" }, { "name": "server", "cpuset": [\#(serverCore)], "wait": "\#(wait)" } ]"#
+            #"[ { "name": "client"\#(cpusets.client), "wait": "\#(wait)" }, { "name": "server"\#(cpusets.server), "wait": "\#(wait)" } ]"#
         let flow: String
         let duration: String
         switch item.kind {

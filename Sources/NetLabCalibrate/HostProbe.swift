@@ -22,8 +22,11 @@ struct HostProbe {
         spec.iterations = Int32(Self.roundTrips(iterations, think: calibrationCase.thinkMicroseconds))
         spec.think_us = Double(calibrationCase.thinkMicroseconds)
         spec.seconds = bulkSeconds
-        spec.client_cpu = 0
-        spec.server_cpu = calibrationCase.placement == .sameCore ? 0 : 1
+        switch calibrationCase.placement {
+        case .sameCore: (spec.client_cpu, spec.server_cpu) = (0, 0)
+        case .twoCores: (spec.client_cpu, spec.server_cpu) = (0, 1)
+        case .unpinned: (spec.client_cpu, spec.server_cpu) = (-1, -1)
+        }
         spec.poll = calibrationCase.poll ? 1 : 0
         let ends = namespaces?.ends(for: calibrationCase.path)
         var result = nl_result()

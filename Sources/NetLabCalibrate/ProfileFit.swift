@@ -79,7 +79,7 @@ public enum ProfileFit {
     ) -> Outcome {
         let training = measurements.filter {
             $0.calibrationCase.isTraining && $0.measured > 0 && $0.measured.isFinite
-                && $0.calibrationCase.thinkMicroseconds == 0
+                && $0.calibrationCase.thinkMicroseconds == 0 && $0.calibrationCase.placement != .unpinned
         }
         var fixedOverrides: [String: Double] = [:]
         for (field, value, _) in fixed { fixedOverrides[field.rawValue] = value }
@@ -114,8 +114,11 @@ public enum ProfileFit {
         var result = medians.overrides.merging(fixedOverrides) { $1 }
         let knots = SpreadFit.correctIdleKnots(measurements, profile: base.applying(result), cores: cores)
         for (field, value) in knots { result[field.rawValue] = value }
+        let wakeups = wakePlacement(measurements, profile: base.applying(result), cores: cores)
+        if let bits = wakeups { result[CostProfile.Field.affineWakeups.rawValue] = Double(bits) }
         let fitted =
             medians.active.map { parameters[$0].name } + spreads.fitted + (knots.isEmpty ? [] : ["idle_wakeup"])
+            + (wakeups == nil ? [] : [CostProfile.Field.affineWakeups.rawValue])
         undetermined =
             parameters.indices.filter { !medians.active.contains($0) }
             .map { (field: parameters[$0].name, why: "no training case measured it (\(parameters[$0].why))") }
@@ -123,6 +126,46 @@ public enum ProfileFit {
         var profile = base.applying(result)
         profile.name = "calibrated"
         return Outcome(profile: profile, overrides: result, fitted: fitted, undetermined: undetermined)
+    }
+
+    /// Where the host wakes an unpinned reader, per transport: for each transport whose unpinned
+    /// round trip was measured, the choice (on the waker's core, or on another with an interrupt)
+    /// whose prediction is nearer the measurement; the others keep `profile`'s. Nil when no
+    /// unpinned round trip was measured.
+    static func wakePlacement(_ measurements: [CalibrationMeasurement], profile: CostProfile, cores: Int) -> UInt8? {
+        let unpinned = measurements.filter {
+            $0.calibrationCase.kind == .roundTrip && $0.calibrationCase.placement == .unpinned
+                && $0.calibrationCase.thinkMicroseconds == 0 && $0.measured > 0 && $0.measured.isFinite
+                && modelTransport($0.calibrationCase.transport) != nil
+        }
+        guard !unpinned.isEmpty else { return nil }
+        var affine = profile, elsewhere = profile
+        affine.affineWakeups = CostProfile.allTransportBits
+        elsewhere.affineWakeups = 0
+        let cases = unpinned.map(\.calibrationCase)
+        let onWaker = predictAll(cases, profile: affine, cores: cores)
+        let onOther = predictAll(cases, profile: elsewhere, cores: cores)
+        var bits = profile.affineWakeups
+        for (index, measurement) in unpinned.enumerated() {
+            let transport = modelTransport(measurement.calibrationCase.transport)!
+            let wakerError = abs(log(onWaker[index].value / measurement.measured))
+            let otherError = abs(log(onOther[index].value / measurement.measured))
+            if wakerError <= otherError { bits |= 1 << transport.bit } else { bits &= ~(1 << transport.bit) }
+        }
+        return bits
+    }
+
+    /// The model's transport for a measured one (spinning shared memory has no wake-ups: nil).
+    static func modelTransport(_ transport: CalibrationCase.Transport) -> Transport? {
+        switch transport {
+        case .tcp: .tcp
+        case .udp: .udp
+        case .uds: .uds
+        case .udsDatagram: .udsDatagram
+        case .pipe: .pipe
+        case .shmFutex: .shm
+        case .shmSpin: nil
+        }
     }
 
     /// The host's default congestion control, as the streams tell it: TCP streams are measured

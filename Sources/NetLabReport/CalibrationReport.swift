@@ -175,6 +175,7 @@ public enum CalibrationReport {
             if field == .congestionControl, let algorithm = CongestionControl(number: value) {
                 return (key, .string(algorithm.rawValue))
             }
+            if field == .affineWakeups { return (key, .string(CostProfile.transportText(value))) }
             let plain = field?.isPlainNumber ?? false
             return (key, plain ? .number(value) : .string("\(Int64(value))ps"))
         }

@@ -18,11 +18,16 @@ import Testing
         "nic_transmit": 1.5e6, "nic_receive": 1.5e6, "netfilter_per_packet": 0, "nic_interrupt_delay": 0,
     ]
 
+    /// Where this host wakes unpinned readers: on the waker's core for pipes and shared memory,
+    /// on another core for TCP and Unix stream sockets.
+    static let knownAffine = Double((1 << Transport.pipe.bit) | (1 << Transport.shm.bit))
+
     /// Spreads unlike linux-default's.
     static let knownSpreads: [String: Double] = ["work_sigma": 0.12, "wakeup_sigma": 0.5, "context_switch_sigma": 0.3]
 
     @Test func fitRecoversTheFieldsThatMadeTheMeasurements() throws {
-        let truth = CostProfile.linuxDefault.applying(Self.known.merging(Self.knownSpreads) { $1 })
+        let truth = CostProfile.linuxDefault.applying(
+            Self.known.merging(Self.knownSpreads) { $1 }.merging(["affine_wakeups": Self.knownAffine]) { $1 })
         let cases = CalibrationPlan.cases(quick: true, cores: 2).cases
         let synthetic = ProfileFit.predictAll(cases, profile: truth, cores: 2, samples: .tail)
         let measurements = zip(cases, synthetic).map {
@@ -40,6 +45,11 @@ import Testing
             #expect(abs(fitted / expected - 1) < 0.25, "\(field): fitted \(fitted), made with \(expected)")
         }
         #expect(outcome.fitted.count >= 15, "fitted \(outcome.fitted)")
+        // The wake-up placement of each transport whose unpinned round trip was measured.
+        for transport in [Transport.tcp, .uds, .pipe, .shm] {
+            #expect(
+                outcome.profile.wakesOnWakerCore(transport) == truth.wakesOnWakerCore(transport), "\(transport)")
+        }
         // Every held-out case is predicted within 5% by the recovered profile, its p99 within 10%.
         let predicted = ProfileFit.predictAll(cases, profile: outcome.profile, cores: 2, samples: .tail)
         for (index, item) in cases.enumerated() where !item.isTraining {

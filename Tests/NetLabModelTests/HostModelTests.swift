@@ -100,6 +100,24 @@ import Testing
         #expect(polling == 0, "polling \(polling) µs")
     }
 
+    /// Unpinned threads: a transport in `affine_wakeups` wakes its reader on the waker's core (a
+    /// context switch each way), one left out wakes it on the other, idle core (an interrupt
+    /// and an idle exit each way), as the host's scheduler does per kind of wake-up.
+    @Test func affineWakeupsDecideWhereAnUnpinnedReaderRuns() throws {
+        func roundTrip(_ transport: String, affine: String) throws -> Double {
+            let profile =
+                #"{"base": "ideal", "overrides": {"wakeup": "30us", "context_switch": "2us", "socket_wait": "block", "affine_wakeups": "\#(affine)"}}"#
+            let flow =
+                #"{ "from": "src", "to": "dst", "pattern": "rpc", "transport": "\#(transport)", "request": "64B", "response": "64B", "interval": "1ms" }"#
+            let flows = try Fixtures.run(Self.onePod(cores: 2, flows: flow, profile: profile)).groupings[0].flows[0]
+            return Double(flows.latency.valueAtPercentile(50)) / 1000
+        }
+        #expect(abs(try roundTrip("tcp", affine: "tcp, pipe") - 4) < 0.01)
+        #expect(abs(try roundTrip("tcp", affine: "pipe") - 60) < 0.01)
+        #expect(abs(try roundTrip("pipe", affine: "pipe") - 4) < 0.01)
+        #expect(abs(try roundTrip("uds", affine: "none") - 60) < 0.01)
+    }
+
     /// A polling thread burns its core: it shows in utilisation even when there is no traffic to read.
     @Test func pollingBurnsItsCore() throws {
         let flow =

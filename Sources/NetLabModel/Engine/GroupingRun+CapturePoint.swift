@@ -82,7 +82,8 @@ extension GroupingRun {
         let wakeup =
             endpoints[receiver].polls
             ? 0
-            : connection.pathClass.wakesSynchronously && endpoints[receiver].allowedCores == 0
+            : connection.pathClass.wakesSynchronously && profile.wakesOnWakerCore(connection.transport)
+                && endpoints[receiver].allowedCores == 0
                 ? profile.contextSwitch.picoseconds
                 : profile.wakeup.picoseconds
         after += wakeup + receiveCallCost(connection.transport, bytes: bytes)

@@ -293,7 +293,7 @@ extension GroupingRun {
         let cold = coldCopyCost(half: Int(message.connection) * 2 + (message.fromServer ? 1 : 0), bytes: message.bytes)
         var wakeup = wakeupCost(of: receiver, now: simulation.now)
         var preferred = -1
-        if wakeup > 0, link.pathClass.wakesSynchronously {
+        if wakeup > 0, link.pathClass.wakesSynchronously, profile.wakesOnWakerCore(link.transport) {
             preferred = affineCore(for: receiver)
             if preferred >= 0 { wakeup = contextSwitch(on: endpoints[receiver].node) }
         }

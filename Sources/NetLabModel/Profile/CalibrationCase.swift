@@ -18,8 +18,12 @@ public struct CalibrationCase: Sendable, Hashable {
         case shmFutex = "shm-futex", shmSpin = "shm-spin"
     }
 
+    /// Where the two processes run: pinned to one core, pinned to two, or left to the scheduler
+    /// (which tells where the host wakes a reader).
     public enum Placement: String, Sendable, CaseIterable {
-        case sameCore = "same-core", twoCores = "two-cores"
+        case sameCore = "same-core", twoCores = "two-cores", unpinned
+        /// The pinned placements every round trip is measured in.
+        public static let pinned: [Placement] = [.sameCore, .twoCores]
     }
 
     public var kind: Kind
@@ -75,6 +79,8 @@ public struct CalibrationCase: Sendable, Hashable {
     /// knots train; the others are held out.
     public var isTraining: Bool {
         switch kind {
+        case .roundTrip where placement == .unpinned:
+            true  // decides where the host wakes a reader (``ProfileFit``), not the figures
         case .roundTrip where thinkMicroseconds > 0:
             isIdleKnotCase
         case .roundTrip: size == 64 || size == 16_384

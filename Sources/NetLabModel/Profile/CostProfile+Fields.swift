@@ -21,6 +21,7 @@ extension CostProfile {
         case tcpMinimumRTO = "tcp_minimum_rto", tcpDelayedAck = "tcp_delayed_ack", tcpAckCost = "tcp_ack_cost",
             tcpAckJitter = "tcp_ack_jitter"
         case congestionControl = "congestion_control", pacingTimerDelay = "pacing_timer_delay"
+        case affineWakeups = "affine_wakeups"
         case udpReceiveBuffer = "udp_receive_buffer", udsBuffer = "uds_buffer", pipeCapacity = "pipe_capacity"
         case backlogPackets = "backlog_packets", loopbackMTU = "loopback_mtu"
         case wakeupSigma = "wakeup_sigma", contextSwitchSigma = "context_switch_sigma", workSigma = "work_sigma"
@@ -28,12 +29,13 @@ extension CostProfile {
             idleWakeup10ms = "idle_wakeup_10ms"
         case variability
 
-        enum Kind { case duration, mode, congestionControl, count, bytes, fraction, spread, switchOff }
+        enum Kind { case duration, mode, congestionControl, transports, count, bytes, fraction, spread, switchOff }
 
         var kind: Kind {
             switch self {
             case .socketWait, .shmWait: .mode
             case .congestionControl: .congestionControl
+            case .affineWakeups: .transports
             case .tcpInitialWindow, .backlogPackets: .count
             case .tcpMaximumWindow, .tcpSendBuffer, .udpReceiveBuffer, .udsBuffer, .pipeCapacity, .loopbackMTU,
                 .cacheBytes:
@@ -107,6 +109,16 @@ extension CostProfile {
                     throw reader.fail(node, path, "unknown wait mode \"\(text)\"", fix: "use \"block\" or \"poll\"")
                 }
                 return mode == .poll ? 1 : 0
+            case .transports:
+                let text = try reader.string(node, path, what: "transports (\"pipe, shm\", or \"none\")")
+                guard let bits = CostProfile.transportBits(text) else {
+                    throw reader.fail(
+                        node, path, "\"\(text)\" is not a list of transports",
+                        fix:
+                            "list some of \(Transport.allCases.map(\.rawValue).joined(separator: ", ")) with commas, or write \"none\""
+                    )
+                }
+                return Double(bits)
             case .congestionControl:
                 let text = try reader.string(node, path, what: "a congestion control")
                 guard let value = CongestionControl(rawValue: text) else {
@@ -117,6 +129,24 @@ extension CostProfile {
                 return value.number
             }
         }
+    }
+
+    /// Transports as bits (``Transport/bit``) from `"tcp, pipe"` or `"none"`, or nil.
+    static func transportBits(_ text: String) -> UInt8? {
+        let trimmed = text.filter { $0 != " " }
+        guard trimmed != "none" else { return 0 }
+        var bits: UInt8 = 0
+        for name in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let transport = Transport(rawValue: String(name)) else { return nil }
+            bits |= 1 << transport.bit
+        }
+        return bits
+    }
+
+    /// The text a profile file writes for transports kept as bits.
+    public static func transportText(_ bits: Double) -> String {
+        let names = Transport.allCases.filter { UInt64(bits) & (1 << UInt64($0.bit)) != 0 }.map(\.rawValue)
+        return names.isEmpty ? "none" : names.joined(separator: ", ")
     }
 
     /// This profile with `overrides` applied (values as produced by ``Field``).
@@ -177,6 +207,7 @@ extension CostProfile {
         case .tcpAckJitter: tcpAckJitter = duration
         case .congestionControl: congestionControl = CongestionControl(number: value) ?? .cubic
         case .pacingTimerDelay: pacingTimerDelay = duration
+        case .affineWakeups: affineWakeups = UInt8(clamping: Int(value)) & CostProfile.allTransportBits
         case .udpReceiveBuffer: udpReceiveBuffer = Int64(value)
         case .udsBuffer: udsBuffer = Int64(value)
         case .pipeCapacity: pipeCapacity = Int64(value)

@@ -72,6 +72,19 @@ public struct CostProfile: Sendable, Equatable {
     /// How late the high-resolution timer that releases BBR's next paced burst runs after its
     /// deadline (timer interrupt, softirq; a virtual machine's timer exits add to it).
     public var pacingTimerDelay: SimDuration = .nanoseconds(2_000)
+    /// Transports whose synchronous wake-ups (loopback, veth, Unix sockets, pipes, shared memory)
+    /// run an unpinned reader on the waker's core, as Linux's `wake_affine` may; the others wake it
+    /// on another, idle core with an interrupt. A set of ``Transport``s as bits (see
+    /// ``wakesOnWakerCore(_:)``); `netlab calibrate` measures it per transport.
+    public var affineWakeups: UInt8 = Self.allTransportBits
+    public static let allTransportBits = UInt8((1 << Transport.allCases.count) - 1)
+
+    /// Whether a synchronous wake-up over `transport` runs an unpinned reader on the waker's core.
+    @inline(__always)
+    public func wakesOnWakerCore(_ transport: Transport) -> Bool {
+        affineWakeups & (1 << transport.bit) != 0
+    }
+
     /// Whether paced TCP leaves the host in offload bursts of about a millisecond (Linux's TSO
     /// autosizing) rather than segment by segment (`ideal`, as ns-3 paces).
     public var offloadBursts = true

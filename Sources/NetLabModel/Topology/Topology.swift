@@ -128,6 +128,18 @@ public enum Transport: String, Sendable, CaseIterable {
     case udsDatagram = "uds-dgram"
     case pipe, shm
 
+    /// Its place in `allCases`, for sets of transports kept as bits.
+    public var bit: UInt8 {
+        switch self {
+        case .tcp: 0
+        case .udp: 1
+        case .uds: 2
+        case .udsDatagram: 3
+        case .pipe: 4
+        case .shm: 5
+        }
+    }
+
     /// Transports that need a shared network namespace, filesystem or IPC namespace: one pod.
     public var needsSharedPod: Bool { self == .uds || self == .udsDatagram || self == .pipe || self == .shm }
 
