@@ -116,6 +116,14 @@ import Testing
             with: #"{ "name": "web", "cpu": 1, "bandwidth": { "egres": "10Mbps" } }"#,
             path: "containers[0].bandwidth.egres", mentions: ["unknown key", "did you mean \"egress\""]),
         Case(
+            name: "zone latency without zones", replace: #""cluster": { "nodes": [ { "name": "a", "cores": 2 }"#,
+            with: #""cluster": { "fabric": { "zone_latency": "1ms" }, "nodes": [ { "name": "a", "cores": 2 }"#,
+            path: "cluster.fabric.zone_latency", mentions: ["fewer than two zones", "give nodes a \"zone\""]),
+        Case(
+            name: "absurd uplink latency", replace: #"{ "name": "a", "cores": 2 }"#,
+            with: #"{ "name": "a", "cores": 2, "latency": "2s" }"#,
+            path: "cluster.nodes[0].latency", mentions: ["absurd", "at most 1s"]),
+        Case(
             name: "wrong type", replace: #""cores": 2 }, { "name": "b""#, with: #""cores": "two" }, { "name": "b""#,
             path: "cluster.nodes[0].cores", mentions: ["whole number"]),
     ]

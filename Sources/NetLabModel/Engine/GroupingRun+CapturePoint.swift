@@ -69,6 +69,7 @@ extension GroupingRun {
             let cost: Int64
             switch stage.kind {
             case .cpu: cost = stage.cost
+            case .delay(let time): cost = time
             case .link(let link) where links[Int(link)].burstPicoseconds > 0:
                 cost = 0  // a lone message passes a shaper within its burst
             case .link(let link):

@@ -20,14 +20,15 @@ extension GroupingRun {
             links.append(
                 Link(
                     name: "\(node.name)/nic-tx", rate: min(node.nicRate, portRate), bufferBytes: node.nicBuffer.bytes,
-                    propagation: cluster.fabric.latency.picoseconds))
+                    propagation: cluster.fabric.latency.picoseconds + node.uplinkLatency.picoseconds))
             links[links.count - 1].isNIC = true
             portLink.append(Int32(links.count))
             links.append(
                 Link(
                     name: "switch/port-\(cluster.nodes[index].name)", rate: min(portRate, node.nicRate),
                     bufferBytes: cluster.fabric.portBuffer.bytes,
-                    propagation: cluster.fabric.latency.picoseconds + profile.nicInterruptDelay.picoseconds))
+                    propagation: cluster.fabric.latency.picoseconds + node.uplinkLatency.picoseconds
+                        + profile.nicInterruptDelay.picoseconds))
         }
     }
 
@@ -231,6 +232,8 @@ extension GroupingRun {
             switch stage.kind {
             case .link(let link):
                 hops.append(Hop(kind: .link, index: link, cost: 0))
+            case .delay(let time):
+                hops.append(Hop(kind: .delay, index: -1, cost: time))
             case .cpu(let node, let receives):
                 if stage.joinsPrevious, let last = hops.last, hops.count > start, last.kind == .cpu {
                     hops[hops.count - 1].cost += stage.cost
@@ -240,6 +243,16 @@ extension GroupingRun {
             }
         }
         return (Int32(start), Int16(hops.count - start))
+    }
+
+    /// The distance between the zones of two nodes, as a path stage (none within a zone).
+    func betweenZones(_ source: Int, _ destination: Int) -> [PathStage] {
+        let nodes = topology.cluster.nodes
+        let latency = topology.cluster.fabric.interZoneLatency.picoseconds
+        guard latency > 0, let from = nodes[source].zone, let to = nodes[destination].zone, from != to else {
+            return []
+        }
+        return [PathStage(kind: .delay(latency), cost: 0, joinsPrevious: false, placeAfter: nil)]
     }
 
     /// The steps of a packet's path, in order, with where a capture could see it between them.
@@ -284,6 +297,7 @@ extension GroupingRun {
                         p.bridgePerPacket + p.netfilterPerPacket + .picoseconds(encapsulation) + p.nicTransmit,
                         .senderNIC),
                     PathStage(kind: .link(nicLink[source]), cost: 0, joinsPrevious: false, placeAfter: nil),
+                ] + betweenZones(source, destination) + [
                     PathStage(
                         kind: .link(portLink[destination]), cost: 0, joinsPrevious: false, placeAfter: .receiverNIC),
                     receiving(
@@ -301,6 +315,8 @@ struct PathStage {
     enum Kind {
         case cpu(node: Int, receives: Bool)
         case link(Int32)
+        /// Distance alone (between zones), in picoseconds.
+        case delay(Int64)
     }
 
     /// Where, between two steps, a capture can see the packet.

@@ -107,6 +107,11 @@ extension GroupingRun {
             }
         case .link:
             enqueue(packet: handle, on: Int(hop.index), &simulation)
+        case .delay:
+            // Distance: every packet takes the same time, so they stay in order.
+            simulation.schedule(
+                EventAction(kind: EventKind.resumePacket.rawValue, argument: UInt64(handle)),
+                after: SimDuration(picoseconds: hop.cost))
         }
     }
 

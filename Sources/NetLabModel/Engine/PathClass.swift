@@ -22,11 +22,11 @@ extension PathClass {
 
 /// One step of a packet's path.
 struct Hop {
-    enum Kind: UInt8 { case cpu, link }
+    enum Kind: UInt8 { case cpu, link, delay }
     var kind: Kind
     /// The node (for `cpu`) or the link (for `link`).
     var index: Int32
-    /// CPU time per packet (for `cpu`).
+    /// CPU time per packet (for `cpu`); the time every packet takes (for `delay`: distance).
     var cost: Int64
     /// A receiving stage (`cpu`): packets wait in its core's backlog, which drops past its limit.
     var receives = false

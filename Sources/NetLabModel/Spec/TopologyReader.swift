@@ -149,6 +149,16 @@ extension SpecReader {
         }
     }
 
+    /// A one-way latency of a link: at most a second.
+    func oneWayLatency(_ node: JSONNode, _ path: String, what: String) throws(SpecError) -> SimDuration {
+        let value = try duration(node, path, what: what)
+        guard value <= .seconds(1) else {
+            throw fail(
+                node, path, "\(what) of \(value) is absurd", fix: "give at most 1s (across a continent is ~50ms)")
+        }
+        return value
+    }
+
     func cluster(_ node: JSONNode) throws(SpecError) -> Cluster {
         let fields = try object(node, "cluster", what: "the cluster")
         try fields.rejectUnknownKeys(["nodes", "fabric", "overlay", "mtu"])
@@ -171,7 +181,7 @@ extension SpecReader {
         for (index, item) in nodeItems.enumerated() {
             let path = "cluster.nodes[\(index)]"
             let nodeFields = try object(item, path, what: "a node")
-            try nodeFields.rejectUnknownKeys(["name", "cores", "nic"])
+            try nodeFields.rejectUnknownKeys(["name", "cores", "nic", "zone", "latency"])
             let name = try name(
                 try nodeFields.required("name", fix: "add \"name\""), nodeFields.child("name"), what: "the node name")
             if nodes.contains(where: { $0.name == name }) {
@@ -205,13 +215,29 @@ extension SpecReader {
                         fix: "give at least the MTU plus headers, e.g. \"256KiB\"")
                 }
             }
-            nodes.append(Node(name: name, cores: cores, nicRate: rate, nicBuffer: buffer))
+            var node = Node(name: name, cores: cores, nicRate: rate, nicBuffer: buffer)
+            if let value = nodeFields.optional("latency") {
+                node.uplinkLatency = try oneWayLatency(value, nodeFields.child("latency"), what: "the uplink latency")
+            }
+            if let value = nodeFields.optional("zone") {
+                node.zone = try self.name(value, nodeFields.child("zone"), what: "a zone name")
+            }
+            nodes.append(node)
         }
         var fabric = Fabric(
             portRate: nodes[0].nicRate, latency: .microseconds(1), portBuffer: ByteCount(bytes: 1 << 20))
         if let fabricNode = fields.optional("fabric") {
             let fabricFields = try object(fabricNode, "cluster.fabric", what: "the fabric")
-            try fabricFields.rejectUnknownKeys(["rate", "latency", "buffer"])
+            try fabricFields.rejectUnknownKeys(["rate", "latency", "buffer", "zone_latency"])
+            if let value = fabricFields.optional("zone_latency") {
+                fabric.interZoneLatency = try oneWayLatency(
+                    value, fabricFields.child("zone_latency"), what: "the latency between zones")
+                guard Set(nodes.compactMap(\.zone)).count >= 2 else {
+                    throw fail(
+                        value, fabricFields.child("zone_latency"), "a latency between zones, but fewer than two zones",
+                        fix: "give nodes a \"zone\" (two zones at least), or drop \"zone_latency\"")
+                }
+            }
             if let value = fabricFields.optional("rate") {
                 fabric.portRate = try bitRate(value, fabricFields.child("rate"), what: "the port rate")
             }

@@ -37,6 +37,12 @@ public struct Node: Sendable {
     public var cores: Int
     public var nicRate: BitRate
     public var nicBuffer: ByteCount
+    /// One-way latency of its own link to the switch, each way, beyond the fabric's hop (a node
+    /// in another rack or room).
+    public var uplinkLatency = SimDuration.zero
+    /// Its zone (a failure domain: an availability zone, a site); nodes in different zones are
+    /// `Fabric.interZoneLatency` further apart.
+    public var zone: String?
 
     public init(name: String, cores: Int, nicRate: BitRate, nicBuffer: ByteCount) {
         self.name = name
@@ -52,6 +58,8 @@ public struct Fabric: Sendable {
     /// One-way latency of each switch hop, wire included.
     public var latency: SimDuration
     public var portBuffer: ByteCount
+    /// Extra one-way latency between nodes of different zones.
+    public var interZoneLatency = SimDuration.zero
 }
 
 public struct Overlay: Sendable {
