@@ -118,6 +118,32 @@ import Testing
         #expect(late < 0.9 * prompt, "a 20 µs late timer after every 1.2 µs segment: \(late) vs \(prompt)")
     }
 
+    /// A connection per call costs a handshake before each request (one more round trip under
+    /// `ideal`), and a large response starts from the initial window every time, where a kept
+    /// connection has grown its window.
+    @Test func aConnectionPerCallPaysTheHandshakeAndSlowStart() throws {
+        func latencies(_ connection: String) throws -> (small: Double, big: Double) {
+            let text = """
+                { "name": "per-call", "duration": "300ms", "warmup": "50ms", "profile": "ideal",
+                  "cluster": { "nodes": [ { "name": "a" }, { "name": "b" } ], "fabric": { "rate": "10Gbps", "latency": "50us" } },
+                  "containers": [ "cli", "srv" ],
+                  "flows": [
+                    { "name": "small", "from": "cli", "to": "srv", "pattern": "rpc", "request": "64B", "response": "64B", "interval": "10ms", "connection": "\(connection)" },
+                    { "name": "big", "from": "srv", "to": "cli", "pattern": "rpc", "request": "64B", "response": "1MiB", "interval": "50ms", "connection": "\(connection)" } ],
+                  "groupings": [ { "name": "g", "pods": [ { "containers": ["cli"], "node": "a" }, { "containers": ["srv"], "node": "b" } ] } ] }
+                """
+            let flows = try Fixtures.run(text).groupings[0].flows
+            return (
+                Double(flows[0].latency.valueAtPercentile(50)), Double(flows[1].latency.valueAtPercentile(50))
+            )
+        }
+        let kept = try latencies("persistent"), fresh = try latencies("per-call")
+        // One more round trip: four switch hops of 50 µs and two small frames each way.
+        let roundTrip = 200_000.0
+        #expect(abs((fresh.small - kept.small) / roundTrip - 1) < 0.02, "\(fresh.small) vs \(kept.small)")
+        #expect(fresh.big > kept.big + 2 * roundTrip, "slow start: \(fresh.big) vs \(kept.big)")
+    }
+
     /// TCP Small Queues keep a bulk sender's data in its socket, not in its NIC's queue: the
     /// NIC never holds much more than 256 KiB, so a small rpc sharing that NIC is not stuck
     /// behind megabytes of the stream.

@@ -124,6 +124,18 @@ import Testing
             with: #"{ "name": "a", "cores": 2, "latency": "2s" }"#,
             path: "cluster.nodes[0].latency", mentions: ["absurd", "at most 1s"]),
         Case(
+            name: "per-call connection over shared memory", replace: #""size": "200B", "rate": "100/s" }"#,
+            with: #""size": "200B", "rate": "100/s", "connection": "per-call" }"#,
+            path: "flows[1].connection", mentions: ["unknown key"]),
+        Case(
+            name: "per-call connection over udp", replace: #""pattern": "rpc", "request""#,
+            with: #""pattern": "rpc", "transport": "udp", "connection": "per-call", "request""#,
+            path: "flows[0].connection", mentions: ["per-call connections are TCP's; this flow uses udp"]),
+        Case(
+            name: "unknown connection", replace: #""response": "1KiB", "rate": "100/s" }"#,
+            with: #""response": "1KiB", "rate": "100/s", "connection": "pooled" }"#,
+            path: "flows[0].connection", mentions: ["unknown connection \"pooled\"", "per-call"]),
+        Case(
             name: "wrong type", replace: #""cores": 2 }, { "name": "b""#, with: #""cores": "two" }, { "name": "b""#,
             path: "cluster.nodes[0].cores", mentions: ["whole number"]),
     ]

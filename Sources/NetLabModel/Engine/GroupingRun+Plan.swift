@@ -209,6 +209,7 @@ extension GroupingRun {
             hops[Int(forward.start)..<(Int(forward.start) + Int(forward.count))]
             + hops[Int(backward.start)..<(Int(backward.start) + Int(backward.count))]
         connections[connections.count - 1].instant = pathHops.allSatisfy { $0.kind == .cpu && $0.cost == 0 }
+        connections[connections.count - 1].perCall = transport == .tcp && flow.tuning.perCallConnection
         lanes.append(contentsOf: Array(repeating: Lane(), count: Int(forward.count) + Int(backward.count)))
         for _ in 0..<2 {
             var half = HalfConnection(initialWindow: profile.tcpInitialWindow)

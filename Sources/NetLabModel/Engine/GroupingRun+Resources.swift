@@ -143,7 +143,13 @@ extension GroupingRun {
     mutating func drop<Queue: EventQueue>(packet handle: Int32, _ simulation: inout Simulation<Queue>) {
         let packet = packets[handle]
         if simulation.now >= warmupEnd { tallies[Int(packet.flow)].droppedPackets += 1 }
-        if packet.half < 0 {
+        if packet.half == Self.handshakeHalf {
+            // Linux resends a lost SYN (or, for a lost SYN-ACK, the client's SYN draws a new
+            // one) after the initial retransmission timeout.
+            simulation.schedule(
+                EventAction(kind: EventKind.handshakeRetry.rawValue, argument: UInt64(packet.segment)),
+                after: .seconds(1))
+        } else if packet.half < 0 {
             let message = Int32(packet.segment)
             if !messages[message].lost {
                 messages[message].lost = true
@@ -169,6 +175,10 @@ extension GroupingRun {
     mutating func arrive<Queue: EventQueue>(packet handle: Int32, _ simulation: inout Simulation<Queue>) {
         let packet = packets[handle]
         packets.remove(handle)
+        if packet.half == Self.handshakeHalf {
+            handshakeArrived(call: Int32(packet.segment), reply: packet.cumulative == 1, &simulation)
+            return
+        }
         if packet.half >= 0 {
             if packet.isAck {
                 ackArrived(half: Int(packet.half), segment: packet.segment, cumulative: packet.cumulative, &simulation)

@@ -66,6 +66,10 @@ extension GroupingRun {
             Call(
                 flow: Int32(flow), caller: Int32(caller), connection: Int32(connection), start: simulation.now,
                 requestBytes: request, responseBytes: response, serverTime: serverTime.picoseconds))
+        if connections[connection].perCall {
+            sendHandshake(call: handle, reply: false, &simulation)
+            return
+        }
         sendMessage(kind: .request, flow: flow, connection: connection, call: handle, bytes: request, &simulation)
     }
 
@@ -74,7 +78,7 @@ extension GroupingRun {
     /// the sender's threads; otherwise the write waits for room, and the message's latency with it.
     mutating func sendMessage<Queue: EventQueue>(
         kind: Message.Kind, flow: Int, connection: Int, call: Int32, bytes: Int64, fromServer: Bool = false,
-        _ simulation: inout Simulation<Queue>
+        wakesSender: Bool = false, _ simulation: inout Simulation<Queue>
     ) {
         let link = connections[connection]
         let reverse = kind == .response || fromServer
@@ -92,7 +96,7 @@ extension GroupingRun {
             }
             halves[half].bufferedBytes += bytes
         }
-        startWrite(handle, &simulation)
+        startWrite(handle, wokenFromBlock: wakesSender, &simulation)
     }
 
     /// Writes that waited for room in `half`'s send buffer go ahead, in order, while room lasts.

@@ -10,7 +10,7 @@ public struct GroupingRun: EventHandler {
     enum EventKind: UInt32 {
         case arrival = 1, callerStart, cpuDone, segmentSent, wireArrival, retransmissionTimer, delayedAck, checkpoint,
             ackProcessed
-        case hopDone = 10, sendDone, receiveDone, serverDone, resumePacket, pacingTimer
+        case hopDone = 10, sendDone, receiveDone, serverDone, resumePacket, pacingTimer, handshakeRetry
     }
 
     let topology: Topology
@@ -203,6 +203,7 @@ public struct GroupingRun: EventHandler {
         case .receiveDone: messageReceived(Int32(action.argument), &simulation)
         case .serverDone: sendResponse(call: Int32(action.argument), &simulation)
         case .pacingTimer: pacingTimerFired(half: Int(action.target), &simulation)
+        case .handshakeRetry: sendHandshake(call: Int32(action.argument), reply: false, &simulation)
         case .resumePacket:
             inlineDepth = 0
             advance(packet: Int32(action.argument), &simulation)

@@ -262,6 +262,8 @@ struct Connection {
     var receiveBuffer: Int64
     var congestionControl: CongestionControl
     var nagle: Bool
+    /// TCP only: each call opens the connection anew (handshake, fresh congestion state).
+    var perCall = false
     /// The sender's NIC rate, for TCP Small Queues (0 where the path has no NIC).
     var nicBitsPerSecond: Int64
     /// No link and no CPU cost on either path: a packet arrives within the call that sends it.

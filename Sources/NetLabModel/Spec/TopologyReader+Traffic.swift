@@ -20,7 +20,10 @@ extension SpecReader {
             switch patternText {
             case "rpc":
                 try fields.rejectUnknownKeys(
-                    common + ["request", "response", "rate", "interval", "callers", "think", "server_time", "start"])
+                    common + [
+                        "request", "response", "rate", "interval", "callers", "think", "server_time", "start",
+                        "connection",
+                    ])
             case "oneway": try fields.rejectUnknownKeys(common + ["size", "rate", "interval", "start"])
             case "stream": try fields.rejectUnknownKeys(common + ["bytes"])
             default:
@@ -97,6 +100,22 @@ extension SpecReader {
             }
             var flow = Flow(name: name, from: from, to: to, transport: chosen, fallback: fallback, pattern: pattern)
             flow.tuning = try tuning(fields)
+            if let node = fields.optional("connection") {
+                let text = try string(node, fields.child("connection"), what: "\"per-call\" or \"persistent\"")
+                guard text == "per-call" || text == "persistent" else {
+                    throw fail(
+                        node, fields.child("connection"), "unknown connection \"\(text)\"",
+                        fix: "use \"persistent\" (one connection kept open) or \"per-call\" (a new one per call)")
+                }
+                guard text == "persistent" || chosen == .tcp || (fallback ?? .tcp) == .tcp && chosen.needsSharedPod
+                else {
+                    throw fail(
+                        node, fields.child("connection"),
+                        "per-call connections are TCP's; this flow uses \(chosen.rawValue)",
+                        fix: "use tcp, or drop \"connection\"")
+                }
+                flow.tuning.perCallConnection = text == "per-call"
+            }
             if let start = fields.optional("start") {
                 if case .rpc(let rpc) = pattern, case .closed = rpc.arrivals {
                     throw fail(

@@ -194,6 +194,9 @@ public struct Flow: Sendable {
         /// Nagle's algorithm: hold a small segment while data is unacknowledged. Off by default
         /// (`TCP_NODELAY`), as latency-sensitive services set it.
         public var nagle = false
+        /// Each call opens a new TCP connection (handshake, then slow start from the initial
+        /// window) instead of reusing one (`"connection": "per-call"`).
+        public var perCallConnection = false
 
         public init() {}
     }

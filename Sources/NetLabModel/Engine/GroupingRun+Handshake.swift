@@ -1,0 +1,58 @@
+import NetLabCore
+
+/// Connections opened per call (`"connection": "per-call"`): before its request a call sends a
+/// SYN, the server's kernel answers with a SYN-ACK, and the client, woken in `connect()`, sends
+/// the request; the connection's congestion state starts afresh (initial window, no RTT
+/// estimate). The handshake's packets cost what an ACK costs at each hop; `connect()` and
+/// `accept()` themselves are not charged, and closing is off the calls' path.
+extension GroupingRun {
+    /// Handshake packets carry this as their half: they belong to no data direction.
+    static let handshakeHalf: Int32 = -2
+
+    /// Sends the call's SYN (client to server) or SYN-ACK (server to client).
+    mutating func sendHandshake<Queue: EventQueue>(call: Int32, reply: Bool, _ simulation: inout Simulation<Queue>) {
+        let connection = Int(calls[call].connection)
+        let link = connections[connection]
+        // IP and TCP headers and the SYN's options (MSS, SACK permitted, window scale, timestamps).
+        let ip = Int64(Headers.ipv4 + Headers.tcp + 20)
+        launch(
+            Packet(
+                flow: Int32(link.flow), half: Self.handshakeHalf, segment: Int64(call), cumulative: reply ? 1 : 0,
+                ipBytes: Int32(ip), wireBytes: wireBytes(ip: ip, link), isAck: true, pathStart: 0, pathCount: 0,
+                hop: -1),
+            connection: connection, direction: reply ? 1 : 0, &simulation)
+    }
+
+    /// A SYN reached the server (its kernel answers at once) or a SYN-ACK the client (which
+    /// wakes and sends the request on the new connection).
+    mutating func handshakeArrived<Queue: EventQueue>(call: Int32, reply: Bool, _ simulation: inout Simulation<Queue>) {
+        guard reply else {
+            sendHandshake(call: call, reply: true, &simulation)
+            return
+        }
+        let record = calls[call]
+        let connection = Int(record.connection)
+        for half in [connection * 2, connection * 2 + 1] { startAfresh(half: half) }
+        sendMessage(
+            kind: .request, flow: Int(record.flow), connection: connection, call: call, bytes: record.requestBytes,
+            wakesSender: true, &simulation)
+    }
+
+    /// A new connection's sender state: the initial window, no RTT estimate (the initial
+    /// timeout), BBR from startup. Calls of one flow between one pair of replicas share the
+    /// model's connection, so a direction that still has data under way keeps its state.
+    mutating func startAfresh(half: Int) {
+        guard halves[half].segments.isEmpty, halves[half].unsent.isEmpty else { return }
+        let bursts = halves[half].bbr.offloadBursts, phase = halves[half].bbr.firstCycleIndex
+        halves[half].window = CongestionWindow(initial: Double(profile.tcpInitialWindow))
+        halves[half].smoothedRTT = -1
+        halves[half].rttVariation = 0
+        halves[half].retransmissionTimeout = SimDuration.seconds(1).picoseconds
+        halves[half].bbr = BBR()
+        halves[half].bbr.offloadBursts = bursts
+        halves[half].bbr.firstCycleIndex = phase
+        halves[half].deliveryRate = DeliveryRate()
+        halves[half].inFastRecovery = false
+        halves[half].recoveringFromTimeout = false
+    }
+}
