@@ -3,7 +3,8 @@ import NetLabModel
 
 /// The network namespaces calibration measures between, made with `ip` and deleted again:
 /// two "pods" joined to a Linux bridge through veth pairs (in a third namespace standing for the
-/// node), and two "nodes" joined by a veth pair, routed, with VXLAN over it. Every name starts
+/// node); and two "nodes" joined by a veth pair as a bridge CNI joins them: a pod on each node's
+/// bridge, each node forwarding between its bridge and the pair, routed, and over VXLAN. Every name starts
 /// with `nlcal-` and the process id; every address is in 198.18.0.0/15 (RFC 2544 benchmarking).
 public final class CalibrationNamespaces: @unchecked Sendable {
     public struct Ends: Sendable {
@@ -52,36 +53,65 @@ public final class CalibrationNamespaces: @unchecked Sendable {
             ], names: [node, podA, podB])
         record(.bridge, bridge)
         let nodeA = "\(prefix)-na", nodeB = "\(prefix)-nb"
+        let routedPods = ("\(prefix)-ra", "\(prefix)-rb"), overlayPods = ("\(prefix)-xa", "\(prefix)-xb")
+        // Two nodes as a bridge CNI joins them: each pod's veth on its node's bridge, the nodes'
+        // "wire" a veth pair between them, and each node forwarding between bridge and wire.
+        var commands: [[String]] = [
+            ["netns", "add", nodeA], ["netns", "add", nodeB],
+            ["-n", nodeA, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", nodeB],
+            ["-n", nodeA, "addr", "add", "198.18.1.1/24", "dev", "eth0"], ["-n", nodeA, "link", "set", "eth0", "up"],
+            ["-n", nodeA, "link", "set", "lo", "up"],
+            ["-n", nodeB, "addr", "add", "198.18.1.2/24", "dev", "eth0"], ["-n", nodeB, "link", "set", "eth0", "up"],
+            ["-n", nodeB, "link", "set", "lo", "up"],
+        ]
+        commands += Self.podOnBridge(routedPods.0, node: nodeA, bridge: "br0", subnet: "198.18.3")
+        commands += Self.podOnBridge(routedPods.1, node: nodeB, bridge: "br0", subnet: "198.18.4")
+        commands += [
+            ["-n", nodeA, "route", "add", "198.18.4.0/24", "via", "198.18.1.2", "dev", "eth0"],
+            ["-n", nodeB, "route", "add", "198.18.3.0/24", "via", "198.18.1.1", "dev", "eth0"],
+        ]
         let routed = setUp(
-            [
-                ["netns", "add", nodeA], ["netns", "add", nodeB],
-                ["-n", nodeA, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", nodeB],
-                ["-n", nodeA, "addr", "add", "198.18.1.1/24", "dev", "eth0"],
-                ["-n", nodeA, "link", "set", "eth0", "up"],
-                ["-n", nodeA, "link", "set", "lo", "up"],
-                ["-n", nodeB, "addr", "add", "198.18.1.2/24", "dev", "eth0"],
-                ["-n", nodeB, "link", "set", "eth0", "up"],
-                ["-n", nodeB, "link", "set", "lo", "up"],
-            ], names: [nodeA, nodeB])
+            commands, names: [nodeA, nodeB, routedPods.0, routedPods.1],
+            forwarding: [nodeA, nodeB])
         record(.routed, routed)
         guard routed == nil else {
-            unavailable.append((.vxlan, "needs the routed pair, which could not be set up"))
+            unavailable.append((.vxlan, "needs the routed nodes, which could not be set up"))
             return
         }
-        let vxlan = setUp(
+        var overlay: [[String]] = [
             [
-                [
-                    "-n", nodeA, "link", "add", "vx0", "type", "vxlan", "id", "42", "local", "198.18.1.1", "remote",
-                    "198.18.1.2", "dstport", "4789", "dev", "eth0",
-                ],
-                [
-                    "-n", nodeB, "link", "add", "vx0", "type", "vxlan", "id", "42", "local", "198.18.1.2", "remote",
-                    "198.18.1.1", "dstport", "4789", "dev", "eth0",
-                ],
-                ["-n", nodeA, "addr", "add", "198.18.2.1/24", "dev", "vx0"], ["-n", nodeA, "link", "set", "vx0", "up"],
-                ["-n", nodeB, "addr", "add", "198.18.2.2/24", "dev", "vx0"], ["-n", nodeB, "link", "set", "vx0", "up"],
-            ], names: [])
-        record(.vxlan, vxlan)
+                "-n", nodeA, "link", "add", "vx0", "type", "vxlan", "id", "42", "local", "198.18.1.1", "remote",
+                "198.18.1.2", "dstport", "4789", "dev", "eth0",
+            ],
+            [
+                "-n", nodeB, "link", "add", "vx0", "type", "vxlan", "id", "42", "local", "198.18.1.2", "remote",
+                "198.18.1.1", "dstport", "4789", "dev", "eth0",
+            ],
+            ["-n", nodeA, "addr", "add", "198.18.2.1/24", "dev", "vx0"], ["-n", nodeA, "link", "set", "vx0", "up"],
+            ["-n", nodeB, "addr", "add", "198.18.2.2/24", "dev", "vx0"], ["-n", nodeB, "link", "set", "vx0", "up"],
+        ]
+        overlay += Self.podOnBridge(overlayPods.0, node: nodeA, bridge: "br1", subnet: "198.18.5")
+        overlay += Self.podOnBridge(overlayPods.1, node: nodeB, bridge: "br1", subnet: "198.18.6")
+        overlay += [
+            ["-n", nodeA, "route", "add", "198.18.6.0/24", "via", "198.18.2.2", "dev", "vx0"],
+            ["-n", nodeB, "route", "add", "198.18.5.0/24", "via", "198.18.2.1", "dev", "vx0"],
+        ]
+        record(.vxlan, setUp(overlay, names: [overlayPods.0, overlayPods.1]))
+    }
+
+    /// A pod namespace whose eth0 is a veth on `bridge` of `node`; the bridge is its gateway
+    /// (`subnet`.1, the pod `subnet`.2).
+    static func podOnBridge(_ pod: String, node: String, bridge: String, subnet: String) -> [[String]] {
+        [
+            ["netns", "add", pod],
+            ["-n", node, "link", "add", bridge, "type", "bridge"],
+            ["-n", node, "addr", "add", "\(subnet).1/24", "dev", bridge], ["-n", node, "link", "set", bridge, "up"],
+            ["-n", node, "link", "add", "v\(bridge)", "type", "veth", "peer", "name", "eth0", "netns", pod],
+            ["-n", node, "link", "set", "v\(bridge)", "master", bridge, "up"],
+            ["-n", pod, "addr", "add", "\(subnet).2/24", "dev", "eth0"], ["-n", pod, "link", "set", "eth0", "up"],
+            ["-n", pod, "link", "set", "lo", "up"],
+            ["-n", pod, "route", "add", "default", "via", "\(subnet).1"],
+        ]
     }
 
     deinit { tearDown() }
@@ -96,12 +126,12 @@ public final class CalibrationNamespaces: @unchecked Sendable {
                 serverAddress: "198.18.0.2")
         case .routed:
             Ends(
-                clientNamespace: "/var/run/netns/\(prefix)-na", serverNamespace: "/var/run/netns/\(prefix)-nb",
-                serverAddress: "198.18.1.2")
+                clientNamespace: "/var/run/netns/\(prefix)-ra", serverNamespace: "/var/run/netns/\(prefix)-rb",
+                serverAddress: "198.18.4.2")
         case .vxlan:
             Ends(
-                clientNamespace: "/var/run/netns/\(prefix)-na", serverNamespace: "/var/run/netns/\(prefix)-nb",
-                serverAddress: "198.18.2.2")
+                clientNamespace: "/var/run/netns/\(prefix)-xa", serverNamespace: "/var/run/netns/\(prefix)-xb",
+                serverAddress: "198.18.6.2")
         }
     }
 
@@ -132,9 +162,11 @@ public final class CalibrationNamespaces: @unchecked Sendable {
         if let failure { unavailable.append((path, failure)) } else { available.insert(path) }
     }
 
-    /// Runs `ip` with each argument list in turn; on the first failure deletes `names` and says why.
-    private func setUp(_ commands: [[String]], names: [String]) -> String? {
-        for arguments in commands {
+    /// Runs `ip` with each argument list in turn, then turns IPv4 forwarding on in the
+    /// `forwarding` namespaces; on the first failure deletes `names` and says why.
+    private func setUp(_ commands: [[String]], names: [String], forwarding: [String] = []) -> String? {
+        let all = commands + forwarding.map { ["netns", "exec", $0, "sysctl", "-qw", "net.ipv4.ip_forward=1"] }
+        for arguments in all {
             if arguments.first == "netns", arguments.dropFirst().first == "add", let name = arguments.last {
                 created.append(name)
             }

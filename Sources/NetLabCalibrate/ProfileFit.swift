@@ -30,8 +30,6 @@ public enum ProfileFit {
         Parameter(name: "copy_per_byte", fields: [(.copyPerByte, 1)], why: "TCP and UDP round trips of 16 KiB"),
         Parameter(name: "cold_copy_per_byte", fields: [(.coldCopyPerByte, 1)], why: "the in-pod TCP stream"),
         Parameter(
-            name: "pacing_timer_delay", fields: [(.pacingTimerDelay, 1)], why: "the in-pod TCP stream under BBR"),
-        Parameter(
             name: "udp (calls and stack)",
             fields: [(.udpSend, 1), (.udpReceive, 1), (.udpStackTransmit, 1), (.udpStackReceive, 1)],
             why: "UDP round trips"),

@@ -105,7 +105,15 @@ import Testing
     @Test(.enabled(if: canMakeNamespaces, "needs root, iproute2's ip and permission to create network namespaces"))
     func interruptedRunLeavesNothingBehindAndSaysWhatItMeasured() throws {
         let (process, output, error) = try Self.start(["calibrate", "--format", "table"])
-        Thread.sleep(forTimeInterval: 3)
+        // Interrupted once measuring has begun: the namespaces are all set up (the last one made
+        // is the VXLAN server pod's), then two more seconds of measurements.
+        let ready = Date().addingTimeInterval(60)
+        while !Self.leftoverNamespaces(of: process.processIdentifier).contains("nlcal-\(process.processIdentifier)-xb"),
+            Date() < ready, process.isRunning
+        {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        Thread.sleep(forTimeInterval: 2)
         kill(process.processIdentifier, SIGINT)
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

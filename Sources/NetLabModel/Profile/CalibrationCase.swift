@@ -73,9 +73,9 @@ public struct CalibrationCase: Sendable, Hashable {
         microseconds % 1_000 == 0 ? "\(microseconds / 1_000)ms" : "\(microseconds)us"
     }
 
-    /// The fit sees round trips of 64 B and 16 KiB and the in-pod TCP streams (the cases that
-    /// show what copying costs from memory rather than cache, and, under BBR, what pacing costs);
-    /// 1 KiB, 64 KiB and every other stream are held out. Of the round trips with think time, the in-pod TCP ones at the idle
+    /// The fit sees round trips of 64 B and 16 KiB and the in-pod TCP stream under CUBIC (the one
+    /// case that shows what copying costs from memory rather than cache); 1 KiB, 64 KiB and every
+    /// other stream, BBR's included, are held out. Of the round trips with think time, the in-pod TCP ones at the idle
     /// knots train; the others are held out.
     public var isTraining: Bool {
         switch kind {
@@ -84,7 +84,7 @@ public struct CalibrationCase: Sendable, Hashable {
         case .roundTrip where thinkMicroseconds > 0:
             isIdleKnotCase
         case .roundTrip: size == 64 || size == 16_384
-        case .bulk: path == .inPod && transport == .tcp
+        case .bulk: path == .inPod && transport == .tcp && congestionControl != .bbr
         }
     }
 }
