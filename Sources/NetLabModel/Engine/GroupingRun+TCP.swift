@@ -16,7 +16,12 @@ extension GroupingRun {
                 smoothedRTT: halves[half].smoothedRTT)
         }
         while halves[half].inFlight < max(1, Int(halves[half].window.segments)) {
-            if link.nicBitsPerSecond > 0, halves[half].queuedBelowSocket >= smallQueueLimit(half: half, link) {
+            if link.nicBitsPerSecond > 0,
+                halves[half].queuedBelowSocket
+                    >= Self.smallQueueLimit(
+                        link, pacingRate: halves[half].bbr.pacingRate, smoothedRTT: halves[half].smoothedRTT,
+                        windowSegments: halves[half].window.segments)
+            {
                 halves[half].throttledBySmallQueues = true
                 break
             }
@@ -62,20 +67,6 @@ extension GroupingRun {
         armTimer(half: half, &simulation)
     }
 
-    /// TCP Small Queues: at most about a millisecond of data at the pacing rate below the socket,
-    /// and at least 256 KiB.
-    func smallQueueLimit(half: Int, _ link: Connection) -> Int64 {
-        let state = halves[half]
-        var bitsPerSecond = Double(link.nicBitsPerSecond)
-        if link.congestionControl == .bbr {
-            bitsPerSecond = min(bitsPerSecond, state.bbr.pacingRate * 8)
-        } else if state.smoothedRTT > 0 {
-            let pacing = 2 * state.window.segments * Double(link.segmentPayload) * 8 / (state.smoothedRTT / 1e12)
-            bitsPerSecond = min(bitsPerSecond, pacing)
-        }
-        return max(256 << 10, Int64(bitsPerSecond / 8 / 1000))
-    }
-
     /// Transmits (or retransmits) the segment at `offset`; data carries a pending ACK for the
     /// other direction (piggybacked).
     mutating func send<Queue: EventQueue>(half: Int, offset: Int, _ simulation: inout Simulation<Queue>) {
@@ -118,12 +109,13 @@ extension GroupingRun {
     mutating func segmentLeftNIC<Queue: EventQueue>(half: Int, wireBytes: Int64, _ simulation: inout Simulation<Queue>)
     {
         halves[half].queuedBelowSocket -= wireBytes
-        if halves[half].throttledBySmallQueues,
-            halves[half].queuedBelowSocket < smallQueueLimit(half: half, connections[half / 2])
-        {
-            halves[half].throttledBySmallQueues = false
-            trySend(half: half, &simulation)
-        }
+        guard halves[half].throttledBySmallQueues else { return }
+        let limit = Self.smallQueueLimit(
+            connections[half / 2], pacingRate: halves[half].bbr.pacingRate, smoothedRTT: halves[half].smoothedRTT,
+            windowSegments: halves[half].window.segments)
+        guard halves[half].queuedBelowSocket < limit else { return }
+        halves[half].throttledBySmallQueues = false
+        trySend(half: half, &simulation)
     }
 
     /// A data segment reached the receiver's stack: reassemble, deliver in order, acknowledge
@@ -359,5 +351,23 @@ extension GroupingRun {
             halves[half].retransmissionTimeout * 2, SimDuration.seconds(60).picoseconds)
         trySend(half: half, &simulation)
         armTimer(half: half, &simulation)
+    }
+}
+
+extension GroupingRun {
+    /// TCP Small Queues: at most about a millisecond of data at the pacing rate below the socket,
+    /// and at least 256 KiB. Static, given the scalars it needs: a method of the run or of the
+    /// half would copy the half (its rings, BBR's state) on every segment.
+    static func smallQueueLimit(
+        _ link: Connection, pacingRate: Double, smoothedRTT: Double, windowSegments: Double
+    ) -> Int64 {
+        var bitsPerSecond = Double(link.nicBitsPerSecond)
+        if link.congestionControl == .bbr {
+            bitsPerSecond = min(bitsPerSecond, pacingRate * 8)
+        } else if smoothedRTT > 0 {
+            let pacing = 2 * windowSegments * Double(link.segmentPayload) * 8 / (smoothedRTT / 1e12)
+            bitsPerSecond = min(bitsPerSecond, pacing)
+        }
+        return max(256 << 10, Int64(bitsPerSecond / 8 / 1000))
     }
 }
