@@ -278,6 +278,7 @@ extension GroupingRun {
             }
             halves[half].recoveryPoint = halves[half].nextSegment - 1
             halves[half].inFastRecovery = true
+            halves[half].recoveringFromTimeout = false  // past the timeout's recovery point
         } else if halves[half].acknowledgedUpTo > halves[half].recoveryPoint {
             halves[half].inFastRecovery = false
             halves[half].recoveringFromTimeout = false
