@@ -136,6 +136,11 @@ import Testing
             with: #""response": "1KiB", "rate": "100/s", "connection": "pooled" }"#,
             path: "flows[0].connection", mentions: ["unknown connection \"pooled\"", "per-call"]),
         Case(
+            name: "unknown transport in affine_wakeups", replace: #""name": "t","#,
+            with:
+                #""name": "t", "profile": { "base": "linux-default", "overrides": { "affine_wakeups": "tcp, smtp" } },"#,
+            path: "profile.overrides.affine_wakeups", mentions: ["not a list of transports", "uds-dgram", "\"none\""]),
+        Case(
             name: "wrong type", replace: #""cores": 2 }, { "name": "b""#, with: #""cores": "two" }, { "name": "b""#,
             path: "cluster.nodes[0].cores", mentions: ["whole number"]),
     ]

@@ -1,8 +1,24 @@
+import NetLabModel
 import Testing
 
 @testable import NetLabReport
 
 @Suite struct RenderingTests {
+    /// A calibrated profile file names its congestion control and wake-up transports, as a person
+    /// writes them (and the reader reads them), not as their numbers.
+    @Test func profileFilesWriteChoicesByName() {
+        let record = CalibrationRecord(provenance: nil, measurements: [])
+        let overrides = [
+            "congestion_control": CongestionControl.bbr.number,
+            "affine_wakeups": Double((1 << Transport.pipe.bit) | (1 << Transport.udsDatagram.bit)),
+            "wakeup": 20_000_000,
+        ]
+        let text = CalibrationReport.profileFile(record, base: "linux-default", overrides: overrides).rendered()
+        #expect(text.contains(#""congestion_control": "bbr""#), "\(text)")
+        #expect(text.contains(#""affine_wakeups": "uds-dgram, pipe""#), "\(text)")
+        #expect(text.contains(#""wakeup": "20000000ps""#), "\(text)")
+    }
+
     @Test func jsonKeepsFieldOrderAndEscapes() {
         let document = JSONValue.object([
             ("b", .integer(2)), ("a", .string("q\"uote\n")), ("list", .array([.number(0.5), .null, .bool(true)])),

@@ -58,6 +58,12 @@ struct BBR {
     /// Bytes per second; 0 until the first send sets it from the initial window.
     var pacingRate = 0.0
 
+    /// A connection's BBR before its first acknowledgement.
+    init(offloadBursts: Bool = true, firstCycleIndex: Int = 2) {
+        self.offloadBursts = offloadBursts
+        self.firstCycleIndex = firstCycleIndex
+    }
+
     /// The bandwidth estimate in segments per second.
     var bandwidthEstimate: Double { bandwidth.best }
 

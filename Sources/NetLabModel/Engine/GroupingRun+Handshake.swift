@@ -43,14 +43,12 @@ extension GroupingRun {
     /// model's connection, so a direction that still has data under way keeps its state.
     mutating func startAfresh(half: Int) {
         guard halves[half].segments.isEmpty, halves[half].unsent.isEmpty else { return }
-        let bursts = halves[half].bbr.offloadBursts, phase = halves[half].bbr.firstCycleIndex
         halves[half].window = CongestionWindow(initial: Double(profile.tcpInitialWindow))
         halves[half].smoothedRTT = -1
         halves[half].rttVariation = 0
         halves[half].retransmissionTimeout = SimDuration.seconds(1).picoseconds
-        halves[half].bbr = BBR()
-        halves[half].bbr.offloadBursts = bursts
-        halves[half].bbr.firstCycleIndex = phase
+        halves[half].bbr = BBR(
+            offloadBursts: halves[half].bbr.offloadBursts, firstCycleIndex: halves[half].bbr.firstCycleIndex)
         halves[half].deliveryRate = DeliveryRate()
         halves[half].inFastRecovery = false
         halves[half].recoveringFromTimeout = false

@@ -213,8 +213,9 @@ extension GroupingRun {
         lanes.append(contentsOf: Array(repeating: Lane(), count: Int(forward.count) + Int(backward.count)))
         for _ in 0..<2 {
             var half = HalfConnection(initialWindow: profile.tcpInitialWindow)
-            half.bbr.offloadBursts = profile.offloadBursts
-            half.bbr.firstCycleIndex = (2 + (connections.count - 1) * 5 % 7) % BBR.cycleLength
+            half.bbr = BBR(
+                offloadBursts: profile.offloadBursts,
+                firstCycleIndex: (2 + (connections.count - 1) * 5 % 7) % BBR.cycleLength)
             halves.append(half)
         }
     }
