@@ -136,7 +136,8 @@ enum SpreadFit {
         for _ in 0..<2 {
             var trial = profile
             trial.variability.idleWakeup = (
-                .picoseconds(Int64(knots[0])), .picoseconds(Int64(knots[1])), .picoseconds(Int64(knots[2]))
+                .picoseconds(Int64(saturating: knots[0])), .picoseconds(Int64(saturating: knots[1])),
+                .picoseconds(Int64(saturating: knots[2]))
             )
             let predicted = ProfileFit.predictAll(
                 cases.map(\.calibrationCase), profile: trial, cores: cores, samples: .tail)

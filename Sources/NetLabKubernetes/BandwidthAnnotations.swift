@@ -1,3 +1,4 @@
+import NetLabCore
 import NetLabModel
 
 /// The pod annotations the Kubernetes bandwidth CNI plugin shapes by
@@ -62,9 +63,9 @@ extension ManifestReader {
                     fix: "write bits per second from 1k to 1P, e.g. 10M or 1G")
             }
             if key == BandwidthAnnotations.keys.ingress {
-                result.ingress = Int64(value)
+                result.ingress = Int64(saturating: value)
             } else {
-                result.egress = Int64(value)
+                result.egress = Int64(saturating: value)
             }
         }
         return result

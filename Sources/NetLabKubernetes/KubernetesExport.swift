@@ -1,3 +1,4 @@
+import NetLabCore
 import NetLabModel
 
 /// A grouping of a topology written as Kubernetes manifests: a Deployment per pod (its
@@ -27,7 +28,9 @@ public enum KubernetesExport {
                             Tree.object([
                                 (
                                     "requests",
-                                    Tree.object([("cpu", Tree.string("\(Int((container.cpu * 1000).rounded()))m"))])
+                                    Tree.object([
+                                        ("cpu", Tree.string("\(Int(saturating: (container.cpu * 1000).rounded()))m"))
+                                    ])
                                 )
                             ])
                         ))

@@ -1,3 +1,4 @@
+import NetLabCore
 import NetLabModel
 import Yams
 
@@ -9,7 +10,7 @@ enum Tree {
     static func array(_ items: [JSONNode]) -> JSONNode { node(.array(items)) }
     static func string(_ text: String) -> JSONNode { node(.string(text)) }
     static func number(_ value: Double) -> JSONNode {
-        node(.number(value == value.rounded() && abs(value) < 1e15 ? "\(Int64(value))" : "\(value)"))
+        node(.number(value == value.rounded() && abs(value) < 1e15 ? "\(Int64(saturating: value))" : "\(value)"))
     }
     static func integer(_ value: Int) -> JSONNode { node(.number("\(value)")) }
     static func node(_ value: JSONNode.Value) -> JSONNode { JSONNode(value: value, line: 0, column: 0) }

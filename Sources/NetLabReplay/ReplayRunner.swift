@@ -88,7 +88,7 @@ public enum ReplayRunner {
                     "the capture spans \(Double(span) / 1e9) s, which at speed \(speed) would replay for more than 30 days",
                 fix: "give a higher --speed, or cut the capture (editcap -A/-B)")
         }
-        let scaled = SimDuration(picoseconds: Int64(picoseconds))
+        let scaled = SimDuration(picoseconds: Int64(saturating: picoseconds))
         extended.duration = (mode == .causal ? scaled * 2 : scaled) + .seconds(1)
         let topology = extended
         let outcomes = Outcomes(count: groupings.count)

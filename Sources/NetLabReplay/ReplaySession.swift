@@ -168,7 +168,8 @@ struct ReplaySession {
     /// Simulated time of a captured instant: the first packet is time zero, then scaled by speed.
     func simulatedTime(_ nanoseconds: Int64) -> SimTime {
         let elapsed = max(0, nanoseconds - plan.firstTimestamp)
-        return SimTime(picoseconds: speed == 1 ? elapsed * 1000 : Int64((Double(elapsed) * 1000 / speed).rounded()))
+        return SimTime(
+            picoseconds: speed == 1 ? elapsed * 1000 : Int64(saturating: (Double(elapsed) * 1000 / speed).rounded()))
     }
 
     func simulatedSpan(_ nanoseconds: Int64) -> SimDuration {
@@ -177,7 +178,8 @@ struct ReplaySession {
 
     func simulatedSpan(picoseconds: Int64) -> SimDuration {
         SimDuration(
-            picoseconds: speed == 1 ? max(0, picoseconds) : Int64((Double(max(0, picoseconds)) / speed).rounded()))
+            picoseconds: speed == 1
+                ? max(0, picoseconds) : Int64(saturating: (Double(max(0, picoseconds)) / speed).rounded()))
     }
 
     /// When the application started sending `message`: its captured start, less what the

@@ -1,4 +1,5 @@
 import NetLabAdvisor
+import NetLabCore
 import NetLabModel
 import NetLabStats
 
@@ -124,7 +125,7 @@ public enum AdviceReport {
     }
 
     static func formatCount(_ value: Double) -> String {
-        value < 1e15 ? "\(Int64(value))" : "\(value)"
+        value < 1e15 ? "\(Int64(saturating: value))" : "\(value)"
     }
 
     public static func json(_ advice: Advice) -> JSONValue {

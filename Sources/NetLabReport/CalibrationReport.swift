@@ -1,3 +1,4 @@
+import NetLabCore
 import NetLabModel
 
 /// `netlab calibrate` output: measured vs predicted per case with a summary (table, JSON), and the
@@ -177,7 +178,7 @@ public enum CalibrationReport {
             }
             if field == .affineWakeups { return (key, .string(CostProfile.transportText(value))) }
             let plain = field?.isPlainNumber ?? false
-            return (key, plain ? .number(value) : .string("\(Int64(value))ps"))
+            return (key, plain ? .number(value) : .string("\(Int64(saturating: value))ps"))
         }
         return .object([("base", .string(base)), ("overrides", .object(values))] + recordFields(record))
     }

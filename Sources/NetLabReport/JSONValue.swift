@@ -1,3 +1,5 @@
+import NetLabCore
+
 /// A JSON document built in code and printed with keys in the order given, so that output is
 /// stable byte for byte and matches the field order documented in docs/output.md.
 public indirect enum JSONValue: Equatable, Sendable {
@@ -59,7 +61,7 @@ public indirect enum JSONValue: Equatable, Sendable {
     /// machine); whole numbers print without a fraction; NaN and infinities, which JSON lacks, as null.
     static func format(_ value: Double) -> String {
         guard value.isFinite else { return "null" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(saturating: value)) }
         return String(value)
     }
 

@@ -1,3 +1,4 @@
+import NetLabCore
 import NetLabReplay
 import NetLabStats
 
@@ -162,7 +163,7 @@ public enum ReplayReport {
     static func formatPercent(_ fraction: Double) -> String {
         let tenths = (fraction * 1000).rounded()
         let sign = tenths < 0 ? "-" : ""
-        let magnitude = Int(abs(tenths))
+        let magnitude = Int(saturating: abs(tenths))
         return "\(sign)\(magnitude / 10).\(magnitude % 10)%"
     }
 }

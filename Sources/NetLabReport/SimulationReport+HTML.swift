@@ -1,3 +1,4 @@
+import NetLabCore
 import NetLabModel
 import NetLabStats
 
@@ -74,7 +75,7 @@ extension SimulationReport {
                                 ("dropped packets", flows.map { Double($0.dropped) }),
                                 ("lost messages", flows.map { Double($0.lostMessages) }),
                             ],
-                            format: { String(Int($0)) }) + "</figure>")
+                            format: { String(Int(saturating: $0)) }) + "</figure>")
             } else {
                 page.paragraph("No packet of this flow was dropped in any grouping.", className: "meta")
             }

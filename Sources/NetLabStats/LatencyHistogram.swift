@@ -98,7 +98,8 @@ public struct LatencyHistogram: Sendable {
     /// the exact maximum; 0 when empty.
     public func valueAtPercentile(_ percentile: Double) -> UInt64 {
         guard count > 0 else { return 0 }
-        let wanted = max(1, UInt64((percentile / 100 * Double(count)).rounded(.up)))
+        let rank = (percentile / 100 * Double(count)).rounded(.up)
+        let wanted = rank >= Double(count) ? count : max(1, UInt64(exactly: rank) ?? 1)
         var seen: UInt64 = 0
         for (index, number) in counts.enumerated() where number > 0 {
             seen += number

@@ -23,7 +23,8 @@ public struct SizeCounts: Sendable {
     /// The smallest size at or below which `percentile` % of frames lie (0 when empty).
     public func valueAtPercentile(_ percentile: Double) -> Int {
         guard count > 0 else { return 0 }
-        let wanted = max(1, UInt64((percentile / 100 * Double(count)).rounded(.up)))
+        let rank = (percentile / 100 * Double(count)).rounded(.up)
+        let wanted = rank >= Double(count) ? count : max(1, UInt64(exactly: rank) ?? 1)
         var seen: UInt64 = 0
         for (size, number) in counts.enumerated() where number > 0 {
             seen += number

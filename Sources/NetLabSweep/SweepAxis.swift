@@ -1,3 +1,4 @@
+import NetLabCore
 import NetLabModel
 
 /// One `--set PATH=VALUES` of a sweep: where, and the values it takes, as written (`1000/s`,
@@ -124,11 +125,11 @@ struct Quantity {
     /// the base unit.
     func format(_ value: Double) -> String {
         let scaled = value / unitSize
-        if scaled == scaled.rounded(), abs(scaled) < 1e15 { return "\(Int64(scaled))\(unit)" }
+        if scaled == scaled.rounded(), abs(scaled) < 1e15 { return "\(Int64(saturating: scaled))\(unit)" }
         // Beyond what an integer holds the topology reader refuses the value anyway; say it as written.
         guard abs(value) < 9e18 else { return "\(scaled)\(unit)" }
         if family == .plain || family == .eventRate { return "\(scaled)\(unit)" }
         let base = Self.units.first { $0.family == family && $0.size == 1 }!.suffix
-        return "\(Int64(value.rounded()))\(base)"
+        return "\(Int64(saturating: value.rounded()))\(base)"
     }
 }

@@ -110,8 +110,8 @@ func formatFixed(_ value: Double, decimals: Int) -> String {
     var scale = 1.0
     for _ in 0..<decimals { scale *= 10 }
     let scaled = (abs(value) * scale).rounded()
-    let whole = Int64(scaled / scale)
-    let fraction = Int64(scaled) - whole * Int64(scale)
+    let whole = Int64(saturating: scaled / scale)
+    let fraction = Int64(saturating: scaled) - whole * Int64(saturating: scale)
     let sign = value < 0 && scaled != 0 ? "-" : ""
     guard decimals > 0 else { return sign + String(whole) }
     let digits = String(fraction)

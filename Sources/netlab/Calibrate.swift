@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import NetLabCalibrate
+import NetLabCore
 import NetLabModel
 import NetLabReport
 
@@ -198,7 +199,7 @@ struct Calibrate: ParsableCommand {
             plan.cases, namespaces: namespaces,
             progress: { done, total in
                 let elapsed = (ContinuousClock.now - start) / .seconds(1)
-                let remaining = Int((elapsed / Double(done) * Double(total - done)).rounded())
+                let remaining = Int(saturating: (elapsed / Double(done) * Double(total - done)).rounded())
                 progress.update("\(done)/\(total) measurements, about \(remaining) s left")
             }, shouldStop: { stop.isSet })
         progress.finish()

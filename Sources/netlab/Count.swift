@@ -1,4 +1,5 @@
 import ArgumentParser
+import NetLabCore
 
 /// A positive whole number on the command line, written plainly (`100000`), with separators
 /// (`100_000`) or in exponent form (`1e5`, `2.5e6`) as long as it is whole.
@@ -12,7 +13,7 @@ struct Count: ExpressibleByArgument, CustomStringConvertible {
         } else if let real = Double(text), real.isFinite, real == real.rounded(), abs(real) < 1e18,
             text.contains(where: { $0 == "e" || $0 == "E" })
         {
-            value = Int(real)
+            value = Int(saturating: real)
         } else {
             return nil
         }

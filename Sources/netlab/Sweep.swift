@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NetLabCore
 import NetLabModel
 import NetLabReport
 import NetLabSweep
@@ -117,7 +118,7 @@ struct Sweep: ParsableCommand {
             let elapsed = ContinuousClock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             let remaining = seconds / Double(finished) * Double(total - finished)
-            progress.update("\(finished)/\(total) runs, about \(Int(remaining.rounded()))s left")
+            progress.update("\(finished)/\(total) runs, about \(Int(saturating: remaining.rounded()))s left")
         }
         progress.finish()
         let result = SweepResult(plan: plan, topology: first.name, records: records)

@@ -50,7 +50,7 @@ struct HoldHandler: EventHandler {
 
     @inlinable
     mutating func nextIncrement() -> SimDuration {
-        SimDuration(picoseconds: Int64(-meanPicoseconds * Double.log(random.nextOpenUnit()) + 0.5))
+        SimDuration(picoseconds: Int64(saturating: -meanPicoseconds * Double.log(random.nextOpenUnit()) + 0.5))
     }
 
     @inlinable

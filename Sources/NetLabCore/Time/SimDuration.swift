@@ -38,7 +38,7 @@ public struct SimDuration: Hashable, Comparable, Sendable {
     public init(roundingSeconds seconds: Double) {
         let picoseconds = (seconds * 1e12).rounded()
         precondition(picoseconds.isFinite && abs(picoseconds) < 9.2e18, "duration out of range: \(seconds) s")
-        self.picoseconds = Int64(picoseconds)
+        self.picoseconds = Int64(saturating: picoseconds)
     }
 
     /// The span in (fractional) nanoseconds, for reporting.

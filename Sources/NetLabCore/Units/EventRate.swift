@@ -30,6 +30,6 @@ public struct EventRate: Hashable, Comparable, Sendable {
 
 extension EventRate: CustomStringConvertible {
     public var description: String {
-        perSecond == perSecond.rounded() && perSecond < 1e15 ? "\(Int64(perSecond))/s" : "\(perSecond)/s"
+        perSecond == perSecond.rounded() && perSecond < 1e15 ? "\(Int64(saturating: perSecond))/s" : "\(perSecond)/s"
     }
 }

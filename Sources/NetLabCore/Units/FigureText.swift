@@ -71,9 +71,9 @@ public enum FigureText {
         for _ in 0..<decimals { scale *= 10 }
         guard value.isFinite, abs(value * scale) < 1e15 else { return "\(value)" }
         let scaled = (value * scale).rounded()
-        let whole = Int64(scaled / scale)
+        let whole = Int64(saturating: scaled / scale)
         guard decimals > 0 else { return "\(whole)" }
-        let fraction = Int64(abs(scaled)) % Int64(scale)
+        let fraction = Int64(saturating: abs(scaled)) % Int64(saturating: scale)
         let digits = String(fraction)
         let sign = scaled < 0 && whole == 0 ? "-" : ""
         return "\(sign)\(whole).\(String(repeating: "0", count: decimals - digits.count))\(digits)"

@@ -1,3 +1,4 @@
+import NetLabCore
 import NetLabStats
 
 /// The metric whose confidence interval `--precision` narrows.
@@ -71,7 +72,7 @@ extension Experiment {
             progress(status)
             if status.isReached || runs.count >= maximum { return (result, status) }
             let ratio = status.worstRelativeHalfWidth / target
-            let needed = Int((Double(runs.count) * ratio * ratio).rounded(.up))
+            let needed = Int(saturating: (Double(runs.count) * ratio * ratio).rounded(.up))
             let batch = min(max(needed - runs.count, 2), runs.count, maximum - runs.count)
             runs += replicate(
                 topology, groupings: groupings, profile: profile, seed: seed,

@@ -1,3 +1,5 @@
+import NetLabCore
+
 extension GroupingResult {
     /// A resource busy enough that work queues for it, which therefore sets the latency of
     /// what passes through it.
@@ -61,5 +63,5 @@ extension GroupingResult {
         return limits
     }
 
-    private func percent(_ share: Double) -> String { "\(Int((min(share, 1) * 100).rounded()))%" }
+    private func percent(_ share: Double) -> String { "\(Int(saturating: (min(share, 1) * 100).rounded()))%" }
 }

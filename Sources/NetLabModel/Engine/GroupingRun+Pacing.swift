@@ -33,7 +33,7 @@ extension GroupingRun {
         halves[half].burstLeft -= 1
         let rate = max(halves[half].bbr.pacingRate, 1)
         let gap = Self.clamped(Double(payload) / rate * 1e12, 0, Double(SimDuration.seconds(1).picoseconds))
-        halves[half].nextSendTime = halves[half].nextSendTime + SimDuration(picoseconds: Int64(gap))
+        halves[half].nextSendTime = halves[half].nextSendTime + SimDuration(picoseconds: Int64(saturating: gap))
     }
 
     /// Sets the pacing timer for the next allowed send, unless it is already set for then.

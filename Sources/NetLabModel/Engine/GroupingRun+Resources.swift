@@ -119,7 +119,7 @@ extension GroupingRun {
     mutating func processAtHop<Queue: EventQueue>(packet handle: Int32, _ simulation: inout Simulation<Queue>) {
         let packet = packets[handle]
         let hop = hops[Int(packet.pathStart) + Int(packet.hop)]
-        let cost = packet.isAck ? Int64((Double(hop.cost) * profile.tcpAckCost).rounded()) : hop.cost
+        let cost = packet.isAck ? Int64(saturating: (Double(hop.cost) * profile.tcpAckCost).rounded()) : hop.cost
         submitWork(
             node: Int(hop.index), duration: cost / Int64(packet.costDivisor), endpoint: -1,
             then: EventAction(kind: EventKind.hopDone.rawValue, argument: UInt64(handle)),

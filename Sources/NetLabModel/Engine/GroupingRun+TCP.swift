@@ -15,7 +15,7 @@ extension GroupingRun {
                 window: halves[half].window.segments, segmentBytes: segmentPayload,
                 smoothedRTT: halves[half].smoothedRTT)
         }
-        while halves[half].inFlight < max(1, Int(halves[half].window.segments)) {
+        while halves[half].inFlight < max(1, Int(saturating: halves[half].window.segments)) {
             if link.nicBitsPerSecond > 0,
                 halves[half].queuedBelowSocket
                     >= Self.smallQueueLimit(
@@ -198,7 +198,7 @@ extension GroupingRun {
             acknowledgementArrived(half: half, segment: segment, cumulative: cumulative, &simulation)
             return
         }
-        let delay = Int64(jitterStreams[half / 2].nextOpenUnit() * Double(jitter))
+        let delay = Int64(saturating: jitterStreams[half / 2].nextOpenUnit() * Double(jitter))
         let at = max(halves[half].lastAckProcessing, simulation.now + SimDuration(picoseconds: delay))
         halves[half].lastAckProcessing = at
         halves[half].arrivedAcks.append((segment, cumulative))
@@ -288,7 +288,7 @@ extension GroupingRun {
         } else {
             // The window grows only while it limits the sender (Linux's `tcp_is_cwnd_limited`,
             // RFC 7661): not when the application, the receive window or TCP Small Queues hold it back.
-            let windowLimited = halves[half].inFlight + delivered >= Int(halves[half].window.segments)
+            let windowLimited = halves[half].inFlight + delivered >= Int(saturating: halves[half].window.segments)
             if !halves[half].inFastRecovery, delivered > 0, windowLimited {
                 halves[half].window.grow(
                     acknowledged: delivered, now: now, smoothedRTT: halves[half].smoothedRTT, algorithm: algorithm)
@@ -369,6 +369,6 @@ extension GroupingRun {
             let pacing = 2 * windowSegments * Double(link.segmentPayload) * 8 / (smoothedRTT / 1e12)
             bitsPerSecond = min(bitsPerSecond, pacing)
         }
-        return max(256 << 10, Int64(bitsPerSecond / 8 / 1000))
+        return max(256 << 10, Int64(saturating: bitsPerSecond / 8 / 1000))
     }
 }

@@ -32,6 +32,6 @@ extension GroupingRun {
     static func scaled(_ value: Int64, sigma: Double, _ stream: inout RandomStream) -> Int64 {
         guard sigma > 0, value > 0 else { return value }
         let factor = min(Distribution.lognormal(mu: 0, sigma: sigma).sample(using: &stream), 100)
-        return Int64((Double(value) * factor).rounded())
+        return Int64(saturating: (Double(value) * factor).rounded())
     }
 }

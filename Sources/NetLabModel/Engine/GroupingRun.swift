@@ -121,12 +121,12 @@ public struct GroupingRun: EventHandler {
                 onewaySizes.append(nil)
             }
             if case .constant(let gap)? = openIntervals.last! {
-                constantGaps.append(Int64(Self.clamped(gap, 0, Self.longestDraw)))
+                constantGaps.append(Int64(saturating: Self.clamped(gap, 0, Self.longestDraw)))
             } else {
                 constantGaps.append(-1)
             }
             if case .constant(let size)? = onewaySizes.last! {
-                constantSizes.append(Int64(Self.clamped(size, 1, Self.largestMessage)))
+                constantSizes.append(Int64(saturating: Self.clamped(size, 1, Self.largestMessage)))
             } else {
                 constantSizes.append(-1)
             }
@@ -230,12 +230,12 @@ public struct GroupingRun: EventHandler {
     /// that drawing from a stream held in `self` does not make the compiler copy `self` to keep
     /// accesses apart.
     static func drawDuration(_ distribution: Distribution, _ stream: inout RandomStream) -> SimDuration {
-        SimDuration(picoseconds: Int64(clamped(distribution.sample(using: &stream), 0, longestDraw)))
+        SimDuration(picoseconds: Int64(saturating: clamped(distribution.sample(using: &stream), 0, longestDraw)))
     }
 
     /// A draw of a size distribution, in whole bytes (1 up to `largestMessage`).
     static func drawBytes(_ distribution: Distribution, _ stream: inout RandomStream) -> Int64 {
-        Int64(clamped(distribution.sample(using: &stream), 1, largestMessage))
+        Int64(saturating: clamped(distribution.sample(using: &stream), 1, largestMessage))
     }
 
     /// `value` rounded and held within `low...high`; NaN counts as `low`.

@@ -111,7 +111,7 @@ struct HalfConnection {
             rttVariation = 0.75 * rttVariation + 0.25 * abs(smoothedRTT - value)
             smoothedRTT = 0.875 * smoothedRTT + 0.125 * value
         }
-        retransmissionTimeout = max(minimum, Int64(smoothedRTT + 4 * rttVariation))
+        retransmissionTimeout = max(minimum, Int64(saturating: smoothedRTT + 4 * rttVariation))
     }
 
     /// Marks the segment at `offset` lost: out of the pipe, to be resent.

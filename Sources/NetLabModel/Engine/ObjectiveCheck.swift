@@ -37,14 +37,15 @@ extension Flow.ServiceLevelObjective {
         if let limit = p99 {
             if let picoseconds {
                 if picoseconds > Double(limit.picoseconds) {
-                    reasons.append("p99 \(SimDuration(picoseconds: Int64(picoseconds.rounded()))) > \(limit)")
+                    reasons.append(
+                        "p99 \(SimDuration(picoseconds: Int64(saturating: picoseconds.rounded()))) > \(limit)")
                 }
             } else {
                 reasons.append("p99: nothing delivered (objective \(limit))")
             }
         }
         if let limit = self.throughput, throughput < Double(limit.bitsPerSecond) {
-            reasons.append("throughput \(BitRate(bitsPerSecond: Int64(throughput.rounded()))) < \(limit)")
+            reasons.append("throughput \(BitRate(bitsPerSecond: Int64(saturating: throughput.rounded()))) < \(limit)")
         }
         if let limit = loss, let lost, lost > limit {
             reasons.append("loss \(formatShare(lost)) > \(formatShare(limit))")

@@ -22,7 +22,8 @@ extension CostProfile {
             tcpAckJitter = "tcp_ack_jitter"
         case congestionControl = "congestion_control", pacingTimerDelay = "pacing_timer_delay"
         case affineWakeups = "affine_wakeups"
-        case udpReceiveBuffer = "udp_receive_buffer", udsBuffer = "uds_buffer", pipeCapacity = "pipe_capacity"
+        case udpReceiveBuffer = "udp_receive_buffer", udsBuffer = "uds_buffer",
+            pipeCapacity = "pipe_capacity"
         case backlogPackets = "backlog_packets", loopbackMTU = "loopback_mtu"
         case wakeupSigma = "wakeup_sigma", contextSwitchSigma = "context_switch_sigma", workSigma = "work_sigma"
         case idleWakeup100us = "idle_wakeup_100us", idleWakeup1ms = "idle_wakeup_1ms",
@@ -37,7 +38,8 @@ extension CostProfile {
             case .congestionControl: .congestionControl
             case .affineWakeups: .transports
             case .tcpInitialWindow, .backlogPackets: .count
-            case .tcpMaximumWindow, .tcpSendBuffer, .udpReceiveBuffer, .udsBuffer, .pipeCapacity, .loopbackMTU,
+            case .tcpMaximumWindow, .tcpSendBuffer, .udpReceiveBuffer, .udsBuffer, .pipeCapacity,
+                .loopbackMTU,
                 .cacheBytes:
                 .bytes
             case .tcpAckCost: .fraction
@@ -145,7 +147,7 @@ extension CostProfile {
 
     /// The text a profile file writes for transports kept as bits.
     public static func transportText(_ bits: Double) -> String {
-        let names = Transport.allCases.filter { UInt64(bits) & (1 << UInt64($0.bit)) != 0 }.map(\.rawValue)
+        let names = Transport.allCases.filter { UInt64(saturating: bits) & (1 << UInt64($0.bit)) != 0 }.map(\.rawValue)
         return names.isEmpty ? "none" : names.joined(separator: ", ")
     }
 
@@ -164,7 +166,7 @@ extension CostProfile {
 
     /// Sets `field` from its numeric form (see ``Field/value(from:path:reader:)``).
     mutating func set(_ field: Field, to value: Double) {
-        let duration = SimDuration(picoseconds: Int64(value))
+        let duration = SimDuration(picoseconds: Int64(saturating: value))
         switch field {
         case .socketSend: socketSend = duration
         case .socketReceive: socketReceive = duration
@@ -185,7 +187,7 @@ extension CostProfile {
         case .shmRead: shmRead = duration
         case .shmCopyPerByte: shmCopyPerByte = duration
         case .coldCopyPerByte: coldCopyPerByte = duration
-        case .cacheBytes: cacheBytes = Int64(value)
+        case .cacheBytes: cacheBytes = Int64(saturating: value)
         case .wakeup: wakeup = duration
         case .contextSwitch: contextSwitch = duration
         case .socketWait: socketsPoll = value == 1
@@ -198,21 +200,21 @@ extension CostProfile {
         case .nicTransmit: nicTransmit = duration
         case .nicReceive: nicReceive = duration
         case .nicInterruptDelay: nicInterruptDelay = duration
-        case .tcpInitialWindow: tcpInitialWindow = Int(value)
-        case .tcpMaximumWindow: tcpMaximumWindow = Int64(value)
-        case .tcpSendBuffer: tcpSendBuffer = Int64(value)
+        case .tcpInitialWindow: tcpInitialWindow = Int(saturating: value)
+        case .tcpMaximumWindow: tcpMaximumWindow = Int64(saturating: value)
+        case .tcpSendBuffer: tcpSendBuffer = Int64(saturating: value)
         case .tcpMinimumRTO: tcpMinimumRTO = duration
         case .tcpDelayedAck: tcpDelayedAck = duration
         case .tcpAckCost: tcpAckCost = value
         case .tcpAckJitter: tcpAckJitter = duration
         case .congestionControl: congestionControl = CongestionControl(number: value) ?? .cubic
         case .pacingTimerDelay: pacingTimerDelay = duration
-        case .affineWakeups: affineWakeups = UInt8(clamping: Int(value)) & CostProfile.allTransportBits
-        case .udpReceiveBuffer: udpReceiveBuffer = Int64(value)
-        case .udsBuffer: udsBuffer = Int64(value)
-        case .pipeCapacity: pipeCapacity = Int64(value)
-        case .backlogPackets: backlogPackets = Int(value)
-        case .loopbackMTU: loopbackMTU = Int64(value)
+        case .affineWakeups: affineWakeups = UInt8(clamping: Int(saturating: value)) & CostProfile.allTransportBits
+        case .udpReceiveBuffer: udpReceiveBuffer = Int64(saturating: value)
+        case .udsBuffer: udsBuffer = Int64(saturating: value)
+        case .pipeCapacity: pipeCapacity = Int64(saturating: value)
+        case .backlogPackets: backlogPackets = Int(saturating: value)
+        case .loopbackMTU: loopbackMTU = Int64(saturating: value)
         case .wakeupSigma: variability.wakeupSigma = value
         case .contextSwitchSigma: variability.contextSwitchSigma = value
         case .workSigma: variability.workSigma = value

@@ -56,6 +56,6 @@ public struct HostVariability: Sendable, Equatable {
         default: return c
         }
         let fraction = Double.log10(Double(idle) / Double(knot))
-        return Int64((Double(low) + Double(high - low) * fraction).rounded())
+        return Int64(saturating: (Double(low) + Double(high - low) * fraction).rounded())
     }
 }

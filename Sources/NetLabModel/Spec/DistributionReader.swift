@@ -18,7 +18,8 @@ extension SpecReader {
         case .bytes:
             let value = Double(try bytes(node, path).bytes)
             guard value <= GroupingRun.largestMessage else {
-                throw fail(node, path, "a message of \(Int64(value))B is too large", fix: "give at most 1GiB")
+                throw fail(
+                    node, path, "a message of \(Int64(saturating: value))B is too large", fix: "give at most 1GiB")
             }
             return value
         case .time:

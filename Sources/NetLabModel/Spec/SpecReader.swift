@@ -106,7 +106,7 @@ struct SpecReader {
         }
         guard value.isFinite, value >= minimum, value <= maximum else {
             func plain(_ bound: Double) -> String {
-                bound == bound.rounded() && abs(bound) < 1e15 ? String(Int64(bound)) : "\(bound)"
+                bound == bound.rounded() && abs(bound) < 1e15 ? String(Int64(saturating: bound)) : "\(bound)"
             }
             throw fail(
                 node, path, "\(what) \(text) is out of range",

@@ -1,4 +1,5 @@
 import Foundation
+import NetLabCore
 
 /// Charts as inline SVG: every series is an element with class `series`, labelled in a legend,
 /// coloured from the Okabe–Ito palette (distinguishable with the common colour-vision
@@ -31,7 +32,7 @@ enum SVGChart {
         }
         func y(_ value: Double) -> Double { top + (1 - value) * plotHeight }
         var svg =
-            "<svg class=\"chart cdf\" role=\"img\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" aria-label=\"\(HTMLPage.escape(title))\">"
+            "<svg class=\"chart cdf\" role=\"img\" viewBox=\"0 0 \(Int(saturating: width)) \(Int(saturating: height))\" width=\"\(Int(saturating: width))\" height=\"\(Int(saturating: height))\" aria-label=\"\(HTMLPage.escape(title))\">"
         svg += "<title>\(HTMLPage.escape(title))</title>"
         svg +=
             "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" fill=\"none\" stroke=\"#999\"/>"
@@ -88,7 +89,7 @@ enum SVGChart {
         let maximum = max(series.flatMap(\.values).max() ?? 0, 1e-12)
         let plotWidth = width - left - right
         var svg =
-            "<svg class=\"chart bars\" role=\"img\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" aria-label=\"\(HTMLPage.escape(title))\">"
+            "<svg class=\"chart bars\" role=\"img\" viewBox=\"0 0 \(Int(saturating: width)) \(Int(saturating: height))\" width=\"\(Int(saturating: width))\" height=\"\(Int(saturating: height))\" aria-label=\"\(HTMLPage.escape(title))\">"
         svg += "<title>\(HTMLPage.escape(title))</title>"
         for (index, category) in categories.enumerated() {
             let groupTop = top + Double(index) * groupHeight
@@ -135,7 +136,7 @@ enum SVGChart {
         func x(_ value: Double) -> Double { left + scaled(value) * plotWidth }
         func y(_ value: Double) -> Double { top + (1 - scaled(value)) * plotHeight }
         var svg =
-            "<svg class=\"chart scatter\" role=\"img\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" aria-label=\"\(HTMLPage.escape(title))\">"
+            "<svg class=\"chart scatter\" role=\"img\" viewBox=\"0 0 \(Int(saturating: width)) \(Int(saturating: height))\" width=\"\(Int(saturating: width))\" height=\"\(Int(saturating: height))\" aria-label=\"\(HTMLPage.escape(title))\">"
         svg += "<title>\(HTMLPage.escape(title))</title>"
         svg +=
             "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" fill=\"none\" stroke=\"#999\"/>"
@@ -182,7 +183,8 @@ enum SVGChart {
 
     static func trim(_ value: Double) -> String {
         guard value.isFinite, abs(value) < 1e15 else { return "\(value)" }
-        return value >= 10 || value == value.rounded() ? String(Int(value.rounded())) : String(format: "%.1f", value)
+        return value >= 10 || value == value.rounded()
+            ? String(Int(saturating: value.rounded())) : String(format: "%.1f", value)
     }
 
     static func truncated(_ text: String, _ limit: Int = 30) -> String {
