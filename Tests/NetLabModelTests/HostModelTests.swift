@@ -231,6 +231,61 @@ import Testing
         #expect(pipe.unstable, "131 Gb/s offered; a write of 16 KiB takes its thread 1.5 µs: the backlog grows")
     }
 
+    /// A UDP writer whose own sending stack cannot keep up sleeps at its socket's send buffer, as
+    /// a blocking socket does on Linux: the datagrams waiting in the sending stack hold at most
+    /// `udp_send_buffer` of socket memory (plus the datagram that crossed it), and the rest of the
+    /// offered load waits in the writer, where the backlog shows it. Before, the stack's queue grew
+    /// without bound. Across nodes the buffer is free once a datagram crossed its pod's veth, so
+    /// a NIC that cannot keep up drops at its queue, counted.
+    @Test func udpWriterBlocksAtItsSendBuffer() throws {
+        let flow =
+            #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "1000B", "rate": "100000/s" }"#
+        let profile = #"{"base": "linux-default", "overrides": {"udp_stack_transmit": "20us"}}"#
+        let twoPods = Self.onePod(cores: 4, flows: flow, duration: "50ms", profile: profile).replacingOccurrences(
+            of: #"[ { "name": "p", "containers": ["src", "dst"], "node": "a" } ]"#,
+            with: #"[ { "containers": ["src"], "node": "a" }, { "containers": ["dst"], "node": "a" } ]"#)
+        let topology = try Fixtures.topology(twoPods)
+        var run = GroupingRun(topology: topology, grouping: 0, profile: Self.profile(of: topology), seed: 1)
+        var simulation = Simulation<DefaultEventQueue>(expectedPendingEvents: 4096)
+        run.start(&simulation)
+        _ = simulation.run(until: .zero + .milliseconds(40), handler: &run)
+        let memory: Int64 = 1000 + 28 + Headers.socketBufferOverhead
+        #expect(run.connections[0].sendBuffer == 212_992)
+        #expect(run.halves[0].bufferedBytes > 212_992 - memory && run.halves[0].bufferedBytes < 212_992 + memory)
+        // 40 ms × 100 k/s offered, about 2,000 sent (20 µs each): the rest wait in the writer.
+        #expect(run.halves[0].blockedWrites.count > 1_500, "\(run.halves[0].blockedWrites.count)")
+        let stackQueue = run.lanes[Int(run.connections[0].laneBase)].waiting.count
+        #expect(stackQueue <= 212_992 / Int(memory) + 1, "\(stackQueue) datagrams wait in the sending stack")
+
+        // A smaller buffer (the flow's send_buffer) holds fewer.
+        let small = try Fixtures.topology(
+            twoPods.replacingOccurrences(
+                of: #""rate": "100000/s""#, with: #""rate": "100000/s", "send_buffer": "16KiB""#))
+        var smallRun = GroupingRun(topology: small, grouping: 0, profile: Self.profile(of: small), seed: 1)
+        var smallSimulation = Simulation<DefaultEventQueue>(expectedPendingEvents: 4096)
+        smallRun.start(&smallSimulation)
+        _ = smallSimulation.run(until: .zero + .milliseconds(40), handler: &smallRun)
+        #expect(smallRun.halves[0].bufferedBytes < 16_384 + memory)
+
+        // Across nodes, a 100 Mb/s NIC behind a sender that offers 800 Mb/s: the NIC's queue drops.
+        let crossFlow =
+            #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "1000B", "rate": "100000/s" }"#
+        let cross = Fixtures.twoNodes(
+            flow: crossFlow, duration: "30ms", warmup: "5ms", nicRate: "100Mbps", buffer: "64KiB",
+            profile: "linux-default")
+        let udp = try #require(try Fixtures.run(cross).groupings.first?.flows.first)
+        // The sending stack passes about 59,000 datagrams a second (17 µs each), the NIC about
+        // 11,700: most of what passes is dropped at the NIC's queue. Had the writer slept until
+        // the NIC sent its datagrams, the queue would never have overrun.
+        #expect(
+            udp.dropped > udp.offeredMessages / 3 && udp.lostMessages > 0,
+            "dropped \(udp.dropped) of \(udp.offeredMessages)")
+    }
+
+    static func profile(of topology: Topology) -> CostProfile {
+        ProfileReader.builtIn(topology.profileName, overrides: topology.profileOverrides)!
+    }
+
     /// Each transport copies at its own rate per byte.
     @Test func copyCostsArePerTransport() throws {
         func latency(_ transport: String) throws -> Int64 {

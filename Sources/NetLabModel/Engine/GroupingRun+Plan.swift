@@ -191,7 +191,13 @@ extension GroupingRun {
         case .tcp: sendBuffer = flow.tuning.sendBuffer ?? profile.tcpSendBuffer
         case .uds, .udsDatagram, .shm: sendBuffer = flow.tuning.sendBuffer ?? profile.udsBuffer
         case .pipe: sendBuffer = flow.tuning.sendBuffer ?? profile.pipeCapacity
-        case .udp: sendBuffer = .max
+        case .udp:
+            // Held until a datagram leaves the sender's stack; a path with no such point (none
+            // that netlab builds) never blocks its writer.
+            let leaves = [forward, backward].allSatisfy { path in
+                hops[Int(path.start)..<(Int(path.start) + Int(path.count))].contains(where: \.leavesSender)
+            }
+            sendBuffer = leaves ? flow.tuning.sendBuffer ?? profile.udpSendBuffer : .max
         }
         let receiveBuffer =
             flow.tuning.receiveBuffer ?? (transport == .udp ? profile.udpReceiveBuffer : profile.tcpMaximumWindow)
@@ -243,6 +249,9 @@ extension GroupingRun {
                     hops.append(Hop(kind: .cpu, index: Int32(node), cost: stage.cost, receives: receives))
                 }
             }
+        }
+        if let first = hops[start...].firstIndex(where: { $0.kind != .cpu || $0.receives }) {
+            hops[first].leavesSender = true
         }
         return (Int32(start), Int16(hops.count - start))
     }

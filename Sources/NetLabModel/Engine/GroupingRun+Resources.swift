@@ -91,6 +91,7 @@ extension GroupingRun {
                 return
             }
             hop = hops[Int(packet.pathStart) + Int(packet.hop)]
+            if hop.leavesSender, packet.half == -1 { datagramLeftSender(packet, &simulation) }
         } while hop.kind == .cpu && hop.cost == 0
         switch hop.kind {
         case .cpu:

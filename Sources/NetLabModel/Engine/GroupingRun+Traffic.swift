@@ -88,26 +88,53 @@ extension GroupingRun {
                 kind: kind, fromServer: reverse, flow: Int32(flow), connection: Int32(connection), call: call,
                 start: simulation.now, bytes: bytes, remainingPackets: 0, lost: false, receiver: Int32(receiver)))
         let half = connection * 2 + (reverse ? 1 : 0)
-        if link.transport.blocksWriter {
-            let buffered = halves[half].bufferedBytes
-            guard halves[half].blockedWrites.isEmpty, buffered == 0 || buffered + bytes <= link.sendBuffer else {
-                halves[half].blockedWrites.append(handle)
-                return
-            }
-            halves[half].bufferedBytes += bytes
+        guard halves[half].blockedWrites.isEmpty, sendBufferHasRoom(half: half, for: bytes) else {
+            halves[half].blockedWrites.append(handle)
+            return
         }
+        chargeSendBuffer(half: half, bytes: bytes)
         startWrite(handle, wokenFromBlock: wakesSender, &simulation)
+    }
+
+    /// Whether a write of `bytes` goes ahead now. A stream or IPC buffer takes a write that fits
+    /// (or any write when empty: a large one goes in pieces); a UDP socket takes any datagram
+    /// while its socket memory is below the send buffer, as Linux allocates it.
+    func sendBufferHasRoom(half: Int, for bytes: Int64) -> Bool {
+        let connection = connections[half / 2]
+        let buffered = halves[half].bufferedBytes
+        if connection.transport == .udp { return buffered < connection.sendBuffer }
+        return buffered == 0 || buffered + bytes <= connection.sendBuffer
+    }
+
+    /// A write of `bytes` takes its room: a stream or IPC buffer the bytes until read (or
+    /// acknowledged); a UDP socket, at the start of the send call as Linux allocates it, the
+    /// socket memory of every packet until each leaves the sender's stack.
+    mutating func chargeSendBuffer(half: Int, bytes: Int64) {
+        let connection = connections[half / 2]
+        if connection.transport != .udp {
+            halves[half].bufferedBytes += bytes
+        } else if connection.sendBuffer < .max {
+            halves[half].bufferedBytes += datagramFootprint(bytes: bytes, connection).memory
+        }
+    }
+
+    /// A UDP datagram has left its sender's stack: its socket memory is free again, and writers
+    /// that slept for it go on.
+    mutating func datagramLeftSender<Queue: EventQueue>(_ packet: Packet, _ simulation: inout Simulation<Queue>) {
+        let message = messages[Int32(packet.segment)]
+        let half = Int(message.connection) * 2 + (message.fromServer ? 1 : 0)
+        guard connections[half / 2].transport == .udp, connections[half / 2].sendBuffer < .max else { return }
+        halves[half].bufferedBytes -= Int64(packet.ipBytes) + Headers.socketBufferOverhead
+        admitBlockedWrites(half: half, &simulation)
     }
 
     /// Writes that waited for room in `half`'s send buffer go ahead, in order, while room lasts.
     mutating func admitBlockedWrites<Queue: EventQueue>(half: Int, _ simulation: inout Simulation<Queue>) {
-        let capacity = connections[half / 2].sendBuffer
         while let handle = halves[half].blockedWrites.first {
             let bytes = messages[handle].bytes
-            let buffered = halves[half].bufferedBytes
-            guard buffered == 0 || buffered + bytes <= capacity else { return }
+            guard sendBufferHasRoom(half: half, for: bytes) else { return }
             _ = halves[half].blockedWrites.removeFirst()
-            halves[half].bufferedBytes += bytes
+            chargeSendBuffer(half: half, bytes: bytes)
             startWrite(handle, wokenFromBlock: true, &simulation)
         }
     }
@@ -201,44 +228,46 @@ extension GroupingRun {
         _ handle: Int32, _ link: Connection, connection: Int, direction: Int, _ simulation: inout Simulation<Queue>
     ) {
         let message = messages[handle]
+        messages[handle].remainingPackets = datagramFootprint(bytes: message.bytes, link).packets
         let largestIPPayload = link.segmentPayload + Int64(Headers.udp)
-        if message.bytes <= Headers.largestDatagram, message.bytes + Int64(Headers.udp) <= largestIPPayload {
-            // The common case: one datagram in one packet.
-            messages[handle].remainingPackets = 1
-            let ip = message.bytes + Int64(Headers.udp) + Int64(Headers.ipv4)
-            launch(
-                Packet(
-                    flow: message.flow, half: -1, segment: Int64(handle), cumulative: 0, ipBytes: Int32(ip),
-                    wireBytes: wireBytes(ip: ip, link), isAck: false, pathStart: 0, pathCount: 0, hop: -1),
-                connection: connection, direction: direction, &simulation)
-            return
-        }
         let fragmentPayload = largestIPPayload & ~7
-        // Two passes over the same cuts, counting then sending, so that nothing is allocated.
-        for pass in 0..<2 {
-            let sending = pass == 1
-            var packets: Int32 = 0
-            var left = message.bytes
-            while left > 0 {
-                let datagram = min(left, Headers.largestDatagram)
-                left -= datagram
-                var ipPayload = datagram + Int64(Headers.udp)
-                let piece = ipPayload <= largestIPPayload ? ipPayload : fragmentPayload
-                while ipPayload > 0 {
-                    let size = min(ipPayload, piece)
-                    ipPayload -= size
-                    packets += 1
-                    guard sending else { continue }
-                    let ip = size + Int64(Headers.ipv4)
-                    launch(
-                        Packet(
-                            flow: message.flow, half: -1, segment: Int64(handle), cumulative: 0, ipBytes: Int32(ip),
-                            wireBytes: wireBytes(ip: ip, link), isAck: false, pathStart: 0, pathCount: 0, hop: -1),
-                        connection: connection, direction: direction, &simulation)
-                }
+        var left = message.bytes
+        repeat {
+            let datagram = min(left, Headers.largestDatagram)
+            left -= datagram
+            var ipPayload = datagram + Int64(Headers.udp)
+            let piece = ipPayload <= largestIPPayload ? ipPayload : fragmentPayload
+            while ipPayload > 0 {
+                let size = min(ipPayload, piece)
+                ipPayload -= size
+                let ip = size + Int64(Headers.ipv4)
+                launch(
+                    Packet(
+                        flow: message.flow, half: -1, segment: Int64(handle), cumulative: 0, ipBytes: Int32(ip),
+                        wireBytes: wireBytes(ip: ip, link), isAck: false, pathStart: 0, pathCount: 0, hop: -1),
+                    connection: connection, direction: direction, &simulation)
             }
-            if !sending { messages[handle].remainingPackets = packets }
-        }
+        } while left > 0
+    }
+
+    /// The packets a UDP message of `bytes` travels as on `link`'s path (see
+    /// ``sendDatagrams(_:_:connection:direction:_:)``), and the socket memory they hold while in
+    /// the sender's stack: each packet its IP bytes and Linux's per-buffer overhead.
+    func datagramFootprint(bytes: Int64, _ link: Connection) -> (packets: Int32, memory: Int64) {
+        let largestIPPayload = link.segmentPayload + Int64(Headers.udp)
+        let fragmentPayload = largestIPPayload & ~7
+        var packets: Int64 = 0
+        var ipBytes: Int64 = 0
+        var left = bytes
+        repeat {
+            let datagram = min(left, Headers.largestDatagram)
+            left -= datagram
+            let ipPayload = datagram + Int64(Headers.udp)
+            let pieces = ipPayload <= largestIPPayload ? 1 : (ipPayload + fragmentPayload - 1) / fragmentPayload
+            packets += pieces
+            ipBytes += ipPayload + pieces * Int64(Headers.ipv4)
+        } while left > 0
+        return (Int32(clamping: packets), ipBytes + packets * Headers.socketBufferOverhead)
     }
 
     /// Bytes a packet of `ip` bytes occupies on a physical link of `link`'s path.

@@ -34,7 +34,8 @@ struct HalfConnection {
     }
 
     // Writer.
-    /// Bytes written and not yet acknowledged (TCP) or read (IPC): what the send buffer holds.
+    /// Bytes written and not yet acknowledged (TCP) or read (IPC), or the socket memory of UDP
+    /// datagrams still in the sender's stack: what the send buffer holds.
     var bufferedBytes: Int64 = 0
     /// Messages whose write waits for room in the send buffer, in order.
     var blockedWrites = Ring<Int32>()

@@ -30,6 +30,10 @@ struct Hop {
     var cost: Int64
     /// A receiving stage (`cpu`): packets wait in its core's backlog, which drops past its limit.
     var receives = false
+    /// The first hop past the sending node's transmit work (its first device crossed): a UDP
+    /// datagram that reaches it no longer holds socket memory of its sender (Linux orphans the
+    /// buffer there).
+    var leavesSender = false
 }
 
 /// Header sizes, in bytes, used to turn payload into packets and frames.

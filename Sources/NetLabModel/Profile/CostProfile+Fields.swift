@@ -22,7 +22,7 @@ extension CostProfile {
             tcpAckJitter = "tcp_ack_jitter"
         case congestionControl = "congestion_control", pacingTimerDelay = "pacing_timer_delay"
         case affineWakeups = "affine_wakeups"
-        case udpReceiveBuffer = "udp_receive_buffer", udsBuffer = "uds_buffer",
+        case udpReceiveBuffer = "udp_receive_buffer", udpSendBuffer = "udp_send_buffer", udsBuffer = "uds_buffer",
             pipeCapacity = "pipe_capacity"
         case backlogPackets = "backlog_packets", loopbackMTU = "loopback_mtu"
         case wakeupSigma = "wakeup_sigma", contextSwitchSigma = "context_switch_sigma", workSigma = "work_sigma"
@@ -38,7 +38,7 @@ extension CostProfile {
             case .congestionControl: .congestionControl
             case .affineWakeups: .transports
             case .tcpInitialWindow, .backlogPackets: .count
-            case .tcpMaximumWindow, .tcpSendBuffer, .udpReceiveBuffer, .udsBuffer, .pipeCapacity,
+            case .tcpMaximumWindow, .tcpSendBuffer, .udpReceiveBuffer, .udpSendBuffer, .udsBuffer, .pipeCapacity,
                 .loopbackMTU,
                 .cacheBytes:
                 .bytes
@@ -211,6 +211,7 @@ extension CostProfile {
         case .pacingTimerDelay: pacingTimerDelay = duration
         case .affineWakeups: affineWakeups = UInt8(clamping: Int(saturating: value)) & CostProfile.allTransportBits
         case .udpReceiveBuffer: udpReceiveBuffer = Int64(saturating: value)
+        case .udpSendBuffer: udpSendBuffer = Int64(saturating: value)
         case .udsBuffer: udsBuffer = Int64(saturating: value)
         case .pipeCapacity: pipeCapacity = Int64(saturating: value)
         case .backlogPackets: backlogPackets = Int(saturating: value)

@@ -91,6 +91,10 @@ public struct CostProfile: Sendable, Equatable {
     // Buffers.
     /// A UDP socket's receive buffer (`net.core.rmem_default`), in bytes of socket memory.
     public var udpReceiveBuffer: Int64
+    /// A UDP socket's send buffer (`net.core.wmem_default`): a datagram holds its socket memory
+    /// until it leaves the sender's stack (crosses its first device), and a writer that finds the
+    /// buffer full sleeps until it drains, as a blocking socket does.
+    public var udpSendBuffer: Int64
     /// A Unix socket's buffer between writer and reader (`net.core.wmem_default`).
     public var udsBuffer: Int64
     /// A pipe's capacity (16 pages).
@@ -135,7 +139,8 @@ public struct CostProfile: Sendable, Equatable {
         nicTransmit: .nanoseconds(1_000), nicReceive: .nanoseconds(2_000), nicInterruptDelay: .microseconds(10),
         tcpInitialWindow: 10, tcpMaximumWindow: 4 << 20, tcpSendBuffer: 4 << 20, tcpMinimumRTO: .milliseconds(200),
         tcpDelayedAck: .milliseconds(40), tcpAckCost: 0.5, tcpAckJitter: .microseconds(10), congestionControl: .cubic,
-        udpReceiveBuffer: 212_992, udsBuffer: 212_992, pipeCapacity: 65_536, backlogPackets: 1_000, loopbackMTU: 65_536)
+        udpReceiveBuffer: 212_992, udpSendBuffer: 212_992, udsBuffer: 212_992, pipeCapacity: 65_536,
+        backlogPackets: 1_000, loopbackMTU: 65_536)
 
     /// Every host cost zero and nothing random: only serialisation, propagation and queueing remain
     /// (buffers and TCP stay as in `linux-default`, without its ACK timing noise). For checking

@@ -150,10 +150,6 @@ public enum Transport: String, Sendable, CaseIterable {
 
     /// Transports that need a shared network namespace, filesystem or IPC namespace: one pod.
     public var needsSharedPod: Bool { self == .uds || self == .udsDatagram || self == .pipe || self == .shm }
-
-    /// Transports whose writer blocks when the buffer towards the reader is full (byte streams and
-    /// Unix datagram sockets); UDP drops at the receiver instead.
-    var blocksWriter: Bool { self != .udp }
 }
 
 /// Traffic between two containers.
