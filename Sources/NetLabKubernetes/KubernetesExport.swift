@@ -2,59 +2,45 @@ import NetLabCore
 import NetLabModel
 
 /// A grouping of a topology written as Kubernetes manifests: a Deployment per pod (its
-/// containers, replicas and CPU requests), a Service per pod that other pods call, and per
-/// container the address of each peer it sends to: `localhost` where the grouping put them in
-/// one pod, the peer's Service otherwise (as environment variables; netlab cannot know how the
-/// application reads its configuration). Where netlab placed each replica goes in an annotation.
+/// containers, ports, replicas and CPU requests, and the nodes netlab placed its replicas on), a
+/// Service per pod that other pods call, and per container the address of each peer it sends to:
+/// `localhost` where the grouping put them in one pod, the peer's Service otherwise (as
+/// environment variables; netlab cannot know how the application reads its configuration).
+///
+/// Placement is kept through a node label: each simulated node is `netlab.io/node=<name>`, which
+/// the user puts on the real nodes (`kubectl label node`); a Deployment requires those nodes
+/// (node affinity) and, when its replicas were spread, spreads them evenly over them (a
+/// topology spread constraint). What Kubernetes cannot express (unequal replica counts per
+/// node) is said in a `netlab.io/placement-note` annotation and in ``notes(_:grouping:)``.
 public enum KubernetesExport {
+    /// The label key that names a simulated node on the real node that stands for it.
+    public static let nodeLabel = "netlab.io/node"
+
     public static func yaml(_ topology: Topology, grouping index: Int) throws(KubernetesError) -> String {
         let grouping = topology.groupings[index]
-        let names = grouping.pods.map { dnsName($0.name) }
+        let names = KubernetesNames.uniqueLabels(grouping.pods.map(\.name))
         var documents: [JSONNode] = []
         for (podIndex, pod) in grouping.pods.enumerated() {
             let labels = Tree.object([("app.kubernetes.io/name", Tree.string(names[podIndex]))])
-            let containerNames = pod.containers.map { containerName(topology.containers[$0].name, pod: pod.name) }
-            var containers: [JSONNode] = []
+            let containers = pod.containers.map { topology.containers[$0] }
+            let containerNames = KubernetesNames.uniqueLabels(containers.map { shortName($0.name, pod: pod.name) })
+            var written: [JSONNode] = []
             for (slot, member) in pod.containers.enumerated() {
-                let container = topology.containers[member]
-                var fields: [(String, JSONNode)] = [
-                    ("name", Tree.string(containerNames[slot])),
-                    ("image", Tree.string(container.image ?? "REPLACE-ME/\(containerNames[slot])")),
-                ]
-                if container.cpu > 0 {
-                    fields.append(
-                        (
-                            "resources",
-                            Tree.object([
-                                (
-                                    "requests",
-                                    Tree.object([
-                                        ("cpu", Tree.string("\(Int(saturating: (container.cpu * 1000).rounded()))m"))
-                                    ])
-                                )
-                            ])
-                        ))
-                }
-                var environment: [JSONNode] = []
-                var variables: Set<String> = []
-                for flow in topology.flows where flow.from == member && flow.to != member {
-                    let peer = grouping.podIndex(of: flow.to)
-                    let variable =
-                        "NETLAB_PEER_"
-                        + String(
-                            topology.containers[flow.to].name.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
-                        )
-                    guard variables.insert(variable).inserted else { continue }
-                    environment.append(
-                        Tree.object([
-                            ("name", Tree.string(variable)),
-                            ("value", Tree.string(peer == podIndex ? "localhost" : names[peer])),
-                        ]))
-                }
-                if !environment.isEmpty { fields.append(("env", Tree.array(environment))) }
-                containers.append(Tree.object(fields))
+                written.append(
+                    container(
+                        topology, member: member, name: containerNames[slot], grouping: grouping, podIndex: podIndex,
+                        podNames: names))
             }
-            let nodes = pod.replicaNodes.map { topology.cluster.nodes[$0].name }.joined(separator: ",")
+            var annotations: [(String, JSONNode)] = [
+                ("netlab.io/grouping", Tree.string(grouping.name)),
+                (
+                    "netlab.io/nodes",
+                    Tree.string(pod.replicaNodes.map { topology.cluster.nodes[$0].name }.joined(separator: ","))
+                ),
+            ]
+            if let note = placementNote(topology, pod: pod) {
+                annotations.append(("netlab.io/placement-note", Tree.string(note)))
+            }
             documents.append(
                 Tree.object([
                     ("apiVersion", Tree.string("apps/v1")), ("kind", Tree.string("Deployment")),
@@ -62,13 +48,7 @@ public enum KubernetesExport {
                         "metadata",
                         Tree.object([
                             ("name", Tree.string(names[podIndex])), ("labels", labels),
-                            (
-                                "annotations",
-                                Tree.object([
-                                    ("netlab.io/grouping", Tree.string(grouping.name)),
-                                    ("netlab.io/nodes", Tree.string(nodes)),
-                                ])
-                            ),
+                            ("annotations", Tree.object(annotations)),
                         ])
                     ),
                     (
@@ -80,7 +60,12 @@ public enum KubernetesExport {
                                 "template",
                                 Tree.object([
                                     ("metadata", Tree.object([("labels", labels)])),
-                                    ("spec", Tree.object([("containers", Tree.array(containers))])),
+                                    (
+                                        "spec",
+                                        Tree.object(
+                                            [("containers", Tree.array(written))]
+                                                + placement(topology, pod: pod, labels: labels))
+                                    ),
                                 ])
                             ),
                         ])
@@ -89,60 +74,183 @@ public enum KubernetesExport {
             let called = topology.flows.contains { flow in
                 grouping.podIndex(of: flow.to) == podIndex && grouping.podIndex(of: flow.from) != podIndex
             }
-            if called {
-                documents.append(
-                    Tree.object([
-                        ("apiVersion", Tree.string("v1")), ("kind", Tree.string("Service")),
-                        (
-                            "metadata",
-                            Tree.object([
-                                ("name", Tree.string(names[podIndex])),
-                                (
-                                    "annotations",
-                                    Tree.object([
-                                        (
-                                            "netlab.io/note",
-                                            Tree.string(
-                                                "netlab does not know the application's port: set port and targetPort")
-                                        )
-                                    ])
-                                ),
-                            ])
-                        ),
-                        (
-                            "spec",
-                            Tree.object([
-                                ("selector", labels),
-                                (
-                                    "ports",
-                                    Tree.array([
-                                        Tree.object([("port", Tree.integer(80)), ("targetPort", Tree.integer(80))])
-                                    ])
-                                ),
-                            ])
-                        ),
-                    ]))
-            }
+            if called { documents.append(service(named: names[podIndex], labels: labels, containers: containers)) }
         }
         var text = "# netlab export k8s: grouping \(grouping.name) of topology \(topology.name)\n"
+        text += "# Placement: label each real node with the simulated node it stands for, e.g.\n"
+        let example = topology.cluster.nodes.first.map { KubernetesNames.label($0.name) } ?? "node-1"
+        text += "#   kubectl label node <real-node> \(nodeLabel)=\(example)\n"
         for (index, document) in documents.enumerated() {
             text += (index == 0 ? "" : "---\n") + (try Tree.yaml(document))
         }
         return text
     }
 
-    /// A DNS-1123 label: lower case letters, digits and '-', at most 63 characters.
-    static func dnsName(_ text: String) -> String {
-        var name = String(text.lowercased().map { $0.isLetter && $0.isASCII || $0.isNumber ? $0 : "-" })
-        while name.hasPrefix("-") { name.removeFirst() }
-        while name.hasSuffix("-") { name.removeLast() }
-        return String((name.isEmpty ? "pod" : name).prefix(63))
+    /// What of `grouping`'s placement Kubernetes cannot keep exactly, one line per pod.
+    public static func notes(_ topology: Topology, grouping index: Int) -> [String] {
+        let grouping = topology.groupings[index]
+        let names = KubernetesNames.uniqueLabels(grouping.pods.map(\.name))
+        return zip(grouping.pods, names).compactMap { pod, name in
+            placementNote(topology, pod: pod).map { "Deployment \(name): \($0)" }
+        }
+    }
+
+    /// Where the export puts `container` of `topology`'s grouping, as a traffic file names it
+    /// (`deployment/container`), so flows can be re-read against the exported manifests.
+    public static func address(ofContainer container: Int, in topology: Topology, grouping index: Int) -> String {
+        let grouping = topology.groupings[index]
+        let podIndex = grouping.podIndex(of: container)
+        let pod = grouping.pods[podIndex]
+        let deployment = KubernetesNames.uniqueLabels(grouping.pods.map(\.name))[podIndex]
+        let names = KubernetesNames.uniqueLabels(
+            pod.containers.map { shortName(topology.containers[$0].name, pod: pod.name) })
+        return deployment + "/" + names[pod.containers.firstIndex(of: container) ?? 0]
+    }
+
+    /// One container: name, image, ports, CPU request and the addresses of its peers.
+    static func container(
+        _ topology: Topology, member: Int, name: String, grouping: Grouping, podIndex: Int, podNames: [String]
+    ) -> JSONNode {
+        let container = topology.containers[member]
+        var fields: [(String, JSONNode)] = [
+            ("name", Tree.string(name)),
+            ("image", Tree.string(container.image ?? "REPLACE-ME/\(name)")),
+        ]
+        if !container.ports.isEmpty {
+            fields.append(
+                ("ports", Tree.array(container.ports.map { Tree.object([("containerPort", Tree.integer($0.number))]) }))
+            )
+        }
+        if container.cpu > 0 {
+            let millicores = Int(saturating: (container.cpu * 1000).rounded())
+            fields.append(
+                ("resources", Tree.object([("requests", Tree.object([("cpu", Tree.string("\(millicores)m"))]))])))
+        }
+        var environment: [JSONNode] = []
+        var variables: Set<String> = []
+        for flow in topology.flows where flow.from == member && flow.to != member {
+            let peer = grouping.podIndex(of: flow.to)
+            var variable = "NETLAB_PEER_" + KubernetesNames.environmentVariable(topology.containers[flow.to].name)
+            if variables.contains(variable) {
+                // Two peers whose names differ only in what a variable name cannot hold.
+                variable += "_" + KubernetesNames.shortHash(topology.containers[flow.to].name).uppercased()
+            }
+            guard variables.insert(variable).inserted else { continue }
+            environment.append(
+                Tree.object([
+                    ("name", Tree.string(variable)),
+                    ("value", Tree.string(peer == podIndex ? "localhost" : podNames[peer])),
+                ]))
+        }
+        if !environment.isEmpty { fields.append(("env", Tree.array(environment))) }
+        return Tree.object(fields)
+    }
+
+    /// The Service in front of a pod: each port its containers listen on, offered as the
+    /// Service port the topology kept (the same number when it kept none).
+    static func service(named name: String, labels: JSONNode, containers: [Container]) -> JSONNode {
+        var ports: [JSONNode] = []
+        var offered: Set<Int> = []
+        for port in containers.flatMap(\.ports) {
+            let number = port.servicePort ?? port.number
+            guard offered.insert(number).inserted else { continue }
+            ports.append(
+                Tree.object([
+                    ("name", Tree.string("p\(number)")), ("port", Tree.integer(number)),
+                    ("targetPort", Tree.integer(port.number)),
+                ]))
+        }
+        var metadata: [(String, JSONNode)] = [("name", Tree.string(name))]
+        if ports.isEmpty {
+            ports = [Tree.object([("port", Tree.integer(80)), ("targetPort", Tree.integer(80))])]
+            metadata.append(
+                (
+                    "annotations",
+                    Tree.object([
+                        (
+                            "netlab.io/note",
+                            Tree.string("the topology names no port for these containers: set port and targetPort")
+                        )
+                    ])
+                ))
+        }
+        return Tree.object([
+            ("apiVersion", Tree.string("v1")), ("kind", Tree.string("Service")),
+            ("metadata", Tree.object(metadata)),
+            ("spec", Tree.object([("selector", labels), ("ports", Tree.array(ports))])),
+        ])
+    }
+
+    /// Where the pod's replicas may run (the labelled nodes netlab put them on) and, when they
+    /// were spread over several, an even spread over those.
+    static func placement(_ topology: Topology, pod: Pod, labels: JSONNode) -> [(String, JSONNode)] {
+        let nodes = distinctNodes(pod).map { KubernetesNames.label(topology.cluster.nodes[$0].name) }
+        guard !nodes.isEmpty else { return [] }
+        let affinity = Tree.object([
+            (
+                "nodeAffinity",
+                Tree.object([
+                    (
+                        "requiredDuringSchedulingIgnoredDuringExecution",
+                        Tree.object([
+                            (
+                                "nodeSelectorTerms",
+                                Tree.array([
+                                    Tree.object([
+                                        (
+                                            "matchExpressions",
+                                            Tree.array([
+                                                Tree.object([
+                                                    ("key", Tree.string(nodeLabel)), ("operator", Tree.string("In")),
+                                                    ("values", Tree.array(nodes.map(Tree.string))),
+                                                ])
+                                            ])
+                                        )
+                                    ])
+                                ])
+                            )
+                        ])
+                    )
+                ])
+            )
+        ])
+        var fields: [(String, JSONNode)] = [("affinity", affinity)]
+        if nodes.count > 1 {
+            fields.append(
+                (
+                    "topologySpreadConstraints",
+                    Tree.array([
+                        Tree.object([
+                            ("maxSkew", Tree.integer(1)), ("topologyKey", Tree.string(nodeLabel)),
+                            ("whenUnsatisfiable", Tree.string("DoNotSchedule")),
+                            ("labelSelector", Tree.object([("matchLabels", labels)])),
+                        ])
+                    ])
+                ))
+        }
+        return fields
+    }
+
+    /// What Kubernetes cannot keep of the pod's placement: an even spread is all a Deployment
+    /// can ask for, so unequal replica counts per node come out within one of each other.
+    static func placementNote(_ topology: Topology, pod: Pod) -> String? {
+        let nodes = distinctNodes(pod)
+        let counts = nodes.map { node in pod.replicaNodes.filter { $0 == node }.count }
+        guard nodes.count > 1, Set(counts).count > 1 else { return nil }
+        let simulated = zip(nodes, counts).map { "\($1) on \(topology.cluster.nodes[$0].name)" }
+        return
+            "simulated \(simulated.joined(separator: ", ")); Kubernetes keeps the replicas on these nodes, spread evenly (within one), not these exact counts"
+    }
+
+    /// The nodes of a pod's replicas, each once, in order of first use.
+    static func distinctNodes(_ pod: Pod) -> [Int] {
+        var seen: Set<Int> = []
+        return pod.replicaNodes.filter { seen.insert($0).inserted }
     }
 
     /// A container's name inside its pod: the topology name without the `workload.` prefix
     /// import adds to names that repeat across workloads.
-    static func containerName(_ name: String, pod: String) -> String {
-        let short = name.hasPrefix(pod + ".") ? String(name.dropFirst(pod.count + 1)) : name
-        return dnsName(short)
+    static func shortName(_ name: String, pod: String) -> String {
+        name.hasPrefix(pod + ".") ? String(name.dropFirst(pod.count + 1)) : name
     }
 }

@@ -60,6 +60,8 @@ public struct KubernetesImport: Sendable {
                 ]
                 if let replicas = workload.replicas { fields.append(("replicas", Tree.integer(replicas))) }
                 if let image = container.image { fields.append(("image", Tree.string(image))) }
+                let ports = portsWritten(container.ports, of: workload)
+                if !ports.isEmpty { fields.append(("ports", Tree.array(ports))) }
                 if !workload.bandwidth.isEmpty {
                     var limits: [(String, JSONNode)] = []
                     if let rate = workload.bandwidth.ingress { limits.append(("ingress", Tree.string("\(rate)bps"))) }
@@ -80,6 +82,19 @@ public struct KubernetesImport: Sendable {
                 problem: "the imported topology is not valid: \(error.problem)", fix: error.fix)
         }
         return root
+    }
+
+    /// A container's ports as the topology keeps them: the number alone, or with the port a
+    /// Service that selects the workload offers for it.
+    func portsWritten(_ ports: [Int], of workload: Workload) -> [JSONNode] {
+        var seen: Set<Int> = []
+        return ports.filter { (1...65_535).contains($0) && seen.insert($0).inserted }.map { port in
+            let offered = manifests.services.lazy.filter { service in
+                !service.selector.isEmpty && service.selector.allSatisfy { workload.labels[$0.key] == $0.value }
+            }.compactMap { $0.portByTarget[port] }.first
+            guard let offered, offered != port else { return Tree.integer(port) }
+            return Tree.object([("container_port", Tree.integer(port)), ("service_port", Tree.integer(offered))])
+        }
     }
 
     // MARK: Flows
@@ -281,8 +296,9 @@ public struct KubernetesImport: Sendable {
             + (try Tree.yaml(root))
     }
 
-    /// `root` with `groupings` (of `topology`, the tree read) added under `names`; pods are
-    /// named `pod-1`, `pod-2`, ... (the advisor's own names join containers with '+').
+    /// `root` with `groupings` (of `topology`, the tree read) added under `names`; each pod is
+    /// named after the workloads of its containers (`frontend-cart`), numbered where two would
+    /// share a name.
     public static func appending(
         _ groupings: [Grouping], named names: [String], to root: JSONNode, topology: Topology
     ) -> JSONNode {
@@ -291,9 +307,22 @@ public struct KubernetesImport: Sendable {
             case .array(var list) = members[slot].value.value
         else { return root }
         for (grouping, name) in zip(groupings, names) {
-            let pods = grouping.pods.enumerated().map { index, pod in
-                Tree.object([
-                    ("name", Tree.string("pod-\(index + 1)")),
+            var taken: Set<String> = []
+            let pods = grouping.pods.map { pod in
+                var workloads: [String] = []
+                for member in pod.containers {
+                    let workload = String(topology.containers[member].name.split(separator: ".").first ?? "pod")
+                    if !workloads.contains(workload) { workloads.append(workload) }
+                }
+                let base = workloads.joined(separator: "-")
+                var podName = base
+                var counter = 2
+                while !taken.insert(podName).inserted {
+                    podName = "\(base)-\(counter)"
+                    counter += 1
+                }
+                return Tree.object([
+                    ("name", Tree.string(podName)),
                     ("containers", Tree.array(pod.containers.map { Tree.string(topology.containers[$0].name) })),
                     ("nodes", Tree.array(pod.replicaNodes.map { Tree.string(topology.cluster.nodes[$0].name) })),
                 ])

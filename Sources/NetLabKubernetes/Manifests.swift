@@ -27,6 +27,8 @@ public struct Service: Sendable {
     public var name: String
     public var selector: [String: String]
     public var targetPorts: [Int]
+    /// The port the Service offers for each numeric target port.
+    public var portByTarget: [Int: Int] = [:]
     /// Where it was read, for errors.
     var file: String
     var document: Int
@@ -43,10 +45,12 @@ public struct Manifests: Sendable {
 
     static let workloadKinds = ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"]
 
-    /// Reads `paths` (files, or folders whose .yaml/.yml/.json files are read in name order).
+    /// Reads `paths` (files, or folders whose .yaml/.yml/.json files are read in name order). A
+    /// file found in a folder that is not a manifest (a topology, a traffic file, a values file)
+    /// is skipped whole and named in `skipped`; a file named itself must be a manifest.
     public static func read(_ paths: [String]) throws(KubernetesError) -> Manifests {
         var manifests = Manifests()
-        for file in try files(paths) {
+        for (file, inFolder) in try files(paths) {
             let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int ?? 0
             guard size <= 256 * 1_048_576 else {
                 throw KubernetesError(
@@ -58,10 +62,24 @@ public struct Manifests: Sendable {
                     file: file, path: "", problem: "cannot be read", fix: "check the path and its permissions")
             }
             guard let text = String(validating: data, as: UTF8.self) else {
+                if inFolder {
+                    manifests.skipped.append("file \(file) (not a Kubernetes manifest: not UTF-8 text)")
+                    continue
+                }
                 throw KubernetesError(
                     file: file, path: "", problem: "is not UTF-8 text", fix: "save the manifest as UTF-8")
             }
-            try manifests.add(text: text, file: file)
+            guard inFolder else {
+                try manifests.add(text: text, file: file)
+                continue
+            }
+            var tried = manifests
+            do {
+                try tried.add(text: text, file: file)
+                manifests = tried
+            } catch {
+                manifests.skipped.append("file \(file) (not a Kubernetes manifest: \(error.problem))")
+            }
         }
         guard !manifests.workloads.isEmpty else {
             throw KubernetesError(
@@ -79,8 +97,9 @@ public struct Manifests: Sendable {
         for (index, root) in documents { try add(root, file: file, document: index) }
     }
 
-    static func files(_ paths: [String]) throws(KubernetesError) -> [String] {
-        var files: [String] = []
+    /// The files of `paths`, each with whether it was found in a folder (rather than named).
+    static func files(_ paths: [String]) throws(KubernetesError) -> [(file: String, inFolder: Bool)] {
+        var files: [(file: String, inFolder: Bool)] = []
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -89,10 +108,10 @@ public struct Manifests: Sendable {
             if isDirectory.boolValue {
                 let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
                 files += names.filter { [".yaml", ".yml", ".json"].contains(where: $0.hasSuffix) }.sorted().map {
-                    (path as NSString).appendingPathComponent($0)
+                    ((path as NSString).appendingPathComponent($0), true)
                 }
             } else {
-                files.append(path)
+                files.append((path, false))
             }
         }
         return files
@@ -179,16 +198,23 @@ struct ManifestReader {
 
     func service(_ root: JSONNode, name: String) throws(KubernetesError) -> Service {
         var ports: [Int] = []
+        var portByTarget: [Int: Int] = [:]
         if let list = child(root, "spec.ports"), case .array(let items) = list.value {
             for item in items {
-                if let target = string(item, "targetPort").flatMap(Int.init) ?? string(item, "port").flatMap(Int.init) {
+                let port = string(item, "port").flatMap(Int.init)
+                if let target = string(item, "targetPort").flatMap(Int.init) ?? port {
                     ports.append(target)
+                    if let port, (1...65_535).contains(port), portByTarget[target] == nil {
+                        portByTarget[target] = port
+                    }
                 }
             }
         }
-        return Service(
+        var service = Service(
             name: name, selector: labels(child(root, "spec.selector")), targetPorts: ports, file: file,
             document: document)
+        service.portByTarget = portByTarget
+        return service
     }
 
     func workload(_ root: JSONNode, kind: String, name: String) throws(KubernetesError) -> (Workload, [String]) {

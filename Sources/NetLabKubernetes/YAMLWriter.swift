@@ -31,14 +31,24 @@ enum Tree {
         case .bool(let value): return Yams.Node(value ? "true" : "false", Tag(.bool))
         case .number(let text): return Yams.Node(text, Tag(.float))
         case .string(let text):
-            let plain =
-                !text.isEmpty && Double(text) == nil
-                && !["true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"].contains(text.lowercased())
-                && text.allSatisfy { $0.isLetter || $0.isNumber || "-_./@+ ".contains($0) } && text.first != " "
-                && text.last != " " && !text.contains(": ")
-            return Yams.Node(text, Tag(.str), plain ? .plain : .doubleQuoted)
+            return Yams.Node(text, Tag(.str), isPlainSafe(text) ? .plain : .doubleQuoted)
         case .array(let items): return Yams.Node(items.map(yamsNode))
         case .object(let members): return Yams.Node(members.map { (Yams.Node($0.key), yamsNode($0.value)) })
+        }
+    }
+
+    /// Whether `text` can be written unquoted and still be read back as this string by every
+    /// YAML reader, YAML 1.1 ones included (which read `yes`, `off`, `0b101`, `1_000`, `.inf`,
+    /// `1:20` and `0x1F` as booleans and numbers): an ASCII letter first, then only letters,
+    /// digits and `-_./@+`, and not one of YAML 1.1's words for booleans and null.
+    static func isPlainSafe(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic else { return false }
+        let words: Set<String> = ["true", "false", "yes", "no", "on", "off", "y", "n", "null", "nan", "inf"]
+        guard !words.contains(text.lowercased()) else { return false }
+        return text.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII
+                && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                    || "-_./@+".unicodeScalars.contains(scalar))
         }
     }
 }

@@ -7,6 +7,8 @@ public struct SweepJobManifest: Sendable {
     public var name: String
     public var image: String
     public var shards: Int
+    /// How long the merge waits for the shards' files before it names those missing and fails.
+    public var mergeDeadlineSeconds: Int
     public var parallelism: Int
     /// A PersistentVolumeClaim every shard pod can write to (ReadWriteMany).
     public var claim: String
@@ -19,12 +21,14 @@ public struct SweepJobManifest: Sendable {
     public var mergeArguments: [String]
 
     public init(
-        name: String, image: String, shards: Int, parallelism: Int, claim: String, topologyFile: String,
+        name: String, image: String, shards: Int, mergeDeadlineSeconds: Int = 86_400, parallelism: Int, claim: String,
+        topologyFile: String,
         topologyText: String, sweepArguments: [String], mergeArguments: [String]
     ) {
         self.name = name
         self.image = image
         self.shards = shards
+        self.mergeDeadlineSeconds = mergeDeadlineSeconds
         self.parallelism = parallelism
         self.claim = claim
         self.topologyFile = topologyFile
@@ -45,9 +49,15 @@ public struct SweepJobManifest: Sendable {
     }
 
     /// The shell command of the merge pod: it waits for every shard's file (each written whole,
-    /// by rename), then merges them.
+    /// by rename), then merges them; past the deadline it names the shards still missing (the
+    /// first 100 and how many) and exits 1.
     public var mergeCommand: String {
-        "for i in $(seq 0 \(shards - 1)); do until [ -f \(Self.resultsDirectory)/shard-$i.jsonl ]; do sleep 10; done; done; "
+        "deadline=$(($(date +%s) + \(mergeDeadlineSeconds))); while :; do missing=''; count=0; "
+            + "for i in $(seq 0 \(shards - 1)); do [ -f \(Self.resultsDirectory)/shard-$i.jsonl ] || "
+            + "{ count=$((count + 1)); [ $count -le 100 ] && missing=\"$missing $i\"; }; done; "
+            + "[ $count -eq 0 ] && break; if [ $(date +%s) -ge $deadline ]; then "
+            + "echo \"netlab merge: after \(mergeDeadlineSeconds)s, $count of \(shards) shard file(s) missing, indices:$missing\" >&2; "
+            + "exit 1; fi; sleep 10; done; "
             + (["netlab", "merge"] + (0..<shards).map { "\(Self.resultsDirectory)/shard-\($0).jsonl" } + mergeArguments)
             .map(shellQuoted).joined(separator: " ") + " --output \(Self.resultsDirectory)/sweep.csv"
     }
@@ -124,6 +134,9 @@ public struct SweepJobManifest: Sendable {
                 app.kubernetes.io/name: netlab
             spec:
               completions: 1
+              backoffLimit: 0
+              # The script gives up first (after \(mergeDeadlineSeconds) s), naming the missing shards.
+              activeDeadlineSeconds: \(mergeDeadlineSeconds + 300)
               template:
                 spec:
                   restartPolicy: Never

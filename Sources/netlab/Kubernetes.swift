@@ -114,10 +114,14 @@ struct ExportKubernetes: ParsableCommand {
         commandName: "k8s",
         abstract: "Write a grouping as Kubernetes manifests: a Deployment per pod, a Service per pod that is called.",
         discussion: """
-            Containers move between pod templates as the grouping says; replicas and CPU requests \
-            come along. Each container gets NETLAB_PEER_<NAME> environment variables with the \
-            address of every container it sends to: localhost inside its pod, the peer's Service \
-            otherwise; an annotation records the nodes netlab placed the replicas on.
+            Containers move between pod templates as the grouping says; replicas, ports and CPU \
+            requests come along. Each container gets NETLAB_PEER_<NAME> environment variables with \
+            the address of every container it sends to: localhost inside its pod, the peer's \
+            Service otherwise. Each Deployment requires the nodes netlab placed its replicas on, \
+            through the node label netlab.io/node=<simulated node> (label your real nodes with \
+            kubectl label node), and spreads its replicas over them; what Kubernetes cannot \
+            express is noted. Names are made valid for Kubernetes (docs/scale-out.md, "Back to \
+            manifests").
 
             Example:
               netlab export k8s Examples/web-log-sidecar.json --grouping sidecar-in-pod --output sidecar.yaml
@@ -136,5 +140,9 @@ struct ExportKubernetes: ParsableCommand {
         let (spec, _) = try Simulate.loadTopology(topology, duration: nil)
         let index = try Simulate.groupingIndices([grouping], in: spec, topologyPath: topology)[0]
         try writeOutput(try KubernetesExport.yaml(spec, grouping: index), to: file)
+        var standardError = StandardError()
+        for note in KubernetesExport.notes(spec, grouping: index) {
+            print("netlab: note: \(note)", to: &standardError)
+        }
     }
 }

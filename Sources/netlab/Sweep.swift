@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NetLabCore
+import NetLabKubernetes
 import NetLabModel
 import NetLabReport
 import NetLabSweep
@@ -80,6 +81,12 @@ struct Sweep: ParsableCommand {
             valueName: "claim"))
     var resultsClaim: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "With --emit: how long the merge Job waits for every shard's file before it gives up, naming the shards missing (default 24h).",
+            valueName: "duration"))
+    var mergeDeadline: String?
+
     @Option(help: "Output format: table, csv or jsonl (default: table on a terminal, csv otherwise).")
     var format: SweepFormat?
 
@@ -95,7 +102,7 @@ struct Sweep: ParsableCommand {
         }
         let jobOptions = [
             ("--shards", shards != nil), ("--parallelism", parallelism != nil), ("--image", image != nil),
-            ("--results-claim", resultsClaim != nil),
+            ("--results-claim", resultsClaim != nil), ("--merge-deadline", mergeDeadline != nil),
         ]
         if let (option, _) = jobOptions.first(where: { $0.1 }) {
             throw InputError(
@@ -210,9 +217,29 @@ struct Sweep: ParsableCommand {
         if let duration { arguments += ["--duration", duration] }
         if let seed = model.seed { arguments += ["--seed", "\(seed)"] }
         if let profile = model.profile { arguments += ["--profile", profile] }
-        let name = try plan.topology(at: 0).name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        // What every shard pod would trip over is refused here, before a Job is written: each
+        // point's topology (the first and last hold every axis's extremes), the groupings, the profile.
+        let first = try plan.topology(at: 0)
+        _ = try plan.topology(at: plan.points - 1)
+        _ = try Simulate.groupingIndices(groupings, in: first, topologyPath: topology)
+        _ = try model.resolvedProfile(for: first, topologyPath: topology)
+        let deadline = try mergeDeadline.map { text in
+            let value: SimDuration
+            do { value = try SimDuration(parsing: text) } catch let error as UnitParseError {
+                throw InputError(
+                    source: "--merge-deadline", location: nil, problem: "\"\(text)\" \(error.problem)", fix: error.fix)
+            }
+            guard value >= .seconds(60), value <= .seconds(30 * 86_400) else {
+                throw InputError(
+                    source: "--merge-deadline", location: nil, problem: "\(text) is out of range",
+                    fix: "give 1min to 30d, e.g. 6h")
+            }
+            return Int(value.picoseconds / 1_000_000_000_000)
+        }
+        // The longest suffix added ("-topology") leaves a valid DNS-1123 label.
+        let name = KubernetesNames.label("netlab-sweep-" + first.name, maxLength: 63 - 9)
         let manifest = SweepJobManifest(
-            name: "netlab-sweep-" + String(name.prefix(40)), image: image ?? "netlab:latest", shards: shards,
+            name: name, image: image ?? "netlab:latest", shards: shards, mergeDeadlineSeconds: deadline ?? 86_400,
             parallelism: min(parallelism ?? shards, shards), claim: resultsClaim ?? "netlab-results",
             topologyFile: URL(fileURLWithPath: topology).lastPathComponent, topologyText: plan.topologyText,
             sweepArguments: arguments, mergeArguments: ["--format", "csv"])

@@ -332,7 +332,7 @@ extension SpecReader {
                 let fields = try object(item, path, what: "a container (a name, or {\"name\", \"cpu\", ...})")
                 try fields.rejectUnknownKeys([
                     "name", "cpu", "threads", "cpuset", "wait", "replicas", "scaling", "scales_with", "image",
-                    "bandwidth",
+                    "bandwidth", "ports",
                 ])
                 container = Container(
                     name: try name(
@@ -359,6 +359,9 @@ extension SpecReader {
                 if let limits = fields.optional("bandwidth") {
                     container.bandwidth = try bandwidthLimits(limits, "\(path).bandwidth")
                 }
+                if let ports = fields.optional("ports") {
+                    container.ports = try containerPorts(ports, "\(path).ports")
+                }
             }
             if !names.insert(container.name).inserted {
                 throw fail(
@@ -368,6 +371,34 @@ extension SpecReader {
             containers.append(container)
         }
         return containers
+    }
+
+    /// A container's ports: each a number (`8080`) or the number and its Service's port
+    /// (`{"container_port": 8080, "service_port": 80}`).
+    func containerPorts(_ node: JSONNode, _ path: String) throws(SpecError) -> [ContainerPort] {
+        var ports: [ContainerPort] = []
+        for (slot, item) in try array(node, path, what: "a list of ports").enumerated() {
+            let itemPath = "\(path)[\(slot)]"
+            let port: ContainerPort
+            if case .object = item.value {
+                let fields = try object(item, itemPath, what: "a port")
+                try fields.rejectUnknownKeys(["container_port", "service_port"])
+                port = ContainerPort(
+                    try integer(
+                        try fields.required("container_port", fix: "add \"container_port\""),
+                        fields.child("container_port"), what: "a port number", range: 1...65_535),
+                    servicePort: try fields.optional("service_port").map { node throws(SpecError) in
+                        try integer(node, fields.child("service_port"), what: "a port number", range: 1...65_535)
+                    })
+            } else {
+                port = ContainerPort(try integer(item, itemPath, what: "a port number", range: 1...65_535))
+            }
+            guard !ports.contains(where: { $0.number == port.number }) else {
+                throw fail(item, itemPath, "port \(port.number) is listed twice", fix: "list each port once")
+            }
+            ports.append(port)
+        }
+        return ports
     }
 
     /// A cpuset: core numbers of the node, as a list (`[0, 2]`) or in `taskset -c` form (`"0-1,3"`).

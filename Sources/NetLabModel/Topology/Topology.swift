@@ -92,6 +92,9 @@ public struct Container: Sendable {
     public var image: String?
     /// Shapers on its pod's interface (a pod with several limited containers takes the slowest).
     public var bandwidth = BandwidthLimits()
+    /// The ports it listens on, when known (kept for `netlab export k8s`; the model does not use
+    /// them).
+    public var ports: [ContainerPort] = []
 
     public init(name: String, cpu: Double, threads: Int = 1, cpuset: [Int] = [], wait: WaitMode? = nil) {
         self.name = name
@@ -150,6 +153,18 @@ public enum Transport: String, Sendable, CaseIterable {
 
     /// Transports that need a shared network namespace, filesystem or IPC namespace: one pod.
     public var needsSharedPod: Bool { self == .uds || self == .udsDatagram || self == .pipe || self == .shm }
+
+}
+
+/// A port a container listens on, and the port its Service offers for it (the same when nil).
+public struct ContainerPort: Sendable, Equatable {
+    public var number: Int
+    public var servicePort: Int?
+
+    public init(_ number: Int, servicePort: Int? = nil) {
+        self.number = number
+        self.servicePort = servicePort
+    }
 }
 
 /// Traffic between two containers.
