@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "NetLabAdvisor", targets: ["NetLabAdvisor"]),
         .library(name: "NetLabSweep", targets: ["NetLabSweep"]),
         .library(name: "NetLabKubernetes", targets: ["NetLabKubernetes"]),
+        // Preloaded (LD_PRELOAD) by the allocation gate in the CLI tests, never linked.
+        .library(name: "NetLabMallocCounter", type: .dynamic, targets: ["CMallocCounter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -43,6 +45,8 @@ let package = Package(
         .target(name: "CPcapFloor", linkerSettings: [.linkedLibrary("pcap")]),
         // The timing loops of `netlab calibrate`: real sockets, pipes and shared memory.
         .target(name: "CCalibrate"),
+        // Counts allocations of a process it is preloaded into (see its header).
+        .target(name: "CMallocCounter"),
         // Reading and writing captures, decoding packets, conversations.
         .target(name: "NetLabTrace", dependencies: ["CPcap", "NetLabCore", "NetLabStats"]),
         // Replaying captured traffic through the model's groupings.
