@@ -1,4 +1,4 @@
-import Dispatch
+import NetLabCore
 import NetLabModel
 import NetLabStats
 
@@ -47,17 +47,15 @@ enum GroupingRace {
         var done = 0
         while true {
             let jobs = alive.flatMap { index in (raced[index].runs.count..<replications).map { (index, $0) } }
-            let slots = RaceSlots(count: jobs.count)
             let planned = done + jobs.count
-            DispatchQueue.concurrentPerform(iterations: jobs.count) { job in
+            let results = parallelMap(count: jobs.count) { job in
                 let (index, replication) = jobs[job]
-                let result = Experiment.simulate(
+                return Experiment.simulate(
                     study, grouping: index, profile: profile,
                     seed: Experiment.replicationSeed(seed, index: replication))
-                slots.store(result, at: job)
             }
             for (job, (index, _)) in jobs.enumerated() {
-                let result = slots.results[job]!
+                let result = results[job]
                 raced[index].runs.append(result)
                 raced[index].scores.append(settings.objective.score(result, topology: study))
             }
@@ -96,19 +94,5 @@ enum GroupingRace {
         guard differences.count >= 2 else { return false }
         let interval = ConfidenceInterval(differences)
         return interval.mean - interval.halfWidth > 0
-    }
-}
-
-/// Results written by parallel workers, each into its own slot.
-private final class RaceSlots: @unchecked Sendable {
-    private(set) var results: [GroupingResult?]
-    private let lock = DispatchSemaphore(value: 1)
-
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-
-    func store(_ result: GroupingResult, at slot: Int) {
-        lock.wait()
-        results[slot] = result
-        lock.signal()
     }
 }

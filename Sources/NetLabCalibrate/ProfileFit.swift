@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import NetLabCore
 import NetLabModel
@@ -289,12 +288,9 @@ public enum ProfileFit {
     public static func predictAll(
         _ cases: [CalibrationCase], profile: CostProfile, cores: Int, samples: CasePrediction.Samples = .few
     ) -> [CasePrediction.Prediction] {
-        let slots = PredictionSlots(count: cases.count)
-        DispatchQueue.concurrentPerform(iterations: cases.count) { index in
-            slots.store(
-                CasePrediction.predict(cases[index], profile: profile, cores: cores, samples: samples), at: index)
+        parallelMap(count: cases.count) { index in
+            CasePrediction.predict(cases[index], profile: profile, cores: cores, samples: samples)
         }
-        return slots.values
     }
 
     /// A spread's value in `profile`.
@@ -329,17 +325,4 @@ public enum ProfileFit {
         default: preconditionFailure("\(field) is not a fitted parameter's first field")
         }
     }
-}
-
-/// Predictions written by parallel workers, each into its own slot.
-private final class PredictionSlots: @unchecked Sendable {
-    private var slots: [CasePrediction.Prediction]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: CasePrediction.Prediction(value: .nan, tail: nil), count: count) }
-    func store(_ value: CasePrediction.Prediction, at index: Int) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-    var values: [CasePrediction.Prediction] { slots }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import NetLabCore
 import NetLabModel
 import NetLabStats
@@ -91,17 +90,14 @@ public enum ReplayRunner {
         let scaled = SimDuration(picoseconds: Int64(saturating: picoseconds))
         extended.duration = (mode == .causal ? scaled * 2 : scaled) + .seconds(1)
         let topology = extended
-        let outcomes = Outcomes(count: groupings.count)
-        DispatchQueue.concurrentPerform(iterations: groupings.count) { slot in
-            defer { progress?(outcomes.finished, groupings.count) }
-            outcomes.store(
-                Result { () throws(ReplayError) in
-                    try replay(
-                        plan, topology: topology, grouping: groupings[slot], profile: profile, seed: seed, speed: speed,
-                        mode: mode,
-                        origin: origin,
-                        pcapPath: pcapDirectory.map { "\($0)/\(topology.groupings[groupings[slot]].name).pcap" })
-                }, at: slot)
+        let outcomes = parallelMap(count: groupings.count, progress: { progress?($0, $1) }) { slot in
+            Result { () throws(ReplayError) in
+                try replay(
+                    plan, topology: topology, grouping: groupings[slot], profile: profile, seed: seed, speed: speed,
+                    mode: mode,
+                    origin: origin,
+                    pcapPath: pcapDirectory.map { "\($0)/\(topology.groupings[groupings[slot]].name).pcap" })
+            }
         }
         var results: [GroupingResult] = []
         var captured: [LatencyHistogram] = []
@@ -110,7 +106,7 @@ public enum ReplayRunner {
         var gaps: [[LatencyHistogram]] = []
         var negativeGaps: [Int] = []
         var violations: [Int] = []
-        for outcome in outcomes.results {
+        for outcome in outcomes {
             switch outcome {
             case .success(let value):
                 results.append(value.result)
@@ -192,29 +188,4 @@ extension ReplayRunner {
         }
         return warnings
     }
-}
-
-/// Results of parallel workers, each in its own slot.
-private final class Outcomes: @unchecked Sendable {
-    private var slots: [Result<GroupingOutcome, ReplayError>?]
-    private let lock = DispatchSemaphore(value: 1)
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    private var finishedCount = 0
-
-    func store(_ outcome: Result<GroupingOutcome, ReplayError>, at slot: Int) {
-        lock.wait()
-        slots[slot] = outcome
-        finishedCount += 1
-        lock.signal()
-    }
-
-    var finished: Int {
-        lock.wait()
-        defer { lock.signal() }
-        return finishedCount
-    }
-
-    var results: [Result<GroupingOutcome, ReplayError>] { slots.map { $0! } }
 }

@@ -1,4 +1,4 @@
-import Dispatch
+import NetLabCore
 import NetLabModel
 
 /// Runs a sweep's jobs on all cores. Each job is one replication of one point, every grouping on
@@ -20,13 +20,12 @@ public enum SweepRunner {
             units += chosen.map { (job, $0) }
         }
         let frozen = topologies, work = units
-        let slots = Slots(count: units.count)
-        DispatchQueue.concurrentPerform(iterations: units.count) { index in
+        let records = parallelMap(count: units.count, progress: progress) { index in
             let (job, grouping) = work[index]
             let topology = frozen[job / plan.replications]!
             let seed = Experiment.replicationSeed(plan.seed ?? topology.seed, index: job % plan.replications)
             let result = Experiment.simulate(topology, grouping: grouping, profile: profile, seed: seed)
-            let records = result.flows.map { flow in
+            return result.flows.map { flow in
                 SweepRecord(
                     job: job, grouping: result.name, flow: flow.name,
                     values: [
@@ -35,9 +34,8 @@ public enum SweepRunner {
                         flow.offeredMessages > 0 ? Double(flow.lostMessages) / Double(flow.offeredMessages) : 0,
                     ])
             }
-            progress(slots.store(records, at: index), work.count)
         }
-        return slots.all.flatMap { $0 }
+        return records.flatMap { $0 }
     }
 
     static func groupingIndices(_ names: [String], in topology: Topology) throws(SweepError) -> [Int] {
@@ -53,22 +51,4 @@ public enum SweepRunner {
         }
         return indices
     }
-}
-
-private final class Slots: @unchecked Sendable {
-    private var slots: [[SweepRecord]]
-    private var finished = 0
-    private let lock = DispatchSemaphore(value: 1)
-
-    init(count: Int) { slots = Array(repeating: [], count: count) }
-
-    func store(_ records: [SweepRecord], at slot: Int) -> Int {
-        lock.wait()
-        defer { lock.signal() }
-        slots[slot] = records
-        finished += 1
-        return finished
-    }
-
-    var all: [[SweepRecord]] { slots }
 }

@@ -31,15 +31,11 @@ extension Experiment {
         precondition(!indices.isEmpty && indices.lowerBound >= 0, "at least one replication")
         let replications = indices.count
         let jobs = replications * groupings.count
-        let slots = ResultSlots(count: jobs)
-        DispatchQueue.concurrentPerform(iterations: jobs) { job in
+        let results = parallelMap(count: jobs, progress: { progress?($0, $1) }) { job in
             let replication = indices.lowerBound + job / groupings.count, slot = job % groupings.count
-            let result = simulate(
+            return simulate(
                 topology, grouping: groupings[slot], profile: profile, seed: replicationSeed(seed, index: replication))
-            let finished = slots.store(result, at: job)
-            progress?(finished, jobs)
         }
-        let results = slots.results
         return (0..<replications).map { offset in
             SimulationResult(
                 topology: topology.name, seed: replicationSeed(seed, index: indices.lowerBound + offset),

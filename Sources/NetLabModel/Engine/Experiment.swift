@@ -1,4 +1,3 @@
-import Dispatch
 import NetLabCore
 
 /// Runs groupings of a topology on the same traffic (common random numbers: every flow draws from
@@ -11,15 +10,12 @@ public enum Experiment {
         _ topology: Topology, groupings: [Int], profile: CostProfile, seed: UInt64,
         progress: (@Sendable (_ finishedGroupings: Int, _ total: Int) -> Void)? = nil
     ) -> SimulationResult {
-        let slots = ResultSlots(count: groupings.count)
-        DispatchQueue.concurrentPerform(iterations: groupings.count) { slot in
-            let result = simulate(topology, grouping: groupings[slot], profile: profile, seed: seed)
-            let finished = slots.store(result, at: slot)
-            progress?(finished, groupings.count)
+        let results = parallelMap(count: groupings.count, progress: { progress?($0, $1) }) { slot in
+            simulate(topology, grouping: groupings[slot], profile: profile, seed: seed)
         }
         return SimulationResult(
             topology: topology.name, seed: seed, duration: topology.duration, warmup: topology.warmup,
-            profile: profile.name, groupings: slots.results)
+            profile: profile.name, groupings: results)
     }
 
     /// One grouping, start to end.
@@ -32,23 +28,4 @@ public enum Experiment {
         simulation.run(until: .zero + topology.duration, handler: &run)
         return run.result(events: simulation.executedEvents)
     }
-}
-
-/// Results written by parallel workers, each into its own slot.
-final class ResultSlots: @unchecked Sendable {
-    private var slots: [GroupingResult?]
-    private var finished = 0
-    private let lock = DispatchSemaphore(value: 1)
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func store(_ result: GroupingResult, at slot: Int) -> Int {
-        lock.wait()
-        defer { lock.signal() }
-        slots[slot] = result
-        finished += 1
-        return finished
-    }
-
-    var results: [GroupingResult] { slots.map { $0! } }
 }
