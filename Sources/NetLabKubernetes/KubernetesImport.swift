@@ -1,3 +1,4 @@
+import NetLabCore
 import NetLabModel
 
 /// Kubernetes manifests and a traffic file turned into a topology: one container per container
@@ -173,8 +174,7 @@ public struct KubernetesImport: Sendable {
 
     func unknown(_ name: String, node: JSONNode, path: String) -> KubernetesError {
         let known = manifests.workloads.map(\.name) + manifests.services.map(\.name)
-        let near = known.min { editDistance($0, name) < editDistance($1, name) }
-        let hint = near.map { editDistance($0, name) <= 3 ? "did you mean \"\($0)\"? " : "" } ?? ""
+        let hint = didYouMean(name, among: known)
         return KubernetesError(
             file: traffic.file, node: node, path: path, problem: "no workload or Service \"\(name)\"",
             fix: "\(hint)workloads: \(manifests.workloads.map(\.name).joined(separator: ", "))")

@@ -1,3 +1,4 @@
+import NetLabCore
 import NetLabModel
 
 /// Where in a topology a sweep changes a value: `flows[http].rate`, `cluster.fabric.rate`,
@@ -118,8 +119,7 @@ public struct ParameterPath: Sendable, Equatable, CustomStringConvertible {
     }
 
     private func suggestion(_ word: String, among options: [String]) -> String {
-        let near = options.min { editDistance($0, word) < editDistance($1, word) }
-        let hint = near.map { editDistance($0, word) <= 3 ? "did you mean \"\($0)\"? " : "" } ?? ""
-        return options.isEmpty ? "check the path" : "\(hint)there are: \(options.joined(separator: ", "))"
+        options.isEmpty
+            ? "check the path" : "\(didYouMean(word, among: options))there are: \(options.joined(separator: ", "))"
     }
 }

@@ -83,8 +83,7 @@ struct Netlab: ParsableCommand {
         guard let typed = CommandLine.arguments.dropFirst().first, !typed.hasPrefix("-") else { return nil }
         let names = configuration.subcommands.map { $0._commandName }
         guard !names.contains(typed) else { return nil }
-        return names.filter { editDistance($0, typed) <= 3 }.min { editDistance($0, typed) < editDistance($1, typed) }
-            .map { (typed, $0) }
+        return nearest(to: typed, among: names).map { (typed, $0) }
     }
 
     static func fail(_ message: String) -> Never {

@@ -209,10 +209,9 @@ extension Replay {
         }
         guard let index = spec.groupings.firstIndex(where: { $0.name == capturedIn }) else {
             let names = spec.groupings.map(\.name)
-            let closest = names.min { editDistance($0, capturedIn) < editDistance($1, capturedIn) }
             throw InputError(
                 source: "--captured-in", location: nil, problem: "no grouping \"\(capturedIn)\" in \(topologyPath)",
-                fix: (closest.map { "did you mean \"\($0)\"? " } ?? "") + "use one of \(names.joined(separator: ", "))")
+                fix: didYouMean(capturedIn, among: names) + "use one of \(names.joined(separator: ", "))")
         }
         return CaptureOrigin(grouping: index, point: point)
     }

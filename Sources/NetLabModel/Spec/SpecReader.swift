@@ -39,8 +39,7 @@ struct SpecReader {
         /// Rejects keys other than `known`, suggesting the nearest known key.
         func rejectUnknownKeys(_ known: [String]) throws(SpecError) {
             for (key, value) in members where !known.contains(key) {
-                let suggestion = known.min { editDistance($0, key) < editDistance($1, key) }
-                let hint = suggestion.map { editDistance($0, key) <= 3 ? "did you mean \"\($0)\"? " : "" } ?? ""
+                let hint = didYouMean(key, among: known)
                 throw reader.fail(
                     value, child(key), "unknown key \"\(key)\"",
                     fix: "\(hint)allowed here: \(known.joined(separator: ", "))")
@@ -159,21 +158,4 @@ struct SpecReader {
             try EventRate(parsing: text)
         }
     }
-}
-
-/// Levenshtein distance, for "did you mean" hints.
-public func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    guard !a.isEmpty else { return b.count }
-    guard !b.isEmpty else { return a.count }
-    var previous = Array(0...b.count)
-    var current = previous
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        swap(&previous, &current)
-    }
-    return previous[b.count]
 }

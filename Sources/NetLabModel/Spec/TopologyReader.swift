@@ -457,8 +457,7 @@ extension SpecReader {
     {
         let text = try string(node, path, what: "a container name")
         guard let index = lookup[text] else {
-            let near = containers.map(\.name).min { editDistance($0, text) < editDistance($1, text) }
-            let hint = near.map { editDistance($0, text) <= 3 ? "did you mean \"\($0)\"? " : "" } ?? ""
+            let hint = didYouMean(text, among: containers.map(\.name))
             throw fail(
                 node, path, "unknown container \"\(text)\"",
                 fix: "\(hint)containers are: \(containers.map(\.name).joined(separator: ", "))")
