@@ -1,4 +1,5 @@
 import Foundation
+import NetLabCore
 
 /// The Kubernetes objects that run a sweep on a cluster: a ConfigMap holding the topology, an
 /// Indexed Job whose pod k runs shard k of N (Kubernetes sets `JOB_COMPLETION_INDEX`) and writes
@@ -158,7 +159,5 @@ func shellQuoted(_ text: String) -> String {
     return safe && !text.isEmpty ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }
 
-/// `text` as a double-quoted YAML scalar.
-func yamlQuoted(_ text: String) -> String {
-    quoted(text)
-}
+/// `text` as a double-quoted YAML scalar (a JSON string is one).
+func yamlQuoted(_ text: String) -> String { jsonString(text) }

@@ -1,3 +1,4 @@
+import NetLabCore
 import NetLabModel
 
 /// The file a shard writes (`netlab sweep --shard I/N --output F`) and `netlab merge` reads:
@@ -12,13 +13,13 @@ public enum SweepShardFile {
 
     public static func render(_ result: SweepResult, shard: Int, of shards: Int, jobs: Int) -> String {
         let axes = result.axes.map { axis in
-            "{\"path\":\(quoted(axis.path)),\"values\":[\(axis.values.map(quoted).joined(separator: ","))]}"
+            "{\"path\":\(jsonString(axis.path)),\"values\":[\(axis.values.map(jsonString).joined(separator: ","))]}"
         }
         var text =
-            "{\"netlab_sweep_shard\":1,\"identity\":\"\(result.identity)\",\"shard\":\(shard),\"shards\":\(shards),\"jobs\":\(jobs),\"replications\":\(result.replications),\"topology\":\(quoted(result.topology)),\"axes\":[\(axes.joined(separator: ","))]}\n"
+            "{\"netlab_sweep_shard\":1,\"identity\":\"\(result.identity)\",\"shard\":\(shard),\"shards\":\(shards),\"jobs\":\(jobs),\"replications\":\(result.replications),\"topology\":\(jsonString(result.topology)),\"axes\":[\(axes.joined(separator: ","))]}\n"
         for record in result.records {
             text +=
-                "{\"job\":\(record.job),\"grouping\":\(quoted(record.grouping)),\"flow\":\(quoted(record.flow)),\"values\":[\(record.values.map { "\($0)" }.joined(separator: ","))]}\n"
+                "{\"job\":\(record.job),\"grouping\":\(jsonString(record.grouping)),\"flow\":\(jsonString(record.flow)),\"values\":[\(record.values.map { "\($0)" }.joined(separator: ","))]}\n"
         }
         text += "{\"end\":true,\"records\":\(result.records.count)}\n"
         return text
@@ -161,23 +162,4 @@ public enum SweepShardFile {
         merged.records = records
         return merged
     }
-}
-
-/// `text` as a JSON string.
-func quoted(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": result += "\\\""
-        case "\\": result += "\\\\"
-        case "\n": result += "\\n"
-        case "\r": result += "\\r"
-        case "\t": result += "\\t"
-        case _ where scalar.value < 0x20:
-            let hex = String(scalar.value, radix: 16)
-            result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: result.unicodeScalars.append(scalar)
-        }
-    }
-    return result + "\""
 }
