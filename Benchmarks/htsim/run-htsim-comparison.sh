@@ -51,5 +51,8 @@ n_delays = {(float(r[3]), float(r[5])) for r in netlab}
 print(f"packets: htsim {sorted(h_packets)}, netlab {sorted(n_packets)}, identical: {h_packets == n_packets}")
 print(f"delays (min, max) ns: htsim {sorted(h_delays)}, netlab {sorted(n_delays)}, identical: {h_delays == n_delays}")
 print(f"median packets/s: htsim {h_rate / 1e6:.2f} M, netlab {n_rate / 1e6:.2f} M, netlab/htsim {n_rate / h_rate:.2f}x")
+# The speed comparison means something only if both simulated the same thing.
+if h_packets != n_packets or h_delays != n_delays:
+    sys.exit("htsim and netlab disagree on packets or delays: the comparison is void")
 PY
 done
