@@ -98,9 +98,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: page) }
         let (dom, log) = try Self.open(page, screenshot: "replay-pod-to-pod-http")
         #expect(Self.consoleErrors(log).isEmpty, "\(Self.consoleErrors(log))")
-        // Three groupings and the captured request→reply times.
-        #expect(
-            Self.seriesPerChart(dom, kind: "cdf").allSatisfy { $0 == 4 }, "\(Self.seriesPerChart(dom, kind: "cdf"))")
+        // Three groupings and the captured request→reply times, in at least one chart.
+        let series = Self.seriesPerChart(dom, kind: "cdf")
+        #expect(!series.isEmpty && series.allSatisfy { $0 == 4 }, "\(series)")
         #expect(dom.contains(">captured<"))
     }
 

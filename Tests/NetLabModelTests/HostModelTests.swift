@@ -100,6 +100,28 @@ import Testing
         #expect(polling == 0, "polling \(polling) µs")
     }
 
+    /// docs/model.md's worked example, to the picosecond: a 64 B loopback TCP rpc in one pod under
+    /// `linux-default` with its variability off. Each way: send 1 µs + 64 × 100 ps, stack
+    /// transmit and receive 1.2 µs each, a context switch 1.5 µs (or, pinned apart, a wake-up
+    /// 2.6 µs; polling, none), receive 1 µs + 64 × 100 ps.
+    @Test func theWorkedExampleHolds() throws {
+        func roundTrip(_ client: String, _ server: String) throws -> (Int64, Int64) {
+            let profile = #"{"base": "linux-default", "overrides": {"variability": "off"}}"#
+            let flow =
+                #"{ "from": "src", "to": "dst", "pattern": "rpc", "request": "64B", "response": "64B", "callers": 1, "think": "1ms" }"#
+            let latency = try Fixtures.run(
+                Self.onePod(cores: 4, containers: "[\(client), \(server)]", flows: flow, profile: profile)
+            ).groupings[0].flows[0].latency
+            return (latency.minimumPicoseconds, latency.maximumPicoseconds)
+        }
+        let oneWay: Int64 = 1_006_400 + 1_200_000 + 1_200_000 + 1_006_400
+        #expect(try roundTrip(#""src""#, #""dst""#) == (2 * (oneWay + 1_500_000), 2 * (oneWay + 1_500_000)))
+        let apart = try roundTrip(#"{ "name": "src", "cpuset": [0] }"#, #"{ "name": "dst", "cpuset": [1] }"#)
+        #expect(apart == (2 * (oneWay + 2_600_000), 2 * (oneWay + 2_600_000)))
+        let polling = try roundTrip(#"{ "name": "src", "wait": "poll" }"#, #"{ "name": "dst", "wait": "poll" }"#)
+        #expect(polling == (2 * oneWay, 2 * oneWay))
+    }
+
     /// Unpinned threads: a transport in `affine_wakeups` wakes its reader on the waker's core (a
     /// context switch each way), one left out wakes it on the other, idle core (an interrupt
     /// and an idle exit each way), as the host's scheduler does per kind of wake-up.
