@@ -1,3 +1,5 @@
+import NetLabCore
+
 /// Names the API server accepts, made from topology names (which may hold anything a user typed:
 /// capitals, punctuation, digits first, other scripts, hundreds of characters). Each rule is the
 /// API server's own: object and container names are DNS-1035 labels here (lower-case ASCII
@@ -25,14 +27,9 @@ public enum KubernetesNames {
                 lastWasDash = true
             }
         }
-        while name.hasSuffix("-") { name.removeLast() }
         if name.first.map({ !$0.isLetter }) ?? true { name = "n-" + name }
-        while name.hasSuffix("-") { name.removeLast() }
-        if name.count > maxLength {
-            name = String(name.prefix(maxLength - 9))
-            while name.hasSuffix("-") { name.removeLast() }
-            name += "-" + shortHash(text)
-        }
+        name = name.trimmingDashes()
+        if name.count > maxLength { name = String(name.prefix(maxLength - 9)).trimmingDashes() + "-" + shortHash(text) }
         return name
     }
 
@@ -71,15 +68,9 @@ public enum KubernetesNames {
         return name
     }
 
-    /// Eight hexadecimal digits of the 64-bit FNV-1a hash of `text`: the same on every run and
-    /// platform, unlike Swift's `hashValue`.
+    /// Eight hexadecimal digits of `text`'s stable hash: the same on every run and platform.
     static func shortHash(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        let digits = String(hash >> 32, radix: 16)
+        let digits = String(StableHash.of(text) >> 32, radix: 16)
         return String(repeating: "0", count: 8 - digits.count) + digits
     }
 

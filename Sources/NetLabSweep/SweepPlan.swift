@@ -78,19 +78,17 @@ public struct SweepPlan: Sendable {
     /// What identifies the sweep: every input that changes its results, hashed (FNV-1a, 64
     /// bits), so that shards of different sweeps are never merged.
     public var identity: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = StableHash()
         func mix(_ text: String) {
-            for byte in text.utf8 + [0] {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x100_0000_01b3
-            }
+            hash.combine(text.utf8)
+            hash.combine(CollectionOfOne(0))
         }
         mix(topologyText)
         for axis in axes { mix(axis.path.description + "=" + axis.values.joined(separator: ",")) }
         for change in fixed { mix("\(change.path)=\(change.value)") }
         mix(groupings.joined(separator: ","))
         mix("\(replications)/\(seed.map(String.init) ?? "topology")/\(profileName)")
-        let hex = String(hash, radix: 16)
+        let hex = String(hash.value, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

@@ -55,14 +55,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
         (Double(next() >> 11) + 0.5) * 0x1.0p-53
     }
 
-    static func stableHash(of name: String) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in name.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01B3
-        }
-        return hash
-    }
+    static func stableHash(of name: String) -> UInt64 { StableHash.of(name) }
 }
 
 extension UInt64 {
