@@ -83,7 +83,7 @@ struct Sweep: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "With --emit: how long the merge Job waits for every shard's file before it gives up, naming the shards missing (default 24h).",
+            "With --emit: how long the merge Job waits for every shard's file before it gives up, naming the shards missing, as a duration such as 21600s (default 86400s, a day).",
             valueName: "duration"))
     var mergeDeadline: String?
 
@@ -232,7 +232,7 @@ struct Sweep: ParsableCommand {
             guard value >= .seconds(60), value <= .seconds(30 * 86_400) else {
                 throw InputError(
                     source: "--merge-deadline", location: nil, problem: "\(text) is out of range",
-                    fix: "give 1min to 30d, e.g. 6h")
+                    fix: "give 60s to 2592000s (30 days), e.g. 21600s for six hours")
             }
             return Int(value.picoseconds / 1_000_000_000_000)
         }

@@ -168,6 +168,23 @@ import Yams
             ])
         #expect(
             refused.status == 2 && refused.standardError.contains("no grouping \"nosuch\""), "\(refused.standardError)")
+        // The merge's deadline: out of range refused with a value that parses, a valid one
+        // written into the Job.
+        let short = try NetlabBinary.run(
+            ["sweep", topology] + Self.sets + [
+                "--emit", "kubernetes-job", "--merge-deadline", "5s", "--output", manifest,
+            ])
+        #expect(short.status == 2 && short.standardError.contains("--merge-deadline"), "\(short.standardError)")
+        #expect(short.standardError.contains("21600s"), "\(short.standardError)")
+        let hour = try NetlabBinary.run(
+            ["sweep", topology] + Self.sets + [
+                "--emit", "kubernetes-job", "--merge-deadline", "3600s", "--output", manifest,
+            ])
+        #expect(hour.status == 0, "\(hour.standardError)")
+        let merge = try #require(
+            Array(try Yams.load_all(yaml: try String(contentsOfFile: manifest, encoding: .utf8))).last as? [String: Any]
+        )
+        #expect((merge["spec"] as? [String: Any])?["activeDeadlineSeconds"] as? Int == 3_900)
     }
 }
 
