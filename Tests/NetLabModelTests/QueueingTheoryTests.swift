@@ -18,11 +18,18 @@ import Testing
     static let nanosecondsPerByte = 8.0  // at 1 Gb/s
 
     func sojournAtBottleneck(_ result: SimulationResult, secondServiceMean: Double) throws -> (
-        mean: Double, messages: Int64
+        mean: Double, messages: Int64, queueing: Double
     ) {
         let flow = try #require(result.groupings.first?.flows.first)
         #expect(flow.lostMessages == 0 && flow.dropped == 0)
-        return (flow.latency.meanNanoseconds - secondServiceMean - 2_000, flow.messages)
+        // By stage: the wire's two links are all there is under `ideal`, their serialisation is
+        // the service (both links), their propagation 2 µs, the rest queueing.
+        let mean = flow.breakdown.mean
+        #expect(mean[.propagation] == 2e6)
+        #expect(
+            abs(mean[.serialization]! + mean[.queueing]! - flow.latency.sumPicoseconds / Double(flow.messages) + 2e6)
+                < 1)
+        return (flow.latency.meanNanoseconds - secondServiceMean - 2_000, flow.messages, mean[.queueing]! / 1000)
     }
 
     @Test(arguments: [(0.5, "3s"), (0.8, "10s")])
@@ -32,10 +39,15 @@ import Testing
         let flow =
             #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": "1000B", "rate": "\#(String(format: "%.6f", rate))/s" }"#
         let result = try Fixtures.run(Fixtures.twoNodes(flow: flow, duration: duration, receiverNICRate: "100Gbps"))
-        let (measured, messages) = try sojournAtBottleneck(result, secondServiceMean: service / 100)
+        let (measured, messages, queueing) = try sojournAtBottleneck(result, secondServiceMean: service / 100)
         let theory = load * service / (2 * (1 - load)) + service
         #expect(messages > 100_000)
         #expect(abs(measured / theory - 1) < 0.02, "M/D/1 at ρ=\(load): measured \(measured) ns, theory \(theory) ns")
+        // The queueing stage is the wait before service, W − E[S] (the 100 Gb/s port adds a
+        // little of its own), judged on the same scale as the sojourn.
+        let waiting = theory - service
+        #expect(
+            abs(queueing - waiting) < 0.02 * theory, "M/D/1 at ρ=\(load): queueing \(queueing) ns, Wq \(waiting) ns")
     }
 
     /// Exponential payloads (mean 1000 B, MTU 65535 so none is split). The frame adds a fixed
@@ -59,7 +71,7 @@ import Testing
             #"{ "from": "src", "to": "dst", "pattern": "oneway", "transport": "udp", "size": { "exp": "1000B" }, "rate": "\#(String(format: "%.6f", arrivalsPerNanosecond * 1e9))/s" }"#
         let result = try Fixtures.run(
             Fixtures.twoNodes(flow: flow, duration: "5s", receiverNICRate: "100Gbps", mtu: "65535B"))
-        let (measured, messages) = try sojournAtBottleneck(result, secondServiceMean: firstMoment / 100)
+        let (measured, messages, queueing) = try sojournAtBottleneck(result, secondServiceMean: firstMoment / 100)
         let theory = arrivalsPerNanosecond * secondMoment / (2 * (1 - load)) + firstMoment
         // Pure M/M/1 for the same mean service time, for scale: W = E[S] / (1 − ρ).
         let pureMM1 = firstMoment / (1 - load)
@@ -67,6 +79,8 @@ import Testing
         #expect(
             abs(measured / theory - 1) < 0.02,
             "M/M/1(+overhead) at ρ=\(load): measured \(measured) ns, theory \(theory) ns, pure M/M/1 \(pureMM1) ns")
+        let waiting = theory - firstMoment
+        #expect(abs(queueing - waiting) < 0.02 * theory, "M/M/1: queueing \(queueing) ns, Wq \(waiting) ns")
     }
 
     /// Without load, a message's latency is exactly the sum of its serialisations and propagations.

@@ -14,6 +14,7 @@ extension GroupingRun {
     ) {
         let duration = varied(work: duration, on: node)
         guard duration > 0 else {
+            finishedWork = 0
             // Free work of a thread happens on its core all the same: whom it wakes, and the
             // kernel work it raises, see that core.
             let outer = currentCore
@@ -165,6 +166,7 @@ extension GroupingRun {
         }
         let outer = currentCore
         currentCore = Int32(core)
+        finishedWork = work.duration
         self.handle(work.then, in: &simulation)
         currentCore = outer
     }

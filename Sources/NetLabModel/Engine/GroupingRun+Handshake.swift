@@ -18,7 +18,8 @@ extension GroupingRun {
         launch(
             Packet(
                 flow: Int32(link.flow), half: Self.handshakeHalf, segment: Int64(call), cumulative: reply ? 1 : 0,
-                ipBytes: Int32(ip), wireBytes: wireBytes(ip: ip, link), isAck: true, pathStart: 0, pathCount: 0,
+                ipBytes: Int32(ip), wireBytes: wireBytes(ip: ip, link), isAck: true, tracked: false, pathStart: 0,
+                pathCount: 0,
                 hop: -1),
             connection: connection, direction: reply ? 1 : 0, &simulation)
     }

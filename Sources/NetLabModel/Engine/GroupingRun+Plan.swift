@@ -29,6 +29,7 @@ extension GroupingRun {
                     bufferBytes: cluster.fabric.portBuffer.bytes,
                     propagation: cluster.fabric.latency.picoseconds + node.uplinkLatency.picoseconds
                         + profile.nicInterruptDelay.picoseconds))
+            links[links.count - 1].interruptDelay = profile.nicInterruptDelay.picoseconds
         }
     }
 
@@ -240,16 +241,21 @@ extension GroupingRun {
             switch stage.kind {
             case .link(let link):
                 hops.append(Hop(kind: .link, index: link, cost: 0))
+                hopParts.append(HopParts())
             case .delay(let time):
                 hops.append(Hop(kind: .delay, index: -1, cost: time))
+                hopParts.append(HopParts())
             case .cpu(let node, let receives):
                 if stage.joinsPrevious, let last = hops.last, hops.count > start, last.kind == .cpu {
                     hops[hops.count - 1].cost += stage.cost
+                    hopParts[hops.count - 1] = hopParts[hops.count - 1] + stage.parts
                 } else {
                     hops.append(Hop(kind: .cpu, index: Int32(node), cost: stage.cost, receives: receives))
+                    hopParts.append(stage.parts)
                 }
             }
         }
+        for hop in start..<hops.count { hopParts[hop].settle() }
         if let first = hops[start...].firstIndex(where: { $0.kind != .cpu || $0.receives }) {
             hops[first].leavesSender = true
         }
@@ -277,15 +283,19 @@ extension GroupingRun {
         let (transmit, receive) =
             transport == .udp ? (p.udpStackTransmit, p.udpStackReceive) : (p.stackTransmit, p.stackReceive)
         let encapsulation = p.overlayCost(overlay).picoseconds
-        func sending(_ cost: SimDuration, _ after: PathStage.Place? = nil, joins: Bool = true) -> PathStage {
+        func sending(_ parts: HopParts, _ after: PathStage.Place? = nil, joins: Bool = true) -> PathStage {
             PathStage(
-                kind: .cpu(node: source, receives: false), cost: cost.picoseconds, joinsPrevious: joins,
-                placeAfter: after)
+                kind: .cpu(node: source, receives: false), cost: parts.total, joinsPrevious: joins,
+                placeAfter: after, parts: parts)
         }
-        func receiving(_ cost: Int64, _ after: PathStage.Place? = nil, joins: Bool = true) -> PathStage {
+        func receiving(_ parts: HopParts, _ after: PathStage.Place? = nil, joins: Bool = true) -> PathStage {
             PathStage(
-                kind: .cpu(node: destination, receives: true), cost: cost, joinsPrevious: joins, placeAfter: after)
+                kind: .cpu(node: destination, receives: true), cost: parts.total, joinsPrevious: joins,
+                placeAfter: after, parts: parts)
         }
+        let stack = (transmit: HopParts(stack: transmit.picoseconds), receive: HopParts(stack: receive.picoseconds))
+        let veth = HopParts(devices: p.vethPerPacket.picoseconds)
+        let bridge = HopParts(devices: p.bridgePerPacket.picoseconds, netfilter: p.netfilterPerPacket.picoseconds)
         func shaper(_ link: Int32) -> [PathStage] {
             link < 0 ? [] : [PathStage(kind: .link(link), cost: 0, joinsPrevious: false, placeAfter: nil)]
         }
@@ -293,29 +303,26 @@ extension GroupingRun {
         case .uds, .pipe, .shm:
             return []
         case .loopback:
-            return [sending(transmit, .loopback, joins: false), receiving(receive.picoseconds, joins: false)]
+            return [sending(stack.transmit, .loopback, joins: false), receiving(stack.receive, joins: false)]
         case .sameNode:
-            return [sending(transmit, .senderNamespace, joins: false), sending(p.vethPerPacket, .senderHost)]
-                + shaper(shapers.egress) + [
-                    receiving((p.bridgePerPacket + p.netfilterPerPacket).picoseconds, .receiverHost, joins: false)
-                ] + shaper(shapers.ingress) + [
-                    receiving(p.vethPerPacket.picoseconds, .receiverNamespace), receiving(receive.picoseconds),
-                ]
+            return [sending(stack.transmit, .senderNamespace, joins: false), sending(veth, .senderHost)]
+                + shaper(shapers.egress) + [receiving(bridge, .receiverHost, joins: false)]
+                + shaper(shapers.ingress) + [receiving(veth, .receiverNamespace), receiving(stack.receive)]
         case .crossNode:
-            return [sending(transmit, .senderNamespace, joins: false), sending(p.vethPerPacket, .senderHost)]
+            return [sending(stack.transmit, .senderNamespace, joins: false), sending(veth, .senderHost)]
                 + shaper(shapers.egress) + [
                     sending(
-                        p.bridgePerPacket + p.netfilterPerPacket + .picoseconds(encapsulation) + p.nicTransmit,
+                        bridge
+                            + HopParts(devices: p.nicTransmit.picoseconds, overlay: encapsulation),
                         .senderNIC),
                     PathStage(kind: .link(nicLink[source]), cost: 0, joinsPrevious: false, placeAfter: nil),
                 ] + betweenZones(source, destination) + [
                     PathStage(
                         kind: .link(portLink[destination]), cost: 0, joinsPrevious: false, placeAfter: .receiverNIC),
                     receiving(
-                        (p.nicReceive + p.bridgePerPacket).picoseconds + encapsulation, .receiverHost, joins: false),
-                ] + shaper(shapers.ingress) + [
-                    receiving(p.vethPerPacket.picoseconds, .receiverNamespace), receiving(receive.picoseconds),
-                ]
+                        HopParts(devices: (p.nicReceive + p.bridgePerPacket).picoseconds, overlay: encapsulation),
+                        .receiverHost, joins: false),
+                ] + shaper(shapers.ingress) + [receiving(veth, .receiverNamespace), receiving(stack.receive)]
         }
     }
 }
@@ -354,4 +361,6 @@ struct PathStage {
     var joinsPrevious: Bool
     /// The capture place right after this step, if any.
     var placeAfter: Place?
+    /// Its CPU cost by stage (`cost` is their sum).
+    var parts = GroupingRun.HopParts()
 }

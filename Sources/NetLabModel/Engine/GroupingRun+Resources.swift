@@ -43,6 +43,11 @@ extension GroupingRun {
             links[link].busyPicoseconds += overlapWithMeasurement(from: SimTime(picoseconds: start), duration: time)
         }
         let finish = start + time
+        if packets[packet].tracked {
+            chargePassage(
+                of: packet, link: link, now: now, sending: links[link].burstPicoseconds > 0 ? finish : start,
+                finish: finish)
+        }
         links[link].busyUntil = finish
         links[link].queuedBytes += bytes
         links[link].unsentPackets += 1
@@ -110,6 +115,10 @@ extension GroupingRun {
             enqueue(packet: handle, on: Int(hop.index), &simulation)
         case .delay:
             // Distance: every packet takes the same time, so they stay in order.
+            if packet.tracked {
+                journeys[Int(handle)].times[Stage.propagation.rawValue] &+= hop.cost
+                journeys[Int(handle)].mark = simulation.now + SimDuration(picoseconds: hop.cost)
+            }
             simulation.schedule(
                 EventAction(kind: EventKind.resumePacket.rawValue, argument: UInt64(handle)),
                 after: SimDuration(picoseconds: hop.cost))
@@ -119,6 +128,7 @@ extension GroupingRun {
     /// Runs the CPU work of the hop `packet` is at.
     mutating func processAtHop<Queue: EventQueue>(packet handle: Int32, _ simulation: inout Simulation<Queue>) {
         let packet = packets[handle]
+        if packet.tracked { journeys[Int(handle)].charge(.queueing, until: simulation.now) }
         let hop = hops[Int(packet.pathStart) + Int(packet.hop)]
         let cost = packet.isAck ? Int64(saturating: (Double(hop.cost) * profile.tcpAckCost).rounded()) : hop.cost
         submitWork(
@@ -130,6 +140,9 @@ extension GroupingRun {
     /// A packet's CPU work at a hop is done: the lane takes its next packet, this one moves on.
     mutating func hopDone<Queue: EventQueue>(packet handle: Int32, _ simulation: inout Simulation<Queue>) {
         let packet = packets[handle]
+        if packet.tracked {
+            chargeHopWork(packet: handle, hop: Int(packet.pathStart) + Int(packet.hop), now: simulation.now)
+        }
         let lane = Int(packet.laneStart) + Int(packet.hop)
         if lanes[lane].waiting.isEmpty {
             lanes[lane].busy = false
@@ -187,7 +200,7 @@ extension GroupingRun {
                 segmentArrived(
                     half: Int(packet.half), segment: packet.segment,
                     payload: Int64(packet.ipBytes) - Int64(Headers.ipv4 + Headers.tcp),
-                    piggybacked: packet.cumulative, &simulation)
+                    piggybacked: packet.cumulative, journeyOf: packet.tracked ? handle : -1, &simulation)
             }
             return
         }
@@ -198,6 +211,7 @@ extension GroupingRun {
             if messages[message].lost {
                 freeMessage(message)
             } else {
+                absorb(journeyOf: handle, intoMessage: message, waitedAs: .transport, now: simulation.now)
                 beginReceive(message: message, &simulation)
             }
         }

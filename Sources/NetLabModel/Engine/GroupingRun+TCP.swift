@@ -56,6 +56,9 @@ extension GroupingRun {
                 halves[half].unsent[0] = (head.message, head.bytesLeft - payload)
             }
             halves[half].nextSegment += 1
+            // Until its last segment is first sent, a message waits in the transport; any time
+            // after that until the copy that arrives leaves is loss recovery.
+            if endsMessage >= 0 { messageTimes[Int(endsMessage)].charge(.transport, until: simulation.now) }
             halves[half].segments.append(
                 HalfConnection.Segment(
                     payload: Int32(payload), endsMessage: endsMessage, sentAt: simulation.now, transmission: 0,
@@ -99,7 +102,7 @@ extension GroupingRun {
             Packet(
                 flow: Int32(link.flow), half: Int32(half), segment: segment, cumulative: piggybacked,
                 ipBytes: Int32(ip),
-                wireBytes: wire, isAck: false,
+                wireBytes: wire, isAck: false, tracked: halves[half].segments[offset].endsMessage >= 0,
                 costDivisor: payload == link.segmentPayload ? link.offloadBatch : 1, pathStart: 0, pathCount: 0, hop: -1
             ),
             connection: connection, direction: half % 2, &simulation)
@@ -122,7 +125,8 @@ extension GroupingRun {
     /// (at once when out of order or filling a hole, else every second segment or on the
     /// delayed-ACK timer), and take the ACK it carries for the other direction.
     mutating func segmentArrived<Queue: EventQueue>(
-        half: Int, segment: Int64, payload: Int64, piggybacked: Int64, _ simulation: inout Simulation<Queue>
+        half: Int, segment: Int64, payload: Int64, piggybacked: Int64, journeyOf packet: Int32,
+        _ simulation: inout Simulation<Queue>
     ) {
         let link = connections[half / 2]
         let outOfOrder = segment != halves[half].nextExpected
@@ -130,6 +134,11 @@ extension GroupingRun {
         if segment >= halves[half].nextExpected {
             let offset = Int(segment - halves[half].nextExpected)
             while halves[half].received.count <= offset { halves[half].received.append(false) }
+            if packet >= 0, !halves[half].received[offset] {
+                // The first copy of a message's last segment to arrive is its critical packet.
+                let message = halves[half].segments[Int(segment - halves[half].acknowledgedUpTo)].endsMessage
+                absorb(journeyOf: packet, intoMessage: message, waitedAs: .recovery, now: simulation.now)
+            }
             halves[half].received[offset] = true
             while halves[half].received.first == true {
                 _ = halves[half].received.removeFirst()
@@ -168,7 +177,7 @@ extension GroupingRun {
         launch(
             Packet(
                 flow: Int32(link.flow), half: Int32(half), segment: segment, cumulative: halves[half].nextExpected,
-                ipBytes: Int32(ip), wireBytes: wireBytes(ip: ip, link), isAck: true,
+                ipBytes: Int32(ip), wireBytes: wireBytes(ip: ip, link), isAck: true, tracked: false,
                 costDivisor: full ? max(1, link.offloadBatch / 2) : 1, pathStart: 0, pathCount: 0, hop: -1),
             connection: connection, direction: 1 - half % 2, &simulation)
     }

@@ -66,6 +66,7 @@ extension GroupingRun {
             Call(
                 flow: Int32(flow), caller: Int32(caller), connection: Int32(connection), start: simulation.now,
                 requestBytes: request, responseBytes: response, serverTime: serverTime.picoseconds))
+        beginTimes(ofCall: handle, at: simulation.now)
         if connections[connection].perCall {
             sendHandshake(call: handle, reply: false, &simulation)
             return
@@ -87,6 +88,7 @@ extension GroupingRun {
             Message(
                 kind: kind, fromServer: reverse, flow: Int32(flow), connection: Int32(connection), call: call,
                 start: simulation.now, bytes: bytes, remainingPackets: 0, lost: false, receiver: Int32(receiver)))
+        beginTimes(ofMessage: handle, at: simulation.now, call: kind == .request || kind == .response ? call : -1)
         let half = connection * 2 + (reverse ? 1 : 0)
         guard halves[half].blockedWrites.isEmpty, sendBufferHasRoom(half: half, for: bytes) else {
             halves[half].blockedWrites.append(handle)
@@ -144,12 +146,14 @@ extension GroupingRun {
     mutating func startWrite<Queue: EventQueue>(
         _ handle: Int32, wokenFromBlock: Bool = false, _ simulation: inout Simulation<Queue>
     ) {
+        messageTimes[Int(handle)].charge(.transport, until: simulation.now)
         let message = messages[handle]
         let link = connections[Int(message.connection)]
         let sender = message.fromServer ? link.server : link.client
         let cold = coldCopyCost(half: Int(message.connection) * 2 + (message.fromServer ? 1 : 0), bytes: message.bytes)
         let cost = sendCallCost(link.transport, bytes: message.bytes)
         let wakeup = wokenFromBlock ? wakeupCost(of: sender, now: simulation.now) : 0
+        messageTimes[Int(handle)].plan(work: wakeup + cost + cold, wakeup: wakeup)
         submitWork(
             node: endpoints[sender].node, duration: wakeup + cost + cold, endpoint: sender,
             then: EventAction(kind: EventKind.sendDone.rawValue, argument: UInt64(handle)), &simulation)
@@ -199,6 +203,7 @@ extension GroupingRun {
 
     /// The send call returned: the bytes are in the transport.
     mutating func messageSent<Queue: EventQueue>(_ handle: Int32, _ simulation: inout Simulation<Queue>) {
+        Self.charge(finishedWork, to: &messageTimes[Int(handle)], as: .send, now: simulation.now)
         let message = messages[handle]
         let connection = Int(message.connection)
         let link = connections[connection]
@@ -288,6 +293,7 @@ extension GroupingRun {
         packet.laneStart = link.laneBase + (direction == 0 ? 0 : Int32(link.pathCount.0))
         packet.hop = -1
         let handle = packets.insert(packet)
+        if packet.tracked { beginJourney(of: handle, at: simulation.now) }
         guard link.instant else {
             advance(packet: handle, &simulation)
             return
@@ -322,6 +328,9 @@ extension GroupingRun {
             }
             halves[half].receiveQueueBytes += memory
         }
+        // Time since the message's last packet arrived: waiting for earlier TCP data to be
+        // delivered in order.
+        messageTimes[Int(handle)].charge(.recovery, until: simulation.now)
         let cost = receiveCallCost(link.transport, bytes: message.bytes)
         let cold = coldCopyCost(half: Int(message.connection) * 2 + (message.fromServer ? 1 : 0), bytes: message.bytes)
         var wakeup = wakeupCost(of: receiver, now: simulation.now)
@@ -330,6 +339,7 @@ extension GroupingRun {
             preferred = affineCore(for: receiver)
             if preferred >= 0 { wakeup = contextSwitch(on: endpoints[receiver].node) }
         }
+        messageTimes[Int(handle)].plan(work: wakeup + cost + cold, wakeup: wakeup)
         submitWork(
             node: endpoints[receiver].node, duration: wakeup + cost + cold, endpoint: receiver,
             then: EventAction(kind: EventKind.receiveDone.rawValue, argument: UInt64(handle)), preferredCore: preferred,
@@ -338,6 +348,8 @@ extension GroupingRun {
 
     /// The receiver has the whole message: room frees in the buffers it sat in.
     mutating func messageReceived<Queue: EventQueue>(_ handle: Int32, _ simulation: inout Simulation<Queue>) {
+        Self.charge(finishedWork, to: &messageTimes[Int(handle)], as: .receive, now: simulation.now)
+        let stages = messageTimes[Int(handle)].stages
         let message = messages[handle]
         freeMessage(handle)
         let flow = Int(message.flow)
@@ -352,7 +364,7 @@ extension GroupingRun {
         }
         switch message.kind {
         case .injected:
-            record(flow: flow, start: message.start, bytes: message.bytes, now: simulation.now)
+            record(flow: flow, start: message.start, bytes: message.bytes, stages: stages, now: simulation.now)
             if pausesOnDelivery {
                 deliveries.append(
                     Delivery(
@@ -361,7 +373,7 @@ extension GroupingRun {
                 simulation.stop()
             }
         case .oneway, .chunk:
-            record(flow: flow, start: message.start, bytes: message.bytes, now: simulation.now)
+            record(flow: flow, start: message.start, bytes: message.bytes, stages: stages, now: simulation.now)
             if message.kind == .chunk, message.start < warmupEnd, simulation.now >= warmupEnd {
                 // A stream's throughput counts every byte delivered in the window, including
                 // chunks written during the warm-up (its send buffer holds several).
@@ -370,6 +382,7 @@ extension GroupingRun {
             if message.kind == .chunk, transport != .tcp { refillStream(connection: connection, &simulation) }
         case .request:
             let call = calls[message.call]
+            callTimes[Int(message.call)] = messageTimes[Int(handle)]
             let server = connections[Int(call.connection)].server
             submitWork(
                 node: endpoints[server].node, duration: call.serverTime, endpoint: server,
@@ -377,7 +390,9 @@ extension GroupingRun {
         case .response:
             let call = calls[message.call]
             calls.remove(message.call)
-            record(flow: flow, start: call.start, bytes: call.requestBytes + message.bytes, now: simulation.now)
+            record(
+                flow: flow, start: call.start, bytes: call.requestBytes + message.bytes, stages: stages,
+                now: simulation.now)
             if call.caller >= 0 { scheduleNextCall(flow: flow, caller: Int(call.caller), &simulation) }
         }
     }
@@ -396,6 +411,7 @@ extension GroupingRun {
     }
 
     mutating func sendResponse<Queue: EventQueue>(call handle: Int32, _ simulation: inout Simulation<Queue>) {
+        Self.charge(finishedWork, to: &callTimes[Int(handle)], as: .server, now: simulation.now)
         let call = calls[handle]
         sendMessage(
             kind: .response, flow: Int(call.flow), connection: Int(call.connection), call: handle,
@@ -412,11 +428,17 @@ extension GroupingRun {
 
     /// Counts a completed message or call that started inside the measured window.
     @inline(__always)
-    mutating func record(flow: Int, start: SimTime, bytes: Int64, now: SimTime) {
+    mutating func record(flow: Int, start: SimTime, bytes: Int64, stages: StageTimes, now: SimTime) {
         guard start >= warmupEnd else { return }
+        let latency = (now - start).picoseconds
+        #if NETLAB_INTERNAL_CHECKS
+            precondition(
+                stages.total == latency, "flow \(flow): stages add up to \(stages.total) ps, latency \(latency) ps")
+        #endif
         tallies[flow].messages += 1
         tallies[flow].bytes += bytes
-        tallies[flow].latency.record(picoseconds: (now - start).picoseconds)
+        tallies[flow].latency.record(picoseconds: latency)
+        tallies[flow].breakdown.record(latency: latency, stages: stages)
     }
 
     mutating func freeMessage(_ handle: Int32) {

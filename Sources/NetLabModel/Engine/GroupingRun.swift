@@ -47,6 +47,14 @@ public struct GroupingRun: EventHandler {
     var messages = Pool<Message>()
     var calls = Pool<Call>()
     var works = Pool<Work>()
+    /// Beside the pools, by the same handles: each packet's, message's and call's time by stage.
+    var journeys = ContiguousArray<PacketJourney>()
+    var messageTimes = ContiguousArray<MessageTimes>()
+    var callTimes = ContiguousArray<MessageTimes>()
+    /// Per hop (as `hops`): its CPU cost by stage.
+    var hopParts: [HopParts] = []
+    /// How long the piece of work whose continuation runs now ran.
+    var finishedWork: Int64 = 0
 
     var tallies: [FlowTally]
     /// Per flow: arrivals, request sizes, response sizes, server times (open loop), and one stream

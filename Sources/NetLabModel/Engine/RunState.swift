@@ -17,6 +17,10 @@ struct Packet {
     /// Bytes on a physical link: IP packet, Ethernet, overlay, preamble and gap.
     var wireBytes: Int32
     var isAck: Bool
+    /// Its passage is timed by stage (``PacketJourney``): it may be the packet that completes a
+    /// message (a datagram, an IPC message, a TCP segment that ends a message). ACKs, handshakes
+    /// and other segments are not, and skip the bookkeeping.
+    var tracked = true
     /// Per-packet CPU costs are divided by this: segmentation and receive offload (GSO/TSO, GRO)
     /// let the kernel handle a full-sized TCP segment of a bulk send as part of a batch of up to
     /// 64 KiB, so it pays a share of one traversal; lone and final segments pay in full.
@@ -118,6 +122,9 @@ struct Link {
     var rate: BitRate
     var bufferBytes: Int64
     var propagation: Int64
+    /// The part of `propagation` that is the receiving NIC's interrupt moderation, not distance
+    /// (its stage is the devices').
+    var interruptDelay: Int64 = 0
     /// Serialisation time of one byte when it is a whole number of picoseconds (8 ps at 1 Tb/s,
     /// 800 ps at 10 Gb/s), else 0: most link rates divide 8e12 and then need no wide division.
     let picosecondsPerByte: Int64
@@ -273,6 +280,7 @@ struct Connection {
 /// Per-flow counters and latencies.
 struct FlowTally {
     var latency = LatencyHistogram()
+    var breakdown = LatencyBreakdown()
     var messages: Int64 = 0
     var bytes: Int64 = 0
     var offeredMessages: Int64 = 0

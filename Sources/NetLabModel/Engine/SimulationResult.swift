@@ -26,6 +26,8 @@ public struct GroupingResult: Sendable {
         public var lostMessages: Int64
         public var retransmissions: Int64
         public var latency: LatencyHistogram
+        /// Where the latency went, stage by stage (``Stage``), over the same messages.
+        public var breakdown = LatencyBreakdown()
         public var throughputBitsPerSecond: Double
         /// Its backlog (messages started and neither delivered nor lost) grew through the whole
         /// run: an unstable queue, whose latency reflects the run's length, not a steady state.
@@ -132,6 +134,7 @@ extension GroupingRun {
                     retransmissions: tally.retransmissions,
                     latency: tally.latency, throughputBitsPerSecond: Double(tally.bytes) * 8 / seconds,
                     unstable: unstable))
+            flows[flows.count - 1].breakdown = tally.breakdown
         }
         var warnings = self.warnings
         for (index, tally) in tallies.enumerated() where tally.refusedArrivals > 0 {

@@ -1,0 +1,85 @@
+import NetLabCore
+
+/// Picoseconds spent in each ``Stage``: of one message, or summed over many. A fixed-size value
+/// (no allocation), so that the engine can keep one per message in flight.
+public struct StageTimes: Sendable, Equatable {
+    private var storage = InlineArray<14, Int64>(repeating: 0)
+
+    public init() {}
+
+    public subscript(stage: Stage) -> Int64 {
+        @inline(__always) get { storage[stage.rawValue] }
+        @inline(__always) set { storage[stage.rawValue] = newValue }
+    }
+
+    /// All stages together: the latency they account for.
+    public var total: Int64 {
+        var sum: Int64 = 0
+        for index in storage.indices { sum &+= storage[index] }
+        return sum
+    }
+
+    /// Adds `other`, stage by stage.
+    @inline(__always)
+    public mutating func add(_ other: StageTimes) {
+        for index in storage.indices { storage[index] &+= other.storage[index] }
+    }
+
+    /// Adds a packet's passage, stage by stage.
+    @inline(__always)
+    mutating func add(_ journey: PacketJourney) {
+        for index in 0..<Stage.journeyCount { storage[index] &+= journey.times[index] }
+    }
+
+    public static func == (lhs: StageTimes, rhs: StageTimes) -> Bool {
+        for index in lhs.storage.indices where lhs.storage[index] != rhs.storage[index] { return false }
+        return true
+    }
+}
+
+/// One packet's passage so far: picoseconds in each of the packet stages (the first
+/// ``Stage/journeyCount`` stages), and the instant up to which they are accounted.
+struct PacketJourney {
+    var times = InlineArray<8, Int64>(repeating: 0)
+    var mark: SimTime
+
+    init(at mark: SimTime) { self.mark = mark }
+
+    /// The time from `mark` to `now`, charged to `stage`; accounted up to `now` from here on.
+    @inline(__always)
+    mutating func charge(_ stage: Stage, until now: SimTime) {
+        times[stage.rawValue] &+= (now - mark).picoseconds
+        mark = now
+    }
+
+    /// All its stages together: how long the packet has travelled.
+    var total: Int64 {
+        var sum: Int64 = 0
+        for index in times.indices { sum &+= times[index] }
+        return sum
+    }
+}
+
+/// A message's (or an rpc call's) stages so far, and the instant up to which they are accounted.
+struct MessageTimes {
+    var stages = StageTimes()
+    var mark: SimTime
+    /// The piece of work submitted for it (a send or receive call), and the part of it that wakes
+    /// the thread, before the host's variability: to tell the wake-up apart when it is done.
+    var plannedWork: Int64 = 0
+    var plannedWakeup: Int64 = 0
+
+    init(at mark: SimTime) { self.mark = mark }
+
+    mutating func plan(work: Int64, wakeup: Int64) {
+        plannedWork = work
+        plannedWakeup = wakeup
+    }
+
+    /// The time from `mark` to `now`, charged to `stage`; accounted up to `now` from here on.
+    @inline(__always)
+    mutating func charge(_ stage: Stage, until now: SimTime) {
+        stages[stage] &+= (now - mark).picoseconds
+        mark = now
+    }
+}

@@ -1,0 +1,177 @@
+import NetLabCore
+
+/// Latency by stage (``Stage``): every packet, message and call in flight carries the time it has
+/// spent in each stage so far, in arrays beside their pools (indexed by the same handles, so the
+/// pooled records stay small and nothing is allocated per event). Each change of stage charges the
+/// time since the last one, so a message's stages always add up to its age; when a message
+/// completes, its stages go into its flow's ``LatencyBreakdown``. A multi-packet message takes the
+/// passage of the packet that completed it (the critical one); the time before that packet left is
+/// the transport's.
+extension GroupingRun {
+    /// The parts of a CPU hop's cost, by stage, in picoseconds (as the profile states them; the
+    /// time a packet actually spends is shared out in these proportions).
+    struct HopParts {
+        var stack: Int64 = 0
+        var devices: Int64 = 0
+        var netfilter: Int64 = 0
+        var overlay: Int64 = 0
+
+        var total: Int64 { stack + devices + netfilter + overlay }
+
+        /// The devices', netfilter's and overlay's shares of the whole, in units of 2⁻³², and the
+        /// stage of the largest part (which takes what rounding leaves); set by `settle()` once
+        /// the hop is complete, so that sharing out a duration takes multiplications only.
+        private(set) var devicesShare: UInt64 = 0
+        private(set) var netfilterShare: UInt64 = 0
+        private(set) var overlayShare: UInt64 = 0
+        private(set) var largest = Stage.stack
+        /// Only the stack costs anything here.
+        var stackOnly: Bool { devices == 0 && netfilter == 0 && overlay == 0 }
+
+        mutating func settle() {
+            let whole = UInt64(max(total, 1))
+            func share(_ part: Int64) -> UInt64 {
+                let part = UInt64(part)
+                return whole.dividingFullWidth((high: part >> 32, low: part << 32)).quotient
+            }
+            devicesShare = share(devices)
+            netfilterShare = share(netfilter)
+            overlayShare = share(overlay)
+            let most = max(stack, devices, netfilter, overlay)
+            largest = stack == most ? .stack : devices == most ? .devices : netfilter == most ? .netfilter : .overlay
+        }
+
+        /// `share` (in 2⁻³² units) of `duration`, rounded down.
+        @inline(__always)
+        static func portion(of duration: Int64, _ share: UInt64) -> Int64 {
+            let product = UInt64(duration).multipliedFullWidth(by: share)
+            return Int64(bitPattern: product.high << 32 | product.low >> 32)
+        }
+
+        static func + (lhs: HopParts, rhs: HopParts) -> HopParts {
+            HopParts(
+                stack: lhs.stack + rhs.stack, devices: lhs.devices + rhs.devices,
+                netfilter: lhs.netfilter + rhs.netfilter, overlay: lhs.overlay + rhs.overlay)
+        }
+    }
+
+    /// Starts the record of a packet just put on its path.
+    @inline(__always)
+    mutating func beginJourney(of packet: Int32, at now: SimTime) {
+        Self.store(PacketJourney(at: now), at: Int(packet), in: &journeys)
+    }
+
+    /// Starts the record of a call created now.
+    @inline(__always)
+    mutating func beginTimes(ofCall handle: Int32, at now: SimTime) {
+        Self.store(MessageTimes(at: now), at: Int(handle), in: &callTimes)
+    }
+
+    /// Puts `record` at `index` of an array kept beside a pool, growing it to the pool's size
+    /// (a pool's new handle is its size before; growth stops once the run is steady).
+    @inline(__always)
+    static func store<Record>(_ record: Record, at index: Int, in array: inout ContiguousArray<Record>) {
+        if index < array.count {
+            array[index] = record
+        } else {
+            while array.count < index { array.append(record) }
+            array.append(record)
+        }
+    }
+
+    /// Starts the record of a message created now; a request or response carries what its
+    /// call (`call`, or -1) has spent so far (the response: the request and the server; the
+    /// request: a new connection's handshake, as transport).
+    @inline(__always)
+    mutating func beginTimes(ofMessage handle: Int32, at now: SimTime, call: Int32) {
+        let index = Int(handle)
+        if index >= messageTimes.count { Self.store(MessageTimes(at: now), at: index, in: &messageTimes) }
+        if call >= 0 {
+            messageTimes[index].stages = callTimes[Int(call)].stages
+            messageTimes[index].stages[.transport] &+= (now - callTimes[Int(call)].mark).picoseconds
+        } else {
+            messageTimes[index].stages = StageTimes()
+        }
+        messageTimes[index].mark = now
+        messageTimes[index].plannedWakeup = 0
+    }
+
+    /// Charges the piece of work that just finished (``finishedWork``, `duration` long) to a
+    /// message's or call's record: the wait for a core or thread before it ran, its wake-up (its
+    /// planned share of the work as the host's variability did it), and the rest to `stage`.
+    /// Static, so that the record, held in `self`, is the only access.
+    @inline(__always)
+    static func charge(_ duration: Int64, to record: inout MessageTimes, as stage: Stage, now: SimTime) {
+        let elapsed = (now - record.mark).picoseconds
+        let planned = record.plannedWork
+        let wakeup =
+            record.plannedWakeup == 0 || duration == planned
+            ? record.plannedWakeup
+            : min(duration, Int64(saturating: Double(record.plannedWakeup) * Double(duration) / Double(planned)))
+        record.plannedWakeup = 0
+        record.stages[.coreWait] &+= elapsed - duration
+        record.stages[.wakeup] &+= wakeup
+        record.stages[stage] &+= duration - wakeup
+        record.mark = now
+    }
+
+    /// Charges a packet's CPU work at `hop` that just finished: the wait for its core, then the
+    /// work shared out over the hop's parts.
+    @inline(__always)
+    mutating func chargeHopWork(packet handle: Int32, hop: Int, now: SimTime) {
+        let duration = finishedWork
+        let index = Int(handle)
+        var journey = journeys[index]
+        journey.times[Stage.coreWait.rawValue] &+= (now - journey.mark).picoseconds - duration
+        journey.mark = now
+        let parts = hopParts[hop]
+        if parts.stackOnly {
+            journey.times[Stage.stack.rawValue] &+= duration
+        } else {
+            // Shares in proportion; the largest part takes what rounding leaves, so the parts add
+            // up to the duration exactly.
+            let devices = HopParts.portion(of: duration, parts.devicesShare)
+            let netfilter = HopParts.portion(of: duration, parts.netfilterShare)
+            let overlay = HopParts.portion(of: duration, parts.overlayShare)
+            let stack = parts.stack == 0 ? 0 : duration - devices - netfilter - overlay
+            let rest = duration - stack - devices - netfilter - overlay
+            journey.times[Stage.stack.rawValue] &+= stack
+            journey.times[Stage.devices.rawValue] &+= devices
+            journey.times[Stage.netfilter.rawValue] &+= netfilter
+            journey.times[Stage.overlay.rawValue] &+= overlay
+            journey.times[parts.largest.rawValue] &+= rest
+        }
+        journeys[index] = journey
+    }
+
+    /// Charges a packet's passage over `link`, settled when it is queued: waiting from `now` until
+    /// `sending` (a shaper's wait for tokens included), serialisation until `finish`, then
+    /// propagation (the receiving NIC's interrupt delay is the devices').
+    @inline(__always)
+    mutating func chargePassage(of packet: Int32, link: Int, now: Int64, sending: Int64, finish: Int64) {
+        let index = Int(packet)
+        var journey = journeys[index]
+        let propagation = links[link].propagation
+        let interrupt = links[link].interruptDelay
+        journey.times[Stage.queueing.rawValue] &+= sending - now
+        journey.times[Stage.serialization.rawValue] &+= finish - sending
+        journey.times[Stage.propagation.rawValue] &+= propagation - interrupt
+        journey.times[Stage.devices.rawValue] &+= interrupt
+        journey.mark = SimTime(picoseconds: finish + propagation)
+        journeys[index] = journey
+    }
+
+    /// The packet that completes a message arrived (`packet`, just freed: this must come before
+    /// anything that can launch another and reuse the handle): its passage becomes the message's,
+    /// and the time since the message's mark until that packet left is charged `waitedAs` (the
+    /// transport for a datagram or IPC message; for a TCP segment, whose first sending already
+    /// charged the transport, loss recovery until a later copy left).
+    @inline(__always)
+    mutating func absorb(journeyOf packet: Int32, intoMessage handle: Int32, waitedAs stage: Stage, now: SimTime) {
+        let journey = journeys[Int(packet)]
+        let index = Int(handle)
+        messageTimes[index].charge(stage, until: SimTime(picoseconds: now.picoseconds - journey.total))
+        messageTimes[index].stages.add(journey)
+        messageTimes[index].mark = now
+    }
+}
