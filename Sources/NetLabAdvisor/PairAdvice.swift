@@ -85,6 +85,21 @@ public struct PairAdvice: Sendable {
             $0.podIndex(of: a) != $0.podIndex(of: b) && !nodes($0, a).isDisjoint(with: nodes($0, b))
         }
         let apart = placement { nodes($0, a).isDisjoint(with: nodes($0, b)) }
+        /// " (at the tail: wake-ups 31.2us, veth/bridge/NIC 9.8us)": the stages that make the
+        /// pair's slowest flow slower in `theirs` than in `ours`, pooled over the runs.
+        func stages(_ ours: Placement, over theirs: Placement) -> String {
+            let (mine, other) = (ranked[ours.candidate].runs, ranked[theirs.candidate].runs)
+            guard
+                let worst = flows.max(by: { first, second in
+                    other.reduce(0.0) { $0 + Double($1.flows[first].latency.valueAtPercentile(99)) }
+                        < other.reduce(0.0) { $0 + Double($1.flows[second].latency.valueAtPercentile(99)) }
+                }),
+                let faster = LatencyBreakdown.pooledTail(of: mine.map { $0.flows[worst] }),
+                let slower = LatencyBreakdown.pooledTail(of: other.map { $0.flows[worst] }),
+                let text = StageDifference(faster: faster, slower: slower).text
+            else { return "" }
+            return " (\(topology.flows[worst].name)'s tail: \(text))"
+        }
         let (x, y) = (topology.containers[a], topology.containers[b])
         var advice = PairAdvice(
             first: x.name, second: y.name, flows: flows.map { topology.flows[$0].name }, onePod: onePod,
@@ -111,7 +126,7 @@ public struct PairAdvice: Sendable {
             advice.hostSaving = saved
             advice.sameHost =
                 isGain(saved)
-                ? "not required; one host saves p99 \(describe(saved))"
+                ? "not required; one host saves p99 \(describe(saved))\(stages(host, over: apart))"
                 : isGain(negated(saved))
                     ? "no: one host is worse: p99 higher by \(describe(negated(saved)))"
                     : "no: one host gains nothing significant: p99 \(describe(saved))"
@@ -132,7 +147,7 @@ public struct PairAdvice: Sendable {
             advice.podSaving = saved
             advice.oneWhole =
                 isGain(saved)
-                ? "not declared; one pod saves p99 \(describe(saved))\(cores(onePod, sameNode))"
+                ? "not declared; one pod saves p99 \(describe(saved))\(cores(onePod, sameNode))\(stages(onePod, over: sameNode))"
                 : isGain(negated(saved))
                     ? "not declared; one pod is worse than two pods on one node: p99 higher by \(describe(negated(saved)))"
                     : "not declared; one pod gains nothing significant over two pods on one node: p99 \(describe(saved))"

@@ -7,6 +7,27 @@ extension SimulationReport {
     /// every grouping with throughput and drops, per grouping CPU and link use, the paths, the inputs.
     /// With `replicated` (whose first replication is `result`), the verdict and the figures
     /// beside it are over every replication; the charts show the first.
+    /// Per grouping, the flow's mean latency and its tail's, stacked by stage; nil when no
+    /// grouping completed a message of it.
+    static func stageChart(flows: [GroupingResult.FlowResult], groupings: [String]) -> String? {
+        var categories: [String] = []
+        var means: [[Stage: Double]] = []
+        for (flow, grouping) in zip(flows, groupings) {
+            guard let tail = BreakdownReport.tail(of: flow) else { continue }
+            categories += ["\(grouping): mean", "\(grouping): tail"]
+            means += [flow.breakdown.mean, tail.mean]
+        }
+        guard !categories.isEmpty else { return nil }
+        let stages = Stage.lifeOrder.filter { stage in means.contains { ($0[stage] ?? 0) > 0 } }
+        return "<figure>"
+            + SVGChart.stackedBars(
+                title: "Latency of \(flows[0].name) by stage", unit: "mean latency per message, by stage",
+                categories: categories,
+                parts: stages.map { stage in (stage.label, means.map { ($0[stage] ?? 0) / 1000 }) },
+                format: { formatNanoseconds($0) })
+            + "<figcaption>Where the time goes, per grouping: the mean over all messages, and over the tail (the messages from the p99's band up, at most 19% below the p99).</figcaption></figure>"
+    }
+
     public static func html(
         _ result: SimulationResult, replicated: ReplicatedResult? = nil, inputs: ReportInputs, title: String? = nil,
         captured: [(name: String, histogram: LatencyHistogram)?] = []
@@ -57,6 +78,7 @@ extension SimulationReport {
                 ])
             }
             page.table(rows)
+            if let chart = stageChart(flows: flows, groupings: result.groupings.map(\.name)) { page.raw(chart) }
             page.raw(
                 "<figure>"
                     + SVGChart.bars(

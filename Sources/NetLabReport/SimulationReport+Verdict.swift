@@ -1,19 +1,22 @@
+import NetLabCore
 import NetLabModel
 import NetLabStats
 
 extension SimulationReport {
     /// The verdict in words, the same in every output: the leader and the runner-up, on what
     /// they were told apart (objectives, relative p99 with its interval, or a tie), the flows
-    /// that differ most, the flows no grouping moves, and what each uses of the cluster.
-    static func verdictText(_ verdict: Verdict, _ result: SimulationResult) -> String {
+    /// that differ most and the stages that make their tails differ, the flows no grouping moves,
+    /// and what each uses of the cluster.
+    static func verdictText(_ verdict: Verdict, _ replicated: ReplicatedResult) -> String {
+        let result = replicated.replications[0]
         guard verdict.ranking.count > 1, let margin = verdict.margin else { return "" }
         let (a, b) = (verdict.ranking[0], verdict.ranking[1])
         let (leader, runnerUp) = (verdict.groupingNames[a], verdict.groupingNames[b])
         let (ours, theirs) = (verdict.standings[a], verdict.standings[b])
-        let replicated = verdict.replications > 1
+        let isReplicated = verdict.replications > 1
         let basis = "95%, paired over \(verdict.replications) replications"
         func relative(_ value: ConfidenceInterval) -> String {
-            replicated ? interval(value) { fixed($0, 2) } : fixed(value.mean, 2)
+            isReplicated ? interval(value) { fixed($0, 2) } : fixed(value.mean, 2)
         }
         var text: String
         switch verdict.call {
@@ -24,25 +27,26 @@ extension SimulationReport {
                 "\(leader): meets \(ours.objectives - ours.misses.count) of \(ours.objectives) objectives, \(runnerUp) \(theirs.objectives - theirs.misses.count)"
             if let miss = theirs.misses.first { text += " (\(runnerUp) misses \(miss.flow): \(miss.reason))" }
             text += "; relative p99 \(relative(ours.relativeP99)) vs \(relative(theirs.relativeP99))"
-            text += replicated ? ", difference \(interval(margin) { fixed($0, 2) }) (\(basis))" : ""
+            text += isReplicated ? ", difference \(interval(margin) { fixed($0, 2) }) (\(basis))" : ""
         case .leads:
             text =
                 "\(leader): relative p99 \(relative(ours.relativeP99)) vs \(relative(theirs.relativeP99)) (\(runnerUp))"
-            text += replicated ? ", difference \(interval(margin) { fixed($0, 2) }) (\(basis))" : ""
+            text += isReplicated ? ", difference \(interval(margin) { fixed($0, 2) }) (\(basis))" : ""
         case .tie:
             text =
-                replicated
+                isReplicated
                 ? "\(leader) and \(runnerUp) are not significantly different: relative p99 \(relative(ours.relativeP99)) vs \(relative(theirs.relativeP99)), difference \(interval(margin) { fixed($0, 2) }) (\(basis))"
                 : "\(leader) and \(runnerUp) tie: relative p99 \(relative(ours.relativeP99)) vs \(relative(theirs.relativeP99)), within 2% in one run (use --replications to tell them apart)"
         }
         let shown = verdict.differences.prefix(2).map { difference in
             let name = verdict.flowNames[difference.flow]
-            let change = replicated ? ", difference \(durationInterval(difference.difference))" : ""
+            let change = isReplicated ? ", difference \(durationInterval(difference.difference))" : ""
             return
                 "\(name) p99 \(formatNanoseconds(difference.leader)) vs \(formatNanoseconds(difference.runnerUp))\(change)"
+                + stagesText(flow: difference.flow, groupings: (a, b), in: verdict, runs: replicated)
         }
         if !shown.isEmpty, verdict.call != .tie { text += "; " + shown.joined(separator: "; ") }
-        if !replicated, verdict.call == .leads { text += " (one run: see --replications for intervals)" }
+        if !isReplicated, verdict.call == .leads { text += " (one run: see --replications for intervals)" }
         if !verdict.unaffectedFlows.isEmpty {
             let names = verdict.unaffectedFlows.prefix(4).map { "\(verdict.flowNames[$0.flow]) (\($0.path.rawValue))" }
             let more = verdict.unaffectedFlows.count > 4 ? " and \(verdict.unaffectedFlows.count - 4) more" : ""
@@ -62,6 +66,26 @@ extension SimulationReport {
         return text
     }
 
+    /// " (tail 44.1us longer in b: wake-ups 31.2us, veth/bridge/NIC 9.8us)": the stages that
+    /// make the slower grouping's tail of `flow` slower, pooled over the replications; empty
+    /// when the tails are not apart by at least 1%.
+    static func stagesText(
+        flow: Int, groupings: (Int, Int), in verdict: Verdict, runs replicated: ReplicatedResult
+    ) -> String {
+        let tails = [groupings.0, groupings.1].map { grouping in
+            LatencyBreakdown.pooledTail(of: replicated.replications.map { $0.groupings[grouping].flows[flow] })
+        }
+        guard let first = tails[0], let second = tails[1] else { return "" }
+        let (firstTotal, secondTotal) = (first.mean.values.reduce(0, +), second.mean.values.reduce(0, +))
+        let slowerIsSecond = secondTotal >= firstTotal
+        let difference = StageDifference(
+            faster: slowerIsSecond ? first : second, slower: slowerIsSecond ? second : first)
+        guard difference.total > 0.01 * min(firstTotal, secondTotal), let stages = difference.text else { return "" }
+        let slower = verdict.groupingNames[slowerIsSecond ? groupings.1 : groupings.0]
+        return
+            " (tail \(FigureText.duration(nanoseconds: difference.total / 1000)) longer in \(slower): \(stages))"
+    }
+
     /// How the groupings were ranked, and their order with each one's relative p99.
     static func rankingLine(_ verdict: Verdict) -> String {
         let objectives = verdict.standings.contains { $0.objectives > 0 }
@@ -78,7 +102,7 @@ extension SimulationReport {
         let verdict = Verdict(replicated)
         return (
             verdict, verdict.ranking.map { verdict.groupingNames[$0] },
-            verdictText(verdict, replicated.replications[0])
+            verdictText(verdict, replicated)
         )
     }
 }

@@ -34,6 +34,11 @@ public enum SimulationReport {
                             ("throughput_bps", interval(statistics.throughputBitsPerSecond)),
                             ("p99_minus_best_ns", interval(statistics.p99MinusBestNanoseconds)),
                             ("best_p99_grouping", .string(first.groupings[statistics.best].name)),
+                            (
+                                "breakdown",
+                                BreakdownReport.replicationsJSON(
+                                    replicated.replications.map { $0.groupings[grouping].flows[flow] })
+                            ),
                         ])
                     )
                 ]
@@ -188,6 +193,7 @@ public enum SimulationReport {
             ("retransmissions", .integer(flow.retransmissions)),
             ("unstable", .bool(flow.unstable)),
         ]
+        if let breakdown = BreakdownReport.json(flow) { fields.append(("breakdown", breakdown)) }
         if let misses = flow.objectiveMisses {
             fields.append(
                 ("slo", .object([("met", .bool(misses.isEmpty)), ("misses", .array(misses.map { .string($0) }))])))
@@ -231,11 +237,12 @@ public enum SimulationReport {
     public static func csv(_ replicated: ReplicatedResult) -> String {
         let result = replicated.replications[0]
         let replicas = replicated.replications.count
-        var header = [
-            "grouping", "flow", "from", "to", "path", "messages", "bytes", "dropped", "lost_messages",
-            "latency_mean_ns", "latency_p50_ns", "latency_p90_ns", "latency_p99_ns", "latency_p999_ns",
-            "latency_max_ns", "throughput_bps", "rank",
-        ]
+        var header =
+            [
+                "grouping", "flow", "from", "to", "path", "messages", "bytes", "dropped", "lost_messages",
+                "latency_mean_ns", "latency_p50_ns", "latency_p90_ns", "latency_p99_ns", "latency_p999_ns",
+                "latency_max_ns", "throughput_bps", "rank",
+            ] + BreakdownReport.csvHeader
         if replicas > 1 {
             header += [
                 "replications", "latency_p50_mean_ns", "latency_p50_ci95_ns", "latency_p99_mean_ns",
@@ -249,14 +256,15 @@ public enum SimulationReport {
             let rank = (ranking.firstIndex(of: grouping.name) ?? 0) + 1
             for (flowIndex, flow) in grouping.flows.enumerated() {
                 let l = flow.latency
-                var row = [
-                    grouping.name, flow.name, flow.from, flow.to, flow.path.rawValue, "\(flow.messages)",
-                    "\(flow.bytes)",
-                    "\(flow.dropped)", "\(flow.lostMessages)", "\((l.meanNanoseconds * 1000).rounded() / 1000)",
-                    "\(l.valueAtPercentile(50))", "\(l.valueAtPercentile(90))", "\(l.valueAtPercentile(99))",
-                    "\(l.valueAtPercentile(99.9))", "\(l.maximumPicoseconds / 1000)",
-                    "\(flow.throughputBitsPerSecond.rounded())", "\(rank)",
-                ]
+                var row =
+                    [
+                        grouping.name, flow.name, flow.from, flow.to, flow.path.rawValue, "\(flow.messages)",
+                        "\(flow.bytes)",
+                        "\(flow.dropped)", "\(flow.lostMessages)", "\((l.meanNanoseconds * 1000).rounded() / 1000)",
+                        "\(l.valueAtPercentile(50))", "\(l.valueAtPercentile(90))", "\(l.valueAtPercentile(99))",
+                        "\(l.valueAtPercentile(99.9))", "\(l.maximumPicoseconds / 1000)",
+                        "\(flow.throughputBitsPerSecond.rounded())", "\(rank)",
+                    ] + BreakdownReport.csvCells(flow)
                 if replicas > 1 {
                     let statistics = replicated.statistics(grouping: groupingIndex, flow: flowIndex)
                     row.append("\(replicas)")

@@ -100,6 +100,12 @@ struct Replay: ParsableCommand {
             valueName: "name"))
     var interface: String?
 
+    @Flag(
+        help: ArgumentHelp(
+            "Add each conversation class's latency by stage to the table (send, wake-ups, stack, veth and bridge, queues, ...), on average and at the tail.",
+            discussion: "JSON, CSV and HTML always carry the breakdown (docs/output.md)."))
+    var breakdown = false
+
     @OptionGroup var model: ModelOptions
 
     @OptionGroup var report: ReportOptions<ReplayFormat>
@@ -157,7 +163,10 @@ struct Replay: ParsableCommand {
         }
         let files = [(mapPath, (try? readInput(mapPath)) ?? ""), (topologyPath, (try? readInput(topologyPath)) ?? "")]
         try report.emit(
-            table: { ReplayReport.table(result, trace: trace) },
+            table: {
+                ReplayReport.table(result, trace: trace)
+                    + (breakdown ? "\n" + BreakdownReport.table(result.simulation) : "")
+            },
             json: { ReplayReport.json(result, trace: trace).rendered() },
             csv: { ReplayReport.csv(result) },
             html: {

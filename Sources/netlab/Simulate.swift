@@ -19,6 +19,7 @@ struct Simulate: ParsableCommand {
               netlab simulate Examples/frontend-backend-cache.json --grouping cache-with-backend --format json
               netlab simulate Examples/bulk-stream.json --profile ideal --duration 500ms --format csv --output result.csv
               netlab simulate Examples/web-log-sidecar.json --output report.html      (an HTML report with charts)
+              netlab simulate Examples/online-shop.json --breakdown       (where each flow's latency goes, by stage)
 
             Output fields are described in docs/output.md.
             """
@@ -59,6 +60,14 @@ struct Simulate: ParsableCommand {
     @Option(help: "Simulated time, e.g. 500ms or 2s (default: the topology's duration).")
     var duration: String?
 
+    @Flag(
+        help: ArgumentHelp(
+            "Add the latency of each flow by stage to the table: where the microseconds go (send, wake-ups, stack, veth and bridge, queues, ...), on average and at the tail.",
+            discussion:
+                "JSON, CSV and HTML always carry the breakdown (docs/output.md); with replications the table shows the first."
+        ))
+    var breakdown = false
+
     @OptionGroup var model: ModelOptions
 
     @OptionGroup var report: ReportOptions<SimulateFormat>
@@ -97,7 +106,7 @@ struct Simulate: ParsableCommand {
         }
         let result = replicated.replications[0]
         try report.emit(
-            table: { SimulationReport.table(replicated) },
+            table: { SimulationReport.table(replicated) + (breakdown ? "\n" + BreakdownReport.table(result) : "") },
             json: { SimulationReport.json(replicated).rendered() },
             csv: { SimulationReport.csv(replicated) },
             html: {

@@ -25,6 +25,19 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         #expect(result.standardOutput == expected)
     }
 
+    /// `--breakdown` adds the latency by stage to the table, within 100 columns.
+    @Test func breakdownAddsStagesToTheTable() throws {
+        let result = try NetlabBinary.run([
+            "simulate", Self.example, "--duration", "200ms", "--format", "table", "--breakdown",
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        let section = try #require(result.standardOutput.components(separatedBy: "latency by stage").last)
+        #expect(section.contains("tail") && section.contains("access-log"))
+        for line in section.split(separator: "\n") { #expect(line.count <= 100, "\(line)") }
+        let plain = try NetlabBinary.run(["simulate", Self.example, "--duration", "200ms", "--format", "table"])
+        #expect(!plain.standardOutput.contains("latency by stage"))
+    }
+
     @Test func outputHasTheDocumentedShape() throws {
         let result = try NetlabBinary.run(["simulate", Self.example, "--duration", "200ms", "--format", "json"])
         let root = try #require(

@@ -70,7 +70,7 @@ public enum Stage: Int, CaseIterable, Sendable {
         case .queueing: "queueing"
         case .coreWait: "waiting for a core"
         case .stack: "network stack"
-        case .devices: "veth, bridge and NIC"
+        case .devices: "veth/bridge/NIC"
         case .netfilter: "netfilter"
         case .overlay: "overlay"
         case .serialization: "serialisation"
@@ -84,14 +84,14 @@ public enum Stage: Int, CaseIterable, Sendable {
         }
     }
 
-    /// A short heading of at most 7 characters, for the compact table.
+    /// A short heading of at most 6 characters, for the compact table.
     public var heading: String {
         switch self {
         case .queueing: "queue"
         case .coreWait: "corewt"
         case .stack: "stack"
-        case .devices: "devices"
-        case .netfilter: "nfilter"
+        case .devices: "device"
+        case .netfilter: "nfiltr"
         case .overlay: "overlay"
         case .serialization: "serial"
         case .propagation: "propag"

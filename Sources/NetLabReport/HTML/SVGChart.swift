@@ -109,15 +109,58 @@ enum SVGChart {
                     "<text x=\"\(f(left + length + 4))\" y=\"\(f(barTop + barHeight - 4))\">\(HTMLPage.escape(format(value)))</text>"
             }
             svg += "</g>"
-            let legendY = top + 8 + Double(seriesIndex) * 18
-            svg +=
-                "<rect x=\"\(width - right + 60)\" y=\"\(legendY - 6)\" width=\"12\" height=\"12\" fill=\"\(colour)\"/>"
-            svg +=
-                "<text x=\"\(width - right + 76)\" y=\"\(legendY + 4)\">\(HTMLPage.escape(truncated(item.name)))</text>"
+            svg += legendEntry(item.name, colour: colour, x: width - right + 60, y: top + 8 + Double(seriesIndex) * 18)
         }
-        svg +=
-            "<text x=\"\(f(left + plotWidth / 2))\" y=\"\(f(height - 8))\" text-anchor=\"middle\">\(HTMLPage.escape(unit))</text>"
-        return svg + "</svg>"
+        return svg + axisLabel(unit, x: left + plotWidth / 2, y: height - 8) + "</svg>"
+    }
+
+    /// Stacked horizontal bars: one bar per category, one segment per part (in order, each part
+    /// its colour, named in the legend and in each segment's tooltip).
+    static func stackedBars(
+        title: String, unit: String, categories: [String], parts: [(name: String, values: [Double])],
+        format: (Double) -> String, width: Double = 860
+    ) -> String {
+        let colours = palette + ["#999999", "#882255", "#44AA99", "#DDCC77", "#332288", "#AA4499"]
+        let barHeight = 16.0, gap = 6.0, left = 240.0, right = 260.0, top = 24.0
+        let legendHeight = Double(parts.count) * 18 + 16
+        let height = max(top + Double(categories.count) * (barHeight + gap) + 36, top + legendHeight)
+        let totals = categories.indices.map { index in parts.reduce(0.0) { $0 + max(0, $1.values[index]) } }
+        let maximum = max(totals.max() ?? 0, 1e-12)
+        let plotWidth = width - left - right
+        var svg =
+            "<svg class=\"chart bars stacked\" role=\"img\" viewBox=\"0 0 \(Int(saturating: width)) \(Int(saturating: height))\" width=\"\(Int(saturating: width))\" height=\"\(Int(saturating: height))\" aria-label=\"\(HTMLPage.escape(title))\">"
+        svg += "<title>\(HTMLPage.escape(title))</title>"
+        for (index, category) in categories.enumerated() {
+            let barTop = top + Double(index) * (barHeight + gap)
+            svg +=
+                "<text x=\"\(left - 8)\" y=\"\(f(barTop + barHeight - 4))\" text-anchor=\"end\">\(HTMLPage.escape(truncated(category, 28)))</text>"
+            var x = left
+            for (partIndex, part) in parts.enumerated() where part.values[index] > 0 {
+                let length = part.values[index] / maximum * plotWidth
+                svg +=
+                    "<rect x=\"\(f(x))\" y=\"\(f(barTop))\" width=\"\(f(length))\" height=\"\(barHeight)\" fill=\"\(colours[partIndex % colours.count])\"><title>\(HTMLPage.escape("\(category): \(part.name) \(format(part.values[index]))"))</title></rect>"
+                x += length
+            }
+            svg +=
+                "<text x=\"\(f(x + 4))\" y=\"\(f(barTop + barHeight - 4))\">\(HTMLPage.escape(format(totals[index])))</text>"
+        }
+        for (partIndex, part) in parts.enumerated() {
+            svg += legendEntry(
+                part.name, colour: colours[partIndex % colours.count], x: width - right + 90,
+                y: top + 8 + Double(partIndex) * 18)
+        }
+        return svg + axisLabel(unit, x: left + plotWidth / 2, y: height - 8) + "</svg>"
+    }
+
+    /// A legend's swatch of `colour` and `name` beside it, centred on `y`.
+    static func legendEntry(_ name: String, colour: String, x: Double, y: Double) -> String {
+        "<rect x=\"\(f(x))\" y=\"\(f(y - 6))\" width=\"12\" height=\"12\" fill=\"\(colour)\"/>"
+            + "<text x=\"\(f(x + 16))\" y=\"\(f(y + 4))\">\(HTMLPage.escape(truncated(name)))</text>"
+    }
+
+    /// The axis's label, centred at (`x`, `y`).
+    static func axisLabel(_ text: String, x: Double, y: Double) -> String {
+        "<text x=\"\(f(x))\" y=\"\(f(y))\" text-anchor=\"middle\">\(HTMLPage.escape(text))</text>"
     }
 
     /// Points on log–log axes with the line y = x: `series` of (x measured, y predicted).
