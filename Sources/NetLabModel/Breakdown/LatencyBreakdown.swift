@@ -23,10 +23,19 @@ public struct LatencyBreakdown: Sendable {
 
     /// Adds one message of `latency` picoseconds, spent as `stages` says.
     @inline(__always)
-    public mutating func record(latency: Int64, stages: StageTimes) {
+    public mutating func record(latency: Int64, stages: borrowing StageTimes) {
         messages += 1
         latencyTotal &+= latency
         let band = Self.band(of: latency)
+        var offset = band - lowestBand
+        if offset < 0 || offset >= bands.count { offset = makeRoom(for: band) }
+        bands[offset].add(stages)
+        bandCounts[offset] += 1
+    }
+
+    /// Grows the bands kept to include `band` and returns its offset (rare: once per band seen).
+    @inline(never)
+    private mutating func makeRoom(for band: Int) -> Int {
         if bands.isEmpty {
             lowestBand = band
         } else if band < lowestBand {
@@ -41,8 +50,7 @@ public struct LatencyBreakdown: Sendable {
             bands.append(contentsOf: repeatElement(StageTimes(), count: missing))
             bandCounts.append(contentsOf: repeatElement(0, count: missing))
         }
-        bands[offset].add(stages)
-        bandCounts[offset] += 1
+        return offset
     }
 
     /// Adds every message of `other`.
@@ -102,6 +110,7 @@ public struct LatencyBreakdown: Sendable {
 
     /// The quarter-octave band of `picoseconds`: 4 × the octave plus the two bits after the
     /// leading one (values below 4 ps share the lowest bands).
+    @inline(__always)
     static func band(of picoseconds: Int64) -> Int {
         let value = UInt64(max(picoseconds, 1))
         let octave = 63 - value.leadingZeroBitCount

@@ -13,6 +13,7 @@ public struct StageTimes: Sendable, Equatable {
     }
 
     /// All stages together: the latency they account for.
+    @inline(__always)
     public var total: Int64 {
         var sum: Int64 = 0
         for index in storage.indices { sum &+= storage[index] }
@@ -21,14 +22,20 @@ public struct StageTimes: Sendable, Equatable {
 
     /// Adds `other`, stage by stage.
     @inline(__always)
-    public mutating func add(_ other: StageTimes) {
+    public mutating func add(_ other: borrowing StageTimes) {
         for index in storage.indices { storage[index] &+= other.storage[index] }
     }
 
     /// Adds a packet's passage, stage by stage.
     @inline(__always)
-    mutating func add(_ journey: PacketJourney) {
+    mutating func add(_ journey: borrowing PacketJourney) {
         for index in 0..<Stage.journeyCount { storage[index] &+= journey.times[index] }
+    }
+
+    /// Sets every stage to zero.
+    @inline(__always)
+    mutating func clear() {
+        for index in storage.indices { storage[index] = 0 }
     }
 
     public static func == (lhs: StageTimes, rhs: StageTimes) -> Bool {
@@ -38,12 +45,24 @@ public struct StageTimes: Sendable, Equatable {
 }
 
 /// One packet's passage so far: picoseconds in each of the packet stages (the first
-/// ``Stage/journeyCount`` stages), and the instant up to which they are accounted.
+/// ``Stage/journeyCount`` stages), when it left, and the instant up to which they are accounted.
 struct PacketJourney {
     var times = InlineArray<8, Int64>(repeating: 0)
     var mark: SimTime
+    private(set) var launched: SimTime
 
-    init(at mark: SimTime) { self.mark = mark }
+    init(at mark: SimTime) {
+        self.mark = mark
+        launched = mark
+    }
+
+    /// Starts over for a packet that leaves at `now`, in place.
+    @inline(__always)
+    mutating func restart(at now: SimTime) {
+        for index in times.indices { times[index] = 0 }
+        mark = now
+        launched = now
+    }
 
     /// The time from `mark` to `now`, charged to `stage`; accounted up to `now` from here on.
     @inline(__always)
@@ -52,12 +71,6 @@ struct PacketJourney {
         mark = now
     }
 
-    /// All its stages together: how long the packet has travelled.
-    var total: Int64 {
-        var sum: Int64 = 0
-        for index in times.indices { sum &+= times[index] }
-        return sum
-    }
 }
 
 /// A message's (or an rpc call's) stages so far, and the instant up to which they are accounted.

@@ -57,40 +57,33 @@ extension GroupingRun {
 
     /// Starts the record of a packet just put on its path.
     @inline(__always)
-    mutating func beginJourney(of packet: Int32, at now: SimTime) {
-        Self.store(PacketJourney(at: now), at: Int(packet), in: &journeys)
+    func beginJourney(of packet: Int32, at now: SimTime) {
+        let index = Int(packet)
+        if index < journeys.count {
+            journeys[index].restart(at: now)
+        } else {
+            journeys.store(PacketJourney(at: now), at: index)
+        }
     }
 
     /// Starts the record of a call created now.
     @inline(__always)
-    mutating func beginTimes(ofCall handle: Int32, at now: SimTime) {
-        Self.store(MessageTimes(at: now), at: Int(handle), in: &callTimes)
-    }
-
-    /// Puts `record` at `index` of an array kept beside a pool, growing it to the pool's size
-    /// (a pool's new handle is its size before; growth stops once the run is steady).
-    @inline(__always)
-    static func store<Record>(_ record: Record, at index: Int, in array: inout ContiguousArray<Record>) {
-        if index < array.count {
-            array[index] = record
-        } else {
-            while array.count < index { array.append(record) }
-            array.append(record)
-        }
+    func beginTimes(ofCall handle: Int32, at now: SimTime) {
+        callTimes.store(MessageTimes(at: now), at: Int(handle))
     }
 
     /// Starts the record of a message created now; a request or response carries what its
     /// call (`call`, or -1) has spent so far (the response: the request and the server; the
     /// request: a new connection's handshake, as transport).
     @inline(__always)
-    mutating func beginTimes(ofMessage handle: Int32, at now: SimTime, call: Int32) {
+    func beginTimes(ofMessage handle: Int32, at now: SimTime, call: Int32) {
         let index = Int(handle)
-        if index >= messageTimes.count { Self.store(MessageTimes(at: now), at: index, in: &messageTimes) }
+        if index >= messageTimes.count { messageTimes.store(MessageTimes(at: now), at: index) }
         if call >= 0 {
             messageTimes[index].stages = callTimes[Int(call)].stages
             messageTimes[index].stages[.transport] &+= (now - callTimes[Int(call)].mark).picoseconds
         } else {
-            messageTimes[index].stages = StageTimes()
+            messageTimes[index].stages.clear()
         }
         messageTimes[index].mark = now
         messageTimes[index].plannedWakeup = 0
@@ -118,7 +111,7 @@ extension GroupingRun {
     /// Charges a packet's CPU work at `hop` that just finished: the wait for its core, then the
     /// work shared out over the hop's parts.
     @inline(__always)
-    mutating func chargeHopWork(packet handle: Int32, hop: Int, now: SimTime) {
+    func chargeHopWork(packet handle: Int32, hop: Int, now: SimTime) {
         let duration = finishedWork
         let index = Int(handle)
         var journey = journeys[index]
@@ -148,7 +141,7 @@ extension GroupingRun {
     /// `sending` (a shaper's wait for tokens included), serialisation until `finish`, then
     /// propagation (the receiving NIC's interrupt delay is the devices').
     @inline(__always)
-    mutating func chargePassage(of packet: Int32, link: Int, now: Int64, sending: Int64, finish: Int64) {
+    func chargePassage(of packet: Int32, link: Int, now: Int64, sending: Int64, finish: Int64) {
         let index = Int(packet)
         var journey = journeys[index]
         let propagation = links[link].propagation
@@ -167,10 +160,10 @@ extension GroupingRun {
     /// transport for a datagram or IPC message; for a TCP segment, whose first sending already
     /// charged the transport, loss recovery until a later copy left).
     @inline(__always)
-    mutating func absorb(journeyOf packet: Int32, intoMessage handle: Int32, waitedAs stage: Stage, now: SimTime) {
+    func absorb(journeyOf packet: Int32, intoMessage handle: Int32, waitedAs stage: Stage, now: SimTime) {
         let journey = journeys[Int(packet)]
         let index = Int(handle)
-        messageTimes[index].charge(stage, until: SimTime(picoseconds: now.picoseconds - journey.total))
+        messageTimes[index].charge(stage, until: journey.launched)
         messageTimes[index].stages.add(journey)
         messageTimes[index].mark = now
     }

@@ -107,6 +107,7 @@ extension GroupingRun {
 
     /// Whether `core` runs work not bound to it: not when a polling thread spins there, unless
     /// polling threads hold every core of the node.
+    @inline(__always)
     func takesSharedWork(_ core: Int) -> Bool {
         !cores[core].dedicated || pools[nodeOfCore[core]].freeCores == 0
     }
@@ -171,6 +172,7 @@ extension GroupingRun {
         currentCore = outer
     }
 
+    @inline(__always)
     func allows(_ endpoint: Int, core: Int) -> Bool {
         let mask = endpoints[endpoint].allowedCores
         return mask == 0

@@ -2,6 +2,7 @@ import NetLabCore
 
 extension GroupingRun {
     /// The part of [start, start + duration) inside the measured window, in picoseconds.
+    @inline(__always)
     func overlapWithMeasurement(from start: SimTime, duration: Int64) -> Int64 {
         let begin = max(start.picoseconds, warmupEnd.picoseconds)
         let finish = min(start.picoseconds + duration, end.picoseconds)

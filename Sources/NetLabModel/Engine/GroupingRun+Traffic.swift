@@ -101,6 +101,7 @@ extension GroupingRun {
     /// Whether a write of `bytes` goes ahead now. A stream or IPC buffer takes a write that fits
     /// (or any write when empty: a large one goes in pieces); a UDP socket takes any datagram
     /// while its socket memory is below the send buffer, as Linux allocates it.
+    @inline(__always)
     func sendBufferHasRoom(half: Int, for bytes: Int64) -> Bool {
         let connection = connections[half / 2]
         let buffered = halves[half].bufferedBytes
@@ -146,7 +147,8 @@ extension GroupingRun {
     mutating func startWrite<Queue: EventQueue>(
         _ handle: Int32, wokenFromBlock: Bool = false, _ simulation: inout Simulation<Queue>
     ) {
-        messageTimes[Int(handle)].charge(.transport, until: simulation.now)
+        // A write that waited for room in the send buffer waited in the transport.
+        if wokenFromBlock { messageTimes[Int(handle)].charge(.transport, until: simulation.now) }
         let message = messages[handle]
         let link = connections[Int(message.connection)]
         let sender = message.fromServer ? link.server : link.client
@@ -197,6 +199,7 @@ extension GroupingRun {
 
     /// The extra cost of copying `bytes` from memory rather than cache: charged when more than
     /// the profile's `cache_bytes` wait between the writer and the reader of `half`.
+    @inline(__always)
     func coldCopyCost(half: Int, bytes: Int64) -> Int64 {
         halves[half].bufferedBytes > profile.cacheBytes ? bytes * profile.coldCopyPerByte.picoseconds : 0
     }
@@ -258,6 +261,7 @@ extension GroupingRun {
     /// The packets a UDP message of `bytes` travels as on `link`'s path (see
     /// ``sendDatagrams(_:_:connection:direction:_:)``), and the socket memory they hold while in
     /// the sender's stack: each packet its IP bytes and Linux's per-buffer overhead.
+    @inline(__always)
     func datagramFootprint(bytes: Int64, _ link: Connection) -> (packets: Int32, memory: Int64) {
         let largestIPPayload = link.segmentPayload + Int64(Headers.udp)
         let fragmentPayload = largestIPPayload & ~7
@@ -276,6 +280,7 @@ extension GroupingRun {
     }
 
     /// Bytes a packet of `ip` bytes occupies on a physical link of `link`'s path.
+    @inline(__always)
     func wireBytes(ip: Int64, _ link: Connection) -> Int32 {
         Int32(
             max(Int64(Headers.minimumFrame), ip + Int64(Headers.ethernet) + Int64(link.overlayBytes))
@@ -329,8 +334,8 @@ extension GroupingRun {
             halves[half].receiveQueueBytes += memory
         }
         // Time since the message's last packet arrived: waiting for earlier TCP data to be
-        // delivered in order.
-        messageTimes[Int(handle)].charge(.recovery, until: simulation.now)
+        // delivered in order (other transports deliver on arrival).
+        if link.transport == .tcp { messageTimes[Int(handle)].charge(.recovery, until: simulation.now) }
         let cost = receiveCallCost(link.transport, bytes: message.bytes)
         let cold = coldCopyCost(half: Int(message.connection) * 2 + (message.fromServer ? 1 : 0), bytes: message.bytes)
         var wakeup = wakeupCost(of: receiver, now: simulation.now)
@@ -349,8 +354,22 @@ extension GroupingRun {
     /// The receiver has the whole message: room frees in the buffers it sat in.
     mutating func messageReceived<Queue: EventQueue>(_ handle: Int32, _ simulation: inout Simulation<Queue>) {
         Self.charge(finishedWork, to: &messageTimes[Int(handle)], as: .receive, now: simulation.now)
-        let stages = messageTimes[Int(handle)].stages
         let message = messages[handle]
+        // Recorded first, while the message's stages are certainly its own (what follows may
+        // start a message in its freed slot).
+        switch message.kind {
+        case .injected, .oneway, .chunk:
+            record(
+                flow: Int(message.flow), start: message.start, bytes: message.bytes, stagesOf: handle,
+                now: simulation.now)
+        case .response:
+            let call = calls[message.call]
+            record(
+                flow: Int(message.flow), start: call.start, bytes: call.requestBytes + message.bytes, stagesOf: handle,
+                now: simulation.now)
+        case .request:
+            callTimes[Int(message.call)] = messageTimes[Int(handle)]
+        }
         freeMessage(handle)
         let flow = Int(message.flow)
         let connection = Int(message.connection)
@@ -364,7 +383,6 @@ extension GroupingRun {
         }
         switch message.kind {
         case .injected:
-            record(flow: flow, start: message.start, bytes: message.bytes, stages: stages, now: simulation.now)
             if pausesOnDelivery {
                 deliveries.append(
                     Delivery(
@@ -373,7 +391,6 @@ extension GroupingRun {
                 simulation.stop()
             }
         case .oneway, .chunk:
-            record(flow: flow, start: message.start, bytes: message.bytes, stages: stages, now: simulation.now)
             if message.kind == .chunk, message.start < warmupEnd, simulation.now >= warmupEnd {
                 // A stream's throughput counts every byte delivered in the window, including
                 // chunks written during the warm-up (its send buffer holds several).
@@ -382,7 +399,6 @@ extension GroupingRun {
             if message.kind == .chunk, transport != .tcp { refillStream(connection: connection, &simulation) }
         case .request:
             let call = calls[message.call]
-            callTimes[Int(message.call)] = messageTimes[Int(handle)]
             let server = connections[Int(call.connection)].server
             submitWork(
                 node: endpoints[server].node, duration: call.serverTime, endpoint: server,
@@ -390,9 +406,6 @@ extension GroupingRun {
         case .response:
             let call = calls[message.call]
             calls.remove(message.call)
-            record(
-                flow: flow, start: call.start, bytes: call.requestBytes + message.bytes, stages: stages,
-                now: simulation.now)
             if call.caller >= 0 { scheduleNextCall(flow: flow, caller: Int(call.caller), &simulation) }
         }
     }
@@ -428,17 +441,17 @@ extension GroupingRun {
 
     /// Counts a completed message or call that started inside the measured window.
     @inline(__always)
-    mutating func record(flow: Int, start: SimTime, bytes: Int64, stages: StageTimes, now: SimTime) {
+    mutating func record(flow: Int, start: SimTime, bytes: Int64, stagesOf message: Int32, now: SimTime) {
         guard start >= warmupEnd else { return }
         let latency = (now - start).picoseconds
         #if NETLAB_INTERNAL_CHECKS
-            precondition(
-                stages.total == latency, "flow \(flow): stages add up to \(stages.total) ps, latency \(latency) ps")
+            let total = messageTimes[Int(message)].stages.total
+            precondition(total == latency, "flow \(flow): stages add up to \(total) ps, latency \(latency) ps")
         #endif
         tallies[flow].messages += 1
         tallies[flow].bytes += bytes
         tallies[flow].latency.record(picoseconds: latency)
-        tallies[flow].breakdown.record(latency: latency, stages: stages)
+        tallies[flow].breakdown.record(latency: latency, stages: messageTimes[Int(message)].stages)
     }
 
     mutating func freeMessage(_ handle: Int32) {

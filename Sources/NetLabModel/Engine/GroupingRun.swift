@@ -48,9 +48,9 @@ public struct GroupingRun: EventHandler {
     var calls = Pool<Call>()
     var works = Pool<Work>()
     /// Beside the pools, by the same handles: each packet's, message's and call's time by stage.
-    var journeys = ContiguousArray<PacketJourney>()
-    var messageTimes = ContiguousArray<MessageTimes>()
-    var callTimes = ContiguousArray<MessageTimes>()
+    let journeys = SideTable<PacketJourney>()
+    let messageTimes = SideTable<MessageTimes>()
+    let callTimes = SideTable<MessageTimes>()
     /// Per hop (as `hops`): its CPU cost by stage.
     var hopParts: [HopParts] = []
     /// How long the piece of work whose continuation runs now ran.
