@@ -131,7 +131,7 @@ public enum ReplayRunner {
             warnings: plan.warnings
                 + warnings(
                     plan, mode: mode, origin: origin, captured: captured,
-                    negativeGaps: negativeGaps, gaps: gaps.first ?? []))
+                    negativeGaps: negativeGaps, gaps: gaps.first ?? [], profile: profile, seed: seed))
         result.interface = plan.interface
         return result
     }
@@ -167,12 +167,16 @@ public enum ReplayRunner {
 
 extension ReplayRunner {
     /// What the user should know about the capture's structure and its correction: flows with no
-    /// request/reply exchange to time in causal mode, and gaps the correction made negative.
+    /// request/reply exchange to time in causal mode, and gaps the correction made negative (with
+    /// the profile figures that decide the correction).
     static func warnings(
         _ plan: ReplayPlan, mode: ReplayMode, origin: CaptureOrigin?, captured: [LatencyHistogram], negativeGaps: [Int],
-        gaps: [LatencyHistogram]
+        gaps: [LatencyHistogram], profile: CostProfile, seed: UInt64
     ) -> [String] {
         var warnings: [String] = []
+        let capturedRun = origin.map {
+            GroupingRun(topology: plan.topology, grouping: $0.grouping, profile: profile, seed: seed)
+        }
         for (flow, spec) in plan.topology.flows.enumerated() where flow < captured.count {
             if mode == .causal, captured[flow].count == 0 {
                 warnings.append(
@@ -181,8 +185,20 @@ extension ReplayRunner {
             }
             if origin != nil, flow < negativeGaps.count, negativeGaps[flow] > 0 {
                 let total = flow < gaps.count ? gaps[flow].count : 0
+                var charged = ""
+                if let origin, let capturedRun, capturedRun.captureProblem(flow: flow, at: origin.point) == nil {
+                    let split = capturedRun.captureSplit(flow: flow, fromServer: false, bytes: 1, at: origin.point)
+                    let path = capturedRun.pathClass(ofFlow: flow)
+                    let named = Stage.lifeOrder.filter { !$0.profileFields(for: spec.transport, on: path).isEmpty }
+                        .map { ($0, split.stages[$0]) }.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }.prefix(3)
+                    charged =
+                        "; per message the profile charges there "
+                        + named.map { stage, picoseconds in
+                            "\(stage.label) \(FigureText.duration(nanoseconds: Double(picoseconds) / 1000)) (\(stage.profileFields(for: spec.transport, on: path).joined(separator: ", ")))"
+                        }.joined(separator: ", ")
+                }
                 warnings.append(
-                    "flow \(spec.name): \(negativeGaps[flow]) of \(total) captured gaps were shorter than the host costs the profile charges on the captured path and were taken as 0: the profile is slower than the host that made the capture (netlab calibrate measures this host)"
+                    "flow \(spec.name): \(negativeGaps[flow]) of \(total) captured gaps were shorter than the host costs the profile charges on the captured path and were taken as 0\(charged): the profile is slower than the host that made the capture; lower those figures, or measure this host with netlab calibrate"
                 )
             }
         }

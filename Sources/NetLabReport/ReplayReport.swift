@@ -52,6 +52,7 @@ public enum ReplayReport {
                         ("capture_point", .string(origin.point.rawValue)),
                     ])
                 ))
+            head.append(("check_kind", .string("consistency")))
             head.append(
                 (
                     "check",
@@ -65,6 +66,7 @@ public enum ReplayReport {
                                 ("captured_p99_ns", .integer(Int64(row.captured.valueAtPercentile(99)))),
                                 ("simulated_p99_ns", .integer(Int64(row.simulated.valueAtPercentile(99)))),
                                 ("p99_error", .number(row.error(99))),
+                                ("modelled_p50_ns", .number(SimulationReport.rounded(row.modelledAtMedian))),
                             ])
                         })
                 ))
@@ -96,14 +98,14 @@ public enum ReplayReport {
         if let origin = result.origin, let rows = result.captureCheck {
             output +=
                 SimulationReport.wrap(
-                    "Check: replayed through \(result.simulation.groupings[0].name), where the capture was made (capture point \(origin.point.rawValue))",
+                    "Consistency check (not a validation of the profile): replayed through \(result.simulation.groupings[0].name), where the capture was made (capture point \(origin.point.rawValue))",
                     width: 100) + "\n"
             var check = TextTable(columns: [
                 .init("flow"), .init("exchanges", alignment: .right), .init("captured p50", alignment: .right),
                 .init("sim p50", alignment: .right),
                 .init("error", alignment: .right), .init("captured p99", alignment: .right),
                 .init("sim p99", alignment: .right),
-                .init("error", alignment: .right),
+                .init("error", alignment: .right), .init("modelled", alignment: .right),
             ])
             for row in rows {
                 check.append([
@@ -111,12 +113,14 @@ public enum ReplayReport {
                     format(row.simulated, 50),
                     percent(row.error(50)),
                     format(row.captured, 99), format(row.simulated, 99), percent(row.error(99)),
+                    SimulationReport.formatNanoseconds(row.modelledAtMedian),
                 ])
             }
             output += rows.isEmpty ? "(no flow shows a request followed by a reply to check)\n" : check.rendered()
             output +=
-                "request to reply as the client application lives it: captured times plus the modelled host\n"
-                + "costs outside the capture point; the replay removed those costs from every captured gap\n\n"
+                SimulationReport.wrap(
+                    "request to reply as the client application lives it: the captured times plus the modelled host costs outside the capture point (modelled: that part at p50). The replay took this profile's costs for the captured path out of every captured gap, so this grouping gives the capture back by construction: the check shows the replay is consistent, not that the profile fits this host (netlab calibrate measures that)",
+                    width: 100) + "\n\n"
         }
         var table = TextTable(columns: [
             .init("flow"), .init("grouping"), .init("path"), .init("req→reply p50", alignment: .right),

@@ -18,7 +18,9 @@ import Testing
         #expect(table.status == 0, "\(table.standardError)")
         let lines = table.standardOutput.split(separator: "\n").map(String.init)
         #expect(lines.first == "Replay of \(ReplayCommandTests.trace)")
-        #expect(lines.dropFirst(3).first?.hasPrefix("Check: replayed through same-node") == true, "\(lines.prefix(3))")
+        #expect(
+            lines.dropFirst(3).first?.hasPrefix("Consistency check (not a validation of the profile): replayed through")
+                == true, "\(lines.prefix(3))")
         #expect(
             lines.dropFirst().filter { !$0.hasPrefix("warning:") }.allSatisfy { $0.count <= 100 },
             "a line wider than 100 columns")
@@ -27,7 +29,10 @@ import Testing
             try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
         let origin = try #require(root["captured_in"] as? [String: Any])
         #expect(origin["grouping"] as? String == "same-node" && origin["capture_point"] as? String == "node")
+        #expect(root["check_kind"] as? String == "consistency")
         let check = try #require((root["check"] as? [[String: Any]])?.first)
+        #expect(
+            check["modelled_p50_ns"] as? Double ?? 0 > 0, "a capture away from the client leaves its side to the model")
         #expect(check["flow"] as? String == "client->web/tcp")
         #expect(check["exchanges"] as? Int == 20)
         let error = try #require(check["p50_error"] as? Double)

@@ -92,6 +92,9 @@ import Testing
             "pod-to-pod-sockperf", origin: CaptureOrigin(grouping: 1, point: .node), profile: slow)
         #expect(result.negativeGaps[0] > 0)
         #expect(result.warnings.contains { $0.contains("taken as 0") && $0.contains("netlab calibrate") })
+        // The warning names the figures that decide the correction, the largest first: here the
+        // wake-up the slow profile charges.
+        #expect(result.warnings.contains { $0.contains("wake-ups 5.00ms (wakeup, context_switch)") }, "\(result.warnings)")
         #expect(result.applicationGaps[0][0].minimumPicoseconds == 0)
     }
 
@@ -105,8 +108,9 @@ import Testing
         let node = run.captureSplit(flow: 0, fromServer: false, bytes: 100, at: .node)
         let server = run.captureSplit(flow: 0, fromServer: false, bytes: 100, at: .server)
         #expect(client.beforeCapture < node.beforeCapture && node.beforeCapture < server.beforeCapture)
-        // Wherever the point, the whole unloaded passage is the same.
+        // Wherever the point, the whole unloaded passage is the same, and its stages add up to it.
         #expect(client.beforeCapture + client.afterCapture == server.beforeCapture + server.afterCapture)
+        #expect(client.stages.total == client.beforeCapture + client.afterCapture && client.stages == server.stages)
         #expect(node.beforeCapture + node.afterCapture == server.beforeCapture + server.afterCapture)
         // Inside one pod only the loopback device can have seen the traffic.
         let onePod = GroupingRun(topology: plan.topology, grouping: 0, profile: .linuxDefault, seed: 1)

@@ -104,6 +104,34 @@ public enum Stage: Int, CaseIterable, Sendable {
         }
     }
 
+    /// The cost-profile fields (docs/profiles.md) that set this stage's unloaded time for
+    /// `transport` on `path`; empty for stages no profile figure sets (queueing, waits, the server).
+    public func profileFields(for transport: Transport, on path: PathClass) -> [String] {
+        switch (self, transport) {
+        case (.send, .tcp): ["socket_send", "copy_per_byte"]
+        case (.send, .udp): ["udp_send", "copy_per_byte"]
+        case (.send, .uds), (.send, .udsDatagram): ["uds_send", "uds_copy_per_byte"]
+        case (.send, .pipe): ["pipe_write", "pipe_copy_per_byte"]
+        case (.send, .shm): ["shm_write", "shm_copy_per_byte"]
+        case (.receive, .tcp): ["socket_receive", "copy_per_byte"]
+        case (.receive, .udp): ["udp_receive", "copy_per_byte"]
+        case (.receive, .uds), (.receive, .udsDatagram): ["uds_receive", "uds_copy_per_byte"]
+        case (.receive, .pipe): ["pipe_read", "pipe_copy_per_byte"]
+        case (.receive, .shm): ["shm_read", "shm_copy_per_byte"]
+        case (.stack, .udp): ["udp_stack_transmit", "udp_stack_receive"]
+        case (.stack, _): ["stack_transmit", "stack_receive"]
+        case (.devices, _) where path == .crossNode:
+            ["veth_per_packet", "bridge_per_packet", "nic_transmit", "nic_receive", "nic_interrupt_delay"]
+        case (.devices, _): ["veth_per_packet", "bridge_per_packet"]
+        case (.netfilter, _): ["netfilter_per_packet"]
+        case (.overlay, _): ["vxlan_per_packet", "geneve_per_packet"]
+        case (.wakeup, _): ["wakeup", "context_switch"]
+        case (.queueing, _), (.coreWait, _), (.serialization, _), (.propagation, _), (.transport, _),
+            (.recovery, _), (.server, _):
+            []
+        }
+    }
+
     /// Stages a packet passes through on its path (the first eight).
     static let journeyCount = 8
 }

@@ -25,9 +25,17 @@ public enum CapturePoint: String, Sendable, CaseIterable {
 public struct CaptureSplit: Sendable, Equatable {
     public var beforeCapture: Int64
     public var afterCapture: Int64
+    /// Both sides together, by stage: what the correction of a captured gap takes away, and so
+    /// which profile figures decide it (``Stage/profileFields(for:)``).
+    public var stages = StageTimes()
 }
 
 extension GroupingRun {
+    /// The path class of `flow`'s first connection in this grouping.
+    public func pathClass(ofFlow flow: Int) -> PathClass {
+        flowConnections[flow].first.map { connections[Int($0)].pathClass } ?? .crossNode
+    }
+
     /// Why a capture at `point` cannot have seen `flow`'s packets in this grouping, or nil if it can.
     public func captureProblem(flow: Int, at point: CapturePoint) -> String? {
         guard let connection = flowConnections[flow].first else { return "the flow has no connection" }
@@ -64,16 +72,29 @@ extension GroupingRun {
         let packetBytes = Int64(wireBytes(ip: min(max(bytes, 1), connection.segmentPayload) + headers, connection))
         var before = sendCallCost(connection.transport, bytes: bytes)
         var after: Int64 = 0
+        var byStage = StageTimes()
+        byStage[.send] = before
         var passed = false
         for stage in stages {
             let cost: Int64
             switch stage.kind {
-            case .cpu: cost = stage.cost
-            case .delay(let time): cost = time
+            case .cpu:
+                cost = stage.cost
+                byStage[.stack] += stage.parts.stack
+                byStage[.devices] += stage.parts.devices
+                byStage[.netfilter] += stage.parts.netfilter
+                byStage[.overlay] += stage.parts.overlay
+            case .delay(let time):
+                cost = time
+                byStage[.propagation] += time
             case .link(let link) where links[Int(link)].burstPicoseconds > 0:
                 cost = 0  // a lone message passes a shaper within its burst
             case .link(let link):
-                cost = links[Int(link)].serializationPicoseconds(of: packetBytes) + links[Int(link)].propagation
+                let serialization = links[Int(link)].serializationPicoseconds(of: packetBytes)
+                cost = serialization + links[Int(link)].propagation
+                byStage[.serialization] += serialization
+                byStage[.propagation] += links[Int(link)].propagation - links[Int(link)].interruptDelay
+                byStage[.devices] += links[Int(link)].interruptDelay
             }
             if passed { after += cost } else { before += cost }
             if let placeAfter = stage.placeAfter, placeAfter == place { passed = true }
@@ -87,8 +108,11 @@ extension GroupingRun {
                 && endpoints[receiver].allowedCores == 0
                 ? profile.contextSwitch.picoseconds
                 : profile.wakeup.picoseconds
-        after += wakeup + receiveCallCost(connection.transport, bytes: bytes)
-        return CaptureSplit(beforeCapture: before, afterCapture: after)
+        let receive = receiveCallCost(connection.transport, bytes: bytes)
+        after += wakeup + receive
+        byStage[.wakeup] = wakeup
+        byStage[.receive] = receive
+        return CaptureSplit(beforeCapture: before, afterCapture: after, stages: byStage)
     }
 
     /// The place on a path where a capture at `point` sees a message sent by the client
