@@ -94,7 +94,8 @@ import Testing
         #expect(result.warnings.contains { $0.contains("taken as 0") && $0.contains("netlab calibrate") })
         // The warning names the figures that decide the correction, the largest first: here the
         // wake-up the slow profile charges.
-        #expect(result.warnings.contains { $0.contains("wake-ups 5.00ms (wakeup, context_switch)") }, "\(result.warnings)")
+        #expect(
+            result.warnings.contains { $0.contains("wake-ups 5.00ms (wakeup, context_switch)") }, "\(result.warnings)")
         #expect(result.applicationGaps[0][0].minimumPicoseconds == 0)
     }
 
