@@ -101,5 +101,10 @@ import Testing
         #expect(flowResult.messages >= 39)
         #expect(flowResult.latency.minimumPicoseconds == expected.picoseconds)
         #expect(flowResult.latency.maximumPicoseconds == expected.picoseconds)
+        // By stage, exactly the hand-computed costs: the two serialisations and 6 µs of distance.
+        let mean = flowResult.breakdown.mean
+        #expect(mean[.propagation] == 6e6)
+        #expect(mean[.serialization] == Double(expected.picoseconds - 6_000_000))
+        #expect(Stage.allCases.filter { ![.propagation, .serialization].contains($0) }.allSatisfy { mean[$0] == 0 })
     }
 }
