@@ -1,8 +1,9 @@
 import NetLabCore
 
 /// Latency by stage (``Stage``): every packet, message and call in flight carries the time it has
-/// spent in each stage so far, in arrays beside their pools (indexed by the same handles, so the
-/// pooled records stay small and nothing is allocated per event). Each change of stage charges the
+/// spent in each stage so far, in side tables beside their pools (``SideTable``, indexed by the same
+/// handles, so the pooled records stay small and nothing is allocated per event); only packets
+/// that can complete a message are timed. Each change of stage charges the
 /// time since the last one, so a message's stages always add up to its age; when a message
 /// completes, its stages go into its flow's ``LatencyBreakdown``. A multi-packet message takes the
 /// passage of the packet that completed it (the critical one); the time before that packet left is
