@@ -179,9 +179,13 @@ extension GroupingRun {
     /// closed-loop caller gives up on it at once and goes on).
     mutating func messageLost<Queue: EventQueue>(_ handle: Int32, _ simulation: inout Simulation<Queue>) {
         let message = messages[handle]
-        if message.start >= warmupEnd { tallies[Int(message.flow)].lostMessages += 1 }
-        guard message.kind == .request || message.kind == .response else { return }
+        guard message.kind == .request || message.kind == .response else {
+            if message.start >= warmupEnd { tallies[Int(message.flow)].lostMessages += 1 }
+            return
+        }
+        // A call is lost as a whole, and counts where it was offered: by when it started.
         let call = calls[message.call]
+        if call.start >= warmupEnd { tallies[Int(message.flow)].lostMessages += 1 }
         calls.remove(message.call)
         if call.caller >= 0 { scheduleNextCall(flow: Int(call.flow), caller: Int(call.caller), &simulation) }
     }

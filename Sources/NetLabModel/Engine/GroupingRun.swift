@@ -255,9 +255,32 @@ public struct GroupingRun: EventHandler {
 
     /// Notes each flow's backlog: messages started in the window, neither finished nor lost.
     mutating func sampleBacklogs() {
+        #if NETLAB_INTERNAL_CHECKS
+            checkConservation()
+        #endif
         for index in tallies.indices {
             let tally = tallies[index]
             tallies[index].backlogSamples.append(tally.offeredMessages - tally.messages - tally.lostMessages)
+        }
+    }
+
+    /// Per flow, what the application offered in the window is delivered, lost, or still in
+    /// flight: calls, and messages of no call, started in the window and not lost, counted in the
+    /// pools. (Checked at each checkpoint with internal checks compiled in.)
+    func checkConservation() {
+        var inFlight = Array(repeating: Int64(0), count: tallies.count)
+        for call in calls.liveRecords where call.start >= warmupEnd { inFlight[Int(call.flow)] += 1 }
+        for message in messages.liveRecords where message.start >= warmupEnd && !message.lost {
+            switch message.kind {
+            case .oneway, .chunk, .injected: inFlight[Int(message.flow)] += 1
+            case .request, .response: break
+            }
+        }
+        for (flow, tally) in tallies.enumerated() {
+            precondition(
+                tally.offeredMessages == tally.messages + tally.lostMessages + inFlight[flow],
+                "flow \(topology.flows[flow].name): offered \(tally.offeredMessages), delivered \(tally.messages), lost \(tally.lostMessages), in flight \(inFlight[flow])"
+            )
         }
     }
 }
