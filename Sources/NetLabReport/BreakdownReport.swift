@@ -8,8 +8,7 @@ import NetLabStats
 public enum BreakdownReport {
     /// The tail of `flow`: its messages at or above its p99 (from the p99's band).
     static func tail(of flow: GroupingResult.FlowResult) -> LatencyBreakdown.Tail? {
-        guard flow.messages > 0 else { return nil }
-        return flow.breakdown.tail(from: .picoseconds(Int64(flow.latency.valueAtPercentile(99)) * 1000))
+        LatencyBreakdown.pooledTail(of: [flow])
     }
 
     /// A flow's `breakdown` field: mean nanoseconds per message in each stage, and the same for
@@ -33,7 +32,7 @@ public enum BreakdownReport {
         .object(Stage.lifeOrder.map { ($0.key, .number(nanoseconds(means[$0] ?? 0))) })
     }
 
-    static func nanoseconds(_ picoseconds: Double) -> Double { (picoseconds).rounded() / 1000 }
+    static func nanoseconds(_ picoseconds: Double) -> Double { picoseconds.rounded() / 1000 }
 
     /// With replications: per stage, the mean over replications of each one's mean and tail
     /// breakdown, with the 95% half-width.

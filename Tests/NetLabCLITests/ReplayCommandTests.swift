@@ -25,6 +25,17 @@ import Testing
         #expect(flow["messages"] as? Int == 40)
     }
 
+    /// `--breakdown` adds each conversation class's latency by stage to the table.
+    @Test func breakdownAddsStagesPerConversationClass() throws {
+        let arguments = ["replay", Self.trace, "--map", Self.map, "--topology", Self.topology, "--format", "table"]
+        let result = try NetlabBinary.run(arguments + ["--breakdown"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let section = try #require(result.standardOutput.components(separatedBy: "latency by stage").last)
+        #expect(section.contains("client->web/tcp") && section.contains("tail") && section.contains("cross-node"))
+        let plain = try NetlabBinary.run(arguments)
+        #expect(!plain.standardOutput.contains("latency by stage"))
+    }
+
     @Test func suggestMapPrintsAStarterMap() throws {
         let result = try NetlabBinary.run(["replay", "--suggest-map", Self.trace])
         #expect(result.status == 0)

@@ -115,6 +115,25 @@ import Testing
         #expect(tailMean > overall)
     }
 
+    /// The stages named for a difference: largest extra first, until 90% of it is covered (at
+    /// most four); stages that went the other way are said as an offset; no text when the
+    /// "slower" tail is not slower.
+    @Test func theStagesThatMakeADifferenceAreNamed() {
+        func tail(_ means: [Stage: Double]) -> LatencyBreakdown.Tail {
+            var all: [Stage: Double] = [:]
+            for stage in Stage.allCases { all[stage] = means[stage] ?? 0 }
+            return LatencyBreakdown.Tail(from: .zero, messages: 1, mean: all)
+        }
+        let faster = tail([.wakeup: 1e6, .stack: 4e6])
+        let slower = tail([.wakeup: 32.2e6, .stack: 4e6, .devices: 9.8e6, .netfilter: 0.5e6])
+        let difference = StageDifference(faster: faster, slower: slower)
+        #expect(difference.stages.map(\.stage) == [.wakeup, .devices])
+        #expect(difference.text == "wake-ups 31.2us, veth/bridge/NIC 9.80us")
+        let offset = StageDifference(faster: faster, slower: tail([.wakeup: 11e6, .stack: 1e6]))
+        #expect(offset.text == "wake-ups 10.0us, less in others by 3.00us")
+        #expect(StageDifference(faster: slower, slower: faster).text == nil)
+    }
+
     /// Bands: each a quarter octave, lower edges in order, every value in the band its edges say.
     @Test func bandsAreQuarterOctaves() {
         for value: Int64 in [4, 5, 7, 8, 1000, 1023, 1024, 123_456_789, 1 << 40] {
