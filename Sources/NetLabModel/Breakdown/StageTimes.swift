@@ -71,6 +71,16 @@ struct PacketJourney {
         mark = now
     }
 
+    /// Queued until `now`, then `duration` of CPU work shared out as `shares`: accounted up to
+    /// the end of that work, as if it started at once (the wait for a core, if any, is charged
+    /// when the work is done, by ``charge(_:until:)`` to `.coreWait`). Charged when the work is
+    /// submitted, where the hop's record is at hand, rather than when it is done.
+    @inline(__always)
+    mutating func beginWork(_ duration: Int64, sharedAs shares: WorkShares, at now: SimTime) {
+        charge(.queueing, until: now)
+        shares.charge(duration, to: &times)
+        mark = SimTime(picoseconds: now.picoseconds &+ duration)
+    }
 }
 
 /// A message's (or an rpc call's) stages so far, and the instant up to which they are accounted.

@@ -9,8 +9,8 @@ import NetLabCore
 /// passage of the packet that completed it (the critical one); the time before that packet left is
 /// the transport's.
 extension GroupingRun {
-    /// The parts of a CPU hop's cost, by stage, in picoseconds (as the profile states them; the
-    /// time a packet actually spends is shared out in these proportions).
+    /// The parts of a CPU hop's cost, by stage, in picoseconds, as the profile states them; summed
+    /// while a path is planned, then kept in the hop as ``WorkShares``.
     struct HopParts {
         var stack: Int64 = 0
         var devices: Int64 = 0
@@ -18,36 +18,6 @@ extension GroupingRun {
         var overlay: Int64 = 0
 
         var total: Int64 { stack + devices + netfilter + overlay }
-
-        /// The devices', netfilter's and overlay's shares of the whole, in units of 2⁻³², and the
-        /// stage of the largest part (which takes what rounding leaves); set by `settle()` once
-        /// the hop is complete, so that sharing out a duration takes multiplications only.
-        private(set) var devicesShare: UInt64 = 0
-        private(set) var netfilterShare: UInt64 = 0
-        private(set) var overlayShare: UInt64 = 0
-        private(set) var largest = Stage.stack
-        /// Only the stack costs anything here.
-        var stackOnly: Bool { devices == 0 && netfilter == 0 && overlay == 0 }
-
-        mutating func settle() {
-            let whole = UInt64(max(total, 1))
-            func share(_ part: Int64) -> UInt64 {
-                let part = UInt64(part)
-                return whole.dividingFullWidth((high: part >> 32, low: part << 32)).quotient
-            }
-            devicesShare = share(devices)
-            netfilterShare = share(netfilter)
-            overlayShare = share(overlay)
-            let most = max(stack, devices, netfilter, overlay)
-            largest = stack == most ? .stack : devices == most ? .devices : netfilter == most ? .netfilter : .overlay
-        }
-
-        /// `share` (in 2⁻³² units) of `duration`, rounded down.
-        @inline(__always)
-        static func portion(of duration: Int64, _ share: UInt64) -> Int64 {
-            let product = UInt64(duration).multipliedFullWidth(by: share)
-            return Int64(bitPattern: product.high << 32 | product.low >> 32)
-        }
 
         static func + (lhs: HopParts, rhs: HopParts) -> HopParts {
             HopParts(
@@ -107,35 +77,6 @@ extension GroupingRun {
         record.stages[.wakeup] &+= wakeup
         record.stages[stage] &+= duration - wakeup
         record.mark = now
-    }
-
-    /// Charges a packet's CPU work at `hop` that just finished: the wait for its core, then the
-    /// work shared out over the hop's parts.
-    @inline(__always)
-    func chargeHopWork(packet handle: Int32, hop: Int, now: SimTime) {
-        let duration = finishedWork
-        let index = Int(handle)
-        var journey = journeys[index]
-        journey.times[Stage.coreWait.rawValue] &+= (now - journey.mark).picoseconds - duration
-        journey.mark = now
-        let parts = hopParts[hop]
-        if parts.stackOnly {
-            journey.times[Stage.stack.rawValue] &+= duration
-        } else {
-            // Shares in proportion; the largest part takes what rounding leaves, so the parts add
-            // up to the duration exactly.
-            let devices = HopParts.portion(of: duration, parts.devicesShare)
-            let netfilter = HopParts.portion(of: duration, parts.netfilterShare)
-            let overlay = HopParts.portion(of: duration, parts.overlayShare)
-            let stack = parts.stack == 0 ? 0 : duration - devices - netfilter - overlay
-            let rest = duration - stack - devices - netfilter - overlay
-            journey.times[Stage.stack.rawValue] &+= stack
-            journey.times[Stage.devices.rawValue] &+= devices
-            journey.times[Stage.netfilter.rawValue] &+= netfilter
-            journey.times[Stage.overlay.rawValue] &+= overlay
-            journey.times[parts.largest.rawValue] &+= rest
-        }
-        journeys[index] = journey
     }
 
     /// Charges a packet's passage over `link`, settled when it is queued: waiting from `now` until

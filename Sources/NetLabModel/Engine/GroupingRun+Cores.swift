@@ -12,7 +12,18 @@ extension GroupingRun {
         node: Int, duration: Int64, endpoint: Int, then: EventAction, steering: Int = 0, preferredCore: Int = -1,
         _ simulation: inout Simulation<Queue>
     ) {
-        let duration = varied(work: duration, on: node)
+        submitVariedWork(
+            node: node, duration: varied(work: duration, on: node), endpoint: endpoint, then: then,
+            steering: steering, preferredCore: preferredCore, &simulation)
+    }
+
+    /// ``submitWork(node:duration:endpoint:then:steering:preferredCore:_:)`` for work whose
+    /// host variability is already drawn (`duration` is what it will take on its core).
+    @inline(__always)
+    mutating func submitVariedWork<Queue: EventQueue>(
+        node: Int, duration: Int64, endpoint: Int, then: EventAction, steering: Int = 0, preferredCore: Int = -1,
+        _ simulation: inout Simulation<Queue>
+    ) {
         guard duration > 0 else {
             finishedWork = 0
             // Free work of a thread happens on its core all the same: whom it wakes, and the

@@ -235,27 +235,31 @@ extension GroupingRun {
         shapers: (egress: Int32, ingress: Int32)
     ) -> (start: Int32, count: Int16) {
         let start = hops.count
+        var parts: [HopParts] = []
         for stage in pathStages(
             pathClass, transport: transport, from: source, to: destination, overlay: overlay, shapers: shapers)
         {
             switch stage.kind {
             case .link(let link):
                 hops.append(Hop(kind: .link, index: link, cost: 0))
-                hopParts.append(HopParts())
+                parts.append(HopParts())
             case .delay(let time):
                 hops.append(Hop(kind: .delay, index: -1, cost: time))
-                hopParts.append(HopParts())
+                parts.append(HopParts())
             case .cpu(let node, let receives):
                 if stage.joinsPrevious, let last = hops.last, hops.count > start, last.kind == .cpu {
                     hops[hops.count - 1].cost += stage.cost
-                    hopParts[hops.count - 1] = hopParts[hops.count - 1] + stage.parts
+                    parts[parts.count - 1] = parts[parts.count - 1] + stage.parts
                 } else {
                     hops.append(Hop(kind: .cpu, index: Int32(node), cost: stage.cost, receives: receives))
-                    hopParts.append(stage.parts)
+                    parts.append(stage.parts)
                 }
             }
         }
-        for hop in start..<hops.count { hopParts[hop].settle() }
+        for (offset, part) in parts.enumerated() {
+            hops[start + offset].shares = WorkShares(
+                stack: part.stack, devices: part.devices, netfilter: part.netfilter, overlay: part.overlay)
+        }
         if let first = hops[start...].firstIndex(where: { $0.kind != .cpu || $0.receives }) {
             hops[first].leavesSender = true
         }

@@ -129,11 +129,14 @@ extension GroupingRun {
     /// Runs the CPU work of the hop `packet` is at.
     mutating func processAtHop<Queue: EventQueue>(packet handle: Int32, _ simulation: inout Simulation<Queue>) {
         let packet = packets[handle]
-        if packet.tracked { journeys[Int(handle)].charge(.queueing, until: simulation.now) }
         let hop = hops[Int(packet.pathStart) + Int(packet.hop)]
         let cost = packet.isAck ? Int64(saturating: (Double(hop.cost) * profile.tcpAckCost).rounded()) : hop.cost
-        submitWork(
-            node: Int(hop.index), duration: cost / Int64(packet.costDivisor), endpoint: -1,
+        let duration = varied(work: cost / Int64(packet.costDivisor), on: Int(hop.index))
+        if packet.tracked {
+            journeys[Int(handle)].beginWork(duration, sharedAs: hop.shares, at: simulation.now)
+        }
+        submitVariedWork(
+            node: Int(hop.index), duration: duration, endpoint: -1,
             then: EventAction(kind: EventKind.hopDone.rawValue, argument: UInt64(handle)),
             steering: Int(packet.laneStart), &simulation)
     }
@@ -141,9 +144,7 @@ extension GroupingRun {
     /// A packet's CPU work at a hop is done: the lane takes its next packet, this one moves on.
     mutating func hopDone<Queue: EventQueue>(packet handle: Int32, _ simulation: inout Simulation<Queue>) {
         let packet = packets[handle]
-        if packet.tracked {
-            chargeHopWork(packet: handle, hop: Int(packet.pathStart) + Int(packet.hop), now: simulation.now)
-        }
+        if packet.tracked { journeys[Int(handle)].charge(.coreWait, until: simulation.now) }
         let lane = Int(packet.laneStart) + Int(packet.hop)
         if lanes[lane].waiting.isEmpty {
             lanes[lane].busy = false

@@ -51,8 +51,6 @@ public struct GroupingRun: EventHandler {
     let journeys = SideTable<PacketJourney>()
     let messageTimes = SideTable<MessageTimes>()
     let callTimes = SideTable<MessageTimes>()
-    /// Per hop (as `hops`): its CPU cost by stage.
-    var hopParts: [HopParts] = []
     /// How long the piece of work whose continuation runs now ran.
     var finishedWork: Int64 = 0
 

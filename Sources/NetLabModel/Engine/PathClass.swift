@@ -20,20 +20,30 @@ extension PathClass {
     var wakesSynchronously: Bool { self != .crossNode }
 }
 
-/// One step of a packet's path.
+/// One step of a packet's path. Laid out in 24 bytes (the widest fields first), since every
+/// packet reads its hops.
 struct Hop {
     enum Kind: UInt8 { case cpu, link, delay }
-    var kind: Kind
-    /// The node (for `cpu`) or the link (for `link`).
-    var index: Int32
     /// CPU time per packet (for `cpu`); the time every packet takes (for `delay`: distance).
     var cost: Int64
+    /// The node (for `cpu`) or the link (for `link`).
+    var index: Int32
+    /// How the CPU time divides between stages (for `cpu`).
+    var shares = WorkShares()
+    var kind: Kind
     /// A receiving stage (`cpu`): packets wait in its core's backlog, which drops past its limit.
     var receives = false
     /// The first hop past the sending node's transmit work (its first device crossed): a UDP
     /// datagram that reaches it no longer holds socket memory of its sender (Linux orphans the
     /// buffer there).
     var leavesSender = false
+
+    init(kind: Kind, index: Int32, cost: Int64, receives: Bool = false) {
+        self.kind = kind
+        self.index = index
+        self.cost = cost
+        self.receives = receives
+    }
 }
 
 /// Header sizes, in bytes, used to turn payload into packets and frames.
