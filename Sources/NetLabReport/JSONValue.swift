@@ -18,43 +18,70 @@ public indirect enum JSONValue: Equatable, Sendable {
     /// The document as text: pretty with two-space indents by default, on one line with `indent: nil`.
     public func rendered(indent: Int? = 2) -> String {
         var output = ""
-        write(to: &output, indent: indent, depth: 0)
-        if indent != nil { output.append("\n") }
+        write(to: &output, indent: indent)
         return output
     }
 
-    private func write(to output: inout String, indent: Int?, depth: Int) {
+    /// Writes the document to `output` as ``rendered(indent:)`` returns it, piece by piece, so that
+    /// a large report streams out without being held whole as text.
+    public func write<Target: TextOutputStream>(to output: inout Target, indent: Int? = 2) {
+        write(to: &output, indent: indent, depth: 0)
+        if indent != nil { output.write("\n") }
+    }
+
+    private func write<Target: TextOutputStream>(to output: inout Target, indent: Int?, depth: Int) {
         switch self {
-        case .null: output.append("null")
-        case .bool(let value): output.append(value ? "true" : "false")
-        case .integer(let value): output.append(String(value))
-        case .number(let value): output.append(Self.format(value))
-        case .string(let value): Self.writeString(value, to: &output)
+        case .null: output.write("null")
+        case .bool(let value): output.write(value ? "true" : "false")
+        case .integer(let value): output.write(String(value))
+        case .number(let value): output.write(Self.format(value))
+        case .string(let value): appendJSONString(value, to: &output)
         case .array(let items):
-            writeContainer(items.map { (nil, $0) }, open: "[", close: "]", to: &output, indent: indent, depth: depth)
+            guard !items.isEmpty else { return output.write("[]") }
+            output.write("[")
+            for (index, item) in items.enumerated() {
+                Self.beginItem(index, to: &output, indent: indent, depth: depth)
+                item.write(to: &output, indent: indent, depth: depth + 1)
+            }
+            Self.endContainer("]", to: &output, indent: indent, depth: depth)
         case .object(let fields):
-            writeContainer(
-                fields.map { ($0.0, $0.1) }, open: "{", close: "}", to: &output, indent: indent, depth: depth)
+            guard !fields.isEmpty else { return output.write("{}") }
+            output.write("{")
+            for (index, (key, value)) in fields.enumerated() {
+                Self.beginItem(index, to: &output, indent: indent, depth: depth)
+                appendJSONString(key, to: &output)
+                output.write(indent == nil ? ":" : ": ")
+                value.write(to: &output, indent: indent, depth: depth + 1)
+            }
+            Self.endContainer("}", to: &output, indent: indent, depth: depth)
         }
     }
 
-    private func writeContainer(
-        _ items: [(String?, JSONValue)], open: String, close: String, to output: inout String, indent: Int?, depth: Int
+    /// The separator before the item at `index` of a container at `depth`, and its indent.
+    private static func beginItem<Target: TextOutputStream>(
+        _ index: Int, to output: inout Target, indent: Int?, depth: Int
     ) {
-        output.append(open)
-        guard !items.isEmpty else { return output.append(close) }
-        let inner = indent.map { "\n" + String(repeating: " ", count: $0 * (depth + 1)) } ?? ""
-        for (index, (key, value)) in items.enumerated() {
-            if index > 0 { output.append(",") }
-            output.append(inner)
-            if let key {
-                Self.writeString(key, to: &output)
-                output.append(indent == nil ? ":" : ": ")
-            }
-            value.write(to: &output, indent: indent, depth: depth + 1)
+        if index > 0 { output.write(",") }
+        if let indent { Self.newLine(indenting: indent * (depth + 1), to: &output) }
+    }
+
+    private static func endContainer<Target: TextOutputStream>(
+        _ close: String, to output: inout Target, indent: Int?, depth: Int
+    ) {
+        if let indent { Self.newLine(indenting: indent * depth, to: &output) }
+        output.write(close)
+    }
+
+    private static let spaces = String(repeating: " ", count: 64)
+
+    private static func newLine<Target: TextOutputStream>(indenting width: Int, to output: inout Target) {
+        output.write("\n")
+        var left = width
+        while left > 0 {
+            let run = min(left, 64)
+            output.write(run == 64 ? spaces : String(spaces.prefix(run)))
+            left -= run
         }
-        output.append(indent.map { "\n" + String(repeating: " ", count: $0 * depth) } ?? "")
-        output.append(close)
     }
 
     /// Shortest text that reads back as the same Double (Swift's own algorithm, the same on every
@@ -63,9 +90,5 @@ public indirect enum JSONValue: Equatable, Sendable {
         guard value.isFinite else { return "null" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(saturating: value)) }
         return String(value)
-    }
-
-    private static func writeString(_ value: String, to output: inout String) {
-        appendJSONString(value, to: &output)
     }
 }

@@ -85,7 +85,7 @@ struct Advise: ParsableCommand {
             )
         }
         try output.emit(
-            table: { AdviceReport.table(advice) }, json: { AdviceReport.json(advice).rendered() },
+            table: { AdviceReport.table(advice) }, json: { AdviceReport.json(advice) },
             csv: { AdviceReport.csv(advice) })
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import NetLabReport
 
 #if canImport(Glibc)
     import Glibc
@@ -96,16 +97,20 @@ struct ReportOptions<Format: ReportFormats>: ParsableArguments {
     }
 
     /// Renders the result in the chosen format and writes it out; a command passes a renderer
-    /// for each format it accepts.
+    /// for each format it accepts. JSON streams out as it is written (a cluster's report runs to
+    /// tens of megabytes).
     func emit(
-        table: () -> String, json: () -> String, csv: () -> String, html: (() -> String)? = nil,
+        table: () -> String, json: () -> JSONValue, csv: () -> String, html: (() -> String)? = nil,
         junit: (() -> String)? = nil, markdown: (() -> String)? = nil
     ) throws {
         let text: String
         let format = try resolvedFormat()
         switch format {
         case .table: text = table()
-        case .json: text = json()
+        case .json:
+            let document = json()
+            try writeOutput(to: file) { document.write(to: &$0) }
+            return
         case .csv: text = csv()
         case .html, .junit, .markdown:
             let render = [ReportFormat.html: html, .junit: junit, .markdown: markdown][format] ?? nil

@@ -167,7 +167,7 @@ struct Replay: ParsableCommand {
                 ReplayReport.table(result, trace: trace)
                     + (breakdown ? "\n" + BreakdownReport.table(result.simulation) : "")
             },
-            json: { ReplayReport.json(result, trace: trace).rendered() },
+            json: { ReplayReport.json(result, trace: trace) },
             csv: { ReplayReport.csv(result) },
             html: {
                 ReplayReport.html(

@@ -107,7 +107,7 @@ struct Simulate: ParsableCommand {
         let result = replicated.replications[0]
         try report.emit(
             table: { SimulationReport.table(replicated) + (breakdown ? "\n" + BreakdownReport.table(result) : "") },
-            json: { SimulationReport.json(replicated).rendered() },
+            json: { SimulationReport.json(replicated) },
             csv: { SimulationReport.csv(replicated) },
             html: {
                 SimulationReport.html(

@@ -105,4 +105,20 @@ import Testing
         #expect(kind == .typeCharacterSpecial)
         try expectRefusal(arguments + ["--output", folder.path], mentioning: "is a folder")
     }
+
+    /// A report written to a file (streamed in pieces, then renamed into place) is the report
+    /// standard output gets, byte for byte, replaces the old file and leaves nothing else behind.
+    @Test func outputToAFileIsTheWholeReportAndNothingElse() throws {
+        let folder = try SweepCommandTests.directory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("report.json").path
+        try "old".write(toFile: file, atomically: false, encoding: .utf8)
+        let arguments = ["simulate", SimulateCommandTests.example, "--duration", "150ms", "--format", "json"]
+        let printed = try NetlabBinary.run(arguments)
+        let written = try NetlabBinary.run(arguments + ["--output", file])
+        #expect(written.status == 0, "\(written.standardError)")
+        #expect(written.standardOutput.isEmpty)
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == printed.standardOutput)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["report.json"])
+    }
 }

@@ -28,6 +28,18 @@ import Testing
         #expect(document.rendered().hasPrefix("{\n  \"b\": 2,\n"))
     }
 
+    /// Pretty output indents two spaces a level however deep (past the writer's 64-space run) and
+    /// ends with one newline.
+    @Test func jsonIndentsEveryLevel() {
+        var document = JSONValue.array([.integer(7)])
+        for _ in 0..<40 { document = .object([("k", document)]) }
+        let lines = document.rendered().split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 2 * 41 + 2)
+        #expect(lines[41] == Substring(String(repeating: " ", count: 82) + "7"))
+        #expect(lines[40] == Substring(String(repeating: " ", count: 80) + "\"k\": ["))
+        #expect(lines.last == "")
+    }
+
     @Test func jsonNumbersAreStableAndFinite() {
         #expect(JSONValue.number(3).rendered(indent: nil) == "3")
         #expect(JSONValue.number(.nan).rendered(indent: nil) == "null")
