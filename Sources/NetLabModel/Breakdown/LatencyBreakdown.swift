@@ -13,9 +13,15 @@ public struct LatencyBreakdown: Sendable {
     /// Their latencies, summed as recorded (equal to `total.total` when every message's stages
     /// add up to its latency, as they must).
     public private(set) var latencyTotal: Int64 = 0
-    private var bands = ContiguousArray<StageTimes>()
-    private var bandCounts = ContiguousArray<Int64>()
+    private var bands = ContiguousArray<Band>()
     private var lowestBand = 0
+
+    /// One band's messages: their stages summed, and how many (together, so that recording a
+    /// message touches one record).
+    private struct Band {
+        var stages = StageTimes()
+        var count: Int64 = 0
+    }
 
     static let bandsPerOctave = 4
 
@@ -29,8 +35,8 @@ public struct LatencyBreakdown: Sendable {
         let band = Self.band(of: latency)
         var offset = band - lowestBand
         if offset < 0 || offset >= bands.count { offset = makeRoom(for: band) }
-        bands[offset].add(stages)
-        bandCounts[offset] += 1
+        bands[offset].stages.add(stages)
+        bands[offset].count += 1
     }
 
     /// Grows the bands kept to include `band` and returns its offset (rare: once per band seen).
@@ -40,15 +46,13 @@ public struct LatencyBreakdown: Sendable {
             lowestBand = band
         } else if band < lowestBand {
             let missing = lowestBand - band
-            bands.insert(contentsOf: repeatElement(StageTimes(), count: missing), at: 0)
-            bandCounts.insert(contentsOf: repeatElement(0, count: missing), at: 0)
+            bands.insert(contentsOf: repeatElement(Band(), count: missing), at: 0)
             lowestBand = band
         }
         let offset = band - lowestBand
         if offset >= bands.count {
             let missing = offset - bands.count + 1
-            bands.append(contentsOf: repeatElement(StageTimes(), count: missing))
-            bandCounts.append(contentsOf: repeatElement(0, count: missing))
+            bands.append(contentsOf: repeatElement(Band(), count: missing))
         }
         return offset
     }
@@ -57,21 +61,21 @@ public struct LatencyBreakdown: Sendable {
     public mutating func merge(_ other: LatencyBreakdown) {
         guard !other.bands.isEmpty else { return }
         latencyTotal &+= other.latencyTotal
-        for offset in other.bands.indices where other.bandCounts[offset] > 0 {
+        for offset in other.bands.indices where other.bands[offset].count > 0 {
             // Replays a band as one message at its lower edge with the band's summed stages:
             // lands in the same band, and sums are what a band keeps.
             let band = other.lowestBand + offset
-            record(latency: Self.lowerEdge(of: band), stages: other.bands[offset])
+            record(latency: Self.lowerEdge(of: band), stages: other.bands[offset].stages)
             latencyTotal &-= Self.lowerEdge(of: band)
-            messages += other.bandCounts[offset] - 1
-            bandCounts[band - lowestBand] += other.bandCounts[offset] - 1
+            messages += other.bands[offset].count - 1
+            bands[band - lowestBand].count += other.bands[offset].count - 1
         }
     }
 
     /// Every recorded message's stages, summed.
     public var total: StageTimes {
         var sum = StageTimes()
-        for band in bands { sum.add(band) }
+        for band in bands { sum.add(band.stages) }
         return sum
     }
 
@@ -94,8 +98,8 @@ public struct LatencyBreakdown: Sendable {
         var sum = StageTimes()
         var count: Int64 = 0
         for offset in first..<bands.count {
-            sum.add(bands[offset])
-            count += bandCounts[offset]
+            sum.add(bands[offset].stages)
+            count += bands[offset].count
         }
         return Tail(
             from: SimDuration(picoseconds: Self.lowerEdge(of: lowestBand + first)), messages: count,
