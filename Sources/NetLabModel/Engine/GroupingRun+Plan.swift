@@ -56,6 +56,17 @@ extension GroupingRun {
             }
         }
         addShapers()
+        // Sized once: a cluster's connection records run to tens of megabytes, which growing by
+        // doubling would hold up to three times over.
+        let connectionCount = topology.flows.reduce(0) { count, flow in
+            let source = grouping.pods[grouping.podIndex(of: flow.from)].replicaNodes.count
+            let destination = grouping.pods[grouping.podIndex(of: flow.to)].replicaNodes.count
+            return count
+                + (grouping.podIndex(of: flow.from) == grouping.podIndex(of: flow.to) ? source : source * destination)
+        }
+        connections.reserveCapacity(connections.count + connectionCount)
+        halves.reserveCapacity(halves.count + 2 * connectionCount)
+        flowConnections.reserveCapacity(topology.flows.count)
         for (flowIndex, flow) in topology.flows.enumerated() {
             let sourcePod = grouping.pods[grouping.podIndex(of: flow.from)]
             let destinationPod = grouping.pods[grouping.podIndex(of: flow.to)]

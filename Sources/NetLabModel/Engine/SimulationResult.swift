@@ -111,6 +111,7 @@ extension GroupingRun {
         let window = max(1, (end - warmupEnd).picoseconds)
         let seconds = Double(window) / 1e12
         var flows: [GroupingResult.FlowResult] = []
+        flows.reserveCapacity(topology.flows.count)
         for (index, flow) in topology.flows.enumerated() {
             var counts: [PathClass: Int] = [:]
             for connection in flowConnections[index] { counts[connections[Int(connection)].pathClass, default: 0] += 1 }
