@@ -35,8 +35,16 @@ struct Ring<Element> {
         set { storage[(head &+ offset) & (storage.count &- 1)] = newValue }
     }
 
+    /// Eight slots, or fewer (down to two) where eight would take more than 128 bytes: a cluster
+    /// has hundreds of thousands of rings, most of which never hold more than one or two elements.
+    private static var firstCapacity: Int {
+        var capacity = 8
+        while capacity > 2, capacity * MemoryLayout<Element>.stride > 128 { capacity /= 2 }
+        return capacity
+    }
+
     private mutating func grow(filler: Element) {
-        let newCapacity = max(8, storage.count * 2)
+        let newCapacity = storage.isEmpty ? Self.firstCapacity : storage.count * 2
         var newStorage = ContiguousArray<Element>(repeating: filler, count: newCapacity)
         for offset in 0..<count { newStorage[offset] = storage[(head + offset) & (storage.count - 1)] }
         storage = newStorage
