@@ -19,19 +19,25 @@ struct Netlab: ParsableCommand {
             and across nodes, for alternative groupings of containers into pods and pods onto nodes, \
             and reports latency percentiles, throughput, drops and utilisation side by side.
 
-            It searches the groupings you did not write and recommends one (advise), reads real captures (inspect) and replays their traffic through the same \
-            groupings (replay), measures the host it runs on and fits a profile to it (calibrate), and \
-            measures its own speed (bench).
+            It searches the groupings you did not write and recommends one (advise), reads real \
+            captures (inspect) and replays their traffic through the same groupings (replay), measures \
+            the host it runs on and fits a profile to it (calibrate), and measures its own speed \
+            (bench).
 
             Examples:
               netlab simulate Examples/web-log-sidecar.json
-              netlab simulate Examples/web-log-sidecar.json --replications 10 --output report.html
+              netlab simulate Examples/web-log-sidecar.json --replications 10 \\
+                  --output report.html
               netlab advise Examples/online-shop.json
-              netlab sweep Examples/web-log-sidecar.json --set "flows[http].rate=1000/s,2000/s,4000/s"
-              netlab import k8s Examples/k8s/online-boutique.yaml --traffic Examples/k8s/traffic.yaml --output shop.yaml
+              netlab sweep Examples/web-log-sidecar.json \\
+                  --set "flows[http].rate=1000/s,2000/s,4000/s"
+              netlab import k8s Examples/k8s/online-boutique.yaml \\
+                  --traffic Examples/k8s/traffic.yaml --output shop.yaml
               netlab compare baseline.json current.json --tolerance 5%
               netlab inspect Traces/pod-to-pod-http.pcap
-              netlab replay Traces/pod-to-pod-http.pcap --map Traces/pod-to-pod-http.map.json --topology Examples/replay-pairs.json --mode causal
+              netlab replay Traces/pod-to-pod-http.pcap --mode causal \\
+                  --map Traces/pod-to-pod-http.map.json \\
+                  --topology Examples/replay-pairs.json
               netlab calibrate --quick --output my-host.json
               netlab bench hold --pending 100000 --events 20000000
 
