@@ -11,6 +11,8 @@ public struct KubernetesError: LocatedError, Sendable {
     public var path: String
     public var problem: String
     public var fix: String
+    /// The reading error this one reports (a manifest that is not YAML), kept.
+    public var cause: (any LocatedError & Sendable)?
 
     public init(
         file: String, node: JSONNode? = nil, document: Int? = nil, path: String, problem: String, fix: String
@@ -31,6 +33,7 @@ public struct KubernetesError: LocatedError, Sendable {
         path = error.path
         problem = error.problem
         fix = error.fix
+        cause = error
     }
 
     /// `file:line:column: document N: path`.

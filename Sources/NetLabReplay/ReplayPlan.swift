@@ -83,10 +83,10 @@ public struct ReplayPlan: Sendable {
         }
         let summary: TraceSummary
         do { summary = try TraceInspector.inspect(path: trace, interface: interface) } catch {
-            throw ReplayError(location: error.location, problem: error.problem, fix: error.fix)
+            throw ReplayError(error)
         }
         if let damage = summary.damage {
-            throw ReplayError(location: damage.location, problem: damage.problem, fix: damage.fix)
+            throw ReplayError(damage)
         }
         var unmappedPackets: [IPAddress: Int] = [:]
         var flows: [Flow] = []

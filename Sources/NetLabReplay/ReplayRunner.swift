@@ -147,7 +147,7 @@ public enum ReplayRunner {
             reader = try TraceReader(path: plan.trace, interface: plan.interface)
             if let pcapPath { writer = try TraceWriter(path: pcapPath, linkType: 1, snapshotLength: 128) }
         } catch {
-            throw ReplayError(location: error.location, problem: error.problem, fix: error.fix)
+            throw ReplayError(error)
         }
         var session = ReplaySession(
             plan: plan, topology: topology, grouping: grouping, profile: profile, seed: seed, speed: speed, mode: mode,
@@ -155,11 +155,11 @@ public enum ReplayRunner {
         do {
             try reader.forEachPacket { packet in session.read(packet) }
         } catch {
-            throw ReplayError(location: error.location, problem: error.problem, fix: error.fix)
+            throw ReplayError(error)
         }
         let outcome = session.finish()
         do { try writer?.close() } catch {
-            throw ReplayError(location: error.location, problem: error.problem, fix: error.fix)
+            throw ReplayError(error)
         }
         return outcome
     }

@@ -29,7 +29,7 @@ public struct SweepPlan: Sendable {
         self.seed = seed
         self.profileName = profileName
         do { document = try TopologyReader.document(topologyText, file: file) } catch {
-            throw SweepError(error.location, error.problem, fix: error.fix)
+            throw SweepError(error)
         }
         guard !axes.isEmpty else {
             throw SweepError("--set", "no parameter to sweep", fix: "give --set PATH=VALUES at least once")

@@ -62,7 +62,7 @@ struct BenchIngest: ParsableCommand {
             switch outcome {
             case .success(let value): lastSummary = value
             case .failure(let error):
-                throw InputError(source: error.location, location: nil, problem: error.problem, fix: error.fix)
+                throw InputError(error)
             }
             netlabRuns.append(netlabSeconds)
         }
@@ -132,7 +132,7 @@ struct BenchIngest: ParsableCommand {
     func generate(path: String, packets: Int) throws {
         let writer: TraceWriter
         do { writer = try TraceWriter(path: path, snapshotLength: 128) } catch {
-            throw InputError(source: error.location, location: nil, problem: error.problem, fix: error.fix)
+            throw InputError(error)
         }
         var templates: [[UInt8]] = []
         var lengths: [Int] = []
@@ -154,7 +154,7 @@ struct BenchIngest: ParsableCommand {
             }
         }
         do { try writer.close() } catch {
-            throw InputError(source: error.location, location: nil, problem: error.problem, fix: error.fix)
+            throw InputError(error)
         }
     }
 }

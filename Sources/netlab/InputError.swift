@@ -9,12 +9,19 @@ struct InputError: LocatedError {
     var place: String?
     var problem: String
     var fix: String
+    var cause: (any LocatedError & Sendable)?
 
     init(source: String, location place: String?, problem: String, fix: String) {
         self.source = source
         self.place = place
         self.problem = problem
         self.fix = fix
+    }
+
+    /// Reports `cause` (an error of a library module) as it is, and keeps it.
+    init(_ cause: some LocatedError & Sendable) {
+        self.init(source: cause.location, location: nil, problem: cause.problem, fix: cause.fix)
+        self.cause = cause
     }
 
     var location: String { place.map { "\(source):\($0)" } ?? source }

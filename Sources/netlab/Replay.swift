@@ -159,7 +159,7 @@ struct Replay: ParsableCommand {
         switch replay(map: replayMap, topology: spec, groupings: indices, profile: chosen, origin: origin) {
         case .success(let value): result = value
         case .failure(let error):
-            throw InputError(source: error.location, location: nil, problem: error.problem, fix: error.fix)
+            throw InputError(error)
         }
         let files = [(mapPath, (try? readInput(mapPath)) ?? ""), (topologyPath, (try? readInput(topologyPath)) ?? "")]
         try report.emit(

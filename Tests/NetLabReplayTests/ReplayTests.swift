@@ -26,6 +26,28 @@ import Testing
         }
     }
 
+    /// A capture cut short in a packet fails the replay with the capture's own error kept as the
+    /// cause: its kind, the packet number and the byte offset, as `netlab inspect` would give them.
+    @Test func aDamagedCaptureFailsWithItsCause() throws {
+        let whole = try Data(contentsOf: URL(fileURLWithPath: Self.path("Traces/pod-to-pod-http.pcap")))
+        let cut = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-cut-\(getpid()).pcap")
+        defer { try? FileManager.default.removeItem(at: cut) }
+        try whole.prefix(whole.count - 10).write(to: cut)
+        let map = try ReplayMap.read(
+            String(contentsOfFile: Self.path("Traces/pod-to-pod-http.map.json"), encoding: .utf8), file: "map.json")
+        let topology = try TopologyReader.read(
+            String(contentsOfFile: Self.path("Examples/replay-pairs.json"), encoding: .utf8),
+            file: "replay-pairs.json", requireFlows: false)
+        let failure = #expect(throws: ReplayError.self) {
+            try ReplayPlan.prepare(trace: cut.path, map: map, topology: topology, unmapped: .error)
+        }
+        let cause = try #require(failure?.cause as? TraceError)
+        #expect(cause.kind == .damaged)
+        #expect(cause.packet != nil && cause.byteOffset != nil)
+        #expect(failure?.description == cause.description)
+        #expect(failure?.rootCause.description == cause.description)
+    }
+
     /// Every mapped conversation is replayed: the bytes and messages injected per flow equal the
     /// payload and message counts `netlab inspect` reports for the same conversations, and all of
     /// them are delivered.
