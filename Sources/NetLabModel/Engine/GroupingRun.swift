@@ -258,7 +258,7 @@ public struct GroupingRun: EventHandler {
         #endif
         for index in tallies.indices {
             let tally = tallies[index]
-            tallies[index].backlogSamples.append(tally.offeredMessages - tally.messages - tally.lostMessages)
+            tallies[index].backlog.sample(tally.offeredMessages - tally.messages - tally.lostMessages)
         }
     }
 

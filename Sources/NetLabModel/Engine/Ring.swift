@@ -35,11 +35,11 @@ struct Ring<Element> {
         set { storage[(head &+ offset) & (storage.count &- 1)] = newValue }
     }
 
-    /// Eight slots, or fewer (down to two) where eight would take more than 128 bytes: a cluster
+    /// Eight slots, or fewer (down to two) where eight would take more than 32 bytes: a cluster
     /// has hundreds of thousands of rings, most of which never hold more than one or two elements.
     private static var firstCapacity: Int {
         var capacity = 8
-        while capacity > 2, capacity * MemoryLayout<Element>.stride > 128 { capacity /= 2 }
+        while capacity > 2, capacity * MemoryLayout<Element>.stride > 32 { capacity /= 2 }
         return capacity
     }
 

@@ -289,9 +289,24 @@ struct FlowTally {
     var lostMessages: Int64 = 0
     var retransmissions: Int64 = 0
     /// Messages started in the window and neither finished nor lost, at each quarter of it.
-    var backlogSamples: [Int64] = []
+    var backlog = BacklogTrend()
     /// Arrivals refused because the run's backlog limit was reached (in the window or not),
     /// and when the first was.
     var refusedArrivals: Int64 = 0
     var firstRefusal: SimTime?
+}
+
+/// A flow's backlog as sampled at the checkpoints: how many samples, the last, and whether
+/// each was larger than the one before (all a run needs to call a flow unstable, in a few
+/// bytes rather than a growing array per flow).
+struct BacklogTrend {
+    private(set) var samples = 0
+    private(set) var last: Int64 = 0
+    private(set) var rising = true
+
+    mutating func sample(_ backlog: Int64) {
+        if samples > 0, backlog <= last { rising = false }
+        last = backlog
+        samples += 1
+    }
 }

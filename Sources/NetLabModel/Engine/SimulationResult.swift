@@ -118,13 +118,10 @@ extension GroupingRun {
             let ordered = PathClass.allCases.compactMap { path in counts[path].map { (path, $0) } }
             let main = ordered.max { $0.1 < $1.1 }!.0
             let tally = tallies[index]
-            let samples = tally.backlogSamples
             var unstable = false
             if case .stream = flow.pattern {
-            } else if samples.count == 4, let last = samples.last {
-                unstable =
-                    zip(samples, samples.dropFirst()).allSatisfy { $0 < $1 }
-                    && last > max(10, tally.offeredMessages / 20)
+            } else if tally.backlog.samples == 4, tally.backlog.rising {
+                unstable = tally.backlog.last > max(10, tally.offeredMessages / 20)
             }
             flows.append(
                 GroupingResult.FlowResult(
