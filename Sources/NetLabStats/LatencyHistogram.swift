@@ -1,6 +1,7 @@
 /// A log-linear histogram of latencies, in the manner of HdrHistogram (Tene): each power of two is
 /// split into 128 equal sub-buckets, so any percentile is reported within 0.8% of the true sample,
-/// in memory that grows with the range of values seen, not with their number.
+/// in memory that grows with the range of values seen, not with their number (a flow whose
+/// latencies stay within a few percent of each other keeps a few dozen buckets, not whole octaves).
 ///
 /// Mean, minimum and maximum are kept exactly (in picoseconds). Recording allocates only when a
 /// value lands outside the powers of two seen so far; steady state allocates nothing.
@@ -8,10 +9,11 @@ public struct LatencyHistogram: Sendable {
     @usableFromInline static let subBucketBits = 7
     @usableFromInline static let subBuckets = 1 << subBucketBits
 
-    /// Counts of octaves `lowestOctave ..< lowestOctave + counts.count / 128`, 128 per octave, in
-    /// one array that grows (rarely) to cover new octaves at either end. Octave 0 holds 0..<128.
+    /// Counts of buckets `lowestBucket ..< lowestBucket + counts.count`, bucket `octave × 128 +
+    /// slot`, in one array that grows (rarely, with headroom) to cover new buckets at either end.
+    /// Octave 0 holds 0..<128.
     @usableFromInline var counts: [UInt64] = []
-    @usableFromInline var lowestOctave = 0
+    @usableFromInline var lowestBucket = 0
     @usableFromInline var recorded: UInt64 = 0
     /// Latencies recorded.
     public var count: UInt64 { recorded }
@@ -42,17 +44,38 @@ public struct LatencyHistogram: Sendable {
 
     @inlinable
     mutating func add(_ number: UInt64, octave: Int, slot: Int) {
-        let covered = counts.count / Self.subBuckets
-        if counts.isEmpty {
-            lowestOctave = octave
-            counts = Array(repeating: 0, count: Self.subBuckets)
-        } else if octave < lowestOctave {
-            counts = Array(repeating: 0, count: (lowestOctave - octave) * Self.subBuckets) + counts
-            lowestOctave = octave
-        } else if octave >= lowestOctave + covered {
-            counts += Array(repeating: 0, count: (octave - lowestOctave - covered + 1) * Self.subBuckets)
+        let bucket = octave << Self.subBucketBits | slot
+        var offset = bucket - lowestBucket
+        if offset < 0 || offset >= counts.count { offset = makeRoom(for: bucket) }
+        counts[offset] += number
+    }
+
+    /// Grows the buckets kept to include `bucket`, with headroom on the side it grew (half the
+    /// span kept, at least 8 buckets), so that a flow's range is covered after a few growths;
+    /// returns `bucket`'s offset.
+    @usableFromInline
+    mutating func makeRoom(for bucket: Int) -> Int {
+        guard !counts.isEmpty else {
+            lowestBucket = max(0, bucket - 8)
+            counts = Array(repeating: 0, count: 16)
+            return bucket - lowestBucket
         }
-        counts[(octave - lowestOctave) * Self.subBuckets + slot] += number
+        let headroom = max(8, counts.count / 2)
+        if bucket < lowestBucket {
+            let newLowest = max(0, bucket - headroom)
+            counts = Array(repeating: 0, count: lowestBucket - newLowest) + counts
+            lowestBucket = newLowest
+        } else {
+            counts += Array(repeating: 0, count: bucket - lowestBucket - counts.count + 1 + headroom)
+        }
+        return bucket - lowestBucket
+    }
+
+    /// The octave and slot of the bucket at `offset` in `counts`.
+    @inline(__always)
+    func position(ofOffset offset: Int) -> (octave: Int, slot: Int) {
+        let bucket = lowestBucket + offset
+        return (bucket >> Self.subBucketBits, bucket & (Self.subBuckets - 1))
     }
 
     /// Octave and sub-bucket of a value in nanoseconds: octave 0 holds 0..<128 exactly; octave
@@ -74,7 +97,8 @@ public struct LatencyHistogram: Sendable {
     /// Merges another histogram's samples into this one.
     public mutating func merge(_ other: LatencyHistogram) {
         for (index, number) in other.counts.enumerated() where number > 0 {
-            add(number, octave: other.lowestOctave + index / Self.subBuckets, slot: index % Self.subBuckets)
+            let (octave, slot) = other.position(ofOffset: index)
+            add(number, octave: octave, slot: slot)
         }
         recorded += other.recorded
         sum += other.sum
@@ -86,7 +110,8 @@ public struct LatencyHistogram: Sendable {
     /// above the exact maximum) and how many samples it holds. Enough to draw the distribution.
     public var buckets: [(upperEdgeNanoseconds: UInt64, count: UInt64)] {
         counts.indices.filter { counts[$0] > 0 }.map { index in
-            let edge = Self.upperEdge(octave: lowestOctave + index / Self.subBuckets, slot: index % Self.subBuckets)
+            let (octave, slot) = position(ofOffset: index)
+            let edge = Self.upperEdge(octave: octave, slot: slot)
             return (min(edge, UInt64(maximumPicoseconds / 1000)), counts[index])
         }
     }
@@ -104,8 +129,8 @@ public struct LatencyHistogram: Sendable {
         for (index, number) in counts.enumerated() where number > 0 {
             seen += number
             if seen >= wanted {
-                let edge = Self.upperEdge(octave: lowestOctave + index / Self.subBuckets, slot: index % Self.subBuckets)
-                return min(edge, UInt64(maximumPicoseconds / 1000))
+                let (octave, slot) = position(ofOffset: index)
+                return min(Self.upperEdge(octave: octave, slot: slot), UInt64(maximumPicoseconds / 1000))
             }
         }
         return UInt64(maximumPicoseconds / 1000)

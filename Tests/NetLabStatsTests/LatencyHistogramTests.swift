@@ -39,6 +39,27 @@ import Testing
         #expect(a.count == all.count)
     }
 
+    /// Memory follows the range of values, not whole octaves: latencies within 10% of each
+    /// other keep a few dozen buckets; growing at either end keeps every count where it was
+    /// (the buckets equal those of one histogram per value, merged).
+    @Test func bucketsKeptFollowTheRangeSeen() {
+        var narrow = LatencyHistogram()
+        for step in 0..<1000 as Range<Int64> { narrow.record(picoseconds: 50_000_000 + step * 5_000) }
+        #expect(narrow.counts.count <= 48, "\(narrow.counts.count) buckets for values within 10%")
+
+        var grown = LatencyHistogram(), merged = LatencyHistogram()
+        for value: Int64 in [400_000_000, 3_000, 90_000_000_000, 3_100, 0, 400_100_000, 7_000_000] {
+            grown.record(picoseconds: value)
+            var single = LatencyHistogram()
+            single.record(picoseconds: value)
+            merged.merge(single)
+        }
+        #expect(grown.buckets.map(\.upperEdgeNanoseconds) == merged.buckets.map(\.upperEdgeNanoseconds))
+        #expect(grown.buckets.map(\.count) == merged.buckets.map(\.count))
+        // 3,000 and 3,100 ps share the 3 ns bucket, 400 and 400.1 µs one 2,048 ns wide.
+        #expect(grown.buckets.count == 5)
+    }
+
     @Test func emptyHistogramReportsZeros() {
         let histogram = LatencyHistogram()
         #expect(histogram.valueAtPercentile(99) == 0)
