@@ -48,9 +48,12 @@ extension GroupingRun {
         halves[half].smoothedRTT = -1
         halves[half].rttVariation = 0
         halves[half].retransmissionTimeout = SimDuration.seconds(1).picoseconds
-        halves[half].bbr = BBR(
-            offloadBursts: halves[half].bbr.offloadBursts, firstCycleIndex: halves[half].bbr.firstCycleIndex)
-        halves[half].deliveryRate = DeliveryRate()
+        if halves[half].pacer >= 0 {
+            let index = Int(halves[half].pacer)
+            pacers[index] = Pacer(
+                bbr: BBR(
+                    offloadBursts: pacers[index].bbr.offloadBursts, firstCycleIndex: pacers[index].bbr.firstCycleIndex))
+        }
         halves[half].inFastRecovery = false
         halves[half].recoveringFromTimeout = false
     }

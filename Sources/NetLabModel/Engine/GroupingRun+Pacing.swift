@@ -9,16 +9,27 @@ extension GroupingRun {
     mutating func takeDelivery(
         half: Int, _ record: HalfConnection.Segment, now: SimTime, _ sample: inout DeliveryRate.Sample
     ) {
-        halves[half].deliveryRate.take(
+        pacers[Int(halves[half].pacer)].deliveryRate.take(
             record.stamp, sentAt: record.sentAt, transmission: record.transmission, resent: record.retransmitted,
             now: now, into: &sample)
     }
 
     /// Completes the sample and lets BBR update its model, pacing rate and window.
     mutating func updateBBR(half: Int, _ sample: inout DeliveryRate.Sample, now: SimTime) {
+        let index = Int(halves[half].pacer)
+        var pacer = pacers[index]
         halves[half].updateBBR(
-            &sample, now: now, segmentBytes: connections[half / 2].segmentPayload,
+            &pacer, &sample, now: now, segmentBytes: connections[half / 2].segmentPayload,
             initialWindow: profile.tcpInitialWindow)
+        pacers[index] = pacer
+    }
+
+    /// The rate `half` is paced at (0 when it is not paced: reno and cubic send as the window
+    /// allows).
+    @inline(__always)
+    func pacingRate(ofHalf half: Int) -> Double {
+        let index = Int(halves[half].pacer)
+        return index < 0 ? 0 : pacers[index].bbr.pacingRate
     }
 
     /// Charges a segment of `payload` bytes to the pacing budget: it opens a burst if none is
@@ -27,11 +38,11 @@ extension GroupingRun {
     mutating func pace(half: Int, payload: Int64, now: SimTime) {
         let segmentBytes = connections[half / 2].segmentPayload
         if halves[half].burstLeft <= 0 {
-            halves[half].burstLeft = halves[half].bbr.burstSegments(segmentBytes: segmentBytes)
+            halves[half].burstLeft = pacers[Int(halves[half].pacer)].bbr.burstSegments(segmentBytes: segmentBytes)
             halves[half].nextSendTime = max(now, halves[half].nextSendTime)
         }
         halves[half].burstLeft -= 1
-        let rate = max(halves[half].bbr.pacingRate, 1)
+        let rate = max(pacers[Int(halves[half].pacer)].bbr.pacingRate, 1)
         let gap = Self.clamped(Double(payload) / rate * 1e12, 0, Double(SimDuration.seconds(1).picoseconds))
         halves[half].nextSendTime = halves[half].nextSendTime + SimDuration(picoseconds: Int64(saturating: gap))
     }
@@ -54,14 +65,26 @@ extension GroupingRun {
 }
 
 extension HalfConnection {
-    /// BBR's update for one acknowledgement (see ``GroupingRun/updateBBR(half:_:now:)``).
-    mutating func updateBBR(_ sample: inout DeliveryRate.Sample, now: SimTime, segmentBytes: Int64, initialWindow: Int)
-    {
-        deliveryRate.finish(&sample, now: now, minimumInterval: bbr.minimumRTT == .max ? 0 : bbr.minimumRTT)
+    /// BBR's update for one acknowledgement, of this half's `pacer` (see
+    /// ``GroupingRun/updateBBR(half:_:now:)``).
+    mutating func updateBBR(
+        _ pacer: inout Pacer, _ sample: inout DeliveryRate.Sample, now: SimTime, segmentBytes: Int64,
+        initialWindow: Int
+    ) {
+        pacer.deliveryRate.finish(
+            &sample, now: now, minimumInterval: pacer.bbr.minimumRTT == .max ? 0 : pacer.bbr.minimumRTT)
         let lossState: BBR.LossState = recoveringFromTimeout ? .timeout : inFastRecovery ? .recovery : .open
-        bbr.acknowledged(
-            sample, delivered: deliveryRate.delivered, appLimitedUntil: &deliveryRate.appLimitedUntil,
+        pacer.bbr.acknowledged(
+            sample, delivered: pacer.deliveryRate.delivered, appLimitedUntil: &pacer.deliveryRate.appLimitedUntil,
             inFlight: inFlight, lossState: lossState, now: now, window: &window.segments, segmentBytes: segmentBytes,
             initialWindow: initialWindow, smoothedRTT: smoothedRTT)
     }
+}
+
+/// A BBR half-connection's model of the path and the delivery-rate samples it is built from,
+/// kept apart from the half's own record (``HalfConnection/pacer``) so that the halves of reno
+/// and cubic connections, most of a cluster, do not carry its 240 bytes.
+struct Pacer {
+    var bbr: BBR
+    var deliveryRate = DeliveryRate()
 }

@@ -231,9 +231,14 @@ extension GroupingRun {
         lanes.append(contentsOf: Array(repeating: Lane(), count: Int(forward.count) + Int(backward.count)))
         for _ in 0..<2 {
             var half = HalfConnection(initialWindow: profile.tcpInitialWindow)
-            half.bbr = BBR(
-                offloadBursts: profile.offloadBursts,
-                firstCycleIndex: (2 + (connections.count - 1) * 5 % 7) % BBR.cycleLength)
+            if connections[connections.count - 1].congestionControl == .bbr {
+                half.pacer = Int32(pacers.count)
+                pacers.append(
+                    Pacer(
+                        bbr: BBR(
+                            offloadBursts: profile.offloadBursts,
+                            firstCycleIndex: (2 + (connections.count - 1) * 5 % 7) % BBR.cycleLength)))
+            }
             halves.append(half)
         }
     }

@@ -10,8 +10,8 @@ extension GroupingRun {
         let segmentPayload = link.segmentPayload
         let receiveWindow = max(1, link.receiveBuffer / max(segmentPayload, 1))
         let paced = link.congestionControl == .bbr
-        if paced, halves[half].bbr.pacingRate == 0 {
-            halves[half].bbr.startPacing(
+        if paced, pacers[Int(halves[half].pacer)].bbr.pacingRate == 0 {
+            pacers[Int(halves[half].pacer)].bbr.startPacing(
                 window: halves[half].window.segments, segmentBytes: segmentPayload,
                 smoothedRTT: halves[half].smoothedRTT)
         }
@@ -19,7 +19,7 @@ extension GroupingRun {
             if link.nicBitsPerSecond > 0,
                 halves[half].queuedBelowSocket
                     >= Self.smallQueueLimit(
-                        link, pacingRate: halves[half].bbr.pacingRate, smoothedRTT: halves[half].smoothedRTT,
+                        link, pacingRate: pacingRate(ofHalf: half), smoothedRTT: halves[half].smoothedRTT,
                         windowSegments: halves[half].window.segments)
             {
                 halves[half].throttledBySmallQueues = true
@@ -40,8 +40,8 @@ extension GroupingRun {
                 // Less to send than the window allows: BBR's samples from now on are
                 // application-limited.
                 if paced, halves[half].lostCount == 0 {
-                    halves[half].deliveryRate.appLimitedUntil = max(
-                        halves[half].deliveryRate.delivered + Int64(halves[half].inFlight), 1)
+                    pacers[Int(halves[half].pacer)].deliveryRate.appLimitedUntil = max(
+                        pacers[Int(halves[half].pacer)].deliveryRate.delivered + Int64(halves[half].inFlight), 1)
                 }
                 break
             }
@@ -79,7 +79,7 @@ extension GroupingRun {
         let transmission = halves[half].transmissions
         let segment = halves[half].acknowledgedUpTo + Int64(offset)
         if link.congestionControl == .bbr {
-            halves[half].segments[offset].stamp = halves[half].deliveryRate.stamp(
+            halves[half].segments[offset].stamp = pacers[Int(halves[half].pacer)].deliveryRate.stamp(
                 now: simulation.now, nothingInFlight: halves[half].inFlight == 0)
             pace(half: half, payload: Int64(halves[half].segments[offset].payload), now: simulation.now)
         }
@@ -114,7 +114,7 @@ extension GroupingRun {
         halves[half].queuedBelowSocket -= wireBytes
         guard halves[half].throttledBySmallQueues else { return }
         let limit = Self.smallQueueLimit(
-            connections[half / 2], pacingRate: halves[half].bbr.pacingRate, smoothedRTT: halves[half].smoothedRTT,
+            connections[half / 2], pacingRate: pacingRate(ofHalf: half), smoothedRTT: halves[half].smoothedRTT,
             windowSegments: halves[half].window.segments)
         guard halves[half].queuedBelowSocket < limit else { return }
         halves[half].throttledBySmallQueues = false
@@ -281,7 +281,7 @@ extension GroupingRun {
         }
         if lossFound, halves[half].acknowledgedUpTo > halves[half].recoveryPoint {
             if algorithm == .bbr {
-                halves[half].bbr.saveWindow(halves[half].window.segments)
+                pacers[Int(halves[half].pacer)].bbr.saveWindow(halves[half].window.segments)
             } else {
                 halves[half].window.reduce(algorithm: algorithm)
             }
@@ -349,7 +349,7 @@ extension GroupingRun {
         while !halves[half].sendOrder.isEmpty { _ = halves[half].sendOrder.removeFirst() }
         let algorithm = connections[half / 2].congestionControl
         if algorithm == .bbr {
-            halves[half].bbr.saveWindow(halves[half].window.segments)
+            pacers[Int(halves[half].pacer)].bbr.saveWindow(halves[half].window.segments)
             halves[half].window.segments = 1
             halves[half].recoveringFromTimeout = true
         } else {

@@ -60,10 +60,10 @@ struct HalfConnection {
     var inFastRecovery = false
     var recoveryPoint: Int64 = -1
     var window: CongestionWindow
-    /// BBR only: its model of the path, the delivery-rate samples it is built from, and pacing
-    /// (the next send allowed, segments left in the current offload burst, the pacing timer).
-    var bbr = BBR()
-    var deliveryRate = DeliveryRate()
+    /// BBR only: where its model of the path and its delivery-rate samples are kept
+    /// (`GroupingRun.pacers`; -1 under reno and cubic, which need neither), and pacing (the next
+    /// send allowed, segments left in the current offload burst, the pacing timer).
+    var pacer: Int32 = -1
     var nextSendTime = SimTime.zero
     var burstLeft = 0.0
     var pacingTimerArmed = false
