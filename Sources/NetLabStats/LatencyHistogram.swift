@@ -4,7 +4,8 @@
 /// latencies stay within a few percent of each other keeps a few dozen buckets, not whole octaves).
 ///
 /// Mean, minimum and maximum are kept exactly (in picoseconds). Recording allocates only when a
-/// value lands outside the powers of two seen so far; steady state allocates nothing.
+/// value lands outside the buckets kept so far (each growth adds headroom); steady state
+/// allocates nothing.
 public struct LatencyHistogram: Sendable {
     @usableFromInline static let subBucketBits = 7
     @usableFromInline static let subBuckets = 1 << subBucketBits
