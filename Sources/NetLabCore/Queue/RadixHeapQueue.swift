@@ -18,9 +18,7 @@
 /// - Complexity: O(1) insert; O(log C) amortised removal, C the span of pending times.
 public struct RadixHeapQueue: EventQueue {
     @usableFromInline var storage = RadixHeapStorage()
-    /// Next unread event of bucket 0.
-    @usableFromInline var head = 0
-    /// Bit b set when bucket b (1...63) is non-empty; bucket 0 is tracked by its count and `head`.
+    /// Bit b set when bucket b (1...63) is non-empty; bucket 0 by its read and write positions.
     @usableFromInline var occupied: UInt64 = 0
     /// Time of the last event removed (and of the events in bucket 0), in picoseconds.
     @usableFromInline var last: UInt64 = 0
@@ -34,14 +32,11 @@ public struct RadixHeapQueue: EventQueue {
 
     public mutating func reserveCapacity(_ capacity: Int) {
         makeUnique()
-        // Events spread over the buckets in proportions that depend on the span of pending times,
-        // so only bucket 0 (which can hold them all, when all are at one time) gets the full amount;
-        // the others start small and grow by doubling. Reserving the full amount everywhere was
-        // measured no faster (Benchmarks/README.md) and would touch 64 times the memory.
-        storage.reserve(bucket: 0, capacity: capacity)
-        for bucket in 1..<RadixHeapStorage.bucketCount {
-            storage.reserve(bucket: bucket, capacity: 256)
-        }
+        // Room for `capacity` events plus one partly filled chunk per bucket.
+        let chunks =
+            (capacity + RadixHeapStorage.eventsPerChunk - 1) / RadixHeapStorage.eventsPerChunk
+            + RadixHeapStorage.bucketCount
+        storage.reserve(chunks: chunks - storage.chunkCapacity)
     }
 
     @inlinable
@@ -72,20 +67,27 @@ public struct RadixHeapQueue: EventQueue {
     }
 
     @inlinable
+    @inline(__always)
     public mutating func removeFirst(notAfter limit: SimTime) -> ScheduledEvent? {
         guard limit.picoseconds >= 0, storedCount > 0 else { return nil }
         let limitKey = UInt64(limit.picoseconds)
         makeUnique()
-        if head == storage.counts[0] {
+        var slot = storage.read.pointee
+        if slot == storage.writes[0] {
             guard refillBucketZero(notAfter: limitKey) else { return nil }
+            slot = storage.read.pointee
         } else if last > limitKey {
             return nil
         }
-        let event = storage.bases[0].unsafelyUnwrapped[head]
-        head &+= 1
-        if head == storage.counts[0] {
-            head = 0
+        let current = slot.unsafelyUnwrapped
+        let event = current.pointee
+        let next = current + 1
+        if next == storage.writes[0] {
             storage.empty(bucket: 0)
+        } else if RadixHeapStorage.isChunkEnd(next) {
+            storage.read.pointee = storage.dropFirstChunkOfBucketZero()
+        } else {
+            storage.read.pointee = next
         }
         storedCount &-= 1
         #if NETLAB_INTERNAL_CHECKS
@@ -98,22 +100,34 @@ public struct RadixHeapQueue: EventQueue {
     /// bucket down, those at the new `last` into bucket 0. Does nothing and returns false if that
     /// time is later than `limit`, so `last` never passes a time the caller may still schedule at.
     @inlinable
+    @inline(never)
     mutating func refillBucketZero(notAfter limit: UInt64) -> Bool {
         let source = occupied.trailingZeroBitCount
-        let events = storage.bases[source].unsafelyUnwrapped
-        let count = storage.counts[source]
         let earliest = storage.minimums[source]
         guard earliest <= limit else { return false }
         last = earliest
         occupied &= ~(1 << UInt64(source))
-        // Every event moves to a lower bucket, never back into `source`, so it can be read in place.
-        for index in 0..<count {
-            let event = events[index]
-            let bucket = Self.bucket(of: UInt64(bitPattern: event.time.picoseconds), last: earliest)
-            storage.append(event, to: bucket)
-            occupied |= (1 << UInt64(bucket)) & ~1
+        // Every event moves to a lower bucket, never back into `source`, so it can be read in place;
+        // each of the source's chunks goes back to the free list once read.
+        let end = storage.writes[source].unsafelyUnwrapped
+        let first = storage.firsts[source].unsafelyUnwrapped
+        var chunk = Optional(first)
+        while let current = chunk {
+            // The link shares a cache line with the chunk's first event: read it before the events.
+            chunk = RadixHeapStorage.next(after: current)
+            var slot = RadixHeapStorage.firstSlot(of: current)
+            let stop = chunk == nil ? end : slot + RadixHeapStorage.eventsPerChunk
+            while slot != stop {
+                let event = slot.pointee
+                let bucket = Self.bucket(of: UInt64(bitPattern: event.time.picoseconds), last: earliest)
+                storage.append(event, to: bucket)
+                occupied |= (1 << UInt64(bucket)) & ~1
+                slot += 1
+            }
+            // Read to its end: free for the appends that follow (the first stays with the bucket).
+            if current != first { storage.release(current) }
         }
-        storage.empty(bucket: source)
+        storage.reset(bucket: source)
         return true
     }
 
@@ -123,36 +137,39 @@ public struct RadixHeapQueue: EventQueue {
     mutating func restart(at time: Int64) {
         precondition(storedCount == 0 && time >= 0, "radix heap: restarted while holding events")
         makeUnique()
-        head = 0
         storage.empty(bucket: 0)
         last = UInt64(time)
     }
 
     public func checkInvariants() {
-        var total = storage.counts[0] - head
-        precondition(total >= 0, "radix heap: bucket 0 read past its end")
-        for index in head..<storage.counts[0] {
-            precondition(
-                UInt64(bitPattern: storage.bases[0]![index].time.picoseconds) == last,
-                "radix heap: bucket 0 holds an event not at the current time")
-        }
-        for bucket in 1..<RadixHeapStorage.bucketCount {
-            let count = storage.counts[bucket]
-            precondition(
-                (count == 0) == (occupied & (1 << UInt64(bucket)) == 0), "radix heap: occupancy mask out of date")
+        var total = 0
+        var chunksInBuckets = 0
+        for bucket in 0..<RadixHeapStorage.bucketCount {
+            var count = 0
             var lastSequence: [Int64: UInt64] = [:]
-            for index in 0..<count {
-                let event = storage.bases[bucket]![index]
+            storage.forEach(inBucket: bucket) { event in
+                count += 1
                 precondition(
                     Self.bucket(of: UInt64(bitPattern: event.time.picoseconds), last: last) == bucket,
-                    "radix heap: event in the wrong bucket")
+                    bucket == 0
+                        ? "radix heap: bucket 0 holds an event not at the current time"
+                        : "radix heap: event in the wrong bucket")
                 if let earlier = lastSequence[event.time.picoseconds] {
                     precondition(earlier < event.sequence, "radix heap: equal times out of insertion order")
                 }
                 lastSequence[event.time.picoseconds] = event.sequence
             }
+            precondition(
+                count > 0 || storage.chunkCount(inBucket: bucket) <= 1, "radix heap: an empty bucket keeps chunks")
+            if bucket > 0 {
+                precondition(
+                    (count == 0) == (occupied & (1 << UInt64(bucket)) == 0), "radix heap: occupancy mask out of date")
+            }
             total += count
+            chunksInBuckets += storage.chunkCount(inBucket: bucket)
         }
         precondition(total == storedCount, "radix heap: an event was lost or duplicated")
+        precondition(
+            chunksInBuckets + storage.freeChunkCount == storage.chunkCapacity, "radix heap: a chunk was lost or shared")
     }
 }
