@@ -12,8 +12,13 @@ public struct LatencyHistogram: Sendable {
 
     /// Counts of buckets `lowestBucket ..< lowestBucket + counts.count`, bucket `octave × 128 +
     /// slot`, in one array that grows (rarely, with headroom) to cover new buckets at either end.
-    /// Octave 0 holds 0..<128.
-    @usableFromInline var counts: [UInt64] = []
+    /// Octave 0 holds 0..<128. Each count keeps its low 32 bits here (half the memory of 64-bit
+    /// counts, for the hundreds of thousands of histograms a cluster keeps) and anything above in
+    /// `overflows`.
+    @usableFromInline var counts: [UInt32] = []
+    /// Multiples of 2³² by bucket, for the buckets whose count passed 4,294,967,295 (none, in
+    /// nearly every run).
+    @usableFromInline var overflows: [Int: UInt64] = [:]
     @usableFromInline var lowestBucket = 0
     @usableFromInline var recorded: UInt64 = 0
     /// Latencies recorded.
@@ -48,7 +53,17 @@ public struct LatencyHistogram: Sendable {
         let bucket = octave << Self.subBucketBits | slot
         var offset = bucket - lowestBucket
         if offset < 0 || offset >= counts.count { offset = makeRoom(for: bucket) }
-        counts[offset] += number
+        let (low, carried) = counts[offset].addingReportingOverflow(UInt32(truncatingIfNeeded: number))
+        counts[offset] = low
+        let high = number >> 32 &+ (carried ? 1 : 0)
+        if high > 0 { overflows[bucket, default: 0] &+= high << 32 }
+    }
+
+    /// The samples in the bucket at `offset` in `counts`.
+    @inline(__always)
+    func count(atOffset offset: Int) -> UInt64 {
+        let low = UInt64(counts[offset])
+        return overflows.isEmpty ? low : low + overflows[lowestBucket + offset, default: 0]
     }
 
     /// Grows the buckets kept to include `bucket`, with headroom on the side it grew (half the
@@ -97,7 +112,9 @@ public struct LatencyHistogram: Sendable {
 
     /// Merges another histogram's samples into this one.
     public mutating func merge(_ other: LatencyHistogram) {
-        for (index, number) in other.counts.enumerated() where number > 0 {
+        for index in other.counts.indices {
+            let number = other.count(atOffset: index)
+            guard number > 0 else { continue }
             let (octave, slot) = other.position(ofOffset: index)
             add(number, octave: octave, slot: slot)
         }
@@ -110,10 +127,10 @@ public struct LatencyHistogram: Sendable {
     /// The non-empty buckets in increasing order: each one's highest value in nanoseconds (never
     /// above the exact maximum) and how many samples it holds. Enough to draw the distribution.
     public var buckets: [(upperEdgeNanoseconds: UInt64, count: UInt64)] {
-        counts.indices.filter { counts[$0] > 0 }.map { index in
+        counts.indices.filter { count(atOffset: $0) > 0 }.map { index in
             let (octave, slot) = position(ofOffset: index)
             let edge = Self.upperEdge(octave: octave, slot: slot)
-            return (min(edge, UInt64(maximumPicoseconds / 1000)), counts[index])
+            return (min(edge, UInt64(maximumPicoseconds / 1000)), count(atOffset: index))
         }
     }
 
@@ -127,7 +144,9 @@ public struct LatencyHistogram: Sendable {
         let rank = (percentile / 100 * Double(count)).rounded(.up)
         let wanted = rank >= Double(count) ? count : max(1, UInt64(exactly: rank) ?? 1)
         var seen: UInt64 = 0
-        for (index, number) in counts.enumerated() where number > 0 {
+        for index in counts.indices {
+            let number = count(atOffset: index)
+            guard number > 0 else { continue }
             seen += number
             if seen >= wanted {
                 let (octave, slot) = position(ofOffset: index)

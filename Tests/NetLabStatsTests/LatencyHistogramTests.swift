@@ -26,6 +26,28 @@ import Testing
         #expect(histogram.minimumPicoseconds == 1000 && histogram.maximumPicoseconds == 100_000_000)
     }
 
+    /// Counts are kept in 32 bits with the excess beside them: a bucket past 2³² samples (a long
+    /// run of a fast flow) still counts every one, through merging and percentiles.
+    @Test func bucketsCountPastThirtyTwoBits() {
+        var histogram = LatencyHistogram()
+        histogram.record(picoseconds: 1_000_000)  // 1 µs
+        histogram.record(picoseconds: 5_000_000)  // 5 µs
+        let (octave, slot) = LatencyHistogram.position(of: 1_000)
+        let many: UInt64 = 3 << 32 + 17
+        histogram.add(many, octave: octave, slot: slot)
+        histogram.add(UInt64(UInt32.max), octave: octave, slot: slot)
+        histogram.recorded += many + UInt64(UInt32.max)
+        let inFirst = 1 + many + UInt64(UInt32.max)
+        #expect(histogram.buckets.map(\.count) == [inFirst, 1])
+        var merged = LatencyHistogram()
+        merged.record(picoseconds: 5_000_000)
+        merged.merge(histogram)
+        #expect(merged.buckets.map(\.count) == [inFirst, 2])
+        // All but the two 5 µs samples are at 1 µs: the p99.9999999 is still there.
+        #expect(merged.valueAtPercentile(99.999_999_9) == LatencyHistogram.upperEdge(octave: octave, slot: slot))
+        #expect(merged.valueAtPercentile(100) == 5_000)
+    }
+
     @Test func mergingEqualsRecordingEverything() {
         var a = LatencyHistogram(), b = LatencyHistogram(), all = LatencyHistogram()
         for value in stride(from: 0 as Int64, to: 5_000_000, by: 7_919) {
