@@ -22,6 +22,9 @@ struct DeliveryRate {
         var deliveredTime: SimTime
         var firstSentTime: SimTime
         var appLimited: Bool
+
+        /// The stamp of a segment not yet sent.
+        static let none = Stamp(delivered: 0, deliveredTime: .zero, firstSentTime: .zero, appLimited: false)
     }
 
     /// One acknowledgement's sample, built from every segment it newly reports delivered.

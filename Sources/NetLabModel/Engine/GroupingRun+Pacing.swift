@@ -7,10 +7,12 @@ import NetLabCore
 extension GroupingRun {
     /// Counts a newly delivered segment into this acknowledgement's delivery-rate sample.
     mutating func takeDelivery(
-        half: Int, _ record: HalfConnection.Segment, now: SimTime, _ sample: inout DeliveryRate.Sample
+        half: Int, _ record: HalfConnection.Segment, offset: Int, now: SimTime, _ sample: inout DeliveryRate.Sample
     ) {
-        pacers[Int(halves[half].pacer)].deliveryRate.take(
-            record.stamp, sentAt: record.sentAt, transmission: record.transmission, resent: record.retransmitted,
+        let pacer = Int(halves[half].pacer)
+        pacers[pacer].deliveryRate.take(
+            pacers[pacer].stamps[offset], sentAt: record.sentAt, transmission: record.transmission,
+            resent: record.retransmitted,
             now: now, into: &sample)
     }
 
@@ -87,4 +89,7 @@ extension HalfConnection {
 struct Pacer {
     var bbr: BBR
     var deliveryRate = DeliveryRate()
+    /// What had been delivered when each segment of the half's `segments` was last sent, offset
+    /// for offset.
+    var stamps = Ring<DeliveryRate.Stamp>()
 }

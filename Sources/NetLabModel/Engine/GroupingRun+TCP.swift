@@ -63,6 +63,9 @@ extension GroupingRun {
                 HalfConnection.Segment(
                     payload: Int32(payload), endsMessage: endsMessage, sentAt: simulation.now, transmission: 0,
                     state: .lost, retransmitted: false))
+            if connections[half / 2].congestionControl == .bbr {
+                pacers[Int(halves[half].pacer)].stamps.append(DeliveryRate.Stamp.none)
+            }
             send(half: half, offset: halves[half].segments.count - 1, &simulation)
         }
         // An offload burst holds what was ready at once; the next send starts a new one.
@@ -79,7 +82,7 @@ extension GroupingRun {
         let transmission = halves[half].transmissions
         let segment = halves[half].acknowledgedUpTo + Int64(offset)
         if link.congestionControl == .bbr {
-            halves[half].segments[offset].stamp = pacers[Int(halves[half].pacer)].deliveryRate.stamp(
+            pacers[Int(halves[half].pacer)].stamps[offset] = pacers[Int(halves[half].pacer)].deliveryRate.stamp(
                 now: simulation.now, nothingInFlight: halves[half].inFlight == 0)
             pace(half: half, payload: Int64(halves[half].segments[offset].payload), now: simulation.now)
         }
@@ -243,10 +246,11 @@ extension GroupingRun {
                 if !record.retransmitted {
                     halves[half].observeRTT((now - record.sentAt).picoseconds, minimum: minimumRTO)
                 }
-                if algorithm == .bbr { takeDelivery(half: half, record, now: now, &sample) }
+                if algorithm == .bbr { takeDelivery(half: half, record, offset: 0, now: now, &sample) }
             }
             halves[half].bufferedBytes -= Int64(record.payload)
             _ = halves[half].segments.removeFirst()
+            if algorithm == .bbr { _ = pacers[Int(halves[half].pacer)].stamps.removeFirst() }
             halves[half].acknowledgedUpTo += 1
             advanced = true
         }
@@ -261,7 +265,7 @@ extension GroupingRun {
                 if !record.retransmitted {
                     halves[half].observeRTT((now - record.sentAt).picoseconds, minimum: minimumRTO)
                 }
-                if algorithm == .bbr { takeDelivery(half: half, record, now: now, &sample) }
+                if algorithm == .bbr { takeDelivery(half: half, record, offset: offset, now: now, &sample) }
             }
         }
         // Time-ordered loss detection: what was sent before a delivered transmission and is

@@ -257,10 +257,22 @@ public struct GroupingRun: EventHandler {
     mutating func sampleBacklogs() {
         #if NETLAB_INTERNAL_CHECKS
             checkConservation()
+            checkPacers()
         #endif
         for index in tallies.indices {
             let tally = tallies[index]
             tallies[index].backlog.sample(tally.offeredMessages - tally.messages - tally.lostMessages)
+        }
+    }
+
+    /// Every BBR half keeps one delivery stamp per segment in its window. (Checked at each
+    /// checkpoint with internal checks compiled in.)
+    func checkPacers() {
+        for half in halves.indices where halves[half].pacer >= 0 {
+            precondition(
+                pacers[Int(halves[half].pacer)].stamps.count == halves[half].segments.count,
+                "half \(half): \(pacers[Int(halves[half].pacer)].stamps.count) delivery stamps for \(halves[half].segments.count) segments"
+            )
         }
     }
 

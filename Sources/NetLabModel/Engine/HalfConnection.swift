@@ -29,8 +29,8 @@ struct HalfConnection {
         var transmission: Int64
         var state: SegmentState
         var retransmitted: Bool
-        /// What had been delivered when it was last sent (BBR's delivery-rate samples).
-        var stamp = DeliveryRate.Stamp(delivered: 0, deliveredTime: .zero, firstSentTime: .zero, appLimited: false)
+        // BBR's stamp of what had been delivered when it was last sent is in its ``Pacer``:
+        // 32 bytes a segment that reno and cubic need not carry.
     }
 
     // Writer.

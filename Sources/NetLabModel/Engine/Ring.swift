@@ -1,13 +1,17 @@
 /// A growable first-in first-out buffer in one contiguous array, indexed from its front.
-/// Grows by doubling and never shrinks, so a steady workload stops allocating.
+/// Grows by doubling and never shrinks, so a steady workload stops allocating. Its front and
+/// count are 32-bit (a ring is 16 bytes): a cluster holds a million rings, none of which comes near
+/// 2³¹ elements.
 ///
 /// Slots hold plain values with no "empty" marker: a slot past the live range keeps its last
 /// element (or the filler it was grown with) until it is overwritten. The rings of the engine hold
 /// handles and times, so a stale slot holds no resource.
 struct Ring<Element> {
     private var storage: ContiguousArray<Element> = []
-    private var head = 0
-    private(set) var count = 0
+    private var front: Int32 = 0
+    private var length: Int32 = 0
+    var count: Int { Int(length) }
+    private var head: Int { Int(front) }
 
     var isEmpty: Bool { count == 0 }
 
@@ -15,15 +19,15 @@ struct Ring<Element> {
     mutating func append(_ element: Element) {
         if count == storage.count { grow(filler: element) }
         storage[(head &+ count) & (storage.count &- 1)] = element
-        count &+= 1
+        length &+= 1
     }
 
     @inline(__always)
     mutating func removeFirst() -> Element {
         precondition(count > 0, "removeFirst on an empty ring")
         let element = storage[head]
-        head = (head &+ 1) & (storage.count &- 1)
-        count &-= 1
+        front = Int32(truncatingIfNeeded: (head &+ 1) & (storage.count &- 1))
+        length &-= 1
         return element
     }
 
@@ -45,9 +49,10 @@ struct Ring<Element> {
 
     private mutating func grow(filler: Element) {
         let newCapacity = storage.isEmpty ? Self.firstCapacity : storage.count * 2
+        precondition(newCapacity <= 1 << 30, "a ring past 2^30 elements")
         var newStorage = ContiguousArray<Element>(repeating: filler, count: newCapacity)
         for offset in 0..<count { newStorage[offset] = storage[(head + offset) & (storage.count - 1)] }
         storage = newStorage
-        head = 0
+        front = 0
     }
 }
