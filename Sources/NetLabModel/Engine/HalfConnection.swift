@@ -55,25 +55,18 @@ struct HalfConnection {
     /// Transmissions in the order they were made, for time-ordered loss detection.
     var sendOrder = Ring<(segment: Int64, transmission: Int64)>()
     var transmissions: Int64 = 0
-    /// In fast recovery until the cumulative ACK passes `recoveryPoint`; no second window
-    /// reduction for losses in the same window.
-    var inFastRecovery = false
+    /// Fast recovery (`inFastRecovery`, with the flags below) lasts until the cumulative ACK
+    /// passes `recoveryPoint`; no second window reduction for losses in the same window.
     var recoveryPoint: Int64 = -1
     var window: CongestionWindow
-    /// BBR only: where its model of the path and its delivery-rate samples are kept
-    /// (`GroupingRun.pacers`; -1 under reno and cubic, which need neither), and pacing (the next
-    /// send allowed, segments left in the current offload burst, the pacing timer).
-    var pacer: Int32 = -1
+    /// BBR only: pacing (the next send allowed, segments left in the current offload burst, the
+    /// pacing timer; `pacer` below says where its model and samples are).
     var nextSendTime = SimTime.zero
     var burstLeft = 0.0
-    var pacingTimerArmed = false
     var pacingTimerAt = SimTime.zero
-    /// BBR only: after a retransmission timeout, until the cumulative ACK passes `recoveryPoint`.
-    var recoveringFromTimeout = false
     var smoothedRTT: Double = -1
     var rttVariation: Double = 0
     var retransmissionTimeout: Int64
-    var timerArmed = false
     var timerDeadline = SimTime.zero
     /// When the timer's live event fires; events at other times are stale.
     var timerEventAt = SimTime.zero
@@ -83,7 +76,6 @@ struct HalfConnection {
     var lastAckProcessing = SimTime.zero
     /// TCP Small Queues: bytes handed below the socket and not yet sent by the NIC.
     var queuedBelowSocket: Int64 = 0
-    var throttledBySmallQueues = false
 
     // TCP receiver.
     var nextExpected: Int64 = 0
@@ -91,11 +83,24 @@ struct HalfConnection {
     var received = Ring<Bool>()
     /// Segments received and not yet acknowledged, and the delayed-ACK timer.
     var unacknowledgedSegments = 0
-    var delayedAckArmed = false
     var delayedAckDeadline = SimTime.zero
 
     // UDP receiver: socket memory of datagrams waiting to be read.
     var receiveQueueBytes: Int64 = 0
+
+    // The parts' flags and small fields, together so that they share two words instead of
+    // padding to one each (a cluster holds hundreds of thousands of halves).
+    /// BBR only: where its model of the path and its delivery-rate samples are kept
+    /// (`GroupingRun.pacers`; -1 under reno and cubic, which need neither).
+    var pacer: Int32 = -1
+    var inFastRecovery = false
+    /// BBR only: after a retransmission timeout, until the cumulative ACK passes `recoveryPoint`.
+    var recoveringFromTimeout = false
+    var pacingTimerArmed = false
+    var timerArmed = false
+    /// TCP Small Queues: the writer waits for bytes below the socket to be sent.
+    var throttledBySmallQueues = false
+    var delayedAckArmed = false
 
     init(initialWindow: Int) {
         window = CongestionWindow(initial: Double(initialWindow))
