@@ -15,8 +15,10 @@ public struct KubernetesError: LocatedError, Sendable {
     public var cause: (any LocatedError & Sendable)?
 
     public init(
-        file: String, node: JSONNode? = nil, document: Int? = nil, path: String, problem: String, fix: String
+        file: String, node: JSONNode? = nil, document: Int? = nil, path: String, problem: String, fix: String,
+        cause: (any LocatedError & Sendable)? = nil
     ) {
+        self.cause = cause
         self.file = file
         line = node?.line
         column = node?.column

@@ -80,7 +80,7 @@ public struct KubernetesImport: Sendable {
         do { _ = try TopologyReader.read(document: root, file: traffic.file) } catch {
             throw KubernetesError(
                 file: traffic.file, path: error.path,
-                problem: "the imported topology is not valid: \(error.problem)", fix: error.fix)
+                problem: "the imported topology is not valid: \(error.problem)", fix: error.fix, cause: error)
         }
         return root
     }

@@ -8,7 +8,8 @@ public struct SweepError: LocatedError, Sendable {
     public var fix: String
     public var cause: (any LocatedError & Sendable)?
 
-    public init(_ source: String, _ problem: String, fix: String) {
+    public init(_ source: String, _ problem: String, fix: String, cause: (any LocatedError & Sendable)? = nil) {
+        self.cause = cause
         self.source = source
         self.problem = problem
         self.fix = fix

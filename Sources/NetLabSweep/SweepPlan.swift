@@ -66,7 +66,8 @@ public struct SweepPlan: Sendable {
         do { return try TopologyReader.read(document: root, file: file) } catch {
             let set = changes.map { "\($0.path)=\($0.value)" }.joined(separator: ", ")
             throw SweepError(
-                "--set", "at \(set): \(error.path.isEmpty ? "" : "\(error.path): ")\(error.problem)", fix: error.fix)
+                "--set", "at \(set): \(error.path.isEmpty ? "" : "\(error.path): ")\(error.problem)", fix: error.fix,
+                cause: error)
         }
     }
 

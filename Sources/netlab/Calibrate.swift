@@ -70,7 +70,9 @@ struct Calibrate: ParsableCommand {
     /// ArgumentParser's `validate()`, which would wrap the error and lose its one-line form.
     func checkOptions() throws {
         if check != nil, output != nil {
-            throw ValidationError("--output writes a fitted profile, and --check does not fit; drop one of them")
+            throw InputError(
+                source: "--output", location: nil, problem: "writes a fitted profile, and --check does not fit",
+                fix: "drop one of them")
         }
     }
 

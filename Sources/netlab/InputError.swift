@@ -11,7 +11,11 @@ struct InputError: LocatedError {
     var fix: String
     var cause: (any LocatedError & Sendable)?
 
-    init(source: String, location place: String?, problem: String, fix: String) {
+    init(
+        source: String, location place: String?, problem: String, fix: String,
+        cause: (any LocatedError & Sendable)? = nil
+    ) {
+        self.cause = cause
         self.source = source
         self.place = place
         self.problem = problem

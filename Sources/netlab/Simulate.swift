@@ -233,7 +233,8 @@ struct Simulate: ParsableCommand {
             let value: SimDuration
             do { value = try SimDuration(parsing: duration) } catch {
                 throw InputError(
-                    source: "--duration", location: nil, problem: "\"\(duration)\" \(error.problem)", fix: error.fix)
+                    source: "--duration", location: nil, problem: "\"\(duration)\" \(error.problem)", fix: error.fix,
+                    cause: error)
             }
             guard value <= .seconds(30 * 86_400) else {
                 throw InputError(

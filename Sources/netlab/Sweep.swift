@@ -227,7 +227,8 @@ struct Sweep: ParsableCommand {
             let value: SimDuration
             do { value = try SimDuration(parsing: text) } catch let error as UnitParseError {
                 throw InputError(
-                    source: "--merge-deadline", location: nil, problem: "\"\(text)\" \(error.problem)", fix: error.fix)
+                    source: "--merge-deadline", location: nil, problem: "\"\(text)\" \(error.problem)", fix: error.fix,
+                    cause: error)
             }
             guard value >= .seconds(60), value <= .seconds(30 * 86_400) else {
                 throw InputError(

@@ -1,4 +1,5 @@
 import Foundation
+import NetLabCore
 import Testing
 
 @testable import NetLabModel
@@ -163,6 +164,17 @@ import Testing
         #expect(error.line == 3)
         #expect(error.column == 27)
         #expect(error.description.hasPrefix("bad.json:3:27: malformed JSON"))
+    }
+
+    /// A value whose unit does not parse is placed in the file, and the unit's own error is kept.
+    @Test func aBadUnitKeepsItsCause() throws {
+        let error = try #require(
+            readError(Self.valid.replacingOccurrences(of: #""rate": "100/s" },"#, with: #""rate": "100/fortnight" },"#))
+        )
+        let cause = try #require(error.cause as? UnitParseError)
+        #expect(cause.input == "100/fortnight")
+        #expect(error.description.hasPrefix("bad.json:"))
+        #expect(error.description.contains(cause.problem) && error.description.contains(cause.fix))
     }
 
     @Test func truncatedJSONSaysItIsIncomplete() throws {

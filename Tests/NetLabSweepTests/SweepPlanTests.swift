@@ -1,3 +1,4 @@
+import NetLabCore
 import NetLabModel
 import Testing
 
@@ -60,6 +61,21 @@ import Testing
         // Shards partition the jobs.
         let shards = (0..<5).map { plan.jobs(inShard: $0, of: 5) }
         #expect(shards.flatMap { $0 }.sorted() == Array(0..<12))
+    }
+
+    /// A swept value that makes the topology invalid names the point, and keeps the topology's
+    /// error (and the unit's behind it).
+    @Test func anInvalidPointKeepsTheTopologysError() throws {
+        let plan = try SweepPlan(
+            file: "t.json", topologyText: Self.topology,
+            axes: [try SweepAxis(parsing: "flows[web->log].rate=100/s,7/eon")], replications: 1, seed: nil,
+            profileName: "ideal")
+        _ = try plan.topology(at: 0)
+        let failure = #expect(throws: SweepError.self) { try plan.topology(at: 1) }
+        let cause = try #require(failure?.cause as? SpecError)
+        #expect(cause.path.hasPrefix("flows[") && cause.path.hasSuffix(".rate"))
+        #expect((failure?.rootCause as? UnitParseError)?.input == "7/eon")
+        #expect(failure?.description.contains("7/eon") == true)
     }
 
     /// A path that does not exist says where it stops and what is there.

@@ -10,8 +10,14 @@ public struct SpecError: LocatedError, Sendable {
     public var path: String
     public var problem: String
     public var fix: String
+    /// The error this one places in the file (a value's unit that does not parse), kept.
+    public var cause: (any LocatedError & Sendable)?
 
-    public init(file: String, line: Int? = nil, column: Int? = nil, path: String, problem: String, fix: String) {
+    public init(
+        file: String, line: Int? = nil, column: Int? = nil, path: String, problem: String, fix: String,
+        cause: (any LocatedError & Sendable)? = nil
+    ) {
+        self.cause = cause
         self.file = file
         self.line = line
         self.column = column

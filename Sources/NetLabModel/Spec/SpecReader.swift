@@ -12,8 +12,12 @@ struct SpecReader {
         do { return try JSONParser.parse(text) } catch { throw SpecError.malformed(error, file: file) }
     }
 
-    func fail(_ node: JSONNode?, _ path: String, _ problem: String, fix: String) -> SpecError {
-        SpecError(file: file, line: node?.line, column: node?.column, path: path, problem: problem, fix: fix)
+    func fail(
+        _ node: JSONNode?, _ path: String, _ problem: String, fix: String,
+        cause: (any LocatedError & Sendable)? = nil
+    ) -> SpecError {
+        SpecError(
+            file: file, line: node?.line, column: node?.column, path: path, problem: problem, fix: fix, cause: cause)
     }
 
     /// The members of an object node, with unknown-key checking once reading is done.
@@ -123,7 +127,7 @@ struct SpecReader {
             do { return try parse(text) } catch {
                 throw fail(
                     node, path, error.input.isEmpty ? "empty \(what)" : "\"\(error.input)\" \(error.problem)",
-                    fix: error.fix)
+                    fix: error.fix, cause: error)
             }
         case .number(let text):
             throw fail(

@@ -15,8 +15,15 @@ public struct TraceError: LocatedError, Sendable {
     public var byteOffset: Int64?
     public var problem: String
     public var fix: String
+    /// The error this one reports under another name (the partial file's, for the file it
+    /// becomes), kept.
+    public var cause: (any LocatedError & Sendable)?
 
-    public init(kind: Kind, file: String, packet: Int? = nil, byteOffset: Int64? = nil, problem: String, fix: String) {
+    public init(
+        kind: Kind, file: String, packet: Int? = nil, byteOffset: Int64? = nil, problem: String, fix: String,
+        cause: (any LocatedError & Sendable)? = nil
+    ) {
+        self.cause = cause
         self.kind = kind
         self.file = file
         self.packet = packet

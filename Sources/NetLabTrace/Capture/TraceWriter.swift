@@ -32,7 +32,7 @@ public final class TraceWriter {
             dumper = try PcapCalls.dumpOpen(handle, path: partialPath)
         } catch {
             PcapCalls.close(handle)
-            throw TraceError(kind: error.kind, file: path, problem: error.problem, fix: error.fix)
+            throw TraceError(kind: error.kind, file: path, problem: error.problem, fix: error.fix, cause: error)
         }
         Self.unfinished.insert(partialPath)
     }
