@@ -32,6 +32,30 @@ struct AllocationGateTests {
             "\(long - short) more allocations for \(events) more events (\(short) → \(long)): the event loop allocates")
     }
 
+    /// A cluster (20 nodes, 200 containers in 40 pods, 2,000 TCP rpc flows of 100 calls/s with
+    /// exponential responses, as the cluster-model benchmark's generator makes them): its many
+    /// per-flow structures each grow a few times to their high-water mark (a histogram meeting a
+    /// new latency range, a window meeting a larger response), so the longer run allocates a few
+    /// thousand more times, but not once per call: one allocation per call or per event would add
+    /// at least the 80,000 calls and million events that the second 400 ms holds.
+    @Test func aRunningClusterAllocatesFarLessThanOncePerCall() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-gate-cluster-\(getpid()).json")
+        try AllocationGate.cluster(nodes: 20, containers: 200, flows: 2_000).write(
+            to: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: path) }
+        let arguments = ["simulate", path.path, "--format", "table"]
+        let short = try AllocationGate.count(arguments, "400ms")
+        let long = try AllocationGate.count(arguments, "800ms")
+        let events =
+            try AllocationGate.events(path.path, grouping: "g", "800ms")
+            - AllocationGate.events(path.path, grouping: "g", "400ms")
+        let calls = 2_000 * 100 * 4 / 10
+        #expect(events > 1_000_000, "the longer run must execute many more events: \(events)")
+        #expect(
+            long - short < calls / 10,
+            "\(long - short) more allocations for \(calls) more calls and \(events) more events (\(short) → \(long))")
+    }
+
     /// The counter sees allocations that grow with a run: the JSON report writes one entry per
     /// histogram bucket in use, and a longer run fills more. (So a gate that passes is not a
     /// counter that counts nothing.)
@@ -75,6 +99,38 @@ enum AllocationGate {
         #expect(process.terminationStatus == 0)
         let text = try String(contentsOf: file, encoding: .utf8)
         return try #require(Int(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    /// A cluster topology as the cluster-model benchmark generates it: `nodes` nodes of 32 cores,
+    /// `containers` containers in pods of five spread round robin, and `flows` rpc flows between
+    /// containers drawn at random (fixed seed), 200 B requests, exponential 2 KiB responses, 100
+    /// calls/s each.
+    static func cluster(nodes: Int, containers: Int, flows: Int) -> String {
+        var state: UInt64 = 1
+        func draw(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let nodeList = (0..<nodes).map { #"{ "name": "node-\#($0)", "cores": 32, "nic": { "rate": "25Gbps" } }"# }
+        let containerList = (0..<containers).map { #"{ "name": "c\#($0)", "cpu": 0.25 }"# }
+        let flowList = (0..<flows).map { index -> String in
+            let from = draw(containers)
+            var to = draw(containers)
+            if to == from { to = (to + 1) % containers }
+            return
+                #"{ "name": "f\#(index)", "from": "c\#(from)", "to": "c\#(to)", "pattern": "rpc", "request": "200B", "response": { "exp": "2KiB" }, "rate": "100/s" }"#
+        }
+        let pods = (0..<containers / 5).map { pod in
+            let members = (pod * 5..<pod * 5 + 5).map { "\"c\($0)\"" }.joined(separator: ", ")
+            return #"{ "name": "p\#(pod)", "containers": [\#(members)], "node": "node-\#(pod % nodes)" }"#
+        }
+        return """
+            { "name": "gate-cluster", "duration": "1s", "warmup": "100ms",
+              "cluster": { "nodes": [\(nodeList.joined(separator: ", "))], "fabric": { "rate": "100Gbps", "latency": "2us" } },
+              "containers": [\(containerList.joined(separator: ", "))],
+              "flows": [\(flowList.joined(separator: ",\n"))],
+              "groupings": [ { "name": "g", "pods": [\(pods.joined(separator: ", "))] } ] }
+            """
     }
 
     /// Events the run executed (from its JSON report, without the counter).
