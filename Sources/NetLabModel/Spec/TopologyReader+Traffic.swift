@@ -244,6 +244,8 @@ extension SpecReader {
         let items = try array(node, "groupings", what: "the groupings")
         guard !items.isEmpty else { throw fail(node, "groupings", "no groupings", fix: "list at least one grouping") }
         var groupings: [Grouping] = []
+        // Built once: a cluster's groupings have thousands of pods.
+        let lookup = containerLookup(containers)
         for (index, item) in items.enumerated() {
             let path = "groupings[\(index)]"
             let fields = try object(item, path, what: "a grouping")
@@ -259,10 +261,11 @@ extension SpecReader {
                 try fields.required("pods", fix: "add \"pods\": [{\"containers\": [...], \"node\": ...}]"),
                 fields.child("pods"), what: "the pods")
             var pods: [Pod] = []
+            var podNames: Set<String> = []
             var podOfContainer: [Int: Int] = [:]
             for (podIndex, podItem) in podItems.enumerated() {
                 let podPath = "\(path).pods[\(podIndex)]"
-                let pod = try pod(podItem, podPath, containers: containers, cluster: cluster)
+                let pod = try pod(podItem, podPath, containers: containers, lookup: lookup, cluster: cluster)
                 for (slot, container) in pod.containers.enumerated() {
                     if let other = podOfContainer[container] {
                         throw fail(
@@ -273,7 +276,7 @@ extension SpecReader {
                     }
                     podOfContainer[container] = podIndex
                 }
-                if pods.contains(where: { $0.name == pod.name }) {
+                guard podNames.insert(pod.name).inserted else {
                     throw fail(
                         podItem, podPath, "pod \"\(pod.name)\" is defined twice in grouping \"\(name)\"",
                         fix: "give each pod a unique \"name\"")
@@ -295,10 +298,11 @@ extension SpecReader {
         return groupings
     }
 
-    func pod(_ node: JSONNode, _ path: String, containers: [Container], cluster: Cluster) throws(SpecError) -> Pod {
+    func pod(
+        _ node: JSONNode, _ path: String, containers: [Container], lookup: [String: Int], cluster: Cluster
+    ) throws(SpecError) -> Pod {
         let fields = try object(node, path, what: "a pod")
         try fields.rejectUnknownKeys(["name", "containers", "replicas", "node", "nodes"])
-        let lookup = containerLookup(containers)
         let members = try array(
             try fields.required("containers", fix: "add \"containers\": [names]"), fields.child("containers"),
             what: "the pod's containers")
