@@ -58,6 +58,10 @@ import Testing
         csv.append(["plain", "with, comma"])
         csv.append(["say \"hi\"", ""])
         #expect(csv.rendered() == "a,b\nplain,\"with, comma\"\n\"say \"\"hi\"\"\",\n")
+        // A line break of two bytes is one Character; it is quoted all the same.
+        var broken = CSVTable(header: ["a"])
+        broken.append(["two\r\nlines"])
+        #expect(broken.rendered() == "a\n\"two\r\nlines\"\n")
     }
 
     /// Long names are cut to a numbered prefix with a legend; short ones are kept.
