@@ -9,6 +9,10 @@ public indirect enum JSONValue: Equatable, Sendable {
     case number(Double)
     case string(String)
     case array([JSONValue])
+    /// An array whose items are made as they are written, one at a time: a cluster's report has
+    /// a hundred thousand flows, and holding all their items at once took more memory than the
+    /// simulation.
+    case items(count: Int, item: @Sendable (Int) -> JSONValue)
     case object([(String, JSONValue)])
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
@@ -42,6 +46,14 @@ public indirect enum JSONValue: Equatable, Sendable {
             for (index, item) in items.enumerated() {
                 Self.beginItem(index, to: &output, indent: indent, depth: depth)
                 item.write(to: &output, indent: indent, depth: depth + 1)
+            }
+            Self.endContainer("]", to: &output, indent: indent, depth: depth)
+        case .items(let count, let item):
+            guard count > 0 else { return output.write("[]") }
+            output.write("[")
+            for index in 0..<count {
+                Self.beginItem(index, to: &output, indent: indent, depth: depth)
+                item(index).write(to: &output, indent: indent, depth: depth + 1)
             }
             Self.endContainer("]", to: &output, indent: indent, depth: depth)
         case .object(let fields):

@@ -5,9 +5,9 @@ import NetLabStats
 public enum SimulationReport {
     /// The result as JSON; `flowExtras` adds fields to the flow at each index (replay adds the
     /// captured latencies).
-    public static func json(_ result: SimulationResult, flowExtras: (Int) -> [(String, JSONValue)] = { _ in [] })
-        -> JSONValue
-    {
+    public static func json(
+        _ result: SimulationResult, flowExtras: @escaping @Sendable (Int) -> [(String, JSONValue)] = { _ in [] }
+    ) -> JSONValue {
         json(result, flowExtras: { _, index in flowExtras(index) })
     }
 
@@ -63,7 +63,7 @@ public enum SimulationReport {
     /// `judged`: the verdict to state, by default the one of `result` alone.
     static func json(
         _ result: SimulationResult, judged: (verdict: Verdict, ranking: [String], text: String)? = nil,
-        flowExtras: (_ grouping: Int, _ flow: Int) -> [(String, JSONValue)]
+        flowExtras: @escaping @Sendable (_ grouping: Int, _ flow: Int) -> [(String, JSONValue)]
     ) -> JSONValue {
         let judged = judged ?? verdict(ReplicatedResult([result]))
         let verdict = judged.ranking.count > 1 ? verdictFields(judged.verdict, text: judged.text) : []
@@ -122,18 +122,18 @@ public enum SimulationReport {
         ]
     }
 
-    static func grouping(_ grouping: GroupingResult, flowExtras: (Int) -> [(String, JSONValue)] = { _ in [] })
-        -> JSONValue
-    {
+    static func grouping(
+        _ grouping: GroupingResult, flowExtras: @escaping @Sendable (Int) -> [(String, JSONValue)] = { _ in [] }
+    ) -> JSONValue {
         .object([
             ("name", .string(grouping.name)),
             (
                 "flows",
-                .array(
-                    grouping.flows.enumerated().map { index, value in
-                        guard case .object(let fields) = flow(value) else { return flow(value) }
-                        return .object(fields + flowExtras(index))
-                    })
+                .items(count: grouping.flows.count) { index in
+                    let value = flow(grouping.flows[index])
+                    guard case .object(let fields) = value else { return value }
+                    return .object(fields + flowExtras(index))
+                }
             ),
             (
                 "nodes",

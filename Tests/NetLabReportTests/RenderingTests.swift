@@ -40,6 +40,32 @@ import Testing
         #expect(lines.last == "")
     }
 
+    /// An array made item by item as it is written reads exactly as one built whole, and makes
+    /// each item once.
+    @Test func jsonItemsWriteAsAnArray() {
+        let made = Counter()
+        let lazy = JSONValue.object([
+            (
+                "flows",
+                .items(count: 3) {
+                    made.add(); return .object([("n", .integer(Int64($0)))])
+                }
+            ),
+            ("none", .items(count: 0) { _ in .null }),
+        ])
+        let whole = JSONValue.object([
+            ("flows", .array((0..<3).map { .object([("n", .integer(Int64($0)))]) })), ("none", .array([])),
+        ])
+        #expect(lazy.rendered() == whole.rendered())
+        #expect(lazy.rendered(indent: nil) == whole.rendered(indent: nil))
+        #expect(made.value == 6)
+    }
+
+    final class Counter: @unchecked Sendable {
+        private(set) var value = 0
+        func add() { value += 1 }
+    }
+
     @Test func jsonNumbersAreStableAndFinite() {
         #expect(JSONValue.number(3).rendered(indent: nil) == "3")
         #expect(JSONValue.number(.nan).rendered(indent: nil) == "null")
