@@ -23,9 +23,16 @@ public enum Experiment {
         -> GroupingResult
     {
         var run = GroupingRun(topology: topology, grouping: grouping, profile: profile, seed: seed)
-        var simulation = Simulation<DefaultEventQueue>(expectedPendingEvents: 4096)
-        run.start(&simulation)
-        simulation.run(until: .zero + topology.duration, handler: &run)
-        return run.result(events: simulation.executedEvents)
+        let events: UInt64
+        do {
+            var simulation = Simulation<DefaultEventQueue>(expectedPendingEvents: 4096)
+            run.start(&simulation)
+            simulation.run(until: .zero + topology.duration, handler: &run)
+            events = simulation.executedEvents
+        }
+        // The results are built beside what the run keeps; its pending events, connections and
+        // packets are not needed for them (a cluster's are hundreds of megabytes).
+        run.releaseTrafficState()
+        return run.result(events: events)
     }
 }

@@ -106,6 +106,19 @@ public struct SimulationResult: Sendable {
 }
 
 extension GroupingRun {
+    /// Frees what only the running simulation needs (connection halves and their rings, lanes,
+    /// BBR state, packets, messages and calls in flight), before the results are built.
+    mutating func releaseTrafficState() {
+        halves = []
+        pacers = []
+        lanes = []
+        packets = Pool()
+        messages = Pool()
+        calls = Pool()
+        works = Pool()
+        deliveries = []
+    }
+
     /// Collects the counters of a finished run.
     func result(events: UInt64) -> GroupingResult {
         let window = max(1, (end - warmupEnd).picoseconds)
