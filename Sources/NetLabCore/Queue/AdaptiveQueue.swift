@@ -59,6 +59,7 @@ public struct AdaptiveQueue: EventQueue {
     }
 
     @inlinable
+    @inline(__always)
     public mutating func removeFirst(notAfter limit: SimTime) -> ScheduledEvent? {
         if inHeap {
             guard let event = heap.removeFirst(notAfter: limit) else { return nil }
