@@ -4,7 +4,9 @@ import NetLabModel
 /// The pod annotations the Kubernetes bandwidth CNI plugin shapes by
 /// (`kubernetes.io/ingress-bandwidth`, `kubernetes.io/egress-bandwidth`), in bits per second.
 public struct BandwidthAnnotations: Sendable, Equatable {
+    /// The rate into the pod (`kubernetes.io/ingress-bandwidth`); nil when not annotated.
     public var ingress: Int64?
+    /// The rate out of the pod (`kubernetes.io/egress-bandwidth`); nil when not annotated.
     public var egress: Int64?
 
     static let keys = (ingress: "kubernetes.io/ingress-bandwidth", egress: "kubernetes.io/egress-bandwidth")

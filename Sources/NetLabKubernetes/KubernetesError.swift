@@ -4,16 +4,21 @@ import NetLabModel
 /// A problem in a manifest or traffic file: the file, the line:column, the YAML document's index
 /// (manifests hold several), the path inside it, what is wrong and how to fix it.
 public struct KubernetesError: LocatedError, Sendable {
+    /// The manifest or traffic file.
     public var file: String
     public var line: Int?
     public var column: Int?
+    /// The YAML document in the file (0-based), where a file holds several.
     public var document: Int?
+    /// The path inside the document, such as `spec.template.spec.containers[1].ports[0]`.
     public var path: String
     public var problem: String
     public var fix: String
     /// The reading error this one reports (a manifest that is not YAML), kept.
     public var cause: (any LocatedError & Sendable)?
 
+    /// An error at `node` (its line and column) of `document` in `file`; `cause` is the error of
+    /// another layer it reports, kept.
     public init(
         file: String, node: JSONNode? = nil, document: Int? = nil, path: String, problem: String, fix: String,
         cause: (any LocatedError & Sendable)? = nil

@@ -16,6 +16,9 @@ public enum KubernetesExport {
     /// The label key that names a simulated node on the real node that stands for it.
     public static let nodeLabel = "netlab.io/node"
 
+    /// The manifests of grouping `index` as one YAML stream (documents separated by `---`): per pod a
+    /// Deployment and a Service, names made valid and unique as the API server requires. Fails
+    /// only if the YAML emitter does (never an empty document passed off as the result).
     public static func yaml(_ topology: Topology, grouping index: Int) throws(KubernetesError) -> String {
         let grouping = topology.groupings[index]
         let names = KubernetesNames.uniqueLabels(grouping.pods.map(\.name))

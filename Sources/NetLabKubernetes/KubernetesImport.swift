@@ -6,8 +6,11 @@ import NetLabModel
 /// grouping (`as-deployed`), then alternatives: sidecars split into pods of their own, and each
 /// pair of workloads that talk merged into one pod where their replica counts allow.
 public struct KubernetesImport: Sendable {
+    /// The workloads and Services read.
     public var manifests: Manifests
+    /// The flows, the run and the cluster the manifests do not give.
     public var traffic: TrafficFile
+    /// The nodes the workloads are placed on.
     public var cluster: ClusterShape
     /// Groupings that could not be generated, and why.
     public private(set) var notes: [String] = []
@@ -16,6 +19,8 @@ public struct KubernetesImport: Sendable {
     /// else `workload.container`.
     private var names: [[String]] = []
 
+    /// An import of `manifests` with `traffic`'s flows; `cluster` (from `--nodes`) replaces the
+    /// traffic file's `cluster`. Fails without either: manifests do not say what nodes there are.
     public init(manifests: Manifests, traffic: TrafficFile, cluster: ClusterShape?) throws(KubernetesError) {
         self.manifests = manifests
         self.traffic = traffic

@@ -4,19 +4,24 @@ import NetLabModel
 /// A workload read from the manifests: its pod template's containers, its replicas, the labels
 /// its pods carry (what Services select).
 public struct Workload: Sendable {
+    /// A container of the pod template: one of its containers, or a native sidecar (an init
+    /// container with `restartPolicy: Always`).
     public struct Container: Sendable {
         public var name: String
         public var image: String?
         /// Cores requested (`resources.requests.cpu`).
         public var cpu: Double
+        /// Its `containerPort`s, in order.
         public var ports: [Int]
     }
 
+    /// `Deployment`, `StatefulSet`, `DaemonSet`, `ReplicaSet`, `Job` or `Pod`.
     public var kind: String
     public var name: String
     public var containers: [Container]
     /// Nil for a DaemonSet: one replica per node.
     public var replicas: Int?
+    /// The labels of its pods (the template's), which Services select.
     public var labels: [String: String]
     /// Its pods' bandwidth annotations, shaped on the pod's interface as the bandwidth CNI plugin does.
     public var bandwidth = BandwidthAnnotations()
@@ -25,7 +30,9 @@ public struct Workload: Sendable {
 /// A Service: the pods its selector matches, and which container port each of its ports reaches.
 public struct Service: Sendable {
     public var name: String
+    /// The labels a pod must carry to be behind it.
     public var selector: [String: String]
+    /// The container ports its ports send to (numeric ones).
     public var targetPorts: [Int]
     /// The port the Service offers for each numeric target port.
     public var portByTarget: [Int: Int] = [:]
@@ -36,11 +43,14 @@ public struct Service: Sendable {
 
 /// Everything read from a set of manifest files, and what was left out.
 public struct Manifests: Sendable {
+    /// In the order read: files, then documents.
     public var workloads: [Workload] = []
+    /// In the order read.
     public var services: [Service] = []
     /// What was skipped, in words ("ConfigMap app-config (kind not modelled)", ...).
     public var skipped: [String] = []
 
+    /// Nothing read yet.
     public init() {}
 
     static let workloadKinds = ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"]

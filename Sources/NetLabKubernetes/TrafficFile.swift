@@ -5,10 +5,16 @@ import NetLabModel
 /// `workload/container` or Service names. Flow fields other than `from` and `to` are the
 /// topology's (docs/topology.md) and pass through unchanged.
 public struct TrafficFile: Sendable {
+    /// Where it was read, for errors.
     public var file: String
+    /// The whole document, for the fields passed through to the topology.
     public var root: JSONNode
+    /// The flows as written, `from` and `to` naming workloads, containers or Services.
     public var flows: [JSONNode]
 
+    /// Reads a traffic file (YAML or JSON): one mapping with `flows` and any of `name`, `cluster`,
+    /// `duration`, `warmup`, `seed`, `profile`, `same_host` and `separate`; an unknown key is
+    /// refused, naming the allowed ones.
     public static func read(_ text: String, file: String) throws(KubernetesError) -> TrafficFile {
         let documents: [(index: Int, root: JSONNode)]
         do { documents = try YAMLDocument.parseAll(text, file: file) } catch { throw KubernetesError(error) }
@@ -42,12 +48,16 @@ public struct TrafficFile: Sendable {
 
 /// The cluster an import places workloads on: identical nodes.
 public struct ClusterShape: Sendable {
+    /// How many nodes.
     public var nodes: Int
+    /// Cores per node.
     public var cores: Int
+    /// Each node's NIC rate, as written (`10Gbps`).
     public var nic: String
     /// The traffic file's `fabric`, `overlay` and `mtu`, passed through.
     var extra: [(String, JSONNode)] = []
 
+    /// `nodes` nodes of `cores` cores with a `nic` NIC each.
     public init(nodes: Int, cores: Int, nic: String = "10Gbps") {
         self.nodes = nodes
         self.cores = cores

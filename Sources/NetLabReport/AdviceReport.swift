@@ -5,6 +5,9 @@ import NetLabStats
 
 /// `netlab advise` output: a summary for people, JSON for programs (docs/output.md).
 public enum AdviceReport {
+    /// The advice for people, within 100 columns: how the groupings were searched and raced, the
+    /// best grouping, the Pareto front of candidates (SLO misses, relative p99, nodes, cores,
+    /// coupling), and what follows from it.
     public static func table(_ advice: Advice) -> String {
         var output = "advise \(advice.topology.name): \(advice.topology.containers.count) containers, "
         output += "\(advice.topology.cluster.nodes.count) nodes\n"
@@ -128,6 +131,10 @@ public enum AdviceReport {
         value < 1e15 ? "\(Int64(saturating: value))" : "\(value)"
     }
 
+    /// The advice for programs, as docs/output.md lists its fields: the objective, the search
+    /// space, the best grouping and those tied with it, every raced candidate (replications, round
+    /// dropped, score, costs, Pareto membership), and per pair of containers that talk the
+    /// latency of each placement and what one host saves.
     public static func json(_ advice: Advice) -> JSONValue {
         func placement(_ value: PairAdvice.Placement?) -> JSONValue {
             guard let value else { return .null }

@@ -1,9 +1,11 @@
 /// Comma-separated values for programs (RFC 4180): a header line, then one line per row; fields
 /// holding commas, quotes or line breaks are quoted, quotes doubled.
 public struct CSVTable: Sendable {
+    /// The column names, in order.
     public var header: [String]
     public private(set) var rows: [[String]] = []
 
+    /// A table with these columns and no rows.
     public init(header: [String]) {
         self.header = header
     }

@@ -4,6 +4,8 @@ import NetLabModel
 /// `netlab calibrate` output: measured vs predicted per case with a summary (table, JSON), and the
 /// calibrated profile file, which carries its provenance and every case.
 public enum CalibrationReport {
+    /// The calibration for people: the host it ran on, the fitted figures, then per case what was
+    /// measured, what `profileName` predicts and the error, and the errors summarised per path class.
     public static func table(_ record: CalibrationRecord, profileName: String) -> String {
         var output = ""
         if let host = record.provenance {

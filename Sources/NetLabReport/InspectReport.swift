@@ -3,6 +3,9 @@ import NetLabTrace
 
 /// `netlab inspect` output: JSON as docs/output.md describes it, a readable summary, and CSV of conversations.
 public enum InspectReport {
+    /// The capture's summary for programs: format and link types, packet and byte counts, the time
+    /// span, counts by protocol, the conversations, whether it was read to its end (truncated and
+    /// duplicated packets, warnings), and the packets by interface.
     public static func json(_ summary: TraceSummary) -> JSONValue {
         .object([
             ("file", .string(summary.file)),

@@ -15,6 +15,8 @@ public indirect enum JSONValue: Equatable, Sendable {
     case items(count: Int, item: @Sendable (Int) -> JSONValue)
     case object([(String, JSONValue)])
 
+    /// Documents are equal when they print the same (on one line): the order of an object's keys
+    /// counts, and an array made item by item equals the same array built whole.
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         lhs.rendered(indent: nil) == rhs.rendered(indent: nil)
     }

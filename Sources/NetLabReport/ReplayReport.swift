@@ -4,6 +4,8 @@ import NetLabStats
 
 /// `netlab replay` output: the `simulate` shapes, with per flow the latency the capture shows.
 public enum ReplayReport {
+    /// The replay for programs: `simulate`'s JSON for the groupings replayed through, with per flow
+    /// the latency the capture shows, the consistency check of the captured grouping and the warnings.
     public static func json(_ result: ReplayResult, trace: String) -> JSONValue {
         var groupings: [JSONValue] = []
         for (groupingIndex, grouping) in result.simulation.groupings.enumerated() {
@@ -74,6 +76,7 @@ public enum ReplayReport {
         return .object(head + replaced + [("warnings", .array(result.warnings.map { .string($0) }))])
     }
 
+    /// The replayed groupings as `simulate` writes CSV: one row per grouping and flow.
     public static func csv(_ result: ReplayResult) -> String {
         SimulationReport.csv(result.simulation)
     }
@@ -127,7 +130,7 @@ public enum ReplayReport {
             .init("p99", alignment: .right),
             .init("one-way p50", alignment: .right), .init("msgs", alignment: .right),
         ])
-        for (index, flow) in (result.simulation.groupings.first?.flows ?? []).enumerated() {
+        for index in (result.simulation.groupings.first?.flows ?? []).indices {
             let captured = result.captured[index]
             table.append([
                 flowLabels.labels[index], "captured", "-", format(captured, 50), format(captured, 99), "-",

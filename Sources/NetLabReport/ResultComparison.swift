@@ -4,9 +4,12 @@ import NetLabModel
 /// regression is a metric that got worse beyond the tolerance and, where both results carry
 /// replications, beyond both confidence intervals.
 public enum ResultComparison {
+    /// A metric of one flow in one grouping that got worse beyond the tolerance (and, with
+    /// replications, beyond both intervals): its baseline and current figures.
     public struct Regression: Sendable {
         public var grouping: String
         public var flow: String
+        /// `latency_p50_ns`, `latency_p99_ns`, `throughput_bps`, ...: the JSON field compared.
         public var metric: String
         public var baseline: Double
         public var current: Double
@@ -14,6 +17,7 @@ public enum ResultComparison {
         /// Whether the figures are means over replications (both results had them).
         public var isMean = false
 
+        /// One line: where, which metric, from what to what, and by how much.
         public var description: String {
             // Two decimals where one would round a change just past the tolerance onto it.
             let percent = (current / baseline - 1) * 100
@@ -32,7 +36,10 @@ public enum ResultComparison {
         }
     }
 
+    /// What a comparison found: how many figures it compared, which regressed, and each
+    /// result's verdict.
     public struct Outcome: Sendable {
+        /// Figures compared (flows × groupings × metrics present in both).
         public var compared: Int
         public var regressions: [Regression]
         /// Each result's verdict (the grouping ranked first, and the verdict in words), where the
@@ -66,8 +73,11 @@ public enum ResultComparison {
     /// The verdict a result states: the grouping ranked first, how it was called (`leads`,
     /// `objectives`, `tie`) and the verdict in words.
     public struct StatedVerdict: Sendable {
+        /// The grouping ranked first.
         public var best: String
+        /// How the verdict was reached: `leads`, `objectives` or `tie`.
         public var call: String
+        /// The verdict in words, as the result printed it.
         public var text: String
     }
 

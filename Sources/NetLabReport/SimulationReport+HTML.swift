@@ -28,6 +28,9 @@ extension SimulationReport {
             + "<figcaption>Where the time goes, per grouping: the mean over all messages, and over the tail (the messages from the p99's band up, at most 19% below the p99).</figcaption></figure>"
     }
 
+    /// A self-contained page (no scripts, no external files): the verdict, latency CDFs, throughput,
+    /// drops and utilisation, where the time goes, the paths and the inputs. With `replicated`, the
+    /// verdict and figures are the replications'; `captured` adds each flow's captured latency (replay).
     public static func html(
         _ result: SimulationResult, replicated: ReplicatedResult? = nil, inputs: ReportInputs, title: String? = nil,
         captured: [(name: String, histogram: LatencyHistogram)?] = []

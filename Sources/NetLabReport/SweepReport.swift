@@ -4,6 +4,8 @@ import NetLabSweep
 /// `netlab sweep` and `netlab merge` output: tidy rows (one per point × grouping × flow ×
 /// metric) as CSV or JSON lines, and a summary table for people.
 public enum SweepReport {
+    /// Tidy CSV: one row per point × grouping × flow × metric, with each axis's value, the mean over
+    /// replications, the 95% half-width (empty with one replication) and the replication count.
     public static func csv(_ result: SweepResult) -> String {
         var table = CSVTable(
             header: ["point"] + result.axes.map(\.path) + [
@@ -20,6 +22,7 @@ public enum SweepReport {
         return table.rendered()
     }
 
+    /// The rows of ``csv(_:)`` as JSON lines, one object per row, the axes by path.
     public static func jsonLines(_ result: SweepResult) -> String {
         var text = ""
         for row in result.rows {

@@ -1,7 +1,9 @@
 /// A plain-text table for people: a header row, a rule, and columns padded to their widest cell.
 public struct TextTable: Sendable {
+    /// Where a column's cells sit: names left, figures right.
     public enum Alignment: Sendable { case left, right }
 
+    /// A column: its title and how its cells align.
     public struct Column: Sendable {
         public var title: String
         public var alignment: Alignment
@@ -11,9 +13,11 @@ public struct TextTable: Sendable {
         }
     }
 
+    /// The columns, in order.
     public var columns: [Column]
     public private(set) var rows: [[String]] = []
 
+    /// A table with these columns and no rows.
     public init(columns: [Column]) {
         self.columns = columns
     }

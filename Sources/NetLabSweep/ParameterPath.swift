@@ -6,12 +6,15 @@ import NetLabModel
 /// an array element by its `name` (a flow without one by `from->to`; a container written as a
 /// bare name by that name) or by its index.
 public struct ParameterPath: Sendable, Equatable, CustomStringConvertible {
+    /// One step of a path: an object member by key, or an array element by name or index.
     public enum Component: Sendable, Equatable {
         case key(String)
         case element(String)
     }
 
+    /// The steps, from the document's root.
     public let components: [Component]
+    /// The path as typed.
     public let description: String
 
     /// Parses `text`, or says what is wrong with it.

@@ -4,6 +4,7 @@ import NetLabModel
 /// One `--set PATH=VALUES` of a sweep: where, and the values it takes, as written (`1000/s`,
 /// `10Gbps`) or expanded from a range (`64B..64KiB:x4`, `1..8:+1`).
 public struct SweepAxis: Sendable, Equatable {
+    /// The value the axis changes.
     public let path: ParameterPath
     /// The values in order, as text the topology reader parses (numbers stay numbers).
     public let values: [String]

@@ -5,11 +5,15 @@ import NetLabCore
 /// Indexed Job whose pod k runs shard k of N (Kubernetes sets `JOB_COMPLETION_INDEX`) and writes
 /// its file to a shared volume, and a Job that merges the shards once they are all there.
 public struct SweepJobManifest: Sendable {
+    /// The prefix of every object's name (a valid DNS-1123 label).
     public var name: String
+    /// The container image that has `netlab` on its path.
     public var image: String
+    /// How many shards (the Indexed Job's completions).
     public var shards: Int
     /// How long the merge waits for the shards' files before it names those missing and fails.
     public var mergeDeadlineSeconds: Int
+    /// How many shard pods may run at once.
     public var parallelism: Int
     /// A PersistentVolumeClaim every shard pod can write to (ReadWriteMany).
     public var claim: String
@@ -21,6 +25,7 @@ public struct SweepJobManifest: Sendable {
     /// Arguments of the merge (`--format csv`, ...).
     public var mergeArguments: [String]
 
+    /// The objects of a sweep of `shards` shards; see the properties for each argument.
     public init(
         name: String, image: String, shards: Int, mergeDeadlineSeconds: Int = 86_400, parallelism: Int, claim: String,
         topologyFile: String,
@@ -40,6 +45,7 @@ public struct SweepJobManifest: Sendable {
 
     /// Where the pods see the topology and the results.
     public static let configDirectory = "/netlab"
+    /// Where the shard files and the merged result are written (the claim is mounted there).
     public static let resultsDirectory = "/results"
 
     /// The shell command of shard pods: the shard index comes from `JOB_COMPLETION_INDEX`.

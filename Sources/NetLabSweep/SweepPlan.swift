@@ -6,16 +6,27 @@ import NetLabModel
 /// varies fastest); its jobs are point × replication, numbered `point × replications +
 /// replication`, and a shard takes every job whose number leaves its index modulo the shard count.
 public struct SweepPlan: Sendable {
+    /// The topology file, for errors.
     public let file: String
+    /// The topology as read; every point applies its changes to it.
     public let topologyText: String
+    /// The `--set`s, in order (the last varies fastest).
     public let axes: [SweepAxis]
+    /// Changes made at every point (`--duration`).
     public let fixed: [(path: ParameterPath, value: String)]
+    /// The groupings to run (all when empty).
     public let groupings: [String]
+    /// Replications per point, each on its own seed.
     public let replications: Int
+    /// The base seed (the topology's when nil).
     public let seed: UInt64?
+    /// The cost profile's name or file, part of the sweep's identity.
     public let profileName: String
     private let document: JSONNode
 
+    /// A plan over `topologyText`. Fails where the topology is not a document, no axis is given,
+    /// or the axes multiply past what a sweep may run (10⁶ points, 10⁷ jobs); a value that makes
+    /// a point's topology invalid fails ``topology(at:)``.
     public init(
         file: String, topologyText: String, axes: [SweepAxis], fixed: [(path: ParameterPath, value: String)] = [],
         groupings: [String] = [], replications: Int, seed: UInt64?, profileName: String

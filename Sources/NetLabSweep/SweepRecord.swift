@@ -3,11 +3,14 @@
 public struct SweepRecord: Sendable, Equatable {
     /// `point × replications + replication`.
     public var job: Int
+    /// The grouping's name.
     public var grouping: String
+    /// The flow's name.
     public var flow: String
     /// In the order of ``SweepRecord/metrics``.
     public var values: [Double]
 
+    /// A record; `values` in the order of ``SweepRecord/metrics``.
     public init(job: Int, grouping: String, flow: String, values: [Double]) {
         self.job = job
         self.grouping = grouping

@@ -3,18 +3,24 @@ import NetLabStats
 /// A sweep's records with what is needed to read them: the axes and their values, the
 /// replications, the identity of the sweep. The same whether it ran whole or in merged shards.
 public struct SweepResult: Sendable, Equatable {
+    /// An axis as the result keeps it: its path as typed and its values.
     public struct Axis: Sendable, Equatable {
         public var path: String
         public var values: [String]
     }
 
+    /// The topology's name.
     public var topology: String
+    /// The plan's ``SweepPlan/identity``: shards merge only with shards of the same sweep.
     public var identity: String
+    /// The axes, in order.
     public var axes: [Axis]
+    /// Replications per point.
     public var replications: Int
     /// In job order; within a job, grouping then flow order.
     public var records: [SweepRecord]
 
+    /// The result of `plan`'s jobs.
     public init(plan: SweepPlan, topology: String, records: [SweepRecord]) {
         self.init(
             topology: topology, identity: plan.identity,
@@ -22,6 +28,7 @@ public struct SweepResult: Sendable, Equatable {
             replications: plan.replications, records: records)
     }
 
+    /// A result as read back from shard files.
     public init(topology: String, identity: String, axes: [Axis], replications: Int, records: [SweepRecord]) {
         self.topology = topology
         self.identity = identity
@@ -30,6 +37,7 @@ public struct SweepResult: Sendable, Equatable {
         self.records = records
     }
 
+    /// Points of the sweep: the product of the axes' value counts.
     public var points: Int { axes.reduce(1) { $0 * $1.values.count } }
 
     /// The value of each axis at `point` (the last axis varies fastest).

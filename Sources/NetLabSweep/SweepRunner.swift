@@ -5,6 +5,9 @@ import NetLabModel
 /// the same random numbers; the records come back in job, grouping and flow order whatever the
 /// number of cores.
 public enum SweepRunner {
+    /// Runs `jobs` of `plan` with `profile`, each grouping of each job in parallel, reporting the
+    /// runs finished to `progress`. Fails before anything runs where a point's topology does not
+    /// read (naming the point's values) or names a grouping it lacks.
     public static func run(
         _ plan: SweepPlan, jobs: [Int], profile: CostProfile,
         progress: @Sendable (_ finished: Int, _ total: Int) -> Void = { _, _ in }

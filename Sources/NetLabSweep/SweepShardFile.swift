@@ -5,12 +5,15 @@ import NetLabModel
 /// JSON lines, a header naming the sweep and the shard, one line per record, and an end line
 /// with the record count, so that a truncated file is caught.
 public enum SweepShardFile {
+    /// A shard file read back: its index, the shard count and its records.
     public struct Shard: Sendable {
         public var index: Int
         public var count: Int
         public var result: SweepResult
     }
 
+    /// The text of shard `shard` of `shards`: header, one line per record of `result`, end line
+    /// with the count (`jobs`, the whole sweep's job count, goes in the header).
     public static func render(_ result: SweepResult, shard: Int, of shards: Int, jobs: Int) -> String {
         let axes = result.axes.map { axis in
             "{\"path\":\(jsonString(axis.path)),\"values\":[\(axis.values.map(jsonString).joined(separator: ","))]}"
