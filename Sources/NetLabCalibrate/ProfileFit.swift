@@ -29,6 +29,9 @@ public enum ProfileFit {
         Parameter(name: "copy_per_byte", fields: [(.copyPerByte, 1)], why: "TCP and UDP round trips of 16 KiB"),
         Parameter(name: "cold_copy_per_byte", fields: [(.coldCopyPerByte, 1)], why: "the in-pod TCP stream"),
         Parameter(
+            name: "remote_copy_per_byte", fields: [(.remoteCopyPerByte, 1)],
+            why: "round trips of 16 KiB on two cores against one core"),
+        Parameter(
             name: "udp (calls and stack)",
             fields: [(.udpSend, 1), (.udpReceive, 1), (.udpStackTransmit, 1), (.udpStackReceive, 1)],
             why: "UDP round trips"),
@@ -200,7 +203,9 @@ public enum ProfileFit {
         var current =
             start
             ?? parameters.map { parameter in
-                log(max(1, Double(value(of: parameter.fields[0].0, in: base)) / parameter.fields[0].1))
+                // From at least 10 ps: a figure of 0 or 1 ps rounds a small step away, and no case
+                // would seem to move with it.
+                log(max(10, Double(value(of: parameter.fields[0].0, in: base)) / parameter.fields[0].1))
             }
         // A parameter is fitted when some training case moves with it.
         var residual = residuals(current)
@@ -311,6 +316,7 @@ public enum ProfileFit {
         case .socketSend: profile.socketSend.picoseconds
         case .copyPerByte: profile.copyPerByte.picoseconds
         case .coldCopyPerByte: profile.coldCopyPerByte.picoseconds
+        case .remoteCopyPerByte: profile.remoteCopyPerByte.picoseconds
         case .udpSend: profile.udpSend.picoseconds
         case .udsSend: profile.udsSend.picoseconds
         case .udsCopyPerByte: profile.udsCopyPerByte.picoseconds

@@ -10,7 +10,8 @@ import Testing
     static let known: [String: Double] = [
         "wakeup": 27e6, "context_switch": 1.9e6, "socket_send": 0.7e6, "socket_receive": 0.7e6,
         "stack_transmit": 0.84e6,
-        "stack_receive": 0.84e6, "copy_per_byte": 40, "cold_copy_per_byte": 260, "uds_send": 1.3e6,
+        "stack_receive": 0.84e6, "copy_per_byte": 40, "cold_copy_per_byte": 260, "remote_copy_per_byte": 35,
+        "uds_send": 1.3e6,
         "uds_receive": 1.3e6,
         "uds_copy_per_byte": 55, "pipe_write": 0.35e6, "pipe_read": 0.35e6, "pipe_copy_per_byte": 70,
         "shm_write": 0.12e6,

@@ -7,24 +7,26 @@ extension GroupingRun {
     /// Runs `duration` of CPU work on `node` for `endpoint` (or the kernel, -1), then `then`.
     /// Kernel work runs on the core of the work that led here, or, when it came from a link or
     /// a timer, on the core receive-side scaling hashes `steering` (a connection direction) to.
-    /// Zero-cost work continues at once without a core.
+    /// Zero-cost work continues at once without a core. Work that copies bytes another core
+    /// wrote takes `remoteCopy` longer unless it runs on `dataCore` (where they are in cache).
     mutating func submitWork<Queue: EventQueue>(
         node: Int, duration: Int64, endpoint: Int, then: EventAction, steering: Int = 0, preferredCore: Int = -1,
-        _ simulation: inout Simulation<Queue>
+        dataCore: Int32 = -1, remoteCopy: Int64 = 0, _ simulation: inout Simulation<Queue>
     ) {
         submitVariedWork(
             node: node, duration: varied(work: duration, on: node), endpoint: endpoint, then: then,
-            steering: steering, preferredCore: preferredCore, &simulation)
+            steering: steering, preferredCore: preferredCore, dataCore: dataCore, remoteCopy: remoteCopy, &simulation)
     }
 
-    /// ``submitWork(node:duration:endpoint:then:steering:preferredCore:_:)`` for work whose
-    /// host variability is already drawn (`duration` is what it will take on its core).
+    /// ``submitWork(node:duration:endpoint:then:steering:preferredCore:dataCore:remoteCopy:_:)``
+    /// for work whose host variability is already drawn (`duration` is what it will take on its
+    /// core, or on any core but `dataCore` with `remoteCopy` added).
     @inline(__always)
     mutating func submitVariedWork<Queue: EventQueue>(
         node: Int, duration: Int64, endpoint: Int, then: EventAction, steering: Int = 0, preferredCore: Int = -1,
-        _ simulation: inout Simulation<Queue>
+        dataCore: Int32 = -1, remoteCopy: Int64 = 0, _ simulation: inout Simulation<Queue>
     ) {
-        guard duration > 0 else {
+        guard duration > 0 || remoteCopy > 0 else {
             finishedWork = 0
             // Free work of a thread happens on its core all the same: whom it wakes, and the
             // kernel work it raises, see that core.
@@ -34,7 +36,9 @@ extension GroupingRun {
             currentCore = outer
             return
         }
-        var work = Work(node: Int32(node), duration: duration, endpoint: Int32(endpoint), then: then)
+        var work = Work(node: Int32(node), endpoint: Int32(endpoint), duration: duration, then: then)
+        work.dataCore = dataCore
+        work.remoteCopy = remoteCopy
         if endpoint < 0 {
             let pool = pools[node]
             let current = currentCore
@@ -125,6 +129,9 @@ extension GroupingRun {
 
     mutating func start<Queue: EventQueue>(_ handle: Int32, on core: Int, _ simulation: inout Simulation<Queue>) {
         works[handle].core = Int32(core)
+        if works[handle].remoteCopy > 0, works[handle].dataCore != Int32(core) {
+            works[handle].duration += works[handle].remoteCopy
+        }
         let duration = works[handle].duration
         cores[core].busy = true
         cores[core].runsKernelWork = works[handle].endpoint < 0

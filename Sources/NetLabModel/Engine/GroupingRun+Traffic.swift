@@ -207,6 +207,7 @@ extension GroupingRun {
     /// The send call returned: the bytes are in the transport.
     mutating func messageSent<Queue: EventQueue>(_ handle: Int32, _ simulation: inout Simulation<Queue>) {
         Self.charge(finishedWork, to: &messageTimes[Int(handle)], as: .send, now: simulation.now)
+        messages[handle].writerCore = currentCore
         let message = messages[handle]
         let connection = Int(message.connection)
         let link = connections[connection]
@@ -345,10 +346,13 @@ extension GroupingRun {
             if preferred >= 0 { wakeup = contextSwitch(on: endpoints[receiver].node) }
         }
         messageTimes[Int(handle)].plan(work: wakeup + cost + cold, wakeup: wakeup)
+        // Bytes that came from memory cost the same on every core; others cost more to copy on a
+        // core other than the writer's.
+        let remote = cold == 0 ? message.bytes * profile.remoteCopyPerByte.picoseconds : 0
         submitWork(
             node: endpoints[receiver].node, duration: wakeup + cost + cold, endpoint: receiver,
             then: EventAction(kind: EventKind.receiveDone.rawValue, argument: UInt64(handle)), preferredCore: preferred,
-            &simulation)
+            dataCore: message.writerCore, remoteCopy: remote, &simulation)
     }
 
     /// The receiver has the whole message: room frees in the buffers it sat in.

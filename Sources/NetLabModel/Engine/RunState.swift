@@ -51,6 +51,9 @@ struct Message {
     var lost: Bool
     /// Receiving endpoint.
     var receiver: Int32
+    /// The core the sender's write ran on, once it has run (-1 before): a reader on another core
+    /// finds the bytes in that core's cache, not its own.
+    var writerCore: Int32 = -1
 }
 
 /// An rpc call in progress.
@@ -68,13 +71,17 @@ struct Call {
 /// Work waiting for or running on a core.
 struct Work {
     var node: Int32
-    var duration: Int64
     /// Endpoint this work is done for (one of its threads runs it), or -1 for kernel work.
     var endpoint: Int32
+    var duration: Int64
     var then: EventAction
     /// The core it is bound to (kernel work runs where it was raised), or -1 to go where the
     /// endpoint's placement allows.
     var core: Int32 = -1
+    /// The core whose cache holds the bytes this work copies, and what the copy costs more when
+    /// the work runs on any other core (known only once it starts).
+    var dataCore: Int32 = -1
+    var remoteCopy: Int64 = 0
 }
 
 /// One CPU core: runs one piece of work at a time.

@@ -11,6 +11,7 @@ extension CostProfile {
         case pipeWrite = "pipe_write", pipeRead = "pipe_read", pipeCopyPerByte = "pipe_copy_per_byte"
         case shmWrite = "shm_write", shmRead = "shm_read", shmCopyPerByte = "shm_copy_per_byte"
         case coldCopyPerByte = "cold_copy_per_byte", cacheBytes = "cache_bytes"
+        case remoteCopyPerByte = "remote_copy_per_byte"
         case wakeup, contextSwitch = "context_switch", socketWait = "socket_wait", shmWait = "shm_wait"
         case vethPerPacket = "veth_per_packet", bridgePerPacket = "bridge_per_packet", netfilterPerPacket =
             "netfilter_per_packet"
@@ -188,6 +189,7 @@ extension CostProfile {
         case .shmCopyPerByte: shmCopyPerByte = duration
         case .coldCopyPerByte: coldCopyPerByte = duration
         case .cacheBytes: cacheBytes = Int64(saturating: value)
+        case .remoteCopyPerByte: remoteCopyPerByte = duration
         case .wakeup: wakeup = duration
         case .contextSwitch: contextSwitch = duration
         case .socketWait: socketsPoll = value == 1

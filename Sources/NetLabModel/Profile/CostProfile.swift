@@ -33,6 +33,10 @@ public struct CostProfile: Sendable, Equatable {
     /// (a bulk transfer streams through memory; a ping-pong's buffers stay in cache).
     public var coldCopyPerByte: SimDuration
     public var cacheBytes: Int64
+    /// Extra per byte of a read on a core other than the writer's, of bytes that are still in
+    /// cache: they come from the other core's cache or the shared one, not the reader's own (one
+    /// figure for every transport; data from a NIC counts as another core's).
+    public var remoteCopyPerByte: SimDuration = .zero
     /// Waking a blocked thread whose core is idle: the inter-processor interrupt and the idle exit.
     public var wakeup: SimDuration
     /// Switching a core from one thread to another: a thread woken on a core that is busy, or on
