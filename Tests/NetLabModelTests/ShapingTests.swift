@@ -37,6 +37,28 @@ import Testing
         #expect(!inPod.isEmpty && inPod.allSatisfy { $0.utilization == 0 }, "in one pod, loopback is not shaped")
     }
 
+    /// A shaper on node a's NIC (`tc tbf` on its eth0) holds everything that leaves the node, of
+    /// every pod on it, to its rate; traffic within the node and into it passes unshaped.
+    @Test func aNodesNICShaperHoldsWhatLeavesTheNode() throws {
+        let text = Self.shaped("", flow: Self.stream).replacingOccurrences(
+            of: #"{ "name": "a", "nic": { "rate": "10Gbps" } }"#,
+            with: #"{ "name": "a", "nic": { "rate": "10Gbps", "shaping": "200Mbps" } }"#)
+        let result = try Fixtures.run(text)
+        let apart = result.groupings[0]
+        let rate = apart.flows[0].throughputBitsPerSecond
+        #expect(rate > 0.9 * 200e6 * 1460 / 1538 && rate <= 1.01 * 200e6, "\(rate)")
+        #expect(apart.limits.contains { $0.name == "a/nic-tbf" }, "\(apart.limits.map(\.name))")
+        #expect(apart.limits.first { $0.name == "a/nic-tbf" }?.description.contains("NIC shaper") == true)
+        // Within node a nothing leaves it.
+        let idle = try #require(result.groupings[1].links.first { $0.name == "a/nic-tbf" })
+        #expect(idle.utilization == 0)
+        // Into node a, the other way, nothing is shaped.
+        let inbound = try Fixtures.run(
+            text.replacingOccurrences(of: #""from": "src", "to": "dst""#, with: #""from": "dst", "to": "src""#)
+        ).groupings[0].flows[0].throughputBitsPerSecond
+        #expect(inbound > 5e9, "\(inbound)")
+    }
+
     /// A 16 KiB call that fits the burst is not slowed by a shaper of the NIC's rate, where a NIC
     /// of that rate serialises every packet: the shaper's whole point.
     @Test func aMessageWithinTheBurstPassesUnthrottled() throws {

@@ -125,6 +125,14 @@ import Testing
             with: #"{ "name": "a", "cores": 2, "latency": "2s" }"#,
             path: "cluster.nodes[0].latency", mentions: ["absurd", "at most 1s"]),
         Case(
+            name: "node NIC shaper with a burst too small", replace: #"{ "name": "a", "cores": 2 }"#,
+            with: #"{ "name": "a", "cores": 2, "nic": { "shaping": { "rate": "10Gbps", "burst": "2KiB" } } }"#,
+            path: "cluster.nodes[0].nic.shaping.burst", mentions: ["out of range", "could never pass"]),
+        Case(
+            name: "node NIC shaping misspelt", replace: #"{ "name": "a", "cores": 2 }"#,
+            with: #"{ "name": "a", "cores": 2, "nic": { "shapping": "1Gbps" } }"#,
+            path: "cluster.nodes[0].nic.shapping", mentions: ["unknown key", "did you mean \"shaping\""]),
+        Case(
             name: "per-call connection over shared memory", replace: #""size": "200B", "rate": "100/s" }"#,
             with: #""size": "200B", "rate": "100/s", "connection": "per-call" }"#,
             path: "flows[1].connection", mentions: ["unknown key"]),

@@ -55,9 +55,11 @@ extension GroupingResult {
             limits.append(
                 Limit(
                     kind: .link, name: link.name, utilization: link.utilization,
-                    description: link.name.hasSuffix("-tbf")
-                        ? "link \"\(link.name)\": busy \(busy): the pod's bandwidth limit holds its traffic back; raise the container's \"bandwidth\" or send less"
-                        : "link \"\(link.name)\": busy \(busy): packets queue for it; give it a faster rate or less traffic",
+                    description: link.name.hasSuffix("/nic-tbf")
+                        ? "link \"\(link.name)\": busy \(busy): the node's NIC shaper holds its traffic back; raise its \"shaping\" rate or move traffic off the node"
+                        : link.name.hasSuffix("-tbf")
+                            ? "link \"\(link.name)\": busy \(busy): the pod's bandwidth limit holds its traffic back; raise the container's \"bandwidth\" or send less"
+                            : "link \"\(link.name)\": busy \(busy): packets queue for it; give it a faster rate or less traffic",
                     summary: "link \(link.name) (busy \(busy))"))
         }
         return limits

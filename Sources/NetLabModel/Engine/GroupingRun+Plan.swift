@@ -2,7 +2,7 @@ import NetLabCore
 
 extension GroupingRun {
     /// One core pool per node; per node a NIC link and the switch port that sends to it, each
-    /// serialising at the slower of its two ends.
+    /// serialising at the slower of its two ends, and the shaper on the NIC's egress if it has one.
     mutating func buildCoresAndLinks() {
         let cluster = topology.cluster
         for (index, node) in cluster.nodes.enumerated() {
@@ -30,6 +30,11 @@ extension GroupingRun {
                     propagation: cluster.fabric.latency.picoseconds + node.uplinkLatency.picoseconds
                         + profile.nicInterruptDelay.picoseconds))
             links[links.count - 1].interruptDelay = profile.nicInterruptDelay.picoseconds
+            nicShaper.append(-1)
+            if let bucket = node.nicShaping {
+                nicShaper[index] = Int32(links.count)
+                links.append(Link(name: "\(node.name)/nic-tbf", shaping: bucket))
+            }
         }
     }
 
@@ -329,13 +334,17 @@ extension GroupingRun {
                 + shaper(shapers.egress) + [receiving(bridge, .receiverHost, joins: false)]
                 + shaper(shapers.ingress) + [receiving(veth, .receiverNamespace), receiving(stack.receive)]
         case .crossNode:
+            // The bridge forwards (and the overlay encapsulates) before the NIC's qdisc, where a
+            // node's shaper holds the packet; its driver sends it after.
+            let leaving =
+                nicShaper[source] < 0
+                ? [sending(bridge + HopParts(devices: p.nicTransmit.picoseconds, overlay: encapsulation), .senderNIC)]
+                : [sending(bridge + HopParts(overlay: encapsulation))] + shaper(nicShaper[source]) + [
+                    sending(HopParts(devices: p.nicTransmit.picoseconds), .senderNIC, joins: false)
+                ]
             return [sending(stack.transmit, .senderNamespace, joins: false), sending(veth, .senderHost)]
-                + shaper(shapers.egress) + [
-                    sending(
-                        bridge
-                            + HopParts(devices: p.nicTransmit.picoseconds, overlay: encapsulation),
-                        .senderNIC),
-                    PathStage(kind: .link(nicLink[source]), cost: 0, joinsPrevious: false, placeAfter: nil),
+                + shaper(shapers.egress) + leaving + [
+                    PathStage(kind: .link(nicLink[source]), cost: 0, joinsPrevious: false, placeAfter: nil)
                 ] + betweenZones(source, destination) + [
                     PathStage(
                         kind: .link(portLink[destination]), cost: 0, joinsPrevious: false, placeAfter: .receiverNIC),

@@ -43,6 +43,8 @@ public struct GroupingRun: EventHandler {
     var links: [Link] = []
     /// Per node, its NIC transmit link and the switch port that sends to it.
     var nicLink: [Int32] = []
+    /// Per node, the shaper on its NIC's egress, or -1.
+    var nicShaper: [Int32] = []
     var portLink: [Int32] = []
 
     var packets = Pool<Packet>()

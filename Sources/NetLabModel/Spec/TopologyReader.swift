@@ -194,9 +194,13 @@ extension SpecReader {
                     try integer(node, nodeFields.child("cores"), what: "cores", range: 1...1024)
                 } ?? 4
             var rate = BitRate(bitsPerSecond: 10_000_000_000), buffer = ByteCount(bytes: 1 << 20)
+            var shaping: TokenBucket?
             if let nic = nodeFields.optional("nic") {
                 let nicFields = try object(nic, nodeFields.child("nic"), what: "the NIC")
-                try nicFields.rejectUnknownKeys(["rate", "buffer"])
+                try nicFields.rejectUnknownKeys(["rate", "buffer", "shaping"])
+                if let value = nicFields.optional("shaping") {
+                    shaping = try tokenBucket(value, nicFields.child("shaping"))
+                }
                 if let value = nicFields.optional("rate") {
                     rate = try bitRate(value, nicFields.child("rate"), what: "the NIC rate")
                 }
@@ -216,6 +220,7 @@ extension SpecReader {
                 }
             }
             var node = Node(name: name, cores: cores, nicRate: rate, nicBuffer: buffer)
+            node.nicShaping = shaping
             if let value = nodeFields.optional("latency") {
                 node.uplinkLatency = try oneWayLatency(value, nodeFields.child("latency"), what: "the uplink latency")
             }

@@ -43,6 +43,9 @@ public struct Node: Sendable {
     /// Its zone (a failure domain: an availability zone, a site); nodes in different zones are
     /// `Fabric.interZoneLatency` further apart.
     public var zone: String?
+    /// A token-bucket shaper on its NIC's egress (`tc qdisc add dev eth0 root tbf …`): traffic
+    /// leaving the node waits in it before the NIC's queue.
+    public var nicShaping: TokenBucket?
 
     public init(name: String, cores: Int, nicRate: BitRate, nicBuffer: ByteCount) {
         self.name = name
