@@ -75,14 +75,14 @@ public enum CalibrationReport {
         ] {
             guard let summary = CalibrationSummary(cases) else { continue }
             output +=
-                "\n\(label): \(summary.cases) cases, median |error| \(SimulationReport.formatPercent(summary.medianAbsoluteError)), "
-            output += "max \(SimulationReport.formatPercent(summary.maximumAbsoluteError)), "
+                "\n\(label): \(summary.cases) cases, median |error| \(FigureText.percent(summary.medianAbsoluteError)), "
+            output += "max \(FigureText.percent(summary.maximumAbsoluteError)), "
             output += "\(summary.within15Percent) within 15%, \(summary.within25Percent) within 25%"
         }
         for (label, quantile) in [("p99", \RoundTripTail.p99), ("p99.9", \RoundTripTail.p999)] {
             guard let summary = CalibrationSummary(heldOut, quantile: quantile) else { continue }
             output +=
-                "\nheld-out \(label): \(summary.cases) round trips, median |error| \(SimulationReport.formatPercent(summary.medianAbsoluteError)), "
+                "\nheld-out \(label): \(summary.cases) round trips, median |error| \(FigureText.percent(summary.medianAbsoluteError)), "
             output += "\(summary.within25Percent) within 25%"
         }
         for path in CalibrationCase.Path.allCases {
@@ -90,10 +90,10 @@ public enum CalibrationReport {
                 let cases = heldOut.filter { $0.calibrationCase.path == path && $0.calibrationCase.kind == kind }
                 guard let summary = CalibrationSummary(cases) else { continue }
                 output +=
-                    "\n  held-out \(path.rawValue) \(kind.rawValue): \(summary.cases) cases, median |error| \(SimulationReport.formatPercent(summary.medianAbsoluteError))"
+                    "\n  held-out \(path.rawValue) \(kind.rawValue): \(summary.cases) cases, median |error| \(FigureText.percent(summary.medianAbsoluteError))"
                 for (label, quantile) in [("p99", \RoundTripTail.p99), ("p99.9", \RoundTripTail.p999)] {
                     guard let tail = CalibrationSummary(cases, quantile: quantile) else { continue }
-                    output += ", \(label) \(SimulationReport.formatPercent(tail.medianAbsoluteError))"
+                    output += ", \(label) \(FigureText.percent(tail.medianAbsoluteError))"
                 }
             }
         }
@@ -117,7 +117,7 @@ public enum CalibrationReport {
         let item = measurement.calibrationCase
         return [
             item.name, item.isTraining ? "training" : "held-out", format(measurement.measured, item.kind),
-            SimulationReport.formatPercent(measurement.spread),
+            FigureText.percent(measurement.spread),
             measurement.predicted.map { format($0, item.kind) } ?? "-",
             measurement.error.map { signedPercent($0) } ?? "-",
         ]
@@ -130,7 +130,7 @@ public enum CalibrationReport {
     }
 
     static func signedPercent(_ value: Double) -> String {
-        (value >= 0 ? "+" : "") + SimulationReport.formatPercent(value)
+        FigureText.percent(value, signed: true)
     }
 
     /// The report as JSON: provenance, fit, cases, summaries.

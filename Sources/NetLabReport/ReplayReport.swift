@@ -114,8 +114,9 @@ public enum ReplayReport {
                 check.append([
                     flowLabels.label(of: row.flow), "\(row.captured.count)", format(row.captured, 50),
                     format(row.simulated, 50),
-                    percent(row.error(50)),
-                    format(row.captured, 99), format(row.simulated, 99), percent(row.error(99)),
+                    FigureText.percent(row.error(50), signed: true),
+                    format(row.captured, 99), format(row.simulated, 99),
+                    FigureText.percent(row.error(99), signed: true),
                     SimulationReport.formatNanoseconds(row.modelledAtMedian),
                 ])
             }
@@ -163,16 +164,6 @@ public enum ReplayReport {
         return output
     }
 
-    static func percent(_ fraction: Double) -> String {
-        (fraction >= 0 ? "+" : "") + formatPercent(fraction)
-    }
-
-    static func formatPercent(_ fraction: Double) -> String {
-        let tenths = (fraction * 1000).rounded()
-        let sign = tenths < 0 ? "-" : ""
-        let magnitude = Int(saturating: abs(tenths))
-        return "\(sign)\(magnitude / 10).\(magnitude % 10)%"
-    }
 }
 
 extension ReplayReport {

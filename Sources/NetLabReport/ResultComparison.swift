@@ -1,3 +1,4 @@
+import NetLabCore
 import NetLabModel
 
 /// `netlab compare`: two `netlab simulate` JSON results of the same topology, flow by flow; a
@@ -20,11 +21,11 @@ public enum ResultComparison {
         /// One line: where, which metric, from what to what, and by how much.
         public var description: String {
             // Two decimals where one would round a change just past the tolerance onto it.
-            let percent = (current / baseline - 1) * 100
-            let tenths = abs(percent) * 10
+            let share = current / baseline - 1
+            let tenths = abs(share * 100) * 10
             let digits = abs(tenths.rounded() - tenths) > 0.05 ? 2 : 1
             let change =
-                baseline == 0 ? "from 0" : "\(baseline < current ? "+" : "")\(SimulationReport.fixed(percent, digits))%"
+                baseline == 0 ? "from 0" : FigureText.percent(share, decimals: digits, signed: baseline < current)
             let what = isMean ? "\(metric) (mean of replications)" : metric
             return "\(grouping)/\(flow): \(what) \(format(baseline)) → \(format(current)) (\(change))"
         }

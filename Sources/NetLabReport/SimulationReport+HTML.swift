@@ -182,7 +182,7 @@ extension SimulationReport {
 
     /// A share as a percentage, with "<0.1%" for what is busy but rounds to nothing.
     static func smallPercent(_ fraction: Double) -> String {
-        fraction > 0 && fraction < 0.0005 ? "<0.1%" : formatPercent(fraction)
+        fraction > 0 && fraction < 0.0005 ? "<0.1%" : FigureText.percent(fraction)
     }
 
     /// The histogram as CDF steps, thinned to at most about 400 points.

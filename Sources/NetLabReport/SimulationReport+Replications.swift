@@ -38,7 +38,7 @@ extension SimulationReport {
         output += "~ not significantly different from the best (the interval reaches 0)\n"
         if let status = replicated.precisionStatus, let target = status.target {
             output +=
-                "precision: widest \(status.metric.rawValue) interval ±\(formatPercent(status.worstRelativeHalfWidth)) of its mean (\(status.flow), \(status.grouping)); target ±\(formatPercent(target)), \(status.isReached ? "reached" : "NOT reached") in \(status.replications) replications\n"
+                "precision: widest \(status.metric.rawValue) interval ±\(FigureText.percent(status.worstRelativeHalfWidth)) of its mean (\(status.flow), \(status.grouping)); target ±\(FigureText.percent(target)), \(status.isReached ? "reached" : "NOT reached") in \(status.replications) replications\n"
         }
         return output
     }

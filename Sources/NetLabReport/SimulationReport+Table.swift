@@ -46,7 +46,7 @@ extension SimulationReport {
                     flow.messages > 0 ? formatNanoseconds(flow.latency.valueAtPercentile(99)) : "-",
                     formatRate(flow.throughputBitsPerSecond),
                     flow.offeredMessages > 0
-                        ? formatPercent(Double(flow.messages) / Double(flow.offeredMessages))
+                        ? FigureText.percent(Double(flow.messages) / Double(flow.offeredMessages))
                             + (flow.unstable ? " !" : "") : "-",
                     "\(drops)",
                 ])
@@ -63,7 +63,7 @@ extension SimulationReport {
                 corner: "node CPU", rowNames: nodeNames, columnTitle: "grouping", columnNames: groupingLabels.labels,
                 valueTitle: "busy",
                 cells: nodeNames.indices.map { node in
-                    result.groupings.map { formatPercent($0.nodes[node].cpuUtilization) }
+                    result.groupings.map { FigureText.percent($0.nodes[node].cpuUtilization) }
                 }) + "\n"
         let linkNames = result.groupings.first?.links.map(\.name) ?? []
         let links = TextTable.grid(
@@ -72,7 +72,8 @@ extension SimulationReport {
             cells: linkNames.indices.map { link in
                 result.groupings.map {
                     let value = $0.links[link]
-                    return formatPercent(value.utilization) + (value.dropped > 0 ? " (\(value.dropped) dropped)" : "")
+                    return FigureText.percent(value.utilization)
+                        + (value.dropped > 0 ? " (\(value.dropped) dropped)" : "")
                 }
             })
         output += links
@@ -120,7 +121,7 @@ extension SimulationReport {
                 standing.objectives == 0
                     ? "-" : "\(standing.objectives - standing.misses.count)/\(standing.objectives)",
                 formatRate(crossNode),
-                formatPercent(grouping.nodes.map(\.cpuUtilization).max() ?? 0),
+                FigureText.percent(grouping.nodes.map(\.cpuUtilization).max() ?? 0),
             ])
         }
         var output = table.rendered()
@@ -163,8 +164,6 @@ extension SimulationReport {
     static func formatDuration(_ picoseconds: Int64) -> String { formatNanoseconds(UInt64(max(0, picoseconds / 1000))) }
 
     static func formatRate(_ bitsPerSecond: Double) -> String { FigureText.rate(bitsPerSecond: bitsPerSecond) }
-
-    static func formatPercent(_ fraction: Double) -> String { "\(fixed(fraction * 100, 1))%" }
 
     /// `value` with `decimals` digits after the point.
     static func fixed(_ value: Double, _ decimals: Int) -> String { FigureText.fixed(value, decimals) }

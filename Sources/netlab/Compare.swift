@@ -1,4 +1,5 @@
 import ArgumentParser
+import NetLabCore
 import NetLabModel
 import NetLabReport
 
@@ -30,14 +31,14 @@ struct Compare: ParsableCommand {
     var tolerance: String = "5%"
 
     func run() throws {
-        guard tolerance.hasSuffix("%"), let percent = Double(tolerance.dropLast()), percent >= 0, percent < 1000 else {
+        guard let share = Share.fraction(tolerance), share < 10 else {
             throw InputError(
                 source: "--tolerance", location: nil, problem: "\"\(tolerance)\" is not a percentage",
                 fix: "write e.g. 5%")
         }
         let outcome = try ResultComparison.compare(
             baseline: try readInput(baseline), baselineFile: baseline, current: try readInput(current),
-            currentFile: current, tolerance: percent / 100)
+            currentFile: current, tolerance: share)
         print(outcome.report(tolerance: tolerance), terminator: "")
         if !outcome.regressions.isEmpty { throw ExitCode(1) }
     }

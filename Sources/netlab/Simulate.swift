@@ -101,7 +101,7 @@ struct Simulate: ParsableCommand {
         if let status = replicated.precisionStatus, let precision, !status.isReached {
             var standardError = StandardError()
             print(
-                "netlab: warning: --precision \(precision) not reached in \(status.replications) replications (--max-replications): the widest \(precisionMetric.rawValue) interval is ±\(Self.percent(status.worstRelativeHalfWidth)) of its mean (flow \(status.flow), grouping \(status.grouping)); raise --max-replications or --duration",
+                "netlab: warning: --precision \(precision) not reached in \(status.replications) replications (--max-replications): the widest \(precisionMetric.rawValue) interval is ±\(FigureText.percent(status.worstRelativeHalfWidth)) of its mean (flow \(status.flow), grouping \(status.grouping)); raise --max-replications or --duration",
                 to: &standardError)
         }
         let result = replicated.replications[0]
@@ -124,7 +124,7 @@ struct Simulate: ParsableCommand {
         _ spec: Topology, groupings: [Int], profile: CostProfile, target: String,
         progress: (String) -> Void
     ) throws -> ReplicatedResult {
-        guard let fraction = Self.fraction(target) else {
+        guard let fraction = Share.fraction(target, bareFractionsUpTo: 0.5) else {
             throw InputError(
                 source: "--precision", location: nil,
                 problem: "\"\(target)\" is neither a percentage nor a fraction up to 0.5",
@@ -153,28 +153,11 @@ struct Simulate: ParsableCommand {
             precision: fraction, of: metric, maximum: maxReplications
         ) { status in
             progress(
-                "\(status.replications) replications: widest \(metric.rawValue) interval ±\(Self.percent(status.worstRelativeHalfWidth)) (target \(target))"
+                "\(status.replications) replications: widest \(metric.rawValue) interval ±\(FigureText.percent(status.worstRelativeHalfWidth)) (target \(target))"
             )
         }
         result.precisionStatus = status
         return result
-    }
-
-    /// A share written as a percentage ("5%", or "5"), as a fraction (0.05).
-    /// `5%` or the fraction `0.05`, as 0.05. A bare number above 0.5 (`5`) is refused: it could
-    /// mean 5% or 500%.
-    static func fraction(_ text: String) -> Double? {
-        let isPercent = text.hasSuffix("%")
-        let digits = isPercent ? String(text.dropLast()) : text
-        guard let value = Double(digits.trimmingCharacters(in: .whitespaces)), value.isFinite, value >= 0 else {
-            return nil
-        }
-        if isPercent { return value / 100 }
-        return value <= 0.5 ? value : nil
-    }
-
-    static func percent(_ fraction: Double) -> String {
-        fraction.isFinite ? "\((fraction * 1000).rounded() / 10)%" : "∞"
     }
 
     /// `--require`: the named grouping (or, for `best`, at least one grouping) meets every flow's

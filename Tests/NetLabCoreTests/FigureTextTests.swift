@@ -32,6 +32,25 @@ import Testing
         #expect(FigureText.interval(nanoseconds: 591_500, halfWidth: 999_600) == "592 ± 1000us")
     }
 
+    /// One way to write a share in every table, sentence and error, and one way to read one.
+    @Test func sharesAreWrittenAndReadOneWay() {
+        #expect(FigureText.percent(0.1234) == "12.3%")
+        #expect(FigureText.percent(0.0005) == "0.1%")
+        #expect(FigureText.percent(-0.0005, signed: true) == "-0.1%")
+        #expect(FigureText.percent(0, signed: true) == "+0.0%")
+        #expect(FigureText.percent(0.955, decimals: 0) == "96%")
+        #expect(FigureText.percent(0.01, decimals: 2) == "1.00%")
+        #expect(FigureText.percent(.infinity) == "∞")
+        #expect(Share.fraction("5%") == 0.05)
+        #expect(Share.fraction(" 0.1 %") == 0.001)
+        #expect(Share.fraction("5") == nil, "a bare number is a fraction only where allowed")
+        #expect(Share.fraction("0.05", bareFractionsUpTo: 0.5) == 0.05)
+        #expect(Share.fraction("5", bareFractionsUpTo: 0.5) == nil, "5 could mean 5% or 500%")
+        #expect(Share.fraction("-1%") == nil)
+        #expect(Share.fraction("inf%") == nil)
+        #expect(Share.fraction("five%") == nil)
+    }
+
     @Test func fixedKeepsTheSignOfSmallNegatives() {
         #expect(FigureText.fixed(-0.5, 2) == "-0.50")
         #expect(FigureText.fixed(-1.5, 1) == "-1.5")

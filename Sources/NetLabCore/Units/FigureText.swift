@@ -40,6 +40,13 @@ public enum FigureText {
         return number(nanoseconds, in: unit) + unit.name
     }
 
+    /// A share as a percentage with `decimals` digits after the point ("12.3%"); `signed` writes a
+    /// "+" before a share of 0 or more (a change, an error). Infinite shares are "∞".
+    public static func percent(_ fraction: Double, decimals: Int = 1, signed: Bool = false) -> String {
+        guard !fraction.isInfinite else { return fraction > 0 ? "∞" : "-∞" }
+        return (signed && fraction >= 0 ? "+" : "") + fixed(fraction * 100, decimals) + "%"
+    }
+
     public static func rate(bitsPerSecond: Double) -> String {
         let unit = rateUnit(bitsPerSecond: bitsPerSecond)
         return number(bitsPerSecond, in: unit) + unit.name

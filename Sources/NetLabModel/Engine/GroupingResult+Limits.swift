@@ -65,5 +65,5 @@ extension GroupingResult {
         return limits
     }
 
-    private func percent(_ share: Double) -> String { "\(Int(saturating: (min(share, 1) * 100).rounded()))%" }
+    private func percent(_ share: Double) -> String { FigureText.percent(min(share, 1), decimals: 0) }
 }

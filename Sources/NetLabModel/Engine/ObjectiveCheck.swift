@@ -48,13 +48,9 @@ extension Flow.ServiceLevelObjective {
             reasons.append("throughput \(BitRate(bitsPerSecond: Int64(saturating: throughput.rounded()))) < \(limit)")
         }
         if let limit = loss, let lost, lost > limit {
-            reasons.append("loss \(formatShare(lost)) > \(formatShare(limit))")
+            reasons.append(
+                "loss \(FigureText.percent(lost, decimals: 2)) > \(FigureText.percent(limit, decimals: 2))")
         }
         return reasons
     }
-}
-
-private func formatShare(_ value: Double) -> String {
-    let percent = (value * 10_000).rounded() / 100
-    return "\(percent)%"
 }

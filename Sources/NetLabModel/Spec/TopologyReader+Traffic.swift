@@ -154,10 +154,10 @@ extension SpecReader {
         }
         if let value = fields.optional("loss") {
             let text = try string(value, fields.child("loss"), what: "a loss ratio")
-            guard text.hasSuffix("%"), let percent = Double(text.dropLast()), percent >= 0, percent <= 100 else {
+            guard let share = Share.fraction(text), share <= 1 else {
                 throw fail(value, fields.child("loss"), "\"\(text)\" is not a percentage", fix: "write e.g. \"0.1%\"")
             }
-            objective.loss = percent / 100
+            objective.loss = share
         }
         guard !objective.isEmpty else {
             throw fail(
