@@ -42,16 +42,10 @@ public enum SweepRunner {
     }
 
     static func groupingIndices(_ names: [String], in topology: Topology) throws(SweepError) -> [Int] {
-        guard !names.isEmpty else { return Array(topology.groupings.indices) }
-        var indices: [Int] = []
-        for name in names {
-            guard let index = topology.groupings.firstIndex(where: { $0.name == name }) else {
-                throw SweepError(
-                    "--grouping", "no grouping \"\(name)\"",
-                    fix: "use one of \(topology.groupings.map(\.name).joined(separator: ", "))")
-            }
-            indices.append(index)
+        do { return try topology.groupingIndices(named: names) } catch {
+            throw SweepError(
+                "--grouping", "no grouping \"\(error.name)\"",
+                fix: "use one of \(error.choices.joined(separator: ", "))")
         }
-        return indices
     }
 }

@@ -53,7 +53,7 @@ struct Advise: ParsableCommand {
     @OptionGroup var output: ReportOptions<AdviceFormat>
 
     func run() throws {
-        let (spec, _) = try Simulate.loadTopology(topology, duration: duration, requireGroupings: false)
+        let (spec, _) = try loadTopology(topology, duration: duration, requireGroupings: false)
         let chosen = try model.resolvedProfile(for: spec, topologyPath: topology)
         guard (3...1000).contains(replications) else {
             throw InputError(

@@ -53,9 +53,9 @@ struct BenchSimulate: ParsableCommand {
 
     func run() throws {
         try checkOptions()
-        let (spec, _) = try Simulate.loadTopology(topology, duration: duration)
-        let chosen = try Simulate.resolveProfile(profile, for: spec, topologyPath: topology)
-        let indices = try Simulate.groupingIndices(groupings, in: spec, topologyPath: topology)
+        let (spec, _) = try loadTopology(topology, duration: duration)
+        let chosen = try resolveProfile(profile, for: spec, topologyPath: topology)
+        let indices = try groupingIndices(groupings, in: spec, topologyPath: topology)
         var rows: [Row] = []
         for index in indices {
             var times: [Double] = []

@@ -98,7 +98,7 @@ extension ImportKubernetes {
         settings.race.finalReplications = 3
         let progress = ProgressLine(label: "import k8s: advise")
         let advice = Advisor.advise(
-            topology, profile: try Simulate.resolveProfile(nil, for: topology, topologyPath: traffic),
+            topology, profile: try resolveProfile(nil, for: topology, topologyPath: traffic),
             settings: settings
         ) { done, _, alive in progress.update("\(done) runs, \(alive) candidates in the race") }
         progress.finish()
@@ -137,8 +137,8 @@ struct ExportKubernetes: ParsableCommand {
     var file: String?
 
     func run() throws {
-        let (spec, _) = try Simulate.loadTopology(topology, duration: nil)
-        let index = try Simulate.groupingIndices([grouping], in: spec, topologyPath: topology)[0]
+        let (spec, _) = try loadTopology(topology, duration: nil)
+        let index = try groupingIndices([grouping], in: spec, topologyPath: topology)[0]
         try writeOutput(try KubernetesExport.yaml(spec, grouping: index), to: file)
         var standardError = StandardError()
         for note in KubernetesExport.notes(spec, grouping: index) {

@@ -12,6 +12,6 @@ struct ModelOptions: ParsableArguments {
 
     /// The profile asked for, else the topology's.
     func resolvedProfile(for spec: Topology, topologyPath: String) throws -> CostProfile {
-        try Simulate.resolveProfile(profile, for: spec, topologyPath: topologyPath)
+        try resolveProfile(profile, for: spec, topologyPath: topologyPath)
     }
 }

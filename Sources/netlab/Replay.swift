@@ -147,7 +147,7 @@ struct Replay: ParsableCommand {
         replayMap = try ReplayMap.read(try readInput(mapPath), file: mapPath)
         var spec = try TopologyReader.read(try readInput(topologyPath), file: topologyPath, requireFlows: false)
         let chosen = try model.resolvedProfile(for: spec, topologyPath: topologyPath)
-        var indices = try Simulate.groupingIndices(groupings, in: spec, topologyPath: topologyPath)
+        var indices = try groupingIndices(groupings, in: spec, topologyPath: topologyPath)
         spec.seed = model.seed ?? spec.seed
         let origin = try captureOrigin(in: spec, topologyPath: topologyPath)
         if let origin {
@@ -184,7 +184,7 @@ extension Replay {
         Result { () throws(ReplayError) -> ReplayResult in
             let plan = try ReplayPlan.prepare(
                 trace: trace, interface: interface, map: map, topology: topology, unmapped: unmapped)
-            if let origin { try Self.checkCapturePoint(origin, plan: plan, profile: profile) }
+            if let origin { try plan.checkCapturePoint(origin, profile: profile) }
             let progress = ProgressLine(label: "replay \(trace)")
             defer { progress.finish() }
             return try ReplayRunner.run(
@@ -223,24 +223,6 @@ extension Replay {
                 fix: didYouMean(capturedIn, among: names) + "use one of \(names.joined(separator: ", "))")
         }
         return CaptureOrigin(grouping: index, point: point)
-    }
-
-    /// Refuses a capture point the captured grouping's paths contradict (a pod's namespace when
-    /// both ends share one, so the capture could only have seen loopback).
-    static func checkCapturePoint(_ origin: CaptureOrigin, plan: ReplayPlan, profile: CostProfile) throws(ReplayError) {
-        let run = GroupingRun(
-            topology: plan.topology, grouping: origin.grouping, profile: profile, seed: plan.topology.seed)
-        for (flow, spec) in plan.topology.flows.enumerated() {
-            if let problem = run.captureProblem(flow: flow, at: origin.point) {
-                throw ReplayError(
-                    location: "--capture-point",
-                    problem:
-                        "\(origin.point.rawValue) for flow \(spec.name) in \(plan.topology.groupings[origin.grouping].name): \(problem)",
-                    fix:
-                        "give the point where the capture was taken, or the grouping that matches where it was made (--captured-in)"
-                )
-            }
-        }
     }
 }
 

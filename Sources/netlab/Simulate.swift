@@ -73,9 +73,9 @@ struct Simulate: ParsableCommand {
     @OptionGroup var report: ReportOptions<SimulateFormat>
 
     func run() throws {
-        let (spec, text) = try Self.loadTopology(topology, duration: duration)
+        let (spec, text) = try loadTopology(topology, duration: duration)
         let chosen = try model.resolvedProfile(for: spec, topologyPath: topology)
-        let indices = try Self.groupingIndices(groupings, in: spec, topologyPath: topology)
+        let indices = try groupingIndices(groupings, in: spec, topologyPath: topology)
 
         if let replications, !(1...1000).contains(replications) {
             throw InputError(
@@ -164,106 +164,20 @@ struct Simulate: ParsableCommand {
     /// objective, or each miss is named on standard error and the exit status is 1. Objectives are
     /// judged as the verdict judges them: on the means over the replications.
     func checkObjectives(_ replicated: ReplicatedResult, require: String) throws {
-        let result = replicated.replications[0]
-        let misses = Verdict(replicated).standings.map(\.misses)
-        let chosen: [Int]
-        if require == "best" {
-            chosen = Array(result.groupings.indices)
-            if misses.contains(where: \.isEmpty) { return }
-        } else {
-            guard let index = result.groupings.firstIndex(where: { $0.name == require }) else {
-                throw InputError(
-                    source: "--require", location: nil, problem: "no grouping \"\(require)\" was simulated",
-                    fix: "use best or one of \(result.groupings.map(\.name).joined(separator: ", "))")
-            }
-            guard !misses[index].isEmpty else { return }
-            chosen = [index]
+        let verdict = Verdict(replicated)
+        guard let misses = verdict.missesFailing(required: require) else {
+            throw InputError(
+                source: "--require", location: nil, problem: "no grouping \"\(require)\" was simulated",
+                fix: "use best or one of \(verdict.groupingNames.joined(separator: ", "))")
         }
+        guard !misses.isEmpty else { return }
         var standardError = StandardError()
-        for index in chosen {
-            for miss in misses[index] {
-                print(
-                    "netlab: SLO missed: grouping \(miss.grouping): flow \(miss.flow): \(miss.reason)",
-                    to: &standardError)
-            }
+        for miss in misses {
+            print(
+                "netlab: SLO missed: grouping \(miss.grouping): flow \(miss.flow): \(miss.reason)", to: &standardError)
         }
         throw ExitCode(1)
     }
-
-    /// The indices of the groupings named on the command line (all of them if none is named).
-    static func groupingIndices(_ names: [String], in spec: Topology, topologyPath: String) throws -> [Int] {
-        var indices: [Int] = []
-        for name in names {
-            guard let index = spec.groupings.firstIndex(where: { $0.name == name }) else {
-                throw InputError(
-                    source: "--grouping", location: nil, problem: "no grouping \"\(name)\" in \(topologyPath)",
-                    fix: "use one of \(spec.groupings.map(\.name).joined(separator: ", "))")
-            }
-            if !indices.contains(index) { indices.append(index) }
-        }
-        return indices.isEmpty ? Array(spec.groupings.indices) : indices
-    }
-
-    /// The topology in `path` and its text, the run length replaced by `duration` (from
-    /// `--duration`) if given.
-    static func loadTopology(_ path: String, duration: String?, requireGroupings: Bool = true) throws -> (
-        Topology, text: String
-    ) {
-        let text = try readInput(path)
-        var spec: Topology
-        spec = try TopologyReader.read(text, file: path, requireGroupings: requireGroupings)
-        if let duration {
-            let value: SimDuration
-            do { value = try SimDuration(parsing: duration) } catch {
-                throw InputError(
-                    source: "--duration", location: nil, problem: "\"\(duration)\" \(error.problem)", fix: error.fix,
-                    cause: error)
-            }
-            guard value <= .seconds(30 * 86_400) else {
-                throw InputError(
-                    source: "--duration", location: nil, problem: "a run of \(value) is longer than netlab simulates",
-                    fix: "give at most 30 days")
-            }
-            guard value > spec.warmup else {
-                throw InputError(
-                    source: "--duration", location: nil,
-                    problem: "\(value) is not longer than the warm-up (\(spec.warmup))",
-                    fix: "give a longer duration")
-            }
-            spec.duration = value
-        }
-        return (spec, text)
-    }
-
-    /// The profile asked for on the command line, else the topology's.
-    static func resolveProfile(_ profile: String?, for spec: Topology, topologyPath: String) throws -> CostProfile {
-        guard let profile else {
-            guard let builtIn = ProfileReader.builtIn(spec.profileName, overrides: spec.profileOverrides) else {
-                throw InputError(
-                    source: topologyPath, location: "profile", problem: "unknown profile \"\(spec.profileName)\"",
-                    fix: "use linux-default or ideal, or pass --profile FILE")
-            }
-            return builtIn
-        }
-        return try profileNamed(profile, option: "--profile")
-    }
-}
-
-/// A built-in profile by name, or a profile file, given to `option`.
-func profileNamed(_ profile: String, option: String) throws -> CostProfile {
-    if let builtIn = ProfileReader.builtIn(profile) { return builtIn }
-    guard FileManager.default.fileExists(atPath: profile) else {
-        throw InputError(
-            source: option, location: nil, problem: "\"\(profile)\" is neither a built-in profile nor a file",
-            fix: "use linux-default or ideal, or the path of a profile file")
-    }
-    let text = try readInput(profile)
-    let read = try ProfileReader.read(text, file: profile)
-    if let note = ProfileReader.variabilityNote(text, profile: read, file: profile) {
-        var standardError = StandardError()
-        print("netlab: note: \(note)", to: &standardError)
-    }
-    return read
 }
 
 extension PrecisionMetric: ExpressibleByArgument {}

@@ -221,7 +221,7 @@ struct Sweep: ParsableCommand {
         // point's topology (the first and last hold every axis's extremes), the groupings, the profile.
         let first = try plan.topology(at: 0)
         _ = try plan.topology(at: plan.points - 1)
-        _ = try Simulate.groupingIndices(groupings, in: first, topologyPath: topology)
+        _ = try groupingIndices(groupings, in: first, topologyPath: topology)
         _ = try model.resolvedProfile(for: first, topologyPath: topology)
         let deadline = try mergeDeadline.map { text in
             let value: SimDuration

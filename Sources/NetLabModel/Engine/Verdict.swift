@@ -196,6 +196,17 @@ public struct Verdict: Sendable {
     /// Whether `grouping` meets every objective (judged on the replications' means).
     public func meetsObjectives(_ grouping: Int) -> Bool { standings[grouping].misses.isEmpty }
 
+    /// What a gate on objectives (`--require`) fails on: the misses of the grouping named
+    /// `required`, or for `"best"` every grouping's misses unless one meets all of its objectives.
+    /// Empty when the gate passes; nil when `required` names no grouping of the result.
+    public func missesFailing(required: String) -> [ObjectiveViolation]? {
+        if required == "best" {
+            return standings.contains { $0.misses.isEmpty } ? [] : standings.flatMap(\.misses)
+        }
+        guard let index = groupingNames.firstIndex(of: required) else { return nil }
+        return standings[index].misses
+    }
+
     /// The objectives of `grouping` judged on the means over the runs: a p99 objective is met when
     /// the mean p99 is within it, a throughput objective when the mean throughput reaches it, a
     /// loss objective when the mean share lost is within it. The mean, not a confidence bound:

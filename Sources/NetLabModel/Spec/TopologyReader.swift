@@ -49,7 +49,7 @@ extension SpecReader {
         guard duration > .zero else {
             throw fail(top.optional("duration"), "duration", "the duration must be positive", fix: "give e.g. \"2s\"")
         }
-        guard duration <= .seconds(30 * 86_400) else {
+        guard duration <= Topology.longestRun else {
             throw fail(
                 top.optional("duration"), "duration", "a run of \(duration) is longer than netlab simulates",
                 fix: "give at most 30 days (\"2592000s\")")
