@@ -133,6 +133,14 @@ import Testing
             with: #"{ "name": "a", "cores": 2, "nic": { "shapping": "1Gbps" } }"#,
             path: "cluster.nodes[0].nic.shapping", mentions: ["unknown key", "did you mean \"shaping\""]),
         Case(
+            name: "netfilter not a boolean", replace: #"{ "name": "a", "cores": 2 }"#,
+            with: #"{ "name": "a", "cores": 2, "netfilter": "no" }"#,
+            path: "cluster.nodes[0].netfilter", mentions: ["true or false"]),
+        Case(
+            name: "absurd interrupt delay", replace: #"{ "name": "a", "cores": 2 }"#,
+            with: #"{ "name": "a", "cores": 2, "nic": { "interrupt_delay": "5s" } }"#,
+            path: "cluster.nodes[0].nic.interrupt_delay", mentions: ["absurd"]),
+        Case(
             name: "per-call connection over shared memory", replace: #""size": "200B", "rate": "100/s" }"#,
             with: #""size": "200B", "rate": "100/s", "connection": "per-call" }"#,
             path: "flows[1].connection", mentions: ["unknown key"]),

@@ -28,8 +28,8 @@ extension GroupingRun {
                     name: "switch/port-\(cluster.nodes[index].name)", rate: min(portRate, node.nicRate),
                     bufferBytes: cluster.fabric.portBuffer.bytes,
                     propagation: cluster.fabric.latency.picoseconds + node.uplinkLatency.picoseconds
-                        + profile.nicInterruptDelay.picoseconds))
-            links[links.count - 1].interruptDelay = profile.nicInterruptDelay.picoseconds
+                        + (node.nicInterruptDelay ?? profile.nicInterruptDelay).picoseconds))
+            links[links.count - 1].interruptDelay = (node.nicInterruptDelay ?? profile.nicInterruptDelay).picoseconds
             nicShaper.append(-1)
             if let bucket = node.nicShaping {
                 nicShaper[index] = Int32(links.count)
@@ -320,7 +320,10 @@ extension GroupingRun {
         }
         let stack = (transmit: HopParts(stack: transmit.picoseconds), receive: HopParts(stack: receive.picoseconds))
         let veth = HopParts(devices: p.vethPerPacket.picoseconds)
-        let bridge = HopParts(devices: p.bridgePerPacket.picoseconds, netfilter: p.netfilterPerPacket.picoseconds)
+        // Netfilter where the forwarding node runs it (same node: source is destination).
+        let bridge = HopParts(
+            devices: p.bridgePerPacket.picoseconds,
+            netfilter: topology.cluster.nodes[source].runsNetfilter ? p.netfilterPerPacket.picoseconds : 0)
         func shaper(_ link: Int32) -> [PathStage] {
             link < 0 ? [] : [PathStage(kind: .link(link), cost: 0, joinsPrevious: false, placeAfter: nil)]
         }

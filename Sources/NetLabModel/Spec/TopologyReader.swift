@@ -181,7 +181,7 @@ extension SpecReader {
         for (index, item) in nodeItems.enumerated() {
             let path = "cluster.nodes[\(index)]"
             let nodeFields = try object(item, path, what: "a node")
-            try nodeFields.rejectUnknownKeys(["name", "cores", "nic", "zone", "latency"])
+            try nodeFields.rejectUnknownKeys(["name", "cores", "nic", "zone", "latency", "netfilter"])
             let name = try name(
                 try nodeFields.required("name", fix: "add \"name\""), nodeFields.child("name"), what: "the node name")
             if nodes.contains(where: { $0.name == name }) {
@@ -195,9 +195,14 @@ extension SpecReader {
                 } ?? 4
             var rate = BitRate(bitsPerSecond: 10_000_000_000), buffer = ByteCount(bytes: 1 << 20)
             var shaping: TokenBucket?
+            var interruptDelay: SimDuration?
             if let nic = nodeFields.optional("nic") {
                 let nicFields = try object(nic, nodeFields.child("nic"), what: "the NIC")
-                try nicFields.rejectUnknownKeys(["rate", "buffer", "shaping"])
+                try nicFields.rejectUnknownKeys(["rate", "buffer", "shaping", "interrupt_delay"])
+                if let value = nicFields.optional("interrupt_delay") {
+                    interruptDelay = try oneWayLatency(
+                        value, nicFields.child("interrupt_delay"), what: "the interrupt delay")
+                }
                 if let value = nicFields.optional("shaping") {
                     shaping = try tokenBucket(value, nicFields.child("shaping"))
                 }
@@ -221,6 +226,15 @@ extension SpecReader {
             }
             var node = Node(name: name, cores: cores, nicRate: rate, nicBuffer: buffer)
             node.nicShaping = shaping
+            node.nicInterruptDelay = interruptDelay
+            if let value = nodeFields.optional("netfilter") {
+                guard case .bool(let runs) = value.value else {
+                    throw fail(
+                        value, nodeFields.child("netfilter"), "netfilter must be true or false",
+                        fix: "write \"netfilter\": false for a node whose bridge passes no iptables rules")
+                }
+                node.runsNetfilter = runs
+            }
             if let value = nodeFields.optional("latency") {
                 node.uplinkLatency = try oneWayLatency(value, nodeFields.child("latency"), what: "the uplink latency")
             }

@@ -46,6 +46,14 @@ public struct Node: Sendable {
     /// A token-bucket shaper on its NIC's egress (`tc qdisc add dev eth0 root tbf …`): traffic
     /// leaving the node waits in it before the NIC's queue.
     public var nicShaping: TokenBucket?
+    /// How long its NIC holds received packets before the host sees them (interrupt coalescing,
+    /// `ethtool -c` rx-usecs), or nil for the profile's `nic_interrupt_delay`; 0 for a NIC without
+    /// coalescing or a veth standing in for one.
+    public var nicInterruptDelay: SimDuration?
+    /// Whether packets its bridge forwards pass netfilter (conntrack, kube-proxy's iptables rules):
+    /// not on a plain bridge, nor with a dataplane that bypasses iptables (an eBPF CNI replacing
+    /// kube-proxy).
+    public var runsNetfilter = true
 
     public init(name: String, cores: Int, nicRate: BitRate, nicBuffer: ByteCount) {
         self.name = name
