@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .executable(name: "netlab", targets: ["netlab"]),
         .library(name: "NetLabCore", targets: ["NetLabCore"]),
+        .library(name: "NetLabSpec", targets: ["NetLabSpec"]),
         .library(name: "NetLabModel", targets: ["NetLabModel"]),
         .library(name: "NetLabStats", targets: ["NetLabStats"]),
         .library(name: "NetLabTrace", targets: ["NetLabTrace"]),
@@ -31,12 +32,14 @@ let package = Package(
         ),
         // Statistics: histograms and counters that models emit into.
         .target(name: "NetLabStats"),
+        // Reading the files people write: JSON and YAML documents, located errors with a fix,
+        // unknown keys with a did-you-mean, quantities with units.
+        .target(name: "NetLabSpec", dependencies: ["NetLabCore", .product(name: "Yams", package: "Yams")]),
         // The cluster and network model: topology files, profiles, paths, stages, transports.
         .target(
             name: "NetLabModel",
             dependencies: [
-                "NetLabCore", "NetLabStats", .product(name: "RealModule", package: "swift-numerics"),
-                .product(name: "Yams", package: "Yams"),
+                "NetLabCore", "NetLabSpec", "NetLabStats", .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
         // libpcap, through the system's headers and pkg-config.
@@ -50,7 +53,9 @@ let package = Package(
         // Reading and writing captures, decoding packets, conversations.
         .target(name: "NetLabTrace", dependencies: ["CPcap", "NetLabCore", "NetLabStats"]),
         // Replaying captured traffic through the model's groupings.
-        .target(name: "NetLabReplay", dependencies: ["NetLabCore", "NetLabModel", "NetLabTrace", "NetLabStats"]),
+        .target(
+            name: "NetLabReplay",
+            dependencies: ["NetLabCore", "NetLabSpec", "NetLabModel", "NetLabTrace", "NetLabStats"]),
         // Measuring this host and fitting a profile to it (`netlab calibrate`).
         .target(name: "NetLabCalibrate", dependencies: ["CCalibrate", "NetLabCore", "NetLabModel"]),
         // Searching groupings the user did not write (`netlab advise`).
@@ -60,22 +65,24 @@ let package = Package(
                 "NetLabCore", "NetLabModel", "NetLabStats", .product(name: "RealModule", package: "swift-numerics"),
             ]),
         // Parameter sweeps, their shards and merging (`netlab sweep`, `netlab merge`).
-        .target(name: "NetLabSweep", dependencies: ["NetLabCore", "NetLabModel", "NetLabStats"]),
+        .target(name: "NetLabSweep", dependencies: ["NetLabCore", "NetLabSpec", "NetLabModel", "NetLabStats"]),
         // Kubernetes manifests in and out (`netlab import k8s`, `netlab export k8s`).
         .target(
             name: "NetLabKubernetes",
-            dependencies: ["NetLabCore", "NetLabModel", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["NetLabCore", "NetLabSpec", "NetLabModel", .product(name: "Yams", package: "Yams")]),
         // Rendering of results: tables for people, JSON and CSV for programs.
         .target(
             name: "NetLabReport",
             dependencies: [
-                "NetLabModel", "NetLabStats", "NetLabTrace", "NetLabReplay", "NetLabAdvisor", "NetLabSweep",
+                "NetLabSpec", "NetLabModel", "NetLabStats", "NetLabTrace", "NetLabReplay", "NetLabAdvisor",
+                "NetLabSweep",
             ]),
         // The command-line interface: thin commands over the libraries.
         .executableTarget(
             name: "netlab",
             dependencies: [
                 "NetLabCore",
+                "NetLabSpec",
                 "NetLabModel",
                 "NetLabReport",
                 "NetLabTrace",
@@ -89,6 +96,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "NetLabCoreTests", dependencies: ["NetLabCore"]),
+        .testTarget(name: "NetLabSpecTests", dependencies: ["NetLabSpec"]),
         .testTarget(name: "NetLabModelTests", dependencies: ["NetLabModel"]),
         .testTarget(name: "NetLabTraceTests", dependencies: ["NetLabTrace"]),
         .testTarget(name: "NetLabReplayTests", dependencies: ["NetLabReplay"]),

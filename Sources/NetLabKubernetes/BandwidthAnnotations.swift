@@ -1,5 +1,6 @@
 import NetLabCore
 import NetLabModel
+import NetLabSpec
 
 /// The pod annotations the Kubernetes bandwidth CNI plugin shapes by
 /// (`kubernetes.io/ingress-bandwidth`, `kubernetes.io/egress-bandwidth`), in bits per second.

@@ -1,5 +1,6 @@
 import NetLabCore
 import NetLabModel
+import NetLabSpec
 
 /// A problem in a manifest or traffic file: the file, the line:column, the YAML document's index
 /// (manifests hold several), the path inside it, what is wrong and how to fix it.

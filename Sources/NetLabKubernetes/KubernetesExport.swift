@@ -1,5 +1,6 @@
 import NetLabCore
 import NetLabModel
+import NetLabSpec
 
 /// A grouping of a topology written as Kubernetes manifests: a Deployment per pod (its
 /// containers, ports, replicas and CPU requests, and the nodes netlab placed its replicas on), a

@@ -1,5 +1,6 @@
 import NetLabCore
 import NetLabModel
+import NetLabSpec
 
 /// Kubernetes manifests and a traffic file turned into a topology: one container per container
 /// of each pod template (native sidecars included), the workloads' pods as written as the first

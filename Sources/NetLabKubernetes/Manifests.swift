@@ -1,5 +1,6 @@
 import Foundation
 import NetLabModel
+import NetLabSpec
 
 /// A workload read from the manifests: its pod template's containers, its replicas, the labels
 /// its pods carry (what Services select).

@@ -1,4 +1,5 @@
 import NetLabModel
+import NetLabSpec
 
 /// What manifests do not say and a traffic file does: the cluster (node count, cores, NIC,
 /// fabric, overlay), the run (duration, warm-up, seed, profile) and the flows, keyed by workload,

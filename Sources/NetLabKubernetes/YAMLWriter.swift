@@ -1,5 +1,6 @@
 import NetLabCore
 import NetLabModel
+import NetLabSpec
 import Yams
 
 /// Builds located trees in code and writes them as YAML.

@@ -1,4 +1,5 @@
 import NetLabModel
+import NetLabSpec
 import NetLabTrace
 
 /// Which captured address (optionally with a port, or a whole CIDR block) stands for which
@@ -46,55 +47,33 @@ public struct ReplayMap: Sendable {
     /// Reads a map file.
     /// - Throws: ``SpecError`` naming the file, the place and the fix.
     public static func read(_ text: String, file: String) throws(SpecError) -> ReplayMap {
-        let root = try SpecDocument.parse(text, file: file)
+        let reader = SpecReader(file: file)
+        let root = try reader.parse(text)
         let form = #"write {"endpoints": [{"match": "198.18.0.2", "container": "web"}, ...]}"#
-        guard case .object(let members) = root.value,
-            let endpoints = members.first(where: { $0.key == "endpoints" })?.value,
-            case .array(let items) = endpoints.value
-        else {
-            throw SpecError(
-                file: file, line: root.line, column: root.column, path: "", problem: "no \"endpoints\" list", fix: form)
+        let top = try reader.object(root, "", what: "a replay map")
+        guard let endpoints = top.optional("endpoints") else {
+            throw reader.fail(root, "", "no \"endpoints\" list", fix: form)
         }
-        for (key, value) in members where key != "endpoints" && key != "description" {
-            throw SpecError(
-                file: file, line: value.line, column: value.column, path: key, problem: "unknown key \"\(key)\"",
-                fix: "allowed: endpoints, description")
-        }
+        try top.rejectUnknownKeys(["endpoints", "description"])
         var rules: [Rule] = []
-        for (index, item) in items.enumerated() {
-            let path = "endpoints[\(index)]"
-            guard case .object(let fields) = item.value else {
-                throw SpecError(
-                    file: file, line: item.line, column: item.column, path: path, problem: "expected an object",
-                    fix: form)
-            }
-            for (key, value) in fields where key != "match" && key != "container" {
-                throw SpecError(
-                    file: file, line: value.line, column: value.column, path: "\(path).\(key)",
-                    problem: "unknown key \"\(key)\"",
-                    fix: "allowed: match, container")
-            }
-            guard let matchNode = fields.first(where: { $0.key == "match" })?.value,
-                case .string(let match) = matchNode.value
-            else {
-                throw SpecError(
-                    file: file, line: item.line, column: item.column, path: "\(path).match",
-                    problem: "missing \"match\"",
+        for (index, item) in try reader.array(endpoints, "endpoints", what: "the endpoints").enumerated() {
+            let fields = try reader.object(item, "endpoints[\(index)]", what: "an endpoint")
+            try fields.rejectUnknownKeys(["match", "container"])
+            guard let matchNode = fields.optional("match") else {
+                throw reader.fail(
+                    item, fields.child("match"), "missing \"match\"",
                     fix: "give an address, address:port, [IPv6]:port or CIDR, e.g. \"198.18.0.2:8080\"")
             }
-            guard let containerNode = fields.first(where: { $0.key == "container" })?.value,
-                case .string(let container) = containerNode.value,
-                !container.isEmpty
-            else {
-                throw SpecError(
-                    file: file, line: item.line, column: item.column, path: "\(path).container",
-                    problem: "missing \"container\"",
+            let match = try reader.string(matchNode, fields.child("match"), what: "an address")
+            guard let containerNode = fields.optional("container") else {
+                throw reader.fail(
+                    item, fields.child("container"), "missing \"container\"",
                     fix: "name the container this address stands for")
             }
+            let container = try reader.name(containerNode, fields.child("container"), what: "a container name")
             guard var rule = parseMatch(match) else {
-                throw SpecError(
-                    file: file, line: matchNode.line, column: matchNode.column, path: "\(path).match",
-                    problem: "\"\(match)\" is not an address, address:port or CIDR",
+                throw reader.fail(
+                    matchNode, fields.child("match"), "\"\(match)\" is not an address, address:port or CIDR",
                     fix:
                         "write e.g. \"198.18.0.2\", \"198.18.0.2:8080\", \"198.18.0.0/24\", \"[2001:2::2]:80\" or \"2001:2::/64\""
                 )

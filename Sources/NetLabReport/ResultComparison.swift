@@ -1,5 +1,6 @@
 import NetLabCore
 import NetLabModel
+import NetLabSpec
 
 /// `netlab compare`: two `netlab simulate` JSON results of the same topology, flow by flow; a
 /// regression is a metric that got worse beyond the tolerance and, where both results carry

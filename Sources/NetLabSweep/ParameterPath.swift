@@ -1,5 +1,6 @@
 import NetLabCore
 import NetLabModel
+import NetLabSpec
 
 /// Where in a topology a sweep changes a value: `flows[http].rate`, `cluster.fabric.rate`,
 /// `containers[web].cpu`, `cluster.nodes[0].cores`. Keys name object members; a bracket picks

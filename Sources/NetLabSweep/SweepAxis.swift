@@ -1,5 +1,6 @@
 import NetLabCore
 import NetLabModel
+import NetLabSpec
 
 /// One `--set PATH=VALUES` of a sweep: where, and the values it takes, as written (`1000/s`,
 /// `10Gbps`) or expanded from a range (`64B..64KiB:x4`, `1..8:+1`).

@@ -1,5 +1,6 @@
 import NetLabCore
 import NetLabModel
+import NetLabSpec
 
 /// A sweep: a topology, the axes of `--set`, fixed changes (`--duration`), the groupings to run
 /// and the replications per point. Its points are the cross product of the axes (the last axis

@@ -1,5 +1,6 @@
 import NetLabCore
 import NetLabModel
+import NetLabSpec
 
 /// The file a shard writes (`netlab sweep --shard I/N --output F`) and `netlab merge` reads:
 /// JSON lines, a header naming the sweep and the shard, one line per record, and an end line

@@ -3,6 +3,7 @@ import Foundation
 import NetLabAdvisor
 import NetLabKubernetes
 import NetLabModel
+import NetLabSpec
 
 /// `netlab import`: topologies from what users already have.
 struct Import: ParsableCommand {

@@ -1,5 +1,6 @@
 import Foundation
 import NetLabModel
+import NetLabSpec
 import Testing
 import Yams
 

@@ -1,5 +1,6 @@
 import Foundation
 import NetLabCore
+import NetLabSpec
 import Testing
 
 @testable import NetLabModel

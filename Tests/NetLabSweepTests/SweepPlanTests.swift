@@ -1,5 +1,6 @@
 import NetLabCore
 import NetLabModel
+import NetLabSpec
 import Testing
 
 @testable import NetLabSweep

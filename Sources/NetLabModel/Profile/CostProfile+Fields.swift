@@ -1,4 +1,5 @@
 import NetLabCore
+import NetLabSpec
 
 extension CostProfile {
     /// The fields a profile override may set, by their names in topology and profile files.

@@ -1,4 +1,5 @@
 import NetLabCore
+import NetLabSpec
 import RealModule
 
 extension SpecReader {

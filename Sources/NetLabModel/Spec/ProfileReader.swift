@@ -1,3 +1,5 @@
+import NetLabSpec
+
 /// Resolves the cost profile for a run: a built-in name, or a profile file
 /// (`{"base": "linux-default", "overrides": {"wakeup": "30us"}}`).
 public enum ProfileReader {

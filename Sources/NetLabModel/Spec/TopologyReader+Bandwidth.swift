@@ -1,4 +1,5 @@
 import NetLabCore
+import NetLabSpec
 
 extension SpecReader {
     /// A container's `bandwidth`: `{"ingress": …, "egress": …}`, each a rate (`"10Mbps"`) or a

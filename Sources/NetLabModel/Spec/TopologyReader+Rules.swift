@@ -1,3 +1,5 @@
+import NetLabSpec
+
 extension SpecReader {
     /// The containers' `replicas`, `scaling` and `scales_with`, read once every container is
     /// known (`scales_with` names others).

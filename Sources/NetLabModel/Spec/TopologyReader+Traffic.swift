@@ -1,4 +1,5 @@
 import NetLabCore
+import NetLabSpec
 
 extension SpecReader {
     func flows(_ node: JSONNode, containers: [Container]) throws(SpecError) -> [Flow] {

@@ -1,4 +1,5 @@
 import NetLabCore
+import NetLabSpec
 import RealModule
 
 /// Reads a topology file (JSON) into a validated ``Topology``. The format is documented in

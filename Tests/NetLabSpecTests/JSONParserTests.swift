@@ -1,6 +1,6 @@
 import Testing
 
-@testable import NetLabModel
+@testable import NetLabSpec
 
 /// The strict JSON parser behind every file netlab reads: escapes, surrogates, numbers, nesting,
 /// and where it says a value stands.

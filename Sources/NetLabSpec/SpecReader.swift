@@ -2,17 +2,19 @@ import NetLabCore
 
 /// Walks a parsed JSON document and turns its values into typed ones, naming the file, the
 /// line:column and the JSON path of anything wrong.
-struct SpecReader {
-    let file: String
+package struct SpecReader {
+    package let file: String
+
+    package init(file: String) { self.file = file }
 
     /// Parses `text` as JSON, or as YAML when the file is named `.yaml` or `.yml`, turning a
     /// syntax error into a located ``SpecError``.
-    func parse(_ text: String) throws(SpecError) -> JSONNode {
+    package func parse(_ text: String) throws(SpecError) -> JSONNode {
         if file.hasSuffix(".yaml") || file.hasSuffix(".yml") { return try YAMLDocument.parse(text, file: file) }
         do { return try JSONParser.parse(text) } catch { throw SpecError.malformed(error, file: file) }
     }
 
-    func fail(
+    package func fail(
         _ node: JSONNode?, _ path: String, _ problem: String, fix: String,
         cause: (any LocatedError & Sendable)? = nil
     ) -> SpecError {
@@ -21,19 +23,19 @@ struct SpecReader {
     }
 
     /// The members of an object node, with unknown-key checking once reading is done.
-    struct Object {
-        let node: JSONNode
-        let path: String
-        let members: [(key: String, value: JSONNode)]
-        let reader: SpecReader
+    package struct Object {
+        package let node: JSONNode
+        package let path: String
+        package let members: [(key: String, value: JSONNode)]
+        package let reader: SpecReader
 
-        func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+        package func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-        func optional(_ key: String) -> JSONNode? {
+        package func optional(_ key: String) -> JSONNode? {
             members.first { $0.key == key }?.value
         }
 
-        func required(_ key: String, fix: String) throws(SpecError) -> JSONNode {
+        package func required(_ key: String, fix: String) throws(SpecError) -> JSONNode {
             guard let value = optional(key) else {
                 throw reader.fail(node, path, "missing \"\(key)\"", fix: fix)
             }
@@ -41,7 +43,7 @@ struct SpecReader {
         }
 
         /// Rejects keys other than `known`, suggesting the nearest known key.
-        func rejectUnknownKeys(_ known: [String]) throws(SpecError) {
+        package func rejectUnknownKeys(_ known: [String]) throws(SpecError) {
             for (key, value) in members where !known.contains(key) {
                 let hint = didYouMean(key, among: known)
                 throw reader.fail(
@@ -51,7 +53,7 @@ struct SpecReader {
         }
     }
 
-    func object(_ node: JSONNode, _ path: String, what: String) throws(SpecError) -> Object {
+    package func object(_ node: JSONNode, _ path: String, what: String) throws(SpecError) -> Object {
         guard case .object(let members) = node.value else {
             throw fail(
                 node, path, "expected \(what) (a JSON object), found \(node.foundDescription)",
@@ -60,7 +62,7 @@ struct SpecReader {
         return Object(node: node, path: path, members: members, reader: self)
     }
 
-    func array(_ node: JSONNode, _ path: String, what: String) throws(SpecError) -> [JSONNode] {
+    package func array(_ node: JSONNode, _ path: String, what: String) throws(SpecError) -> [JSONNode] {
         guard case .array(let items) = node.value else {
             throw fail(
                 node, path, "expected \(what) (a JSON array), found \(node.foundDescription)",
@@ -69,7 +71,7 @@ struct SpecReader {
         return items
     }
 
-    func string(_ node: JSONNode, _ path: String, what: String) throws(SpecError) -> String {
+    package func string(_ node: JSONNode, _ path: String, what: String) throws(SpecError) -> String {
         guard case .string(let text) = node.value else {
             throw fail(
                 node, path, "expected \(what) as a string, found \(node.foundDescription)",
@@ -78,7 +80,7 @@ struct SpecReader {
         return text
     }
 
-    func name(_ node: JSONNode, _ path: String, what: String) throws(SpecError) -> String {
+    package func name(_ node: JSONNode, _ path: String, what: String) throws(SpecError) -> String {
         let text = try string(node, path, what: what)
         guard NameRule.accepts(text) else {
             throw fail(node, path, "\"\(text)\" is not a valid name", fix: "use letters, digits, '-', '_' or '.'")
@@ -86,7 +88,9 @@ struct SpecReader {
         return text
     }
 
-    func integer(_ node: JSONNode, _ path: String, what: String, range: ClosedRange<Int>) throws(SpecError) -> Int {
+    package func integer(_ node: JSONNode, _ path: String, what: String, range: ClosedRange<Int>) throws(SpecError)
+        -> Int
+    {
         guard case .number(let text) = node.value, let value = Int(text) else {
             throw fail(
                 node, path, "expected \(what) as a whole number, found \(node.foundDescription)",
@@ -99,7 +103,7 @@ struct SpecReader {
         return value
     }
 
-    func real(_ node: JSONNode, _ path: String, what: String, minimum: Double, maximum: Double = .infinity)
+    package func real(_ node: JSONNode, _ path: String, what: String, minimum: Double, maximum: Double = .infinity)
         throws(SpecError) -> Double
     {
         guard case .number(let text) = node.value, let value = Double(text) else {
@@ -119,7 +123,7 @@ struct SpecReader {
     }
 
     /// A quantity with a unit, given as a string; a bare number is refused (units are not guessed).
-    func quantity<T>(
+    package func quantity<T>(
         _ node: JSONNode, _ path: String, what: String, example: String, parse: (String) throws(UnitParseError) -> T
     ) throws(SpecError) -> T {
         switch node.value {
@@ -139,25 +143,27 @@ struct SpecReader {
         }
     }
 
-    func duration(_ node: JSONNode, _ path: String, what: String = "a duration") throws(SpecError) -> SimDuration {
+    package func duration(_ node: JSONNode, _ path: String, what: String = "a duration") throws(SpecError)
+        -> SimDuration
+    {
         try quantity(node, path, what: what, example: "10us") { text throws(UnitParseError) in
             try SimDuration(parsing: text)
         }
     }
 
-    func bytes(_ node: JSONNode, _ path: String, what: String = "a size") throws(SpecError) -> ByteCount {
+    package func bytes(_ node: JSONNode, _ path: String, what: String = "a size") throws(SpecError) -> ByteCount {
         try quantity(node, path, what: what, example: "1500B") { text throws(UnitParseError) in
             try ByteCount(parsing: text)
         }
     }
 
-    func bitRate(_ node: JSONNode, _ path: String, what: String = "a rate") throws(SpecError) -> BitRate {
+    package func bitRate(_ node: JSONNode, _ path: String, what: String = "a rate") throws(SpecError) -> BitRate {
         try quantity(node, path, what: what, example: "10Gbps") { text throws(UnitParseError) in
             try BitRate(parsing: text)
         }
     }
 
-    func eventRate(_ node: JSONNode, _ path: String, what: String = "a rate") throws(SpecError) -> EventRate {
+    package func eventRate(_ node: JSONNode, _ path: String, what: String = "a rate") throws(SpecError) -> EventRate {
         try quantity(node, path, what: what, example: "2000/s") { text throws(UnitParseError) in
             try EventRate(parsing: text)
         }
