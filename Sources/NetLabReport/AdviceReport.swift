@@ -1,6 +1,7 @@
 import NetLabAdvisor
 import NetLabCore
 import NetLabModel
+import NetLabSpec
 import NetLabStats
 
 /// `netlab advise` output: a summary for people, JSON for programs (docs/output.md).

@@ -1,5 +1,6 @@
 import NetLabCore
 import NetLabModel
+import NetLabSpec
 import NetLabStats
 
 /// Latency by stage (``Stage``) in every output: JSON and CSV fields, the `--breakdown` table,

@@ -1,5 +1,6 @@
 import NetLabCore
 import NetLabModel
+import NetLabSpec
 
 /// `netlab calibrate` output: measured vs predicted per case with a summary (table, JSON), and the
 /// calibrated profile file, which carries its provenance and every case.

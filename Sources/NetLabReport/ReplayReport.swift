@@ -1,5 +1,6 @@
 import NetLabCore
 import NetLabReplay
+import NetLabSpec
 import NetLabStats
 
 /// `netlab replay` output: the `simulate` shapes, with per flow the latency the capture shows.

@@ -1,4 +1,5 @@
 import NetLabModel
+import NetLabSpec
 import NetLabStats
 
 /// `netlab simulate` output: JSON as docs/output.md describes it, a side-by-side table, and CSV.

@@ -1,3 +1,4 @@
+import NetLabSpec
 import NetLabStats
 import NetLabSweep
 

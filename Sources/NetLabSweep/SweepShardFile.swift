@@ -17,15 +17,28 @@ public enum SweepShardFile {
     /// with the count (`jobs`, the whole sweep's job count, goes in the header).
     public static func render(_ result: SweepResult, shard: Int, of shards: Int, jobs: Int) -> String {
         let axes = result.axes.map { axis in
-            "{\"path\":\(jsonString(axis.path)),\"values\":[\(axis.values.map(jsonString).joined(separator: ","))]}"
+            JSONValue.object([("path", .string(axis.path)), ("values", .array(axis.values.map { .string($0) }))])
         }
-        var text =
-            "{\"netlab_sweep_shard\":1,\"identity\":\"\(result.identity)\",\"shard\":\(shard),\"shards\":\(shards),\"jobs\":\(jobs),\"replications\":\(result.replications),\"topology\":\(jsonString(result.topology)),\"axes\":[\(axes.joined(separator: ","))]}\n"
+        let header = JSONValue.object([
+            ("netlab_sweep_shard", .integer(1)), ("identity", .string(result.identity)),
+            ("shard", .integer(Int64(shard))), ("shards", .integer(Int64(shards))), ("jobs", .integer(Int64(jobs))),
+            ("replications", .integer(Int64(result.replications))), ("topology", .string(result.topology)),
+            ("axes", .array(axes)),
+        ])
+        var text = ""
+        header.write(to: &text, indent: nil)
+        text += "\n"
         for record in result.records {
-            text +=
-                "{\"job\":\(record.job),\"grouping\":\(jsonString(record.grouping)),\"flow\":\(jsonString(record.flow)),\"values\":[\(record.values.map { "\($0)" }.joined(separator: ","))]}\n"
+            let line = JSONValue.object([
+                ("job", .integer(Int64(record.job))), ("grouping", .string(record.grouping)),
+                ("flow", .string(record.flow)), ("values", .array(record.values.map { .number($0) })),
+            ])
+            line.write(to: &text, indent: nil)
+            text += "\n"
         }
-        text += "{\"end\":true,\"records\":\(result.records.count)}\n"
+        JSONValue.object([("end", .bool(true)), ("records", .integer(Int64(result.records.count)))])
+            .write(to: &text, indent: nil)
+        text += "\n"
         return text
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import NetLabCore
 import NetLabReport
+import NetLabSpec
 
 /// `netlab bench hold`: the classic hold model on the event core.
 struct BenchHold: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import CPcapFloor
 import Foundation
 import NetLabReport
+import NetLabSpec
 import NetLabTrace
 
 /// `netlab bench ingest`: capture reading speed against the libpcap floor and tshark.

@@ -2,6 +2,7 @@ import ArgumentParser
 import NetLabCore
 import NetLabModel
 import NetLabReport
+import NetLabSpec
 
 /// `netlab bench simulate`: the event loop of a topology's groupings, timed alone.
 struct BenchSimulate: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import NetLabReport
+import NetLabSpec
 
 #if canImport(Glibc)
     import Glibc

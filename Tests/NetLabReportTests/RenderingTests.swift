@@ -1,4 +1,5 @@
 import NetLabModel
+import NetLabSpec
 import Testing
 
 @testable import NetLabReport
