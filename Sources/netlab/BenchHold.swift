@@ -87,8 +87,8 @@ struct BenchHold: ParsableCommand {
                 .init("seconds", alignment: .right), .init("M events/s", alignment: .right),
             ])
             table.append([
-                queue.rawValue, "\(pending)", "\(events)", formatFixed(seconds, decimals: 3),
-                formatFixed(rate / 1e6, decimals: 2),
+                queue.rawValue, "\(pending)", "\(events)", FigureText.fixed(seconds, 3),
+                FigureText.fixed(rate / 1e6, 2),
             ])
             print(table.rendered(), terminator: "")
         }
@@ -104,17 +104,4 @@ struct BenchHold: ParsableCommand {
         let (wholeSeconds, attoseconds) = elapsed.components
         return Double(wholeSeconds) + Double(attoseconds) / 1e18
     }
-}
-
-/// `value` with exactly `decimals` digits after the point, rounded half away from zero.
-func formatFixed(_ value: Double, decimals: Int) -> String {
-    var scale = 1.0
-    for _ in 0..<decimals { scale *= 10 }
-    let scaled = (abs(value) * scale).rounded()
-    let whole = Int64(saturating: scaled / scale)
-    let fraction = Int64(saturating: scaled) - whole * Int64(saturating: scale)
-    let sign = value < 0 && scaled != 0 ? "-" : ""
-    guard decimals > 0 else { return sign + String(whole) }
-    let digits = String(fraction)
-    return sign + String(whole) + "." + String(repeating: "0", count: decimals - digits.count) + digits
 }

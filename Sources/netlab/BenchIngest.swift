@@ -1,6 +1,7 @@
 import ArgumentParser
 import CPcapFloor
 import Foundation
+import NetLabCore
 import NetLabReport
 import NetLabSpec
 import NetLabTrace
@@ -120,12 +121,12 @@ struct BenchIngest: ParsableCommand {
             for (name, seconds) in rows {
                 guard let seconds else { table.append([name, "skipped"]); continue }
                 table.append([
-                    name, formatFixed(seconds, decimals: 3), formatFixed(count / seconds / 1e6, decimals: 2),
-                    formatFixed(seconds / netlabSeconds, decimals: 2) + "x",
+                    name, FigureText.fixed(seconds, 3), FigureText.fixed(count / seconds / 1e6, 2),
+                    FigureText.fixed(seconds / netlabSeconds, 2) + "x",
                 ])
             }
             print(table.rendered(), terminator: "")
-            print("netlab peak RSS \(formatFixed(peakMegabytes, decimals: 1)) MB")
+            print("netlab peak RSS \(FigureText.fixed(peakMegabytes, 1)) MB")
         }
     }
 

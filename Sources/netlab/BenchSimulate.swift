@@ -122,8 +122,8 @@ struct BenchSimulate: ParsableCommand {
             for row in rows {
                 table.append([
                     row.grouping, "\(row.result.events)", "\(row.messages)",
-                    formatFixed(row.smallestDelay, decimals: 3),
-                    formatFixed(row.meanDelay, decimals: 3), formatFixed(row.largestDelay, decimals: 3), "\(row.best)",
+                    FigureText.fixed(row.smallestDelay, 3),
+                    FigureText.fixed(row.meanDelay, 3), FigureText.fixed(row.largestDelay, 3), "\(row.best)",
                     "\(row.median)",
                 ])
             }
@@ -139,11 +139,11 @@ struct BenchSimulate: ParsableCommand {
             for row in rows {
                 table.append([
                     row.grouping, "\(row.result.events)", "\(row.messages)",
-                    formatFixed(row.smallestDelay, decimals: 1),
-                    formatFixed(row.meanDelay, decimals: 1), formatFixed(row.largestDelay, decimals: 1),
-                    formatFixed(row.best, decimals: 3), formatFixed(row.median, decimals: 3),
-                    formatFixed(Double(row.result.events) / row.best / 1e6, decimals: 2),
-                    formatFixed(Double(row.messages) / row.best / 1e6, decimals: 2),
+                    FigureText.fixed(row.smallestDelay, 1),
+                    FigureText.fixed(row.meanDelay, 1), FigureText.fixed(row.largestDelay, 1),
+                    FigureText.fixed(row.best, 3), FigureText.fixed(row.median, 3),
+                    FigureText.fixed(Double(row.result.events) / row.best / 1e6, 2),
+                    FigureText.fixed(Double(row.messages) / row.best / 1e6, 2),
                 ])
             }
             print(table.rendered(), terminator: "")
