@@ -97,17 +97,9 @@ struct ReplaySession {
     var replyDelivered: [SimTime?]
     var simulatedExchanges: [LatencyHistogram]
 
-    // Order checking: messages injected and not yet delivered, per conversation, and how often a
-    // message was injected while its conversation still had one in flight the other way.
-    var inFlight: [Int]
-    var lastInjectedFromA: [Bool]
-    var orderViolations = 0
-
-    /// Where delivered messages are written, one frame each (split at 64 KB), at their simulated
-    /// delivery times, with TCP sequence numbers counting each direction's bytes.
-    var writer: TraceWriter?
-    var sequenceFromA: [UInt32]
-    var sequenceFromB: [UInt32]
+    var order: OrderCheck
+    /// Where delivered messages are written, if anywhere.
+    var output: DeliveredCapture?
 
     /// With `origin`, captured timings are corrected for what the captured path cost on each side
     /// of the capture point.
@@ -123,9 +115,7 @@ struct ReplaySession {
         run = GroupingRun(topology: topology, grouping: grouping, profile: profile, seed: seed)
         // Deliveries are followed in both modes: for request-to-reply times, order checks and output.
         run.pausesOnDelivery = true
-        self.writer = writer
-        sequenceFromA = Array(repeating: 1, count: plan.conversationFlow.count)
-        sequenceFromB = Array(repeating: 1, count: plan.conversationFlow.count)
+        output = writer.map { DeliveredCapture(writer: $0, plan: plan) }
         scanner = ConversationScanner(linkType: linkType, format: format)
         let conversations = plan.conversationFlow.count
         open = Array(repeating: nil, count: conversations)
@@ -160,8 +150,7 @@ struct ReplaySession {
         lastDelivery = Array(repeating: .zero, count: conversations)
         lastCapturedEnd = Array(repeating: 0, count: conversations)
         requestInjected = Array(repeating: nil, count: conversations)
-        inFlight = Array(repeating: 0, count: conversations)
-        lastInjectedFromA = Array(repeating: true, count: conversations)
+        order = OrderCheck(conversations: conversations)
         run.start(&simulation)
     }
 
@@ -415,9 +404,7 @@ struct ReplaySession {
             if replyDelivered[conversation] != nil { recordSimulatedExchange(conversation) }
             if requestInjected[conversation] == nil { requestInjected[conversation] = simulation.now }
         }
-        if inFlight[conversation] > 0, lastInjectedFromA[conversation] == fromServer { orderViolations += 1 }
-        inFlight[conversation] += 1
-        lastInjectedFromA[conversation] = !fromServer
+        order.injected(conversation: conversation, fromServer: fromServer)
         run.inject(
             flow: Int(plan.conversationFlow[conversation]), conversation: conversation, fromServer: fromServer,
             bytes: Int64(event.action.argument), &simulation)
@@ -426,10 +413,9 @@ struct ReplaySession {
     mutating func handleDeliveries() {
         for delivery in run.takeDeliveries() {
             let conversation = delivery.conversation
-            inFlight[conversation] -= 1
-            if writer != nil {
-                write(delivery.bytes, conversation: conversation, fromServer: delivery.fromServer, at: delivery.time)
-            }
+            order.delivered(conversation: conversation)
+            output?.write(
+                delivery.bytes, conversation: conversation, fromServer: delivery.fromServer, at: delivery.time)
             if delivery.fromServer, requestInjected[conversation] != nil {
                 replyDelivered[conversation] = delivery.time
             }
@@ -453,31 +439,6 @@ struct ReplaySession {
         }
     }
 
-    mutating func write(_ bytes: Int64, conversation: Int, fromServer: Bool, at time: SimTime) {
-        guard let writer else { return }
-        let record = plan.summary.conversations[conversation]
-        let (source, destination) = fromServer ? (record.b, record.a) : (record.a, record.b)
-        let timestamp = plan.firstTimestamp + time.picoseconds / 1000
-        var left = bytes
-        repeat {
-            let chunk = Int(min(left, 65_000))
-            left -= Int64(chunk)
-            let sequence = fromServer ? sequenceFromB[conversation] : sequenceFromA[conversation]
-            let acknowledgement = fromServer ? sequenceFromA[conversation] : sequenceFromB[conversation]
-            let frame = FrameBuilder.frame(
-                proto: record.proto, source: source, destination: destination, payloadLength: chunk,
-                sequence: sequence, acknowledgement: acknowledgement)
-            frame.prefix(128).withUnsafeBytes {
-                writer.write($0, wireLength: frame.count, timestampNanoseconds: timestamp)
-            }
-            if fromServer {
-                sequenceFromB[conversation] &+= UInt32(truncatingIfNeeded: chunk)
-            } else {
-                sequenceFromA[conversation] &+= UInt32(truncatingIfNeeded: chunk)
-            }
-        } while left > 0
-    }
-
     /// The trace has ended: every message is known; inject the rest and run to the end.
     mutating func finish() -> GroupingOutcome {
         for conversation in openConversations.sorted() { close(conversation) }
@@ -492,6 +453,6 @@ struct ReplaySession {
         return GroupingOutcome(
             result: run.currentResult(events: simulation.executedEvents), captured: captured,
             capturedAtApplication: capturedAtApplication, simulatedExchanges: simulatedExchanges,
-            applicationGaps: applicationGaps, negativeGaps: negativeGaps, orderViolations: orderViolations)
+            applicationGaps: applicationGaps, negativeGaps: negativeGaps, orderViolations: order.violations)
     }
 }
