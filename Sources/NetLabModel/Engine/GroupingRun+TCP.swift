@@ -29,14 +29,14 @@ extension GroupingRun {
                 armPacingTimer(half: half, &simulation)
                 break
             }
-            if let offset = halves[half].lowestLost() {
+            if let offset = halves[half].lowestLost(in: rings.segments) {
                 halves[half].lostCount -= 1
-                halves[half].segments[offset].retransmitted = true
+                rings.segments[halves[half].segments, offset].retransmitted = true
                 if simulation.now >= warmupEnd { tallies[link.flow].retransmissions += 1 }
                 send(half: half, offset: offset, &simulation)
                 continue
             }
-            guard let head = halves[half].unsent.first else {
+            guard let head = rings.unsent.first(of: halves[half].unsent) else {
                 // Less to send than the window allows: BBR's samples from now on are
                 // application-limited.
                 if paced, halves[half].lostCount == 0 {
@@ -50,19 +50,20 @@ extension GroupingRun {
             if link.nagle, payload < segmentPayload, halves[half].nextSegment > halves[half].acknowledgedUpTo { break }
             var endsMessage: Int32 = -1
             if payload == head.bytesLeft {
-                _ = halves[half].unsent.removeFirst()
+                _ = rings.unsent.removeFirst(from: &halves[half].unsent)
                 endsMessage = head.message
             } else {
-                halves[half].unsent[0] = (head.message, head.bytesLeft - payload)
+                rings.unsent[halves[half].unsent, 0] = (head.message, head.bytesLeft - payload)
             }
             halves[half].nextSegment += 1
             // Until its last segment is first sent, a message waits in the transport; any time
             // after that until the copy that arrives leaves is loss recovery.
             if endsMessage >= 0 { messageTimes[Int(endsMessage)].charge(.transport, until: simulation.now) }
-            halves[half].segments.append(
+            rings.segments.append(
                 HalfConnection.Segment(
                     payload: Int32(payload), endsMessage: endsMessage, sentAt: simulation.now, transmission: 0,
-                    state: .lost, retransmitted: false))
+                    state: .lost, retransmitted: false),
+                to: &halves[half].segments)
             if connections[half / 2].congestionControl == .bbr {
                 pacers[Int(halves[half].pacer)].stamps.append(DeliveryRate.Stamp.none)
             }
@@ -84,14 +85,14 @@ extension GroupingRun {
         if link.congestionControl == .bbr {
             pacers[Int(halves[half].pacer)].stamps[offset] = pacers[Int(halves[half].pacer)].deliveryRate.stamp(
                 now: simulation.now, nothingInFlight: halves[half].inFlight == 0)
-            pace(half: half, payload: Int64(halves[half].segments[offset].payload), now: simulation.now)
+            pace(half: half, payload: Int64(rings.segments[halves[half].segments, offset].payload), now: simulation.now)
         }
-        halves[half].segments[offset].state = .inFlight
-        halves[half].segments[offset].sentAt = simulation.now
-        halves[half].segments[offset].transmission = transmission
+        rings.segments[halves[half].segments, offset].state = .inFlight
+        rings.segments[halves[half].segments, offset].sentAt = simulation.now
+        rings.segments[halves[half].segments, offset].transmission = transmission
         halves[half].inFlight += 1
-        halves[half].sendOrder.append((segment, transmission))
-        let payload = Int64(halves[half].segments[offset].payload)
+        rings.sendOrder.append((segment, transmission), to: &halves[half].sendOrder)
+        let payload = Int64(rings.segments[halves[half].segments, offset].payload)
         let reverse = half ^ 1
         var piggybacked: Int64 = -1
         if halves[reverse].unacknowledgedSegments > 0 {
@@ -105,7 +106,7 @@ extension GroupingRun {
             Packet(
                 flow: Int32(link.flow), half: Int32(half), segment: segment, cumulative: piggybacked,
                 ipBytes: Int32(ip),
-                wireBytes: wire, isAck: false, tracked: halves[half].segments[offset].endsMessage >= 0,
+                wireBytes: wire, isAck: false, tracked: rings.segments[halves[half].segments, offset].endsMessage >= 0,
                 costDivisor: payload == link.segmentPayload ? link.offloadBatch : 1, pathStart: 0, pathCount: 0, hop: -1
             ),
             connection: connection, direction: half % 2, &simulation)
@@ -136,18 +137,19 @@ extension GroupingRun {
         let fillsHole = !outOfOrder && halves[half].received.count > 1
         if segment >= halves[half].nextExpected {
             let offset = Int(segment - halves[half].nextExpected)
-            while halves[half].received.count <= offset { halves[half].received.append(false) }
-            if packet >= 0, !halves[half].received[offset] {
+            while halves[half].received.count <= offset { rings.received.append(false, to: &halves[half].received) }
+            if packet >= 0, !rings.received[halves[half].received, offset] {
                 // The first copy of a message's last segment to arrive is its critical packet.
-                let message = halves[half].segments[Int(segment - halves[half].acknowledgedUpTo)].endsMessage
+                let message = rings.segments[halves[half].segments, Int(segment - halves[half].acknowledgedUpTo)]
+                    .endsMessage
                 absorb(journeyOf: packet, intoMessage: message, waitedAs: .recovery, now: simulation.now)
             }
-            halves[half].received[offset] = true
-            while halves[half].received.first == true {
-                _ = halves[half].received.removeFirst()
+            rings.received[halves[half].received, offset] = true
+            while rings.received.first(of: halves[half].received) == true {
+                _ = rings.received.removeFirst(from: &halves[half].received)
                 let delivered = halves[half].nextExpected
                 halves[half].nextExpected += 1
-                let record = halves[half].segments[Int(delivered - halves[half].acknowledgedUpTo)]
+                let record = rings.segments[halves[half].segments, Int(delivered - halves[half].acknowledgedUpTo)]
                 if record.endsMessage >= 0 { beginReceive(message: record.endsMessage, &simulation) }
             }
         }
@@ -213,12 +215,12 @@ extension GroupingRun {
         let delay = Int64(saturating: jitterStreams[half / 2].nextOpenUnit() * Double(jitter))
         let at = max(halves[half].lastAckProcessing, simulation.now + SimDuration(picoseconds: delay))
         halves[half].lastAckProcessing = at
-        halves[half].arrivedAcks.append((segment, cumulative))
+        rings.arrivedAcks.append((segment, cumulative), to: &halves[half].arrivedAcks)
         simulation.schedule(EventAction(kind: EventKind.ackProcessed.rawValue, target: UInt32(half)), at: at)
     }
 
     mutating func processArrivedAck<Queue: EventQueue>(half: Int, _ simulation: inout Simulation<Queue>) {
-        let ack = halves[half].arrivedAcks.removeFirst()
+        let ack = rings.arrivedAcks.removeFirst(from: &halves[half].arrivedAcks)
         acknowledgementArrived(half: half, segment: ack.segment, cumulative: ack.cumulative, &simulation)
     }
 
@@ -234,7 +236,7 @@ extension GroupingRun {
         var newest: Int64 = -1
         var delivered = 0
         var advanced = false
-        while halves[half].acknowledgedUpTo < cumulative, let record = halves[half].segments.first {
+        while halves[half].acknowledgedUpTo < cumulative, let record = rings.segments.first(of: halves[half].segments) {
             switch record.state {
             case .inFlight: halves[half].inFlight -= 1
             case .lost: halves[half].lostCount -= 1
@@ -249,17 +251,17 @@ extension GroupingRun {
                 if algorithm == .bbr { takeDelivery(half: half, record, offset: 0, now: now, &sample) }
             }
             halves[half].bufferedBytes -= Int64(record.payload)
-            _ = halves[half].segments.removeFirst()
+            _ = rings.segments.removeFirst(from: &halves[half].segments)
             if algorithm == .bbr { _ = pacers[Int(halves[half].pacer)].stamps.removeFirst() }
             halves[half].acknowledgedUpTo += 1
             advanced = true
         }
         if segment >= halves[half].acknowledgedUpTo, segment < halves[half].nextSegment {
             let offset = Int(segment - halves[half].acknowledgedUpTo)
-            let record = halves[half].segments[offset]
+            let record = rings.segments[halves[half].segments, offset]
             if record.state != .selectivelyAcknowledged {
                 if record.state == .inFlight { halves[half].inFlight -= 1 } else { halves[half].lostCount -= 1 }
-                halves[half].segments[offset].state = .selectivelyAcknowledged
+                rings.segments[halves[half].segments, offset].state = .selectivelyAcknowledged
                 newest = max(newest, record.transmission)
                 delivered += 1
                 if !record.retransmitted {
@@ -271,14 +273,14 @@ extension GroupingRun {
         // Time-ordered loss detection: what was sent before a delivered transmission and is
         // still in flight was lost (paths here keep order).
         var lossFound = false
-        while let entry = halves[half].sendOrder.first, entry.transmission < newest {
-            _ = halves[half].sendOrder.removeFirst()
+        while let entry = rings.sendOrder.first(of: halves[half].sendOrder), entry.transmission < newest {
+            _ = rings.sendOrder.removeFirst(from: &halves[half].sendOrder)
             guard entry.segment >= halves[half].acknowledgedUpTo else { continue }
             let offset = Int(entry.segment - halves[half].acknowledgedUpTo)
-            if halves[half].segments[offset].transmission == entry.transmission,
-                halves[half].segments[offset].state == .inFlight
+            if rings.segments[halves[half].segments, offset].transmission == entry.transmission,
+                rings.segments[halves[half].segments, offset].state == .inFlight
             {
-                halves[half].markLost(offset: offset)
+                halves[half].markLost(offset: offset, in: &rings.segments)
                 lossFound = true
                 sample.losses += 1
             }
@@ -349,8 +351,8 @@ extension GroupingRun {
                 at: halves[half].timerDeadline)
             return
         }
-        for offset in 0..<halves[half].segments.count { halves[half].markLost(offset: offset) }
-        while !halves[half].sendOrder.isEmpty { _ = halves[half].sendOrder.removeFirst() }
+        for offset in 0..<halves[half].segments.count { halves[half].markLost(offset: offset, in: &rings.segments) }
+        rings.sendOrder.removeAll(from: &halves[half].sendOrder)
         let algorithm = connections[half / 2].congestionControl
         if algorithm == .bbr {
             pacers[Int(halves[half].pacer)].bbr.saveWindow(halves[half].window.segments)

@@ -91,7 +91,7 @@ extension GroupingRun {
         beginTimes(ofMessage: handle, at: simulation.now, call: kind == .request || kind == .response ? call : -1)
         let half = connection * 2 + (reverse ? 1 : 0)
         guard halves[half].blockedWrites.isEmpty, sendBufferHasRoom(half: half, for: bytes) else {
-            halves[half].blockedWrites.append(handle)
+            rings.blockedWrites.append(handle, to: &halves[half].blockedWrites)
             return
         }
         chargeSendBuffer(half: half, bytes: bytes)
@@ -133,10 +133,10 @@ extension GroupingRun {
 
     /// Writes that waited for room in `half`'s send buffer go ahead, in order, while room lasts.
     mutating func admitBlockedWrites<Queue: EventQueue>(half: Int, _ simulation: inout Simulation<Queue>) {
-        while let handle = halves[half].blockedWrites.first {
+        while let handle = rings.blockedWrites.first(of: halves[half].blockedWrites) {
             let bytes = messages[handle].bytes
             guard sendBufferHasRoom(half: half, for: bytes) else { return }
-            _ = halves[half].blockedWrites.removeFirst()
+            _ = rings.blockedWrites.removeFirst(from: &halves[half].blockedWrites)
             chargeSendBuffer(half: half, bytes: bytes)
             startWrite(handle, wokenFromBlock: true, &simulation)
         }
@@ -215,7 +215,7 @@ extension GroupingRun {
         switch link.transport {
         case .tcp:
             let half = connection * 2 + direction
-            halves[half].unsent.append((handle, message.bytes))
+            rings.unsent.append((handle, message.bytes), to: &halves[half].unsent)
             trySend(half: half, &simulation)
         case .udp:
             sendDatagrams(handle, link, connection: connection, direction: direction, &simulation)

@@ -24,6 +24,8 @@ public struct GroupingRun: EventHandler {
     var endpointsOfContainer: [[Int]] = []
     var connections: [Connection] = []
     var halves: [HalfConnection] = []
+    /// The halves' queues.
+    var rings = HalfConnectionRings()
     /// BBR state of the halves that run BBR (``HalfConnection/pacer``).
     var pacers: [Pacer] = []
     /// Per flow, its connections in round-robin order.

@@ -1,7 +1,7 @@
 import NetLabCore
 
 /// One direction of a connection: the writer's buffer and, for TCP, the sender's segments and the
-/// receiver's reassembly.
+/// receiver's reassembly. Its queues are handles into the run's ``HalfConnectionRings``.
 ///
 /// TCP here follows Linux in the parts that decide throughput and latency: SACK loss recovery with
 /// RFC 6675 pipe accounting (every hole in a window is repaired per round trip), loss detected by
@@ -38,13 +38,13 @@ struct HalfConnection {
     /// datagrams still in the sender's stack: what the send buffer holds.
     var bufferedBytes: Int64 = 0
     /// Messages whose write waits for room in the send buffer, in order.
-    var blockedWrites = Ring<Int32>()
+    var blockedWrites = PooledRing()
 
     // TCP sender.
     /// Messages handed to TCP, not yet cut into segments: (handle, bytes left).
-    var unsent = Ring<(message: Int32, bytesLeft: Int64)>()
+    var unsent = PooledRing()
     /// Segments from `acknowledgedUpTo` to `nextSegment` − 1.
-    var segments = Ring<Segment>()
+    var segments = PooledRing()
     var nextSegment: Int64 = 0
     var acknowledgedUpTo: Int64 = 0
     /// Segments in flight: the pipe of RFC 6675.
@@ -53,7 +53,7 @@ struct HalfConnection {
     var lostCount = 0
     var lostScan: Int64 = 0
     /// Transmissions in the order they were made, for time-ordered loss detection.
-    var sendOrder = Ring<(segment: Int64, transmission: Int64)>()
+    var sendOrder = PooledRing()
     var transmissions: Int64 = 0
     /// Fast recovery (`inFastRecovery`, with the flags below) lasts until the cumulative ACK
     /// passes `recoveryPoint`; no second window reduction for losses in the same window.
@@ -72,7 +72,7 @@ struct HalfConnection {
     var timerEventAt = SimTime.zero
     /// ACKs that reached the sender and wait out their processing jitter, and when the last of
     /// them will be processed (ACKs stay in order).
-    var arrivedAcks = Ring<(segment: Int64, cumulative: Int64)>()
+    var arrivedAcks = PooledRing()
     var lastAckProcessing = SimTime.zero
     /// TCP Small Queues: bytes handed below the socket and not yet sent by the NIC.
     var queuedBelowSocket: Int64 = 0
@@ -80,7 +80,7 @@ struct HalfConnection {
     // TCP receiver.
     var nextExpected: Int64 = 0
     /// Received flags for segments from `nextExpected` on (offset 0 is always false).
-    var received = Ring<Bool>()
+    var received = PooledRing()
     /// Segments received and not yet acknowledged, and the delayed-ACK timer.
     var unacknowledgedSegments = 0
     var delayedAckDeadline = SimTime.zero
@@ -121,20 +121,31 @@ struct HalfConnection {
     }
 
     /// Marks the segment at `offset` lost: out of the pipe, to be resent.
-    mutating func markLost(offset: Int) {
-        guard segments[offset].state == .inFlight else { return }
-        segments[offset].state = .lost
+    mutating func markLost(offset: Int, in pool: inout RingPool<Segment>) {
+        guard pool[segments, offset].state == .inFlight else { return }
+        pool[segments, offset].state = .lost
         inFlight -= 1
         lostCount += 1
         lostScan = min(lostScan, acknowledgedUpTo + Int64(offset))
     }
 
     /// The lowest segment marked lost, as an offset from `acknowledgedUpTo`.
-    mutating func lowestLost() -> Int? {
+    mutating func lowestLost(in pool: RingPool<Segment>) -> Int? {
         guard lostCount > 0 else { return nil }
         var offset = Int(max(0, lostScan - acknowledgedUpTo))
-        while offset < segments.count, segments[offset].state != .lost { offset += 1 }
+        while offset < segments.count, pool[segments, offset].state != .lost { offset += 1 }
         lostScan = acknowledgedUpTo + Int64(offset)
         return offset < segments.count ? offset : nil
     }
+}
+
+/// The pools that hold every half's queues (``HalfConnection``), one per kind of element: a
+/// half holds pool memory only while its queues hold something.
+struct HalfConnectionRings {
+    var segments = RingPool<HalfConnection.Segment>()
+    var unsent = RingPool<(message: Int32, bytesLeft: Int64)>()
+    var sendOrder = RingPool<(segment: Int64, transmission: Int64)>()
+    var arrivedAcks = RingPool<(segment: Int64, cumulative: Int64)>()
+    var received = RingPool<Bool>()
+    var blockedWrites = RingPool<Int32>()
 }
