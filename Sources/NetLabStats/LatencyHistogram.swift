@@ -1,25 +1,30 @@
 /// A log-linear histogram of latencies, in the manner of HdrHistogram (Tene): each power of two is
 /// split into 128 equal sub-buckets, so any percentile is reported within 0.8% of the true sample,
-/// in memory that grows with the range of values seen, not with their number (a flow whose
-/// latencies stay within a few percent of each other keeps a few dozen buckets, not whole octaves).
+/// in memory that grows with the values seen, not with their number or their range (a flow whose
+/// latencies stay within a few percent of each other keeps a page or two of buckets, and a rare
+/// outlier adds one page, not the octaves between).
 ///
 /// Mean, minimum and maximum are kept exactly (in picoseconds). Recording allocates only when a
-/// value lands outside the buckets kept so far (each growth adds headroom); steady state
-/// allocates nothing.
+/// value lands in a page not stored yet; steady state allocates nothing.
 public struct LatencyHistogram: Sendable {
     @usableFromInline static let subBucketBits = 7
     @usableFromInline static let subBuckets = 1 << subBucketBits
 
-    /// Counts of buckets `lowestBucket ..< lowestBucket + counts.count`, bucket `octave × 128 +
-    /// slot`, in one array that grows (rarely, with headroom) to cover new buckets at either end.
-    /// Octave 0 holds 0..<128. Each count keeps its low 32 bits here (half the memory of 64-bit
-    /// counts, for the hundreds of thousands of histograms a cluster keeps) and anything above in
+    /// Buckets (bucket `octave × 128 + slot`; octave 0 holds 0..<128) are kept in pages of 16,
+    /// and only pages that hold samples are stored: a flow's latencies fill a few pages, and an
+    /// outlier far above them (a retransmission timeout) adds one page of 64 bytes, not the
+    /// thousand buckets between. `pageStarts[p − lowestPage]` is where page `p` begins in
+    /// `counts`, or −1. Each count keeps its low 32 bits here (half the memory of 64-bit counts,
+    /// for the hundreds of thousands of histograms a cluster keeps) and anything above in
     /// `overflows`.
+    @usableFromInline static let pageBits = 4
+    @usableFromInline static let pageSize = 1 << pageBits
     @usableFromInline var counts: [UInt32] = []
+    @usableFromInline var pageStarts: [Int32] = []
+    @usableFromInline var lowestPage = 0
     /// Multiples of 2³² by bucket, for the buckets whose count passed 4,294,967,295 (none, in
     /// nearly every run).
     @usableFromInline var overflows: [Int: UInt64] = [:]
-    @usableFromInline var lowestBucket = 0
     @usableFromInline var recorded: UInt64 = 0
     /// Latencies recorded.
     public var count: UInt64 { recorded }
@@ -51,47 +56,59 @@ public struct LatencyHistogram: Sendable {
     @inlinable
     mutating func add(_ number: UInt64, octave: Int, slot: Int) {
         let bucket = octave << Self.subBucketBits | slot
-        var offset = bucket - lowestBucket
-        if offset < 0 || offset >= counts.count { offset = makeRoom(for: bucket) }
+        let page = bucket >> Self.pageBits
+        let index = page - lowestPage
+        let start =
+            index >= 0 && index < pageStarts.count && pageStarts[index] >= 0
+            ? Int(pageStarts[index]) : addPage(page)
+        let offset = start + bucket & (Self.pageSize - 1)
         let (low, carried) = counts[offset].addingReportingOverflow(UInt32(truncatingIfNeeded: number))
         counts[offset] = low
         let high = number >> 32 &+ (carried ? 1 : 0)
         if high > 0 { overflows[bucket, default: 0] &+= high << 32 }
     }
 
-    /// The samples in the bucket at `offset` in `counts`.
-    @inline(__always)
-    func count(atOffset offset: Int) -> UInt64 {
-        let low = UInt64(counts[offset])
-        return overflows.isEmpty ? low : low + overflows[lowestBucket + offset, default: 0]
-    }
-
-    /// Grows the buckets kept to include `bucket`, with headroom on the side it grew (half the
-    /// span kept, at least 8 buckets), so that a flow's range is covered after a few growths;
-    /// returns `bucket`'s offset.
+    /// Stores an empty page `page` and returns where it begins in `counts`. `counts` grows by a
+    /// quarter at a time (doubling would leave up to half of it unused, per histogram).
     @usableFromInline
-    mutating func makeRoom(for bucket: Int) -> Int {
-        guard !counts.isEmpty else {
-            lowestBucket = max(0, bucket - 8)
-            counts = Array(repeating: 0, count: 16)
-            return bucket - lowestBucket
+    mutating func addPage(_ page: Int) -> Int {
+        if pageStarts.isEmpty {
+            lowestPage = page
+        } else if page < lowestPage {
+            pageStarts.insert(contentsOf: repeatElement(-1, count: lowestPage - page), at: 0)
+            lowestPage = page
         }
-        let headroom = max(8, counts.count / 2)
-        if bucket < lowestBucket {
-            let newLowest = max(0, bucket - headroom)
-            counts = Array(repeating: 0, count: lowestBucket - newLowest) + counts
-            lowestBucket = newLowest
-        } else {
-            counts += Array(repeating: 0, count: bucket - lowestBucket - counts.count + 1 + headroom)
+        let index = page - lowestPage
+        if index >= pageStarts.count {
+            pageStarts.append(contentsOf: repeatElement(-1, count: index - pageStarts.count + 1))
         }
-        return bucket - lowestBucket
+        let start = counts.count
+        precondition(start <= Int(Int32.max) - Self.pageSize, "a latency histogram past 2^31 buckets")
+        if start + Self.pageSize > counts.capacity {
+            counts.reserveCapacity(start + max(Self.pageSize, start / 4))
+        }
+        counts.append(contentsOf: repeatElement(0, count: Self.pageSize))
+        pageStarts[index] = Int32(start)
+        return start
     }
 
-    /// The octave and slot of the bucket at `offset` in `counts`.
-    @inline(__always)
-    func position(ofOffset offset: Int) -> (octave: Int, slot: Int) {
-        let bucket = lowestBucket + offset
-        return (bucket >> Self.subBucketBits, bucket & (Self.subBuckets - 1))
+    /// Calls `body` with each stored bucket (`octave × 128 + slot`) and its count, lowest bucket
+    /// first, until it returns false.
+    func forEachBucket(_ body: (_ bucket: Int, _ count: UInt64) -> Bool) {
+        for (index, start) in pageStarts.enumerated() where start >= 0 {
+            for slot in 0..<Self.pageSize {
+                let bucket = (lowestPage + index) << Self.pageBits | slot
+                let low = UInt64(counts[Int(start) + slot])
+                let number = overflows.isEmpty ? low : low + overflows[bucket, default: 0]
+                if !body(bucket, number) { return }
+            }
+        }
+    }
+
+    /// The highest value (ns) in `bucket`, never above the exact maximum.
+    func upperEdge(ofBucket bucket: Int) -> UInt64 {
+        let edge = Self.upperEdge(octave: bucket >> Self.subBucketBits, slot: bucket & (Self.subBuckets - 1))
+        return min(edge, UInt64(maximumPicoseconds / 1000))
     }
 
     /// Octave and sub-bucket of a value in nanoseconds: octave 0 holds 0..<128 exactly; octave
@@ -112,11 +129,9 @@ public struct LatencyHistogram: Sendable {
 
     /// Merges another histogram's samples into this one.
     public mutating func merge(_ other: LatencyHistogram) {
-        for index in other.counts.indices {
-            let number = other.count(atOffset: index)
-            guard number > 0 else { continue }
-            let (octave, slot) = other.position(ofOffset: index)
-            add(number, octave: octave, slot: slot)
+        other.forEachBucket { bucket, number in
+            if number > 0 { add(number, octave: bucket >> Self.subBucketBits, slot: bucket & (Self.subBuckets - 1)) }
+            return true
         }
         recorded += other.recorded
         sum += other.sum
@@ -127,11 +142,12 @@ public struct LatencyHistogram: Sendable {
     /// The non-empty buckets in increasing order: each one's highest value in nanoseconds (never
     /// above the exact maximum) and how many samples it holds. Enough to draw the distribution.
     public var buckets: [(upperEdgeNanoseconds: UInt64, count: UInt64)] {
-        counts.indices.filter { count(atOffset: $0) > 0 }.map { index in
-            let (octave, slot) = position(ofOffset: index)
-            let edge = Self.upperEdge(octave: octave, slot: slot)
-            return (min(edge, UInt64(maximumPicoseconds / 1000)), count(atOffset: index))
+        var result: [(upperEdgeNanoseconds: UInt64, count: UInt64)] = []
+        forEachBucket { bucket, number in
+            if number > 0 { result.append((upperEdge(ofBucket: bucket), number)) }
+            return true
         }
+        return result
     }
 
     /// Mean in nanoseconds (0 when empty).
@@ -144,15 +160,13 @@ public struct LatencyHistogram: Sendable {
         let rank = (percentile / 100 * Double(count)).rounded(.up)
         let wanted = rank >= Double(count) ? count : max(1, UInt64(exactly: rank) ?? 1)
         var seen: UInt64 = 0
-        for index in counts.indices {
-            let number = count(atOffset: index)
-            guard number > 0 else { continue }
+        var found: UInt64?
+        forEachBucket { bucket, number in
             seen += number
-            if seen >= wanted {
-                let (octave, slot) = position(ofOffset: index)
-                return min(Self.upperEdge(octave: octave, slot: slot), UInt64(maximumPicoseconds / 1000))
-            }
+            if number > 0, seen >= wanted { found = upperEdge(ofBucket: bucket) }
+            return found == nil
         }
+        if let found { return found }
         return UInt64(maximumPicoseconds / 1000)
     }
 }

@@ -134,6 +134,26 @@ import Testing
         #expect(StageDifference(faster: slower, slower: faster).text == nil)
     }
 
+    /// Only bands that hold messages are kept: an outlier 10,000 times slower than the rest adds
+    /// one band, and the tail from it is that message alone.
+    @Test func anOutlierAddsOneBand() throws {
+        var breakdown = LatencyBreakdown()
+        var stages = StageTimes()
+        for latency: Int64 in [17_000_000, 18_000_000, 26_000_000, 200_000_000_000] {
+            stages[.send] = latency
+            breakdown.record(latency: latency, stages: stages)
+        }
+        #expect(breakdown.keptBands == 3)
+        let tail = try #require(breakdown.tail(from: .milliseconds(150)))
+        #expect(tail.messages == 1 && tail.mean[.send] == 200e9)
+        #expect(tail.from.picoseconds == LatencyBreakdown.lowerEdge(of: LatencyBreakdown.band(of: 150_000_000_000)))
+        // Between kept bands, the tail starts at the band asked for and holds the slower ones.
+        let middle = try #require(breakdown.tail(from: .milliseconds(1)))
+        #expect(
+            middle.messages == 1
+                && middle.from.picoseconds == LatencyBreakdown.lowerEdge(of: LatencyBreakdown.band(of: 1_000_000_000)))
+    }
+
     /// Bands: each a quarter octave, lower edges in order, every value in the band its edges say.
     @Test func bandsAreQuarterOctaves() {
         for value: Int64 in [4, 5, 7, 8, 1000, 1023, 1024, 123_456_789, 1 << 40] {

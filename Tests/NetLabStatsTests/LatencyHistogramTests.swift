@@ -61,9 +61,9 @@ import Testing
         #expect(a.count == all.count)
     }
 
-    /// Memory follows the range of values, not whole octaves: latencies within 10% of each
-    /// other keep a few dozen buckets; growing at either end keeps every count where it was
-    /// (the buckets equal those of one histogram per value, merged).
+    /// Memory follows the values, not whole octaves: latencies within 10% of each other keep a
+    /// few dozen buckets; growing at either end keeps every count where it was (the buckets
+    /// equal those of one histogram per value, merged).
     @Test func bucketsKeptFollowTheRangeSeen() {
         var narrow = LatencyHistogram()
         for step in 0..<1000 as Range<Int64> { narrow.record(picoseconds: 50_000_000 + step * 5_000) }
@@ -80,6 +80,30 @@ import Testing
         #expect(grown.buckets.map(\.count) == merged.buckets.map(\.count))
         // 3,000 and 3,100 ps share the 3 ns bucket, 400 and 400.1 µs one 2,048 ns wide.
         #expect(grown.buckets.count == 5)
+    }
+
+    /// An outlier far above the rest (a 200 ms retransmission timeout among 20 µs round trips)
+    /// costs one page of buckets, not the thirteen octaves between, and every percentile reads
+    /// as it would in full.
+    @Test func anOutlierFarAboveCostsOnePage() {
+        var histogram = LatencyHistogram()
+        for step in 0..<1000 as Range<Int64> { histogram.record(picoseconds: 20_000_000 + step * 1_000) }
+        let body = histogram.counts.count
+        let median = histogram.valueAtPercentile(50)
+        histogram.record(picoseconds: 200_000_000_000)
+        #expect(histogram.counts.count == body + LatencyHistogram.pageSize)
+        #expect(histogram.valueAtPercentile(50) == median)
+        #expect(histogram.valueAtPercentile(100) == 200_000_000)
+        histogram.record(picoseconds: 2_000_000)  // and one far below
+        #expect(histogram.counts.count == body + 2 * LatencyHistogram.pageSize)
+        #expect(histogram.valueAtPercentile(0.01) == bucketEdge(of: 2_000))
+        #expect(histogram.buckets.count == 2 + Set((0..<1000).map { 20_000 + $0 }.map { bucketEdge(of: $0) }).count)
+    }
+
+    /// The upper edge of the bucket holding `nanoseconds`.
+    private func bucketEdge(of nanoseconds: UInt64) -> UInt64 {
+        let (octave, slot) = LatencyHistogram.position(of: nanoseconds)
+        return LatencyHistogram.upperEdge(octave: octave, slot: slot)
     }
 
     @Test func emptyHistogramReportsZeros() {

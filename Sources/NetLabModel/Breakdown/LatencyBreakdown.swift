@@ -4,26 +4,32 @@ import NetLabCore
 /// so that the mean breakdown and the breakdown of the slowest messages (the tail) can both be
 /// read at the end.
 ///
-/// Bands are a quarter octave wide (each about 19% above the last), kept from the fastest to the
-/// slowest band seen; the tail is every message in the band holding the flow's p99 and above, so
-/// it starts at most 19% below the p99 (``Tail/from`` says where).
+/// Bands are a quarter octave wide (each about 19% above the last), and only bands that hold
+/// messages are kept: a flow's messages fall in a dozen bands or so, and a rare outlier far above
+/// them (a retransmission timeout, 10,000 times the usual latency) adds one band, not the fifty
+/// between. The tail is every message in the band holding the flow's p99 and above, so it starts
+/// at most 19% below the p99 (``Tail/from`` says where).
 public struct LatencyBreakdown: Sendable {
     /// How many messages were recorded.
     public private(set) var messages: Int64 = 0
     /// Their latencies, summed as recorded (equal to `total.total` when every message's stages
     /// add up to its latency, as they must).
     public private(set) var latencyTotal: Int64 = 0
+    /// The bands that hold messages, in increasing order of band number.
     private var bands = ContiguousArray<Band>()
-    private var lowestBand = 0
 
     /// One band's messages: their stages summed, and how many (together, so that recording a
     /// message touches one record).
     private struct Band {
+        var number: Int
         var stages = StageTimes()
         var count: Int64 = 0
     }
 
     static let bandsPerOctave = 4
+
+    /// How many bands are kept (each holds at least one message).
+    var keptBands: Int { bands.count }
 
     public init() {}
 
@@ -32,43 +38,48 @@ public struct LatencyBreakdown: Sendable {
     public mutating func record(latency: Int64, stages: borrowing StageTimes) {
         messages += 1
         latencyTotal &+= latency
-        let band = Self.band(of: latency)
-        var offset = band - lowestBand
-        if offset < 0 || offset >= bands.count { offset = makeRoom(for: band) }
-        bands[offset].stages.add(stages)
-        bands[offset].count += 1
+        let index = index(ofBand: Self.band(of: latency))
+        bands[index].stages.add(stages)
+        bands[index].count += 1
     }
 
-    /// Grows the bands kept to include `band` and returns its offset (rare: once per band seen).
+    /// The position in `bands` of `band`, added (empty) where it is missing: allocates only for a
+    /// band not seen before.
+    @inline(__always)
+    private mutating func index(ofBand band: Int) -> Int {
+        let index = firstIndex(atOrAbove: band)
+        if index < bands.count, bands[index].number == band { return index }
+        return insertBand(band, at: index)
+    }
+
+    /// The position of the first kept band numbered `band` or above (`bands.count` if none).
+    private func firstIndex(atOrAbove band: Int) -> Int {
+        var low = 0
+        var high = bands.count
+        while low < high {
+            let middle = (low + high) / 2
+            if bands[middle].number < band { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// Inserts an empty `band` at `index`, growing the storage by a few bands at a time (a flow
+    /// keeps a few dozen at most; doubling would leave as many unused).
     @inline(never)
-    private mutating func makeRoom(for band: Int) -> Int {
-        if bands.isEmpty {
-            lowestBand = band
-        } else if band < lowestBand {
-            let missing = lowestBand - band
-            bands.insert(contentsOf: repeatElement(Band(), count: missing), at: 0)
-            lowestBand = band
-        }
-        let offset = band - lowestBand
-        if offset >= bands.count {
-            let missing = offset - bands.count + 1
-            bands.append(contentsOf: repeatElement(Band(), count: missing))
-        }
-        return offset
+    private mutating func insertBand(_ band: Int, at index: Int) -> Int {
+        if bands.count == bands.capacity { bands.reserveCapacity(bands.count + 4) }
+        bands.insert(Band(number: band), at: index)
+        return index
     }
 
     /// Adds every message of `other`.
     public mutating func merge(_ other: LatencyBreakdown) {
-        guard !other.bands.isEmpty else { return }
+        messages += other.messages
         latencyTotal &+= other.latencyTotal
-        for offset in other.bands.indices where other.bands[offset].count > 0 {
-            // Replays a band as one message at its lower edge with the band's summed stages:
-            // lands in the same band, and sums are what a band keeps.
-            let band = other.lowestBand + offset
-            record(latency: Self.lowerEdge(of: band), stages: other.bands[offset].stages)
-            latencyTotal &-= Self.lowerEdge(of: band)
-            messages += other.bands[offset].count - 1
-            bands[band - lowestBand].count += other.bands[offset].count - 1
+        for band in other.bands {
+            let index = index(ofBand: band.number)
+            bands[index].stages.add(band.stages)
+            bands[index].count += band.count
         }
     }
 
@@ -93,16 +104,16 @@ public struct LatencyBreakdown: Sendable {
 
     /// The tail from the band holding `latency` up, or nil when no message was recorded.
     public func tail(from latency: SimDuration) -> Tail? {
-        guard messages > 0 else { return nil }
-        let first = max(0, min(Self.band(of: latency.picoseconds) - lowestBand, bands.count - 1))
+        guard messages > 0, let lowest = bands.first?.number, let highest = bands.last?.number else { return nil }
+        let first = min(max(Self.band(of: latency.picoseconds), lowest), highest)
         var sum = StageTimes()
         var count: Int64 = 0
-        for offset in first..<bands.count {
-            sum.add(bands[offset].stages)
-            count += bands[offset].count
+        for band in bands[firstIndex(atOrAbove: first)...] {
+            sum.add(band.stages)
+            count += band.count
         }
         return Tail(
-            from: SimDuration(picoseconds: Self.lowerEdge(of: lowestBand + first)), messages: count,
+            from: SimDuration(picoseconds: Self.lowerEdge(of: first)), messages: count,
             mean: Self.means(of: sum, over: count))
     }
 

@@ -270,6 +270,14 @@ extension GroupingRun {
                 if algorithm == .bbr { takeDelivery(half: half, record, offset: offset, now: now, &sample) }
             }
         }
+        // Transmissions of segments now acknowledged need no loss check: dropping them at once
+        // (rather than when a later transmission is delivered) lets an idle half's send order
+        // empty and give its pool block back.
+        while let entry = rings.sendOrder.first(of: halves[half].sendOrder),
+            entry.segment < halves[half].acknowledgedUpTo
+        {
+            _ = rings.sendOrder.removeFirst(from: &halves[half].sendOrder)
+        }
         // Time-ordered loss detection: what was sent before a delivered transmission and is
         // still in flight was lost (paths here keep order).
         var lossFound = false
