@@ -73,7 +73,9 @@ struct Simulate: ParsableCommand {
     @OptionGroup var report: ReportOptions<SimulateFormat>
 
     func run() throws {
-        let (spec, text) = try loadTopology(topology, duration: duration)
+        var (spec, text) = try loadTopology(topology, duration: duration)
+        // Only the HTML report shows its input; a cluster's text runs to megabytes.
+        if try report.resolvedFormat() != .html { text = "" }
         let chosen = try model.resolvedProfile(for: spec, topologyPath: topology)
         let indices = try groupingIndices(groupings, in: spec, topologyPath: topology)
 

@@ -63,11 +63,12 @@ public struct LatencyBreakdown: Sendable {
         return low
     }
 
-    /// Inserts an empty `band` at `index`, growing the storage by a few bands at a time (a flow
-    /// keeps a few dozen at most; doubling would leave as many unused).
+    /// Inserts an empty `band` at `index`, growing the storage one band at a time: a flow keeps
+    /// a dozen or so, each 128 bytes, and a cluster keeps a breakdown per flow, so room held in
+    /// advance would cost more than the copies (one per band, the first time it is seen).
     @inline(never)
     private mutating func insertBand(_ band: Int, at index: Int) -> Int {
-        if bands.count == bands.capacity { bands.reserveCapacity(bands.count + 4) }
+        if bands.count == bands.capacity { bands.reserveCapacity(bands.count + 1) }
         bands.insert(Band(number: band), at: index)
         return index
     }

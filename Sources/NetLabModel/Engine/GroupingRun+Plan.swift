@@ -95,6 +95,7 @@ extension GroupingRun {
             flowConnections.append(list)
             nextConnection.append(0)
         }
+        builtPaths = [:]
         placeThreads()
     }
 
@@ -248,13 +249,20 @@ extension GroupingRun {
         }
     }
 
-    /// Appends the hops of a packet's path from `source` to `destination` node and returns their range:
-    /// the stages of ``pathStages(_:transport:from:to:overlay:shapers:)``, consecutive CPU stages on
-    /// one node joined into one hop.
+    /// The range of the hops of a packet's path from `source` to `destination` node: the stages
+    /// of ``pathStages(_:transport:from:to:overlay:shapers:)``, consecutive CPU stages on one node
+    /// joined into one hop. Hops are never written once built, so connections whose paths are
+    /// alike share one range (a cluster's hundred thousand connections run between a few
+    /// thousand pairs of nodes).
     mutating func appendPath(
         _ pathClass: PathClass, transport: Transport, from source: Int, to destination: Int, overlay: Overlay,
         shapers: (egress: Int32, ingress: Int32)
     ) -> (start: Int32, count: Int16) {
+        // The overlay follows from the class: the cluster's across nodes, none elsewhere.
+        let key = PathKey(
+            pathClass: pathClass, transport: transport, source: source, destination: destination,
+            egressShaper: shapers.egress, ingressShaper: shapers.ingress)
+        if let built = builtPaths[key] { return built }
         let start = hops.count
         var parts: [HopParts] = []
         for stage in pathStages(
@@ -284,7 +292,18 @@ extension GroupingRun {
         if let first = hops[start...].firstIndex(where: { $0.kind != .cpu || $0.receives }) {
             hops[first].leavesSender = true
         }
+        builtPaths[key] = (Int32(start), Int16(hops.count - start))
         return (Int32(start), Int16(hops.count - start))
+    }
+
+    /// What the hops of a path depend on (``appendPath(_:transport:from:to:overlay:shapers:)``).
+    struct PathKey: Hashable {
+        var pathClass: PathClass
+        var transport: Transport
+        var source: Int
+        var destination: Int
+        var egressShaper: Int32
+        var ingressShaper: Int32
     }
 
     /// The distance between the zones of two nodes, as a path stage (none within a zone).

@@ -32,6 +32,9 @@ public struct GroupingRun: EventHandler {
     var flowConnections: [[Int32]] = []
     var nextConnection: [Int] = []
     var hops: [Hop] = []
+    /// While connections are built: the hops of each path built so far, shared by connections
+    /// whose paths are alike.
+    var builtPaths: [PathKey: (start: Int32, count: Int16)] = [:]
     var lanes: [Lane] = []
     var pools: [CorePool] = []
     /// Every node's cores, node after node; `nodeOfCore` maps back.
