@@ -13,15 +13,16 @@ public struct LatencyHistogram: Sendable {
     /// Buckets (bucket `octave × 128 + slot`; octave 0 holds 0..<128) are kept in pages of 16,
     /// and only pages that hold samples are stored: a flow's latencies fill a few pages, and an
     /// outlier far above them (a retransmission timeout) adds one page of 64 bytes, not the
-    /// thousand buckets between. `pageStarts[p − lowestPage]` is where page `p` begins in
-    /// `counts`, or −1. Each count keeps its low 32 bits here (half the memory of 64-bit counts,
-    /// for the hundreds of thousands of histograms a cluster keeps) and anything above in
-    /// `overflows`.
+    /// thousand buckets between. `pages` lists the stored pages' numbers (bucket / 16) in
+    /// increasing order, and page `pages[i]` is `counts[16 i ..< 16 i + 16]`. Each count keeps its
+    /// low 32 bits here (half the memory of 64-bit counts, for the hundreds of thousands of
+    /// histograms a cluster keeps) and anything above in `overflows`.
     @usableFromInline static let pageBits = 4
     @usableFromInline static let pageSize = 1 << pageBits
     @usableFromInline var counts: [UInt32] = []
-    @usableFromInline var pageStarts: [Int32] = []
-    @usableFromInline var lowestPage = 0
+    @usableFromInline var pages: [UInt16] = []
+    /// The position in `pages` of the page last recorded into: most samples land there again.
+    @usableFromInline var lastPage = 0
     /// Multiples of 2³² by bucket, for the buckets whose count passed 4,294,967,295 (none, in
     /// nearly every run).
     @usableFromInline var overflows: [Int: UInt64] = [:]
@@ -56,49 +57,42 @@ public struct LatencyHistogram: Sendable {
     @inlinable
     mutating func add(_ number: UInt64, octave: Int, slot: Int) {
         let bucket = octave << Self.subBucketBits | slot
-        let page = bucket >> Self.pageBits
-        let index = page - lowestPage
-        let start =
-            index >= 0 && index < pageStarts.count && pageStarts[index] >= 0
-            ? Int(pageStarts[index]) : addPage(page)
-        let offset = start + bucket & (Self.pageSize - 1)
+        let page = UInt16(truncatingIfNeeded: bucket >> Self.pageBits)
+        if lastPage >= pages.count || pages[lastPage] != page { lastPage = position(ofPage: page) }
+        let offset = lastPage << Self.pageBits | bucket & (Self.pageSize - 1)
         let (low, carried) = counts[offset].addingReportingOverflow(UInt32(truncatingIfNeeded: number))
         counts[offset] = low
         let high = number >> 32 &+ (carried ? 1 : 0)
         if high > 0 { overflows[bucket, default: 0] &+= high << 32 }
     }
 
-    /// Stores an empty page `page` and returns where it begins in `counts`. `counts` grows by a
+    /// The position of `page` in `pages`, stored empty where it is missing. Storage grows by a
     /// quarter at a time (doubling would leave up to half of it unused, per histogram).
     @usableFromInline
-    mutating func addPage(_ page: Int) -> Int {
-        if pageStarts.isEmpty {
-            lowestPage = page
-        } else if page < lowestPage {
-            pageStarts.insert(contentsOf: repeatElement(-1, count: lowestPage - page), at: 0)
-            lowestPage = page
+    mutating func position(ofPage page: UInt16) -> Int {
+        var low = 0
+        var high = pages.count
+        while low < high {
+            let middle = (low + high) / 2
+            if pages[middle] < page { low = middle + 1 } else { high = middle }
         }
-        let index = page - lowestPage
-        if index >= pageStarts.count {
-            pageStarts.append(contentsOf: repeatElement(-1, count: index - pageStarts.count + 1))
+        if low < pages.count, pages[low] == page { return low }
+        if pages.count == pages.capacity { pages.reserveCapacity(pages.count + max(1, pages.count / 4)) }
+        if counts.capacity - counts.count < Self.pageSize {
+            counts.reserveCapacity(counts.count + max(Self.pageSize, counts.count / 4))
         }
-        let start = counts.count
-        precondition(start <= Int(Int32.max) - Self.pageSize, "a latency histogram past 2^31 buckets")
-        if start + Self.pageSize > counts.capacity {
-            counts.reserveCapacity(start + max(Self.pageSize, start / 4))
-        }
-        counts.append(contentsOf: repeatElement(0, count: Self.pageSize))
-        pageStarts[index] = Int32(start)
-        return start
+        pages.insert(page, at: low)
+        counts.insert(contentsOf: repeatElement(0, count: Self.pageSize), at: low << Self.pageBits)
+        return low
     }
 
     /// Calls `body` with each stored bucket (`octave × 128 + slot`) and its count, lowest bucket
     /// first, until it returns false.
     func forEachBucket(_ body: (_ bucket: Int, _ count: UInt64) -> Bool) {
-        for (index, start) in pageStarts.enumerated() where start >= 0 {
+        for (index, page) in pages.enumerated() {
             for slot in 0..<Self.pageSize {
-                let bucket = (lowestPage + index) << Self.pageBits | slot
-                let low = UInt64(counts[Int(start) + slot])
+                let bucket = Int(page) << Self.pageBits | slot
+                let low = UInt64(counts[index << Self.pageBits | slot])
                 let number = overflows.isEmpty ? low : low + overflows[bucket, default: 0]
                 if !body(bucket, number) { return }
             }
