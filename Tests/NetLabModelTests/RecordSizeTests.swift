@@ -10,7 +10,7 @@ struct RecordSizeTests {
         #expect(MemoryLayout<HalfConnection>.stride <= 352)
         // A segment in a sender's window carries no BBR delivery stamp either.
         #expect(MemoryLayout<HalfConnection.Segment>.stride == 32)
-        #expect(MemoryLayout<Lane>.stride == 24)
+        #expect(MemoryLayout<Lane>.stride == 20)
     }
 
     @Test func onlyBBRConnectionsGetBBRState() throws {

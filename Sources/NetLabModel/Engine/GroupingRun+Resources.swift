@@ -107,7 +107,7 @@ extension GroupingRun {
                     drop(packet: handle, &simulation)
                     return
                 }
-                lanes[lane].waiting.append(handle)
+                laneQueues.append(handle, to: &lanes[lane].waiting)
             } else {
                 lanes[lane].busy = true
                 processAtHop(packet: handle, &simulation)
@@ -149,7 +149,7 @@ extension GroupingRun {
         if lanes[lane].waiting.isEmpty {
             lanes[lane].busy = false
         } else {
-            processAtHop(packet: lanes[lane].waiting.removeFirst(), &simulation)
+            processAtHop(packet: laneQueues.removeFirst(from: &lanes[lane].waiting), &simulation)
         }
         advance(packet: handle, &simulation)
     }

@@ -36,6 +36,8 @@ public struct GroupingRun: EventHandler {
     /// whose paths are alike.
     var builtPaths: [PathKey: (start: Int32, count: Int16)] = [:]
     var lanes: [Lane] = []
+    /// The packets waiting at each lane.
+    var laneQueues = RingPool<Int32>()
     var pools: [CorePool] = []
     /// Every node's cores, node after node; `nodeOfCore` maps back.
     var cores: [Core] = []

@@ -1,6 +1,6 @@
 /// First-in first-out queues of many owners kept in one shared array: the rings of every TCP
 /// connection half (its segments, unsent messages, send order, arriving ACKs, reassembly flags and
-/// blocked writes).
+/// blocked writes) and of every lane.
 ///
 /// A cluster holds hundreds of thousands of connection halves, and nearly all of them are idle at
 /// any instant: a ring of its own per half (``Ring``) keeps the most the half ever held, plus an

@@ -117,10 +117,12 @@ struct CorePool {
 
 /// Kernel processing of one direction of one connection at one CPU hop. Like receive-side
 /// scaling, which steers a flow to one core, it handles one packet at a time, in order, so
-/// packets of a flow are never reordered by running on different cores.
+/// packets of a flow are never reordered by running on different cores. A cluster has millions
+/// (one per connection, direction and hop), nearly all idle: their queues are in the run's
+/// `laneQueues` pool, which holds only what waits now.
 struct Lane {
     var busy = false
-    var waiting = Ring<Int32>()
+    var waiting = PooledRing()
 }
 
 /// A drop-tail FIFO link: serialisation at `rate`, then `propagation`.
