@@ -96,7 +96,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "NetLabCoreTests", dependencies: ["NetLabCore"]),
-        .testTarget(name: "NetLabSpecTests", dependencies: ["NetLabSpec"]),
+        .testTarget(
+            name: "NetLabSpecTests", dependencies: ["NetLabSpec", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "NetLabModelTests", dependencies: ["NetLabModel"]),
         .testTarget(name: "NetLabTraceTests", dependencies: ["NetLabTrace"]),
         .testTarget(name: "NetLabReplayTests", dependencies: ["NetLabReplay"]),

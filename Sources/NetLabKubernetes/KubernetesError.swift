@@ -53,3 +53,12 @@ public struct KubernetesError: LocatedError, Sendable {
         return text
     }
 }
+
+extension KubernetesError {
+    /// The YAML writer refused what netlab built: a bug, reported as one.
+    init(writing error: YAMLWriteError) {
+        self.init(
+            file: "(output)", path: "", problem: "the YAML writer failed: \(error.reason)",
+            fix: "report this as a netlab bug, with the input files")
+    }
+}

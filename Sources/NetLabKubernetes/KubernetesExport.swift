@@ -25,7 +25,7 @@ public enum KubernetesExport {
         let names = KubernetesNames.uniqueLabels(grouping.pods.map(\.name))
         var documents: [JSONNode] = []
         for (podIndex, pod) in grouping.pods.enumerated() {
-            let labels = Tree.object([("app.kubernetes.io/name", Tree.string(names[podIndex]))])
+            let labels = SpecTree.object([("app.kubernetes.io/name", SpecTree.string(names[podIndex]))])
             let containers = pod.containers.map { topology.containers[$0] }
             let containerNames = KubernetesNames.uniqueLabels(containers.map { shortName($0.name, pod: pod.name) })
             var written: [JSONNode] = []
@@ -36,38 +36,38 @@ public enum KubernetesExport {
                         podNames: names))
             }
             var annotations: [(String, JSONNode)] = [
-                ("netlab.io/grouping", Tree.string(grouping.name)),
+                ("netlab.io/grouping", SpecTree.string(grouping.name)),
                 (
                     "netlab.io/nodes",
-                    Tree.string(pod.replicaNodes.map { topology.cluster.nodes[$0].name }.joined(separator: ","))
+                    SpecTree.string(pod.replicaNodes.map { topology.cluster.nodes[$0].name }.joined(separator: ","))
                 ),
             ]
             if let note = placementNote(topology, pod: pod) {
-                annotations.append(("netlab.io/placement-note", Tree.string(note)))
+                annotations.append(("netlab.io/placement-note", SpecTree.string(note)))
             }
             documents.append(
-                Tree.object([
-                    ("apiVersion", Tree.string("apps/v1")), ("kind", Tree.string("Deployment")),
+                SpecTree.object([
+                    ("apiVersion", SpecTree.string("apps/v1")), ("kind", SpecTree.string("Deployment")),
                     (
                         "metadata",
-                        Tree.object([
-                            ("name", Tree.string(names[podIndex])), ("labels", labels),
-                            ("annotations", Tree.object(annotations)),
+                        SpecTree.object([
+                            ("name", SpecTree.string(names[podIndex])), ("labels", labels),
+                            ("annotations", SpecTree.object(annotations)),
                         ])
                     ),
                     (
                         "spec",
-                        Tree.object([
-                            ("replicas", Tree.integer(pod.replicaNodes.count)),
-                            ("selector", Tree.object([("matchLabels", labels)])),
+                        SpecTree.object([
+                            ("replicas", SpecTree.integer(pod.replicaNodes.count)),
+                            ("selector", SpecTree.object([("matchLabels", labels)])),
                             (
                                 "template",
-                                Tree.object([
-                                    ("metadata", Tree.object([("labels", labels)])),
+                                SpecTree.object([
+                                    ("metadata", SpecTree.object([("labels", labels)])),
                                     (
                                         "spec",
-                                        Tree.object(
-                                            [("containers", Tree.array(written))]
+                                        SpecTree.object(
+                                            [("containers", SpecTree.array(written))]
                                                 + placement(topology, pod: pod, labels: labels))
                                     ),
                                 ])
@@ -84,9 +84,11 @@ public enum KubernetesExport {
         text += "# Placement: label each real node with the simulated node it stands for, e.g.\n"
         let example = topology.cluster.nodes.first.map { KubernetesNames.label($0.name) } ?? "node-1"
         text += "#   kubectl label node <real-node> \(nodeLabel)=\(example)\n"
-        for (index, document) in documents.enumerated() {
-            text += (index == 0 ? "" : "---\n") + (try Tree.yaml(document))
-        }
+        do {
+            for (index, document) in documents.enumerated() {
+                text += (index == 0 ? "" : "---\n") + (try SpecTree.yaml(document))
+            }
+        } catch { throw KubernetesError(writing: error) }
         return text
     }
 
@@ -117,18 +119,25 @@ public enum KubernetesExport {
     ) -> JSONNode {
         let container = topology.containers[member]
         var fields: [(String, JSONNode)] = [
-            ("name", Tree.string(name)),
-            ("image", Tree.string(container.image ?? "REPLACE-ME/\(name)")),
+            ("name", SpecTree.string(name)),
+            ("image", SpecTree.string(container.image ?? "REPLACE-ME/\(name)")),
         ]
         if !container.ports.isEmpty {
             fields.append(
-                ("ports", Tree.array(container.ports.map { Tree.object([("containerPort", Tree.integer($0.number))]) }))
+                (
+                    "ports",
+                    SpecTree.array(
+                        container.ports.map { SpecTree.object([("containerPort", SpecTree.integer($0.number))]) })
+                )
             )
         }
         if container.cpu > 0 {
             let millicores = Int(saturating: (container.cpu * 1000).rounded())
             fields.append(
-                ("resources", Tree.object([("requests", Tree.object([("cpu", Tree.string("\(millicores)m"))]))])))
+                (
+                    "resources",
+                    SpecTree.object([("requests", SpecTree.object([("cpu", SpecTree.string("\(millicores)m"))]))])
+                ))
         }
         var environment: [JSONNode] = []
         var variables: Set<String> = []
@@ -141,13 +150,13 @@ public enum KubernetesExport {
             }
             guard variables.insert(variable).inserted else { continue }
             environment.append(
-                Tree.object([
-                    ("name", Tree.string(variable)),
-                    ("value", Tree.string(peer == podIndex ? "localhost" : podNames[peer])),
+                SpecTree.object([
+                    ("name", SpecTree.string(variable)),
+                    ("value", SpecTree.string(peer == podIndex ? "localhost" : podNames[peer])),
                 ]))
         }
-        if !environment.isEmpty { fields.append(("env", Tree.array(environment))) }
-        return Tree.object(fields)
+        if !environment.isEmpty { fields.append(("env", SpecTree.array(environment))) }
+        return SpecTree.object(fields)
     }
 
     /// The Service in front of a pod: each port its containers listen on, offered as the
@@ -159,29 +168,29 @@ public enum KubernetesExport {
             let number = port.servicePort ?? port.number
             guard offered.insert(number).inserted else { continue }
             ports.append(
-                Tree.object([
-                    ("name", Tree.string("p\(number)")), ("port", Tree.integer(number)),
-                    ("targetPort", Tree.integer(port.number)),
+                SpecTree.object([
+                    ("name", SpecTree.string("p\(number)")), ("port", SpecTree.integer(number)),
+                    ("targetPort", SpecTree.integer(port.number)),
                 ]))
         }
-        var metadata: [(String, JSONNode)] = [("name", Tree.string(name))]
+        var metadata: [(String, JSONNode)] = [("name", SpecTree.string(name))]
         if ports.isEmpty {
-            ports = [Tree.object([("port", Tree.integer(80)), ("targetPort", Tree.integer(80))])]
+            ports = [SpecTree.object([("port", SpecTree.integer(80)), ("targetPort", SpecTree.integer(80))])]
             metadata.append(
                 (
                     "annotations",
-                    Tree.object([
+                    SpecTree.object([
                         (
                             "netlab.io/note",
-                            Tree.string("the topology names no port for these containers: set port and targetPort")
+                            SpecTree.string("the topology names no port for these containers: set port and targetPort")
                         )
                     ])
                 ))
         }
-        return Tree.object([
-            ("apiVersion", Tree.string("v1")), ("kind", Tree.string("Service")),
-            ("metadata", Tree.object(metadata)),
-            ("spec", Tree.object([("selector", labels), ("ports", Tree.array(ports))])),
+        return SpecTree.object([
+            ("apiVersion", SpecTree.string("v1")), ("kind", SpecTree.string("Service")),
+            ("metadata", SpecTree.object(metadata)),
+            ("spec", SpecTree.object([("selector", labels), ("ports", SpecTree.array(ports))])),
         ])
     }
 
@@ -190,23 +199,24 @@ public enum KubernetesExport {
     static func placement(_ topology: Topology, pod: Pod, labels: JSONNode) -> [(String, JSONNode)] {
         let nodes = distinctNodes(pod).map { KubernetesNames.label(topology.cluster.nodes[$0].name) }
         guard !nodes.isEmpty else { return [] }
-        let affinity = Tree.object([
+        let affinity = SpecTree.object([
             (
                 "nodeAffinity",
-                Tree.object([
+                SpecTree.object([
                     (
                         "requiredDuringSchedulingIgnoredDuringExecution",
-                        Tree.object([
+                        SpecTree.object([
                             (
                                 "nodeSelectorTerms",
-                                Tree.array([
-                                    Tree.object([
+                                SpecTree.array([
+                                    SpecTree.object([
                                         (
                                             "matchExpressions",
-                                            Tree.array([
-                                                Tree.object([
-                                                    ("key", Tree.string(nodeLabel)), ("operator", Tree.string("In")),
-                                                    ("values", Tree.array(nodes.map(Tree.string))),
+                                            SpecTree.array([
+                                                SpecTree.object([
+                                                    ("key", SpecTree.string(nodeLabel)),
+                                                    ("operator", SpecTree.string("In")),
+                                                    ("values", SpecTree.array(nodes.map(SpecTree.string))),
                                                 ])
                                             ])
                                         )
@@ -223,11 +233,11 @@ public enum KubernetesExport {
             fields.append(
                 (
                     "topologySpreadConstraints",
-                    Tree.array([
-                        Tree.object([
-                            ("maxSkew", Tree.integer(1)), ("topologyKey", Tree.string(nodeLabel)),
-                            ("whenUnsatisfiable", Tree.string("DoNotSchedule")),
-                            ("labelSelector", Tree.object([("matchLabels", labels)])),
+                    SpecTree.array([
+                        SpecTree.object([
+                            ("maxSkew", SpecTree.integer(1)), ("topologyKey", SpecTree.string(nodeLabel)),
+                            ("whenUnsatisfiable", SpecTree.string("DoNotSchedule")),
+                            ("labelSelector", SpecTree.object([("matchLabels", labels)])),
                         ])
                     ])
                 ))

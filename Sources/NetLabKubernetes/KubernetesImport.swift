@@ -51,38 +51,40 @@ public struct KubernetesImport: Sendable {
         for key in ["name", "duration", "warmup", "seed", "profile"] {
             if let value = traffic.member(key) { members.append((key, value)) }
         }
-        if traffic.member("name") == nil { members.insert(("name", Tree.string("imported")), at: 0) }
+        if traffic.member("name") == nil { members.insert(("name", SpecTree.string("imported")), at: 0) }
         let nodes = (1...cluster.nodes).map { index in
-            Tree.object([
-                ("name", Tree.string("node-\(index)")), ("cores", Tree.integer(cluster.cores)),
-                ("nic", Tree.object([("rate", Tree.string(cluster.nic))])),
+            SpecTree.object([
+                ("name", SpecTree.string("node-\(index)")), ("cores", SpecTree.integer(cluster.cores)),
+                ("nic", SpecTree.object([("rate", SpecTree.string(cluster.nic))])),
             ])
         }
-        members.append(("cluster", Tree.object([("nodes", Tree.array(nodes))] + cluster.extra)))
+        members.append(("cluster", SpecTree.object([("nodes", SpecTree.array(nodes))] + cluster.extra)))
         var containers: [JSONNode] = []
         for (w, workload) in manifests.workloads.enumerated() {
             for (c, container) in workload.containers.enumerated() {
                 var fields: [(String, JSONNode)] = [
-                    ("name", Tree.string(names[w][c])), ("cpu", Tree.number(container.cpu)),
+                    ("name", SpecTree.string(names[w][c])), ("cpu", SpecTree.number(container.cpu)),
                 ]
-                if let replicas = workload.replicas { fields.append(("replicas", Tree.integer(replicas))) }
-                if let image = container.image { fields.append(("image", Tree.string(image))) }
+                if let replicas = workload.replicas { fields.append(("replicas", SpecTree.integer(replicas))) }
+                if let image = container.image { fields.append(("image", SpecTree.string(image))) }
                 let ports = portsWritten(container.ports, of: workload)
-                if !ports.isEmpty { fields.append(("ports", Tree.array(ports))) }
+                if !ports.isEmpty { fields.append(("ports", SpecTree.array(ports))) }
                 if !workload.bandwidth.isEmpty {
                     var limits: [(String, JSONNode)] = []
-                    if let rate = workload.bandwidth.ingress { limits.append(("ingress", Tree.string("\(rate)bps"))) }
-                    if let rate = workload.bandwidth.egress { limits.append(("egress", Tree.string("\(rate)bps"))) }
-                    fields.append(("bandwidth", Tree.object(limits)))
+                    if let rate = workload.bandwidth.ingress {
+                        limits.append(("ingress", SpecTree.string("\(rate)bps")))
+                    }
+                    if let rate = workload.bandwidth.egress { limits.append(("egress", SpecTree.string("\(rate)bps"))) }
+                    fields.append(("bandwidth", SpecTree.object(limits)))
                 }
-                containers.append(Tree.object(fields))
+                containers.append(SpecTree.object(fields))
             }
         }
-        members.append(("containers", Tree.array(containers)))
+        members.append(("containers", SpecTree.array(containers)))
         for key in ["same_host", "separate"] { if let value = traffic.member(key) { members.append((key, value)) } }
-        members.append(("flows", Tree.array(flows.map(\.node))))
-        members.append(("groupings", Tree.array(try groupings(talking: flows.map(\.workloads)))))
-        let root = Tree.object(members)
+        members.append(("flows", SpecTree.array(flows.map(\.node))))
+        members.append(("groupings", SpecTree.array(try groupings(talking: flows.map(\.workloads)))))
+        let root = SpecTree.object(members)
         do { _ = try TopologyReader.read(document: root, file: traffic.file) } catch {
             throw KubernetesError(
                 file: traffic.file, path: error.path,
@@ -99,8 +101,10 @@ public struct KubernetesImport: Sendable {
             let offered = manifests.services.lazy.filter { service in
                 !service.selector.isEmpty && service.selector.allSatisfy { workload.labels[$0.key] == $0.value }
             }.compactMap { $0.portByTarget[port] }.first
-            guard let offered, offered != port else { return Tree.integer(port) }
-            return Tree.object([("container_port", Tree.integer(port)), ("service_port", Tree.integer(offered))])
+            guard let offered, offered != port else { return SpecTree.integer(port) }
+            return SpecTree.object([
+                ("container_port", SpecTree.integer(port)), ("service_port", SpecTree.integer(offered)),
+            ])
         }
     }
 
@@ -128,9 +132,9 @@ public struct KubernetesImport: Sendable {
                 }
                 let (workload, container) = try resolve(reference, node: members[slot].value, path: "\(path).\(key)")
                 ends.append(workload)
-                members[slot].value = Tree.string(names[workload][container])
+                members[slot].value = SpecTree.string(names[workload][container])
             }
-            result.append((Tree.node(.object(members)), (ends[0], ends[1])))
+            result.append((SpecTree.node(.object(members)), (ends[0], ends[1])))
         }
         return result
     }
@@ -282,13 +286,13 @@ public struct KubernetesImport: Sendable {
                 }
             }
             written.append(
-                Tree.object([
-                    ("name", Tree.string(pod.name)),
-                    ("containers", Tree.array(pod.members.map { Tree.string(names[$0.0][$0.1]) })),
-                    ("nodes", Tree.array(nodes.map { Tree.string("node-\($0 + 1)") })),
+                SpecTree.object([
+                    ("name", SpecTree.string(pod.name)),
+                    ("containers", SpecTree.array(pod.members.map { SpecTree.string(names[$0.0][$0.1]) })),
+                    ("nodes", SpecTree.array(nodes.map { SpecTree.string("node-\($0 + 1)") })),
                 ]))
         }
-        return Tree.object([("name", Tree.string(name)), ("pods", Tree.array(written))])
+        return SpecTree.object([("name", SpecTree.string(name)), ("pods", SpecTree.array(written))])
     }
 
     /// The topology as YAML, with a comment header naming the sources.
@@ -298,8 +302,10 @@ public struct KubernetesImport: Sendable {
 
     /// A topology tree as YAML, with a comment header naming the sources.
     public static func yaml(_ root: JSONNode, sources: [String]) throws(KubernetesError) -> String {
-        "# netlab topology imported from \(sources.joined(separator: ", ")) by netlab import k8s\n"
-            + (try Tree.yaml(root))
+        do {
+            return "# netlab topology imported from \(sources.joined(separator: ", ")) by netlab import k8s\n"
+                + (try SpecTree.yaml(root))
+        } catch { throw KubernetesError(writing: error) }
     }
 
     /// `root` with `groupings` (of `topology`, the tree read) added under `names`; each pod is
@@ -327,15 +333,21 @@ public struct KubernetesImport: Sendable {
                     podName = "\(base)-\(counter)"
                     counter += 1
                 }
-                return Tree.object([
-                    ("name", Tree.string(podName)),
-                    ("containers", Tree.array(pod.containers.map { Tree.string(topology.containers[$0].name) })),
-                    ("nodes", Tree.array(pod.replicaNodes.map { Tree.string(topology.cluster.nodes[$0].name) })),
+                return SpecTree.object([
+                    ("name", SpecTree.string(podName)),
+                    (
+                        "containers",
+                        SpecTree.array(pod.containers.map { SpecTree.string(topology.containers[$0].name) })
+                    ),
+                    (
+                        "nodes",
+                        SpecTree.array(pod.replicaNodes.map { SpecTree.string(topology.cluster.nodes[$0].name) })
+                    ),
                 ])
             }
-            list.append(Tree.object([("name", Tree.string(name)), ("pods", Tree.array(pods))]))
+            list.append(SpecTree.object([("name", SpecTree.string(name)), ("pods", SpecTree.array(pods))]))
         }
-        members[slot].value = Tree.node(.array(list))
-        return Tree.node(.object(members))
+        members[slot].value = SpecTree.node(.array(list))
+        return SpecTree.node(.object(members))
     }
 }

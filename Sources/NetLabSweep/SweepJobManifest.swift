@@ -1,5 +1,6 @@
 import Foundation
 import NetLabCore
+import NetLabSpec
 
 /// The Kubernetes objects that run a sweep on a cluster: a ConfigMap holding the topology, an
 /// Indexed Job whose pod k runs shard k of N (Kubernetes sets `JOB_COMPLETION_INDEX`) and writes
@@ -69,93 +70,120 @@ public struct SweepJobManifest: Sendable {
             .map(shellQuoted).joined(separator: " ") + " --output \(Self.resultsDirectory)/sweep.csv"
     }
 
-    /// The three objects as one multi-document YAML file.
-    public var yaml: String {
-        let topology = topologyText.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)" }
-            .joined(separator: "\n")
-        func volumes(config: Bool) -> String {
-            var text = """
-                      volumes:
-                        - name: results
-                          persistentVolumeClaim:
-                            claimName: \(yamlQuoted(claim))
-
-                """
-            if config {
-                text += """
-                            - name: config
-                              configMap:
-                                name: \(name)-topology
-
-                    """
-            }
-            return text
-        }
-        return """
+    /// The three objects as one multi-document YAML file, after comments that say how to run it.
+    /// - Throws: ``SweepError`` if the YAML writer fails (a netlab bug).
+    public func yaml() throws(SweepError) -> String {
+        let header = """
             # netlab sweep on Kubernetes: \(shards) shards, \(parallelism) at a time, then a merge that waits
             # for all their files: kubectl apply -f this file; kubectl wait --for=condition=complete job/\(name)-merge
             # The claim \(claim) must exist and allow ReadWriteMany (every shard pod writes to it).
-            # The result: /results/sweep.csv on that claim.
-            apiVersion: v1
-            kind: ConfigMap
-            metadata:
-              name: \(name)-topology
-              labels:
-                app.kubernetes.io/name: netlab
-            data:
-              \(topologyFile): |
-            \(topology)
-            ---
-            apiVersion: batch/v1
-            kind: Job
-            metadata:
-              name: \(name)
-              labels:
-                app.kubernetes.io/name: netlab
-            spec:
-              completionMode: Indexed
-              completions: \(shards)
-              parallelism: \(parallelism)
-              backoffLimitPerIndex: 2
-              template:
-                metadata:
-                  labels:
-                    app.kubernetes.io/name: netlab
-                spec:
-                  restartPolicy: Never
-                  containers:
-                    - name: shard
-                      image: \(yamlQuoted(image))
-                      command: ["sh", "-c", \(yamlQuoted(shardCommand))]
-                      volumeMounts:
-                        - name: config
-                          mountPath: \(Self.configDirectory)
-                        - name: results
-                          mountPath: \(Self.resultsDirectory)
-            \(volumes(config: true))---
-            apiVersion: batch/v1
-            kind: Job
-            metadata:
-              name: \(name)-merge
-              labels:
-                app.kubernetes.io/name: netlab
-            spec:
-              completions: 1
-              backoffLimit: 0
-              # The script gives up first (after \(mergeDeadlineSeconds) s), naming the missing shards.
-              activeDeadlineSeconds: \(mergeDeadlineSeconds + 300)
-              template:
-                spec:
-                  restartPolicy: Never
-                  containers:
-                    - name: merge
-                      image: \(yamlQuoted(image))
-                      command: ["sh", "-c", \(yamlQuoted(mergeCommand))]
-                      volumeMounts:
-                        - name: results
-                          mountPath: \(Self.resultsDirectory)
-            \(volumes(config: false))
+            # The result: /results/sweep.csv on that claim. The merge's script gives up after
+            # \(mergeDeadlineSeconds) s, naming the missing shards; its Job's deadline is 300 s later.
+
             """
+        do {
+            return try header + SpecTree.yaml(configMap) + "---\n" + SpecTree.yaml(shardJob) + "---\n"
+                + SpecTree.yaml(mergeJob)
+        } catch {
+            throw SweepError(
+                "(output)", "the YAML writer failed: \(error.reason)",
+                fix: "report this as a netlab bug, with the topology and the command line")
+        }
+    }
+
+    /// The ConfigMap that holds the topology file.
+    var configMap: JSONNode {
+        SpecTree.object([
+            ("apiVersion", SpecTree.string("v1")), ("kind", SpecTree.string("ConfigMap")),
+            ("metadata", metadata(name: "\(name)-topology")),
+            ("data", SpecTree.object([(topologyFile, SpecTree.string(topologyText))])),
+        ])
+    }
+
+    /// The Indexed Job whose pod k runs shard k.
+    var shardJob: JSONNode {
+        SpecTree.object([
+            ("apiVersion", SpecTree.string("batch/v1")), ("kind", SpecTree.string("Job")),
+            ("metadata", metadata(name: name)),
+            (
+                "spec",
+                SpecTree.object([
+                    ("completionMode", SpecTree.string("Indexed")), ("completions", SpecTree.integer(shards)),
+                    ("parallelism", SpecTree.integer(parallelism)), ("backoffLimitPerIndex", SpecTree.integer(2)),
+                    (
+                        "template",
+                        SpecTree.object([
+                            ("metadata", SpecTree.object([("labels", labels)])),
+                            ("spec", podSpec(container: "shard", command: shardCommand, readsTopology: true)),
+                        ])
+                    ),
+                ])
+            ),
+        ])
+    }
+
+    /// The Job that waits for every shard's file and merges them.
+    var mergeJob: JSONNode {
+        SpecTree.object([
+            ("apiVersion", SpecTree.string("batch/v1")), ("kind", SpecTree.string("Job")),
+            ("metadata", metadata(name: "\(name)-merge")),
+            (
+                "spec",
+                SpecTree.object([
+                    ("completions", SpecTree.integer(1)), ("backoffLimit", SpecTree.integer(0)),
+                    ("activeDeadlineSeconds", SpecTree.integer(mergeDeadlineSeconds + 300)),
+                    (
+                        "template",
+                        SpecTree.object([
+                            ("spec", podSpec(container: "merge", command: mergeCommand, readsTopology: false))
+                        ])
+                    ),
+                ])
+            ),
+        ])
+    }
+
+    private var labels: JSONNode { SpecTree.object([("app.kubernetes.io/name", SpecTree.string("netlab"))]) }
+
+    private func metadata(name: String) -> JSONNode {
+        SpecTree.object([("name", SpecTree.string(name)), ("labels", labels)])
+    }
+
+    /// A pod of one container that runs `command` in a shell, with the results claim mounted
+    /// (and the topology, where it reads it).
+    private func podSpec(container: String, command: String, readsTopology: Bool) -> JSONNode {
+        let mount = { (volume: String, path: String) in
+            SpecTree.object([("name", SpecTree.string(volume)), ("mountPath", SpecTree.string(path))])
+        }
+        var mounts = [mount("results", Self.resultsDirectory)]
+        var volumes = [
+            SpecTree.object([
+                ("name", SpecTree.string("results")),
+                ("persistentVolumeClaim", SpecTree.object([("claimName", SpecTree.string(claim))])),
+            ])
+        ]
+        if readsTopology {
+            mounts.insert(mount("config", Self.configDirectory), at: 0)
+            volumes.append(
+                SpecTree.object([
+                    ("name", SpecTree.string("config")),
+                    ("configMap", SpecTree.object([("name", SpecTree.string("\(name)-topology"))])),
+                ]))
+        }
+        return SpecTree.object([
+            ("restartPolicy", SpecTree.string("Never")),
+            (
+                "containers",
+                SpecTree.array([
+                    SpecTree.object([
+                        ("name", SpecTree.string(container)), ("image", SpecTree.string(image)),
+                        ("command", SpecTree.array(["sh", "-c", command].map(SpecTree.string))),
+                        ("volumeMounts", SpecTree.array(mounts)),
+                    ])
+                ])
+            ),
+            ("volumes", SpecTree.array(volumes)),
+        ])
     }
 }
 
@@ -164,6 +192,3 @@ func shellQuoted(_ text: String) -> String {
     let safe = text.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }
     return safe && !text.isEmpty ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }
-
-/// `text` as a double-quoted YAML scalar (a JSON string is one).
-func yamlQuoted(_ text: String) -> String { jsonString(text) }

@@ -244,6 +244,6 @@ struct Sweep: ParsableCommand {
             parallelism: min(parallelism ?? shards, shards), claim: resultsClaim ?? "netlab-results",
             topologyFile: URL(fileURLWithPath: topology).lastPathComponent, topologyText: plan.topologyText,
             sweepArguments: arguments, mergeArguments: ["--format", "csv"])
-        try writeOutput(manifest.yaml, to: file)
+        try writeOutput(try manifest.yaml(), to: file)
     }
 }

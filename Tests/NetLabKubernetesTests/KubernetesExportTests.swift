@@ -97,9 +97,6 @@ import Yams
         #expect(Set(KubernetesNames.uniqueLabels(["a-b", "a_b", "A B"])).count == 3)
         #expect(KubernetesNames.environmentVariable("café") == "CAF_")
         #expect(KubernetesNames.environmentVariable("3d") == "_3D")
-        #expect(!Tree.isPlainSafe("1_000") && !Tree.isPlainSafe(".inf") && !Tree.isPlainSafe("0b101"))
-        #expect(!Tree.isPlainSafe("Yes") && !Tree.isPlainSafe("off") && !Tree.isPlainSafe("web½"))
-        #expect(Tree.isPlainSafe("frontend") && Tree.isPlainSafe("app.kubernetes.io/name"))
     }
 
     /// A Deployment requires the labelled nodes netlab placed its replicas on and spreads its
@@ -180,12 +177,14 @@ import Yams
             guard case .object(var fields) = node.value else { return node }
             for (key, end) in [("from", flow.from), ("to", flow.to)] {
                 let address = KubernetesExport.address(ofContainer: end, in: topology, grouping: grouping)
-                if let slot = fields.firstIndex(where: { $0.key == key }) { fields[slot].value = Tree.string(address) }
+                if let slot = fields.firstIndex(where: { $0.key == key }) {
+                    fields[slot].value = SpecTree.string(address)
+                }
             }
-            return Tree.node(.object(fields))
+            return SpecTree.node(.object(fields))
         }
-        if let slot = members.firstIndex(where: { $0.key == "flows" }) { members[slot].value = Tree.array(flows) }
-        return try TrafficFile.read(try Tree.yaml(Tree.node(.object(members))), file: "traffic.yaml")
+        if let slot = members.firstIndex(where: { $0.key == "flows" }) { members[slot].value = SpecTree.array(flows) }
+        return try TrafficFile.read(try SpecTree.yaml(SpecTree.node(.object(members))), file: "traffic.yaml")
     }
 
     /// Export, import what was exported (with the traffic addressed to the exported names),

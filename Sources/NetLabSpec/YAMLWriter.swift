@@ -1,28 +1,26 @@
 import NetLabCore
-import NetLabModel
-import NetLabSpec
 import Yams
 
-/// Builds located trees in code and writes them as YAML.
-enum Tree {
-    static func object(_ members: [(String, JSONNode)]) -> JSONNode {
+/// netlab's one YAML writer (Kubernetes manifests, the Jobs of a sweep): trees built in code as
+/// ``JSONNode``s, the same trees the readers make, written through Yams.
+package enum SpecTree {
+    package static func object(_ members: [(String, JSONNode)]) -> JSONNode {
         node(.object(members.map { (key: $0.0, value: $0.1) }))
     }
-    static func array(_ items: [JSONNode]) -> JSONNode { node(.array(items)) }
-    static func string(_ text: String) -> JSONNode { node(.string(text)) }
-    static func number(_ value: Double) -> JSONNode {
+    package static func array(_ items: [JSONNode]) -> JSONNode { node(.array(items)) }
+    package static func string(_ text: String) -> JSONNode { node(.string(text)) }
+    package static func number(_ value: Double) -> JSONNode {
         node(.number(value == value.rounded() && abs(value) < 1e15 ? "\(Int64(saturating: value))" : "\(value)"))
     }
-    static func integer(_ value: Int) -> JSONNode { node(.number("\(value)")) }
-    static func node(_ value: JSONNode.Value) -> JSONNode { JSONNode(value: value, line: 0, column: 0) }
+    package static func integer(_ value: Int) -> JSONNode { node(.number("\(value)")) }
+    package static func node(_ value: JSONNode.Value) -> JSONNode { JSONNode(value: value, line: 0, column: 0) }
 
-    /// `root` as a YAML document: strings that YAML would read as something else are quoted.
-    /// An emitter failure is an error, never an empty document passed off as the result.
-    static func yaml(_ root: JSONNode) throws(KubernetesError) -> String {
+    /// `root` as a YAML document: strings that YAML would read as something else are quoted, and
+    /// text of several lines is written as a literal block. An emitter failure is an error, never
+    /// an empty document passed off as the result.
+    package static func yaml(_ root: JSONNode) throws(YAMLWriteError) -> String {
         do { return try Yams.serialize(node: yamsNode(root), sortKeys: false) } catch {
-            throw KubernetesError(
-                file: "(output)", path: "", problem: "the YAML writer failed: \(error)",
-                fix: "report this as a netlab bug, with the input files")
+            throw YAMLWriteError(reason: "\(error)")
         }
     }
 
@@ -32,7 +30,10 @@ enum Tree {
         case .bool(let value): return Yams.Node(value ? "true" : "false", Tag(.bool))
         case .number(let text): return Yams.Node(text, Tag(.float))
         case .string(let text):
-            return Yams.Node(text, Tag(.str), isPlainSafe(text) ? .plain : .doubleQuoted)
+            // The emitter falls back to double quotes where a literal block cannot hold the text.
+            let style: Yams.Node.Scalar.Style =
+                text.contains("\n") ? .literal : isPlainSafe(text) ? .plain : .doubleQuoted
+            return Yams.Node(text, Tag(.str), style)
         case .array(let items): return Yams.Node(items.map(yamsNode))
         case .object(let members): return Yams.Node(members.map { (Yams.Node($0.key), yamsNode($0.value)) })
         }
@@ -52,4 +53,9 @@ enum Tree {
                     || "-_./@+".unicodeScalars.contains(scalar))
         }
     }
+}
+
+/// The YAML emitter refused a tree (a netlab bug: every tree netlab builds can be written).
+package struct YAMLWriteError: Error {
+    package var reason: String
 }
