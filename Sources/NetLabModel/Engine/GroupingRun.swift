@@ -110,6 +110,7 @@ public struct GroupingRun: EventHandler {
         buildCoresAndLinks()
         buildConnections()
         hostNoise = topology.cluster.nodes.map { RandomStream(seed: seed, streamName: "host " + $0.name) }
+        reservePerFlowState(flows: topology.flows.count)
         for flow in topology.flows {
             let base = RandomStream(seed: seed, streamName: flow.name)
             arrivalStreams.append(base.substream(0))
@@ -148,12 +149,28 @@ public struct GroupingRun: EventHandler {
                 constantSizes.append(-1)
             }
         }
+        jitterStreams.reserveCapacity(connections.count)
         for (index, list) in flowConnections.enumerated() {
             for (slot, _) in list.enumerated() {
                 jitterStreams.append(
                     RandomStream(seed: seed, streamName: topology.flows[index].name).substream(1_000 + UInt64(slot)))
             }
         }
+    }
+
+    /// Sizes the per-flow arrays once: a cluster's run to megabytes each, which growing by
+    /// doubling would hold up to twice over.
+    private mutating func reservePerFlowState(flows count: Int) {
+        arrivalStreams.reserveCapacity(count)
+        requestStreams.reserveCapacity(count)
+        responseStreams.reserveCapacity(count)
+        serverStreams.reserveCapacity(count)
+        callerStreams.reserveCapacity(count)
+        streamBytesLeft.reserveCapacity(count)
+        openIntervals.reserveCapacity(count)
+        onewaySizes.reserveCapacity(count)
+        constantGaps.reserveCapacity(count)
+        constantSizes.reserveCapacity(count)
     }
 
     /// Schedules every flow's first arrival, and the checks of each flow's backlog at each
