@@ -19,6 +19,10 @@ struct Export: ParsableCommand {
         subcommands: [ExportKubernetes.self])
 }
 
+/// `netlab import k8s`: a topology from Kubernetes manifests (the containers, their CPU requests,
+/// replicas and ports, and each workload as a pod) and a traffic file (the flows, which manifests
+/// do not describe), with the manifests' own grouping and, on request, the advisor's best ones
+/// added beside it.
 struct ImportKubernetes: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "k8s",
@@ -110,6 +114,9 @@ extension ImportKubernetes {
     }
 }
 
+/// `netlab export k8s`: one grouping of a topology as manifests a user can apply, with the
+/// simulated placement kept through node labels and what Kubernetes cannot keep exactly said in
+/// comments and annotations.
 struct ExportKubernetes: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "k8s",
