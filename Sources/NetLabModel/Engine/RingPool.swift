@@ -9,7 +9,8 @@
 /// the pool only while it holds elements: the block goes back to the pool's free list when the
 /// ring empties, and the next append takes one of the smallest size again. What the pool keeps is
 /// therefore what the halves hold at once at the busiest instant, not the sum of every half's
-/// busiest instant. Blocks are powers of two, one free list per size, so a steady run stops
+/// busiest instant (a ring that never empties, such as a bulk stream's window, keeps the largest
+/// block it grew to). Blocks are powers of two, one free list per size, so a steady run stops
 /// growing the pool and allocates nothing.
 ///
 /// A ring is a ``PooledRing`` handle stored by its owner; every operation takes the handle
@@ -88,8 +89,8 @@ struct RingPool<Element> {
     /// where there is one; new slots are filled with `filler` and never read before written.
     @inline(never)
     private mutating func grow(_ ring: inout PooledRing, filler: Element) {
+        precondition(ring.capacity < 1 << 30, "a ring past 2^30 elements")
         let capacity = ring.capacity == 0 ? Self.firstCapacity : ring.capacity * 2
-        precondition(capacity <= 1 << 30, "a ring past 2^30 elements")
         let sizeClass = capacity.trailingZeroBitCount
         let base: Int32
         if let reused = freeBlocks[sizeClass].popLast() {
