@@ -52,14 +52,8 @@ struct ReplaySession {
     var readUpTo: Int64 = 0
     var packetsSinceAdvance = 0
 
-    // The capture's own exchanges: client message start to server reply end, per flow, at the
-    // capture point and (with a capture origin) moved to the client application.
-    var captured: [LatencyHistogram]
-    var capturedAtApplication: [LatencyHistogram]
-    /// Per conversation: the client's first message since the last reply, and the server's last
-    /// message since then: an exchange ends when the client speaks again (or the trace ends).
-    var lastRequest: [Captured?]
-    var lastReply: [Captured?]
+    /// Request-to-reply times, captured and simulated.
+    var exchanges: ExchangeTiming
 
     /// With a capture origin: removes the captured path's own costs from captured timings.
     var correction: CaptureCorrection?
@@ -91,11 +85,6 @@ struct ReplaySession {
     /// captured message end (ps): its next message is due at this plus the simulated time of
     /// that message's captured start.
     var waitingOffsets: LazyMinimum
-    /// Per conversation: when the client sent its first message since the last reply, and when
-    /// the server's last message since then was delivered.
-    var requestInjected: [SimTime?]
-    var replyDelivered: [SimTime?]
-    var simulatedExchanges: [LatencyHistogram]
 
     var order: OrderCheck
     /// Where delivered messages are written, if anywhere.
@@ -123,9 +112,8 @@ struct ReplaySession {
         firstOpenStarts = LazyMinimum(count: conversations)
         allOpenStarts = LazyMinimum(count: conversations)
         waitingOffsets = LazyMinimum(count: conversations)
-        captured = Array(repeating: LatencyHistogram(), count: topology.flows.count)
-        capturedAtApplication = captured
-        applicationGaps = captured
+        exchanges = ExchangeTiming(conversations: conversations, flows: topology.flows.count)
+        applicationGaps = Array(repeating: LatencyHistogram(), count: topology.flows.count)
         negativeGaps = Array(repeating: 0, count: topology.flows.count)
         largestCorrection = Array(repeating: 0, count: topology.flows.count)
         if let origin {
@@ -138,10 +126,6 @@ struct ReplaySession {
             }
             self.correction = correction
         }
-        simulatedExchanges = Array(repeating: LatencyHistogram(), count: topology.flows.count)
-        lastRequest = Array(repeating: nil, count: conversations)
-        lastReply = Array(repeating: nil, count: conversations)
-        replyDelivered = Array(repeating: nil, count: conversations)
         started = Array(repeating: false, count: conversations)
         pending = Array(repeating: [], count: conversations)
         pendingHead = Array(repeating: 0, count: conversations)
@@ -149,7 +133,6 @@ struct ReplaySession {
         lastDelivered = Array(repeating: nil, count: conversations)
         lastDelivery = Array(repeating: .zero, count: conversations)
         lastCapturedEnd = Array(repeating: 0, count: conversations)
-        requestInjected = Array(repeating: nil, count: conversations)
         order = OrderCheck(conversations: conversations)
         run.start(&simulation)
     }
@@ -259,13 +242,9 @@ struct ReplaySession {
 
     /// A message is complete in the capture: note the captured exchange, and schedule it.
     mutating func finish(_ message: Captured, conversation: Int) {
-        if message.fromA {
-            // The client speaks again: the exchange before, if answered, is complete.
-            if lastReply[conversation] != nil { recordCapturedExchange(conversation) }
-            if lastRequest[conversation] == nil { lastRequest[conversation] = message }
-        } else if lastRequest[conversation] != nil {
-            lastReply[conversation] = message
-        }
+        exchanges.captured(
+            message, conversation: conversation, flow: Int(plan.conversationFlow[conversation]),
+            correction: &correction)
         switch mode {
         case .open:
             schedule(message, conversation: conversation, at: applicationStart(of: message, conversation: conversation))
@@ -280,32 +259,6 @@ struct ReplaySession {
                 if waiting.contains(conversation) { scheduleNext(conversation) }
             }
         }
-    }
-
-    /// Records the conversation's captured exchange: the client's first message's start to the end
-    /// of the server's last one, at the capture point and (with an origin) at the client application.
-    mutating func recordCapturedExchange(_ conversation: Int) {
-        guard let request = lastRequest[conversation], let reply = lastReply[conversation] else { return }
-        let flow = Int(plan.conversationFlow[conversation])
-        let seen = (reply.last - request.start) * 1000
-        captured[flow].record(picoseconds: seen)
-        if correction != nil {
-            let before = correction!.split(flow: flow, fromServer: false, bytes: request.bytes).beforeCapture
-            let after = correction!.split(flow: flow, fromServer: true, bytes: reply.bytes).afterCapture
-            capturedAtApplication[flow].record(picoseconds: seen + before + after)
-        }
-        lastRequest[conversation] = nil
-        lastReply[conversation] = nil
-    }
-
-    /// Records the conversation's simulated exchange, from the client's first message being sent
-    /// to the server's last one being delivered.
-    mutating func recordSimulatedExchange(_ conversation: Int) {
-        guard let injected = requestInjected[conversation], let delivered = replyDelivered[conversation] else { return }
-        simulatedExchanges[Int(plan.conversationFlow[conversation])].record(
-            picoseconds: (delivered - injected).picoseconds)
-        requestInjected[conversation] = nil
-        replyDelivered[conversation] = nil
     }
 
     mutating func schedule(_ message: Captured, conversation: Int, at time: SimTime) {
@@ -401,8 +354,8 @@ struct ReplaySession {
         let conversation = Int(event.action.target)
         let fromServer = event.action.kind == 1
         if !fromServer {
-            if replyDelivered[conversation] != nil { recordSimulatedExchange(conversation) }
-            if requestInjected[conversation] == nil { requestInjected[conversation] = simulation.now }
+            exchanges.clientInjected(
+                conversation: conversation, flow: Int(plan.conversationFlow[conversation]), now: simulation.now)
         }
         order.injected(conversation: conversation, fromServer: fromServer)
         run.inject(
@@ -416,9 +369,7 @@ struct ReplaySession {
             order.delivered(conversation: conversation)
             output?.write(
                 delivery.bytes, conversation: conversation, fromServer: delivery.fromServer, at: delivery.time)
-            if delivery.fromServer, requestInjected[conversation] != nil {
-                replyDelivered[conversation] = delivery.time
-            }
+            if delivery.fromServer { exchanges.serverDelivered(conversation: conversation, at: delivery.time) }
             guard mode == .causal else { continue }
             lastDelivery[conversation] = delivery.time
             lastCapturedEnd[conversation] = current[conversation]?.last ?? lastCapturedEnd[conversation]
@@ -447,12 +398,13 @@ struct ReplaySession {
         waitingOffsets = LazyMinimum(count: plan.conversationFlow.count)
         advance(to: end)
         for conversation in 0..<plan.conversationFlow.count where plan.conversationFlow[conversation] >= 0 {
-            recordCapturedExchange(conversation)
-            recordSimulatedExchange(conversation)
+            let flow = Int(plan.conversationFlow[conversation])
+            exchanges.endCaptured(conversation, flow: flow, correction: &correction)
+            exchanges.endSimulated(conversation, flow: flow)
         }
         return GroupingOutcome(
-            result: run.currentResult(events: simulation.executedEvents), captured: captured,
-            capturedAtApplication: capturedAtApplication, simulatedExchanges: simulatedExchanges,
+            result: run.currentResult(events: simulation.executedEvents), captured: exchanges.captured,
+            capturedAtApplication: exchanges.capturedAtApplication, simulatedExchanges: exchanges.simulated,
             applicationGaps: applicationGaps, negativeGaps: negativeGaps, orderViolations: order.violations)
     }
 }
