@@ -34,11 +34,11 @@ struct ExchangeTiming {
 
     /// `message` of `conversation` (of `flow`) is complete in the capture.
     mutating func captured(
-        _ message: ReplaySession.Captured, conversation: Int, flow: Int, correction: inout CaptureCorrection?
+        _ message: ReplaySession.Captured, conversation: Int, flow: Int, application: inout ApplicationTiming
     ) {
         if message.fromA {
             // The client speaks again: the exchange before, if answered, is complete.
-            if lastReply[conversation] != nil { endCaptured(conversation, flow: flow, correction: &correction) }
+            if lastReply[conversation] != nil { endCaptured(conversation, flow: flow, application: &application) }
             if lastRequest[conversation] == nil { lastRequest[conversation] = message }
         } else if lastRequest[conversation] != nil {
             lastReply[conversation] = message
@@ -46,13 +46,13 @@ struct ExchangeTiming {
     }
 
     /// Records the conversation's captured exchange, if it has one under way.
-    mutating func endCaptured(_ conversation: Int, flow: Int, correction: inout CaptureCorrection?) {
+    mutating func endCaptured(_ conversation: Int, flow: Int, application: inout ApplicationTiming) {
         guard let request = lastRequest[conversation], let reply = lastReply[conversation] else { return }
         let seen = (reply.last - request.start) * 1000
         captured[flow].record(picoseconds: seen)
-        if correction != nil {
-            let before = correction!.split(flow: flow, fromServer: false, bytes: request.bytes).beforeCapture
-            let after = correction!.split(flow: flow, fromServer: true, bytes: reply.bytes).afterCapture
+        if application.corrects {
+            let before = application.costBeforeCapture(flow: flow, fromServer: false, bytes: request.bytes)
+            let after = application.costAfterCapture(flow: flow, fromServer: true, bytes: reply.bytes)
             capturedAtApplication[flow].record(picoseconds: seen + before + after)
         }
         lastRequest[conversation] = nil

@@ -55,15 +55,8 @@ struct ReplaySession {
     /// Request-to-reply times, captured and simulated.
     var exchanges: ExchangeTiming
 
-    /// With a capture origin: removes the captured path's own costs from captured timings.
-    var correction: CaptureCorrection?
-    /// Per flow, the application's gaps between messages after the correction (causal mode), and
-    /// how many came out negative and were taken as zero.
-    var applicationGaps: [LatencyHistogram]
-    var negativeGaps: [Int]
-    /// Per flow, the most the correction can take off a gap: the path after the capture point
-    /// for the message before it and before the point for the next (of the largest size).
-    var largestCorrection: [Int64]
+    /// The application's own timing: captured times less the captured path's costs.
+    var application: ApplicationTiming
 
     // Causal mode.
     var started: [Bool]
@@ -113,19 +106,8 @@ struct ReplaySession {
         allOpenStarts = LazyMinimum(count: conversations)
         waitingOffsets = LazyMinimum(count: conversations)
         exchanges = ExchangeTiming(conversations: conversations, flows: topology.flows.count)
-        applicationGaps = Array(repeating: LatencyHistogram(), count: topology.flows.count)
-        negativeGaps = Array(repeating: 0, count: topology.flows.count)
-        largestCorrection = Array(repeating: 0, count: topology.flows.count)
-        if let origin {
-            var correction = CaptureCorrection(origin: origin, topology: topology, profile: profile, seed: seed)
-            for flow in topology.flows.indices where correction.problem(flow: flow) == nil {
-                let splits = [false, true].map {
-                    correction.split(flow: flow, fromServer: $0, bytes: Self.largestMessage)
-                }
-                largestCorrection[flow] = splits.map(\.afterCapture).max()! + splits.map(\.beforeCapture).max()!
-            }
-            self.correction = correction
-        }
+        application = ApplicationTiming(
+            origin: origin, topology: topology, profile: profile, seed: seed, largestMessage: Self.largestMessage)
         started = Array(repeating: false, count: conversations)
         pending = Array(repeating: [], count: conversations)
         pendingHead = Array(repeating: 0, count: conversations)
@@ -158,9 +140,9 @@ struct ReplaySession {
     /// captured path charged before the capture point (with a capture origin).
     mutating func applicationStart(of message: Captured, conversation: Int) -> SimTime {
         let seen = simulatedTime(message.start)
-        guard correction != nil else { return seen }
-        let flow = Int(plan.conversationFlow[conversation])
-        let lead = correction!.split(flow: flow, fromServer: !message.fromA, bytes: message.bytes).beforeCapture
+        guard application.corrects else { return seen }
+        let lead = application.costBeforeCapture(
+            flow: Int(plan.conversationFlow[conversation]), fromServer: !message.fromA, bytes: message.bytes)
         return SimTime(picoseconds: max(0, seen.picoseconds - simulatedSpan(picoseconds: lead).picoseconds))
     }
 
@@ -224,10 +206,10 @@ struct ReplaySession {
     mutating func separateWrite(
         after message: Captured, endsWrite: Bool, next bytes: Int64, at time: Int64, conversation: Int
     ) -> Bool {
-        guard endsWrite, correction != nil else { return false }
+        guard endsWrite, application.corrects else { return false }
         let flow = Int(plan.conversationFlow[conversation])
-        let after = correction!.split(flow: flow, fromServer: !message.fromA, bytes: message.bytes).afterCapture
-        let before = correction!.split(flow: flow, fromServer: !message.fromA, bytes: bytes).beforeCapture
+        let after = application.costAfterCapture(flow: flow, fromServer: !message.fromA, bytes: message.bytes)
+        let before = application.costBeforeCapture(flow: flow, fromServer: !message.fromA, bytes: bytes)
         return (time - message.last) * 1000 > after + before
     }
 
@@ -244,7 +226,7 @@ struct ReplaySession {
     mutating func finish(_ message: Captured, conversation: Int) {
         exchanges.captured(
             message, conversation: conversation, flow: Int(plan.conversationFlow[conversation]),
-            correction: &correction)
+            application: &application)
         switch mode {
         case .open:
             schedule(message, conversation: conversation, at: applicationStart(of: message, conversation: conversation))
@@ -284,16 +266,9 @@ struct ReplaySession {
         }
         current[conversation] = next
         var gap = max(0, next.start - lastCapturedEnd[conversation]) * 1000
-        if correction != nil, let previous = lastDelivered[conversation] {
-            let flow = Int(plan.conversationFlow[conversation])
-            let after = correction!.split(flow: flow, fromServer: !previous.fromA, bytes: previous.bytes).afterCapture
-            let before = correction!.split(flow: flow, fromServer: !next.fromA, bytes: next.bytes).beforeCapture
-            let corrected = gap - after - before
-            // Back-to-back writes of one side may overlap their own delivery; only a turn in the
-            // conversation says the host was faster than the profile.
-            if corrected < 0, previous.fromA != next.fromA { negativeGaps[flow] += 1 }
-            gap = max(0, corrected)
-            applicationGaps[flow].record(picoseconds: gap)
+        if let previous = lastDelivered[conversation] {
+            gap = application.gap(
+                captured: gap, after: previous, before: next, flow: Int(plan.conversationFlow[conversation]))
         }
         schedule(next, conversation: conversation, at: lastDelivery[conversation] + simulatedSpan(picoseconds: gap))
     }
@@ -379,8 +354,10 @@ struct ReplaySession {
                 guard !traceEnded else { continue }
                 waiting.insert(conversation)
                 // The correction can bring the next message forward by at most this much.
-                let lead = simulatedSpan(picoseconds: largestCorrection[Int(plan.conversationFlow[conversation])])
-                    .picoseconds
+                let lead = simulatedSpan(
+                    picoseconds: application.largestCorrection[Int(plan.conversationFlow[conversation])]
+                )
+                .picoseconds
                 waitingOffsets.set(
                     conversation,
                     to: delivery.time.picoseconds - simulatedTime(lastCapturedEnd[conversation]).picoseconds - lead)
@@ -399,12 +376,13 @@ struct ReplaySession {
         advance(to: end)
         for conversation in 0..<plan.conversationFlow.count where plan.conversationFlow[conversation] >= 0 {
             let flow = Int(plan.conversationFlow[conversation])
-            exchanges.endCaptured(conversation, flow: flow, correction: &correction)
+            exchanges.endCaptured(conversation, flow: flow, application: &application)
             exchanges.endSimulated(conversation, flow: flow)
         }
         return GroupingOutcome(
             result: run.currentResult(events: simulation.executedEvents), captured: exchanges.captured,
             capturedAtApplication: exchanges.capturedAtApplication, simulatedExchanges: exchanges.simulated,
-            applicationGaps: applicationGaps, negativeGaps: negativeGaps, orderViolations: order.violations)
+            applicationGaps: application.gaps, negativeGaps: application.negativeGaps,
+            orderViolations: order.violations)
     }
 }

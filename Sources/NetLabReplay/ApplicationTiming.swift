@@ -1,0 +1,69 @@
+import NetLabCore
+import NetLabModel
+import NetLabStats
+
+/// What a replay takes from a capture as the application's own timing: the captured times less
+/// what the captured path itself cost on each side of the capture point, with a capture origin
+/// (``CaptureCorrection``), or the captured times as they are without one.
+struct ApplicationTiming {
+    /// With a capture origin: the captured path's own costs, per flow and message.
+    private var correction: CaptureCorrection?
+    /// Per flow, the application's gaps between messages after the correction (causal mode), and
+    /// how many came out negative and were taken as zero.
+    private(set) var gaps: [LatencyHistogram]
+    private(set) var negativeGaps: [Int]
+    /// Per flow, the most the correction can take off a gap: the path after the capture point
+    /// for the message before it and before the point for the next (of the largest size).
+    private(set) var largestCorrection: [Int64]
+
+    /// `largestMessage`: the largest message a replay injects in one piece.
+    init(
+        origin: CaptureOrigin?, topology: Topology, profile: CostProfile, seed: UInt64, largestMessage: Int64
+    ) {
+        gaps = Array(repeating: LatencyHistogram(), count: topology.flows.count)
+        negativeGaps = Array(repeating: 0, count: topology.flows.count)
+        largestCorrection = Array(repeating: 0, count: topology.flows.count)
+        guard let origin else { return }
+        var correction = CaptureCorrection(origin: origin, topology: topology, profile: profile, seed: seed)
+        for flow in topology.flows.indices where correction.problem(flow: flow) == nil {
+            let splits = [false, true].map {
+                correction.split(flow: flow, fromServer: $0, bytes: largestMessage)
+            }
+            largestCorrection[flow] = splits.map(\.afterCapture).max()! + splits.map(\.beforeCapture).max()!
+        }
+        self.correction = correction
+    }
+
+    /// Whether captured times are corrected (a capture origin was given).
+    var corrects: Bool { correction != nil }
+
+    /// What the captured path of `flow` charged before the capture point for a message of
+    /// `bytes` (ps): the sender's side. 0 without a capture origin.
+    mutating func costBeforeCapture(flow: Int, fromServer: Bool, bytes: Int64) -> Int64 {
+        correction?.split(flow: flow, fromServer: fromServer, bytes: bytes).beforeCapture ?? 0
+    }
+
+    /// What the captured path of `flow` charged after the capture point for a message of `bytes`
+    /// (ps): the receiver's side. 0 without a capture origin.
+    mutating func costAfterCapture(flow: Int, fromServer: Bool, bytes: Int64) -> Int64 {
+        correction?.split(flow: flow, fromServer: fromServer, bytes: bytes).afterCapture ?? 0
+    }
+
+    /// Causal mode: the application's own gap (ps) between `previous`, delivered, and `next`,
+    /// from the captured gap between them: less what the path charged after the capture point
+    /// for the one and before it for the other, never below zero. Recorded with a capture origin;
+    /// without one the captured gap is the application's.
+    mutating func gap(
+        captured gap: Int64, after previous: ReplaySession.Captured, before next: ReplaySession.Captured, flow: Int
+    ) -> Int64 {
+        guard corrects else { return gap }
+        let after = costAfterCapture(flow: flow, fromServer: !previous.fromA, bytes: previous.bytes)
+        let before = costBeforeCapture(flow: flow, fromServer: !next.fromA, bytes: next.bytes)
+        let corrected = gap - after - before
+        // Back-to-back writes of one side may overlap their own delivery; only a turn in the
+        // conversation says the host was faster than the profile.
+        if corrected < 0, previous.fromA != next.fromA { negativeGaps[flow] += 1 }
+        gaps[flow].record(picoseconds: max(0, corrected))
+        return max(0, corrected)
+    }
+}
