@@ -47,7 +47,7 @@ let package = Package(
         // A plain C loop over pcap_next_ex: the floor `netlab bench ingest` measures against.
         .target(name: "CPcapFloor", linkerSettings: [.linkedLibrary("pcap")]),
         // The timing loops of `netlab calibrate`: real sockets, pipes and shared memory.
-        .target(name: "CCalibrate"),
+        .target(name: "CCalibrate", linkerSettings: [.linkedLibrary("m")]),
         // Counts allocations of a process it is preloaded into (see its header).
         .target(name: "CMallocCounter"),
         // Reading and writing captures, decoding packets, conversations.
@@ -57,7 +57,9 @@ let package = Package(
             name: "NetLabReplay",
             dependencies: ["NetLabCore", "NetLabSpec", "NetLabModel", "NetLabTrace", "NetLabStats"]),
         // Measuring this host and fitting a profile to it (`netlab calibrate`).
-        .target(name: "NetLabCalibrate", dependencies: ["CCalibrate", "NetLabCore", "NetLabModel"]),
+        .target(
+            name: "NetLabCalibrate",
+            dependencies: ["CCalibrate", "NetLabCore", "NetLabModel", "NetLabReplay", "NetLabStats"]),
         // Searching groupings the user did not write (`netlab advise`).
         .target(
             name: "NetLabAdvisor",

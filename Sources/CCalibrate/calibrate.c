@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sched.h>
@@ -55,7 +56,28 @@ static void pause_for(double microseconds) {
     while (nanosleep(&left, &left) != 0 && errno == EINTR) {}
 }
 
-static int warmup_of(const nl_spec *spec) { return spec->think_us > 0 ? NL_THINK_WARMUP : NL_WARMUP; }
+static int warmup_of(const nl_spec *spec) {
+    if (spec->samples) return 0;  // a recorded run keeps every exchange: a capture of it holds them all
+    return spec->think_us > 0 ? NL_THINK_WARMUP : NL_WARMUP;
+}
+
+static int reply_size_of(const nl_spec *spec) { return spec->reply_size > 0 ? spec->reply_size : spec->size; }
+
+/// The next think time: `think_us`, or an exponential draw of that mean (xorshift64*, seeded).
+static double next_think(const nl_spec *spec, unsigned long long *state) {
+    if (!spec->think_exponential) return spec->think_us;
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    double uniform = (double)((*state * 2685821657736338717ULL) >> 11) / 9007199254740992.0;  // [0, 1)
+    return -spec->think_us * log(1 - uniform);
+}
+
+/// Spins for `microseconds`: the server's own work, on its core, as a computing server would.
+static void spin_for(double microseconds) {
+    double until = now_us() + microseconds;
+    while (now_us() < until) {}
+}
 
 static void fail(shared_area *area, const char *what) {
     if (area->error[0] == 0) snprintf(area->error, sizeof area->error, "%s: %s", what, strerror(errno));
@@ -136,7 +158,7 @@ static int server_socket(shared_area *area, const nl_spec *spec, int type, int r
     if (fd < 0) fail(area, "socket");
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = 0};
+    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t)spec->server_port)};
     inet_pton(AF_INET, spec->server_address ? spec->server_address : "127.0.0.1", &address.sin_addr);
     if (bind(fd, (struct sockaddr *)&address, sizeof address) != 0) fail(area, "bind");
     if (type == SOCK_STREAM && listen(fd, 1) != 0) fail(area, "listen");
@@ -225,7 +247,8 @@ static void serve(shared_area *area, const nl_spec *spec, int fds[4], int ready,
         }
         default:
             read_fully(area, in, buffer, size, spec->poll);
-            write_fully(area, out, buffer, size, spec->poll);
+            if (spec->server_work_us > 0) spin_for(spec->server_work_us);
+            write_fully(area, out, buffer, reply_size_of(spec), spec->poll);
         }
     }
     _exit(0);
@@ -252,9 +275,10 @@ static void measure(shared_area *area, const nl_spec *spec, int fds[4], int read
     }
     if (spec->poll && in >= 0) set_nonblocking(in);
     int kept = 0;
+    unsigned long long state = spec->seed * 0x9E3779B97F4A7C15ULL + 1;
     for (int i = 1; i <= total; i++) {
         // An application's pause between requests: both cores may go idle, and deeper the longer.
-        if (spec->think_us > 0) pause_for(spec->think_us);
+        if (spec->think_us > 0) pause_for(next_think(spec, &state));
         double start = now_us();
         switch (spec->transport) {
         case NL_SHM_FUTEX:
@@ -276,7 +300,7 @@ static void measure(shared_area *area, const nl_spec *spec, int fds[4], int read
             break;
         default:
             write_fully(area, out, message, size, spec->poll);
-            read_fully(area, in, message, size, spec->poll);
+            read_fully(area, in, message, reply_size_of(spec), spec->poll);
         }
         if (i > warmup_of(spec) && kept < NL_MAX_SAMPLES) area->samples[kept++] = now_us() - start;
     }
@@ -286,8 +310,14 @@ static void measure(shared_area *area, const nl_spec *spec, int fds[4], int read
 
 static int run(const nl_spec *spec, nl_result *result, int bulk) {
     memset(result, 0, sizeof *result);
-    if (spec->size < 1 || spec->size > NL_MAX_SIZE || spec->iterations < 0 || spec->iterations > NL_MAX_SAMPLES) {
-        snprintf(result->error, sizeof result->error, "size must be 1-%d bytes and iterations at most %d", NL_MAX_SIZE, NL_MAX_SAMPLES);
+    if (spec->size < 1 || spec->size > NL_MAX_SIZE || spec->reply_size < 0 || spec->reply_size > NL_MAX_SIZE
+        || spec->iterations < 0 || spec->iterations > NL_MAX_SAMPLES) {
+        snprintf(result->error, sizeof result->error, "sizes must be 1-%d bytes and iterations at most %d", NL_MAX_SIZE, NL_MAX_SAMPLES);
+        return -1;
+    }
+    if ((spec->reply_size > 0 || spec->server_work_us > 0) && spec->transport != NL_TCP && spec->transport != NL_UDS
+        && spec->transport != NL_PIPE) {
+        snprintf(result->error, sizeof result->error, "replies of another size and server work need tcp, uds or pipe");
         return -1;
     }
     shared_area *area = mmap(NULL, sizeof *area, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -333,6 +363,7 @@ static int run(const nl_spec *spec, nl_result *result, int bulk) {
     } else if (bulk) {
         result->bits_per_second = area->bits_per_second;
     } else {
+        if (spec->samples) memcpy(spec->samples, area->samples, sizeof(double) * (size_t)area->count);
         qsort(area->samples, (size_t)area->count, sizeof(double), compare);
         result->count = area->count;
         result->p10 = area->samples[area->count / 10];

@@ -53,6 +53,11 @@ extension CalibrationReport {
                 + record.skipped.map { "skipped: \($0.name): \($0.why)" })
         let note = standInNote(record)
         if !note.isEmpty { page.paragraph(note.trimmingCharacters(in: .whitespacesAndNewlines), className: "meta") }
+        if let check = record.replayCheck {
+            page.heading("Replay check")
+            page.paragraph("Profile \(check.profile): \(replayCheckMethod).", className: "meta")
+            page.raw("<pre>\(HTMLPage.escape(replayCheckTable(check)))</pre>")
+        }
         page.inputs(inputs)
         return page.rendered
     }

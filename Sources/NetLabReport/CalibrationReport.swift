@@ -39,6 +39,7 @@ public enum CalibrationReport {
             output += SimulationReport.wrap("skipped: \(name): \(why)", width: 100) + "\n"
         }
         output += standInNote(record)
+        if let check = record.replayCheck { output += replayCheckTable(check) }
         return output
     }
 
@@ -279,6 +280,7 @@ public enum CalibrationReport {
                         return .object(entry)
                     })
             ))
+        if let check = record.replayCheck { fields.append(("replay_check", replayCheckJSON(check))) }
         return fields
     }
 }

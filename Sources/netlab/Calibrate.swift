@@ -36,6 +36,7 @@ struct Calibrate: ParsableCommand {
               netlab simulate Examples/web-log-sidecar.json --profile my-host.json
               netlab calibrate --check my-host.json
               netlab calibrate --measurements my-host.json --check linux-default
+              netlab calibrate --measurements my-host.json --check my-host.json --replay
             """)
 
     @Flag(help: "Measure a smaller set of cases (under a minute).")
@@ -60,6 +61,12 @@ struct Calibrate: ParsableCommand {
             "Reuse the measurements in this file (written by --output) instead of measuring.", valueName: "file"))
     var measurements: String?
 
+    @Flag(
+        help: ArgumentHelp(
+            "Also check replay on this host: run a reference application in each placement, capture it with tcpdump, replay each capture through every placement with the profile, and compare (needs root and tcpdump).",
+            discussion: "Its figures go into the report and into the profile file's replay_check."))
+    var replay = false
+
     @Option(
         help: ArgumentHelp(
             "Report format: table, json or html (a self-contained page with charts).",
@@ -74,6 +81,7 @@ struct Calibrate: ParsableCommand {
                 source: "--output", location: nil, problem: "writes a fitted profile, and --check does not fit",
                 fix: "drop one of them")
         }
+        if replay { try Self.checkReplayRequirements() }
     }
 
     func run() throws {
@@ -140,6 +148,7 @@ struct Calibrate: ParsableCommand {
             record.measurements[index].predicted = predictions[index].value
             record.measurements[index].predictedTail = predictions[index].tail
         }
+        if replay { record.replayCheck = try replayCheck(profile: profile, cores: cores) }
         if let output {
             try writeOutput(
                 CalibrationReport.profileFile(record, base: "linux-default", overrides: overrides).rendered() + "\n",

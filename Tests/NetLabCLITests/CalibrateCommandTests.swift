@@ -27,6 +27,11 @@ import Testing
         return ip(["netns", "del", name])
     }()
 
+    static let hasTcpdump: Bool = {
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/usr/sbin").split(separator: ":")
+        return paths.contains { FileManager.default.isExecutableFile(atPath: "\($0)/tcpdump") }
+    }()
+
     /// The network namespaces the calibration run `pid` made (`nlcal-<pid>-*`) that still exist.
     static func leftoverNamespaces(of pid: Int32) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/var/run/netns")) ?? []
@@ -50,8 +55,12 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-calibrated-\(getpid()).json")
             .path
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let (process, output, error) = try Self.start(["calibrate", "--quick", "--output", file, "--format", "json"])
-        _ = output.fileHandleForReading.readDataToEndOfFile()
+        // With tcpdump, the replay check runs too and goes into the profile file.
+        let replay = Self.hasTcpdump
+        if !replay { print("CalibrateCommandTests: the replay check part is skipped: tcpdump is not installed") }
+        let (process, output, error) = try Self.start(
+            ["calibrate", "--quick", "--output", file, "--format", "json"] + (replay ? ["--replay"] : []))
+        let report = output.fileHandleForReading.readDataToEndOfFile()
         let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(message)")
@@ -78,6 +87,15 @@ import Testing
         }
         let cases = try #require(profile["cases"] as? [[String: Any]])
         #expect(cases.count >= 30)
+        if replay {
+            let check = try #require(profile["replay_check"] as? [String: Any])
+            #expect((check["captures"] as? [[String: Any]])?.count == 6)
+            #expect((check["predictions"] as? [[String: Any]])?.count == 12)
+            let summary = try #require(check["summary"] as? [String: Any])
+            #expect(summary["median_abs_p50_error"] as? Double != nil)
+            let shown = try #require(try JSONSerialization.jsonObject(with: report) as? [String: Any])
+            #expect(shown["replay_check"] != nil, "the report carries the check too")
+        }
         #expect(Set(cases.compactMap { $0["path"] as? String }) == ["in-pod", "bridge", "routed"])
         #expect(Set(cases.compactMap { $0["set"] as? String }) == ["training", "held-out"])
         for item in cases {
@@ -152,6 +170,16 @@ import Testing
         let result = try NetlabBinary.run(arguments)
         #expect(result.status == 2)
         #expect(result.standardError.contains(mention), "\(result.standardError)")
+        #expect(result.standardError.split(separator: "\n").count == 1)
+    }
+
+    /// `--replay` without root or tcpdump stops before measuring anything, saying which is missing.
+    @Test func replayCheckNamesWhatItLacks() throws {
+        let result = try runProgram(
+            URL(fileURLWithPath: "/usr/bin/env"), ["PATH=/nonexistent", NetlabBinary.url.path, "calibrate", "--replay"])
+        #expect(result.status == 2, "\(result.standardError)")
+        let expected = getuid() == 0 ? "tcpdump is not installed" : "needs root"
+        #expect(result.standardError.contains(expected), "\(result.standardError)")
         #expect(result.standardError.split(separator: "\n").count == 1)
     }
 

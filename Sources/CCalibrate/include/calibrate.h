@@ -28,6 +28,14 @@ typedef struct {
     const char *server_address; // IPv4 for TCP/UDP; NULL: 127.0.0.1
     double think_us;       // ping-pong: the client sleeps this long before each round trip (untimed)
     const char *congestion; // TCP: the congestion control both ends use (TCP_CONGESTION), or NULL for the host's
+    // Request/response exchanges (the reference application of `calibrate --replay`); all zero for
+    // symmetric round trips.
+    int reply_size;        // bytes the server answers with; 0: `size`
+    double server_work_us; // the server computes (spins) this long before it answers
+    int think_exponential; // 1: think times drawn from an exponential distribution of mean `think_us`
+    unsigned long long seed; // for those draws
+    int server_port;       // TCP/UDP: the server's port, or 0 for any free one
+    double *samples;       // when set: every round trip in order, `iterations` of them, none untimed
 } nl_spec;
 
 typedef struct {

@@ -31,6 +31,8 @@ public struct CalibrationRecord: Sendable {
     public var measurements: [CalibrationMeasurement]
     /// Cases not measured, with the reason (no root, no VXLAN, ...).
     public var skipped: [(name: String, why: String)]
+    /// What `calibrate --replay` found for the profile, when it ran.
+    public var replayCheck: ReplayCheckRecord?
 
     public init(
         provenance: Provenance?, fittedFields: [String] = [], undeterminedFields: [(field: String, why: String)] = [],

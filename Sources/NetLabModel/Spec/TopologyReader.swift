@@ -100,13 +100,13 @@ extension SpecReader {
     }
 
     /// A profile name, or `{"base", "overrides"}`; a calibrated profile file may also carry what
-    /// `netlab calibrate` recorded (`provenance`, `fit`, `cases`), which does not change the figures.
+    /// `netlab calibrate` recorded (`provenance`, `fit`, `cases`, `replay_check`), which does not change the figures.
     func profile(_ node: JSONNode?, allowingCalibration: Bool = false) throws(SpecError) -> (String, [String: Double]) {
         guard let node else { return ("linux-default", [:]) }
         if case .string = node.value { return (try name(node, "profile", what: "the profile name"), [:]) }
         let fields = try object(node, "profile", what: "a profile")
         try fields.rejectUnknownKeys(
-            ["base", "overrides"] + (allowingCalibration ? ["provenance", "fit", "cases"] : []))
+            ["base", "overrides"] + (allowingCalibration ? ["provenance", "fit", "cases", "replay_check"] : []))
         let base =
             try fields.optional("base").map { node throws(SpecError) in
                 try name(node, "profile.base", what: "the base profile")

@@ -1,0 +1,158 @@
+import NetLabCore
+import NetLabModel
+import NetLabSpec
+
+/// The replay check of `netlab calibrate --replay` in each format: per capture, the replay
+/// through every placement against what the reference application measured there.
+extension CalibrationReport {
+    static let replayCheckMethod =
+        "the reference application (C) in each placement, captured with tcpdump inside the client's pod, each capture replayed in causal mode through every placement; truth: the client's own timestamps"
+
+    /// The check for people: a summary, then one row per capture and placement replayed through.
+    static func replayCheckTable(_ check: ReplayCheckRecord) -> String {
+        var output =
+            "\n" + SimulationReport.wrap("replay check of profile \(check.profile): \(replayCheckMethod)", width: 100)
+            + "\n"
+        output += replayCheckSummary(check).map { SimulationReport.wrap($0, width: 100) + "\n" }.joined()
+        var table = TextTable(columns: [
+            .init("workload"), .init("captured in"), .init("replayed through"),
+            .init("measured p50", alignment: .right), .init("replayed", alignment: .right),
+            .init("error", alignment: .right), .init("measured p99", alignment: .right),
+            .init("replayed", alignment: .right), .init("error", alignment: .right),
+            .init("Δp50 measured", alignment: .right), .init("predicted", alignment: .right),
+        ])
+        for capture in check.captures {
+            for target in check.placements.indices {
+                let there = check.capture(workload: capture.workload, placement: target)
+                let replayed = capture.replayed[target]
+                let duration = { (microseconds: Double) in FigureText.duration(nanoseconds: microseconds * 1_000) }
+                var cells = [
+                    check.workloads[capture.workload].name, check.placements[capture.placement],
+                    check.placements[target],
+                ]
+                if let there {
+                    let home = capture.replayed[capture.placement]
+                    let measuredDifference = there.measured.p50 - capture.measured.p50
+                    let halfInterval =
+                        (there.measured.p50HalfInterval * there.measured.p50HalfInterval
+                        + capture.measured.p50HalfInterval * capture.measured.p50HalfInterval).squareRoot()
+                    cells += [
+                        duration(there.measured.p50), duration(replayed.p50),
+                        FigureText.percent(replayed.p50 / there.measured.p50 - 1, signed: true),
+                        duration(there.measured.p99), duration(replayed.p99),
+                        FigureText.percent(replayed.p99 / there.measured.p99 - 1, signed: true),
+                        target == capture.placement
+                            ? "" : signedMicroseconds(measuredDifference) + " ±" + duration(halfInterval),
+                        target == capture.placement ? "" : signedMicroseconds(replayed.p50 - home.p50),
+                    ]
+                } else {
+                    cells += ["", duration(replayed.p50), "", "", duration(replayed.p99), "", "", ""]
+                }
+                table.append(cells)
+            }
+        }
+        return output + "\n" + table.rendered()
+    }
+
+    /// The figures a user trusts a replay by, one line each.
+    static func replayCheckSummary(_ check: ReplayCheckRecord) -> [String] {
+        let summary = check.summary
+        var lines = [
+            "replayed into another placement (\(summary.predictions) predictions): p50 error \(FigureText.percent(summary.medianP50Error)), p99 error \(FigureText.percent(summary.medianP99Error)) (medians of |error|)",
+            "difference between placements: off by \(FigureText.duration(nanoseconds: summary.medianDifferenceError * 1_000)) (median); inside the measured 95% interval in \(FigureText.percent(summary.differencesInside, decimals: 0)) of cases",
+            "replayed through its own placement: p50 off by \(FigureText.percent(summary.medianIdentityError)) (median) against the application's timestamps",
+        ]
+        if summary.negativeGaps > 0 {
+            lines.append(
+                "negative gaps: \(summary.negativeGaps) of \(summary.gaps) captured gaps came out negative after the profile's correction and were taken as zero: the profile charges more on the captured path than this host spends"
+            )
+        }
+        let dropped = check.captures.reduce(0) { $0 + $1.droppedPackets }
+        if dropped > 0 { lines.append("warning: tcpdump lost \(dropped) packets; the captures are incomplete") }
+        return lines
+    }
+
+    static func signedMicroseconds(_ value: Double) -> String {
+        (value < 0 ? "−" : "+") + FigureText.duration(nanoseconds: abs(value) * 1_000)
+    }
+
+    /// The check as JSON, in the report and in the profile file.
+    static func replayCheckJSON(_ check: ReplayCheckRecord) -> JSONValue {
+        func number(_ value: Double) -> JSONValue { value.isFinite ? .number(SimulationReport.rounded(value)) : .null }
+        func times(_ times: ReplayCheckRecord.Times, interval: Bool) -> JSONValue {
+            .object(
+                [("p50_us", number(times.p50)), ("p99_us", number(times.p99))]
+                    + (interval ? [("p50_half_interval_us", number(times.p50HalfInterval))] : []))
+        }
+        let summary = check.summary
+        return .object([
+            ("profile", .string(check.profile)), ("method", .string(replayCheckMethod)),
+            ("placements", .array(check.placements.map { .string($0) })),
+            (
+                "workloads",
+                .array(
+                    check.workloads.map {
+                        .object([
+                            ("name", .string($0.name)), ("request_bytes", .integer(Int64($0.requestBytes))),
+                            ("reply_bytes", .integer(Int64($0.replyBytes))),
+                            ("server_work_us", number($0.serverWorkMicroseconds)),
+                            ("think_mean_us", number($0.thinkMeanMicroseconds)),
+                            ("exchanges", .integer(Int64($0.exchanges))),
+                        ])
+                    })
+            ),
+            (
+                "summary",
+                .object([
+                    ("predictions", .integer(Int64(summary.predictions))),
+                    ("median_abs_p50_error", number(summary.medianP50Error)),
+                    ("median_abs_p99_error", number(summary.medianP99Error)),
+                    ("median_difference_error_us", number(summary.medianDifferenceError)),
+                    ("differences_inside_interval", number(summary.differencesInside)),
+                    ("median_abs_identity_error", number(summary.medianIdentityError)),
+                    ("negative_gaps", .integer(Int64(summary.negativeGaps))),
+                    ("gaps", .integer(Int64(summary.gaps))),
+                ])
+            ),
+            (
+                "captures",
+                .array(
+                    check.captures.map { capture in
+                        .object([
+                            ("workload", .string(check.workloads[capture.workload].name)),
+                            ("captured_in", .string(check.placements[capture.placement])),
+                            ("measured", times(capture.measured, interval: true)),
+                            (
+                                "replayed",
+                                .array(
+                                    capture.replayed.enumerated().map { target, replayed in
+                                        .object(
+                                            [("through", .string(check.placements[target]))]
+                                                + [("p50_us", number(replayed.p50)), ("p99_us", number(replayed.p99))])
+                                    })
+                            ),
+                            ("negative_gaps", .integer(Int64(capture.negativeGaps))),
+                            ("gaps", .integer(Int64(capture.gaps))),
+                            ("dropped_packets", .integer(Int64(capture.droppedPackets))),
+                        ])
+                    })
+            ),
+            (
+                "predictions",
+                .array(
+                    check.offDiagonal.map { prediction in
+                        .object([
+                            ("workload", .string(check.workloads[prediction.workload].name)),
+                            ("captured_in", .string(check.placements[prediction.capturedIn])),
+                            ("replayed_through", .string(check.placements[prediction.replayedThrough])),
+                            ("p50_error", number(prediction.p50Error)), ("p99_error", number(prediction.p99Error)),
+                            ("predicted_difference_us", number(prediction.predictedDifference)),
+                            ("measured_difference_us", number(prediction.measuredDifference)),
+                            ("difference_half_interval_us", number(prediction.differenceHalfInterval)),
+                            ("inside_interval", .bool(prediction.differenceInsideInterval)),
+                        ])
+                    })
+            ),
+        ])
+    }
+}

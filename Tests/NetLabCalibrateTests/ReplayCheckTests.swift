@@ -1,0 +1,57 @@
+import Foundation
+import NetLabCalibrate
+import NetLabModel
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `calibrate --replay` on this host: the reference application captured in network namespaces
+/// and replayed through every placement.
+@Suite(.serialized) struct ReplayCheckTests {
+    /// Root, iproute2 and tcpdump: what the check needs.
+    static let canCapture: Bool = {
+        guard getuid() == 0 else { return false }
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/usr/sbin").split(separator: ":")
+        return ["ip", "tcpdump"].allSatisfy { tool in
+            paths.contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)") }
+        }
+    }()
+
+    @Test(.enabled(if: canCapture, "needs root, iproute2's ip and tcpdump"))
+    func everyCaptureIsReplayedThroughEveryPlacementAndNothingIsLeftBehind() throws {
+        let namespaces = CalibrationNamespaces()
+        let made = namespaces.namespaceNames
+        try #require(
+            namespaces.available.contains(.bridge) && namespaces.available.contains(.routed),
+            "namespaces: \(namespaces.unavailable)")
+        let check = ReplayCheck(quick: true, cores: ProcessInfo.processInfo.activeProcessorCount)
+        let record = try check.run(profile: .linuxDefault, namespaces: namespaces)
+        namespaces.tearDown()
+        let left = ((try? FileManager.default.contentsOfDirectory(atPath: "/run/netns")) ?? []).filter(made.contains)
+        #expect(left.isEmpty, "left behind: \(left)")
+
+        #expect(record.captures.count == check.workloads.count * ReplayCheck.placements.count)
+        for capture in record.captures {
+            let workload = check.workloads[capture.workload]
+            let label = "\(workload.name) in \(record.placements[capture.placement])"
+            #expect(capture.replayed.count == ReplayCheck.placements.count, "\(label)")
+            #expect(capture.droppedPackets == 0, "\(label)")
+            // Every exchange was captured: a gap between each request and its reply, and each
+            // reply and the next request.
+            #expect(capture.gaps >= 2 * workload.exchanges - 2, "\(label): \(capture.gaps) gaps")
+            // The server's work is in the application's own times and carried into every replay
+            // by the captured gaps.
+            #expect(capture.measured.p50 >= workload.serverWorkMicroseconds, "\(label)")
+            for replayed in capture.replayed {
+                #expect(replayed.p50 >= workload.serverWorkMicroseconds, "\(label): \(replayed)")
+                #expect(replayed.p99 >= replayed.p50, "\(label): \(replayed)")
+            }
+            // The model's paths: loopback costs less than a bridge, a bridge less than two nodes.
+            let p50s = capture.replayed.map(\.p50)
+            #expect(p50s[0] < p50s[1] && p50s[1] < p50s[2], "\(label): \(p50s)")
+        }
+        #expect(record.offDiagonal.count == record.captures.count * (ReplayCheck.placements.count - 1))
+    }
+}
