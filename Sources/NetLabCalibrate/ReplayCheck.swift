@@ -27,15 +27,16 @@ public struct ReplayCheck {
 
     /// The exchanges the reference application makes: a small request with a larger reply and no
     /// server work, and small messages with 100 µs of server work; think times of mean 1 ms.
+    /// `exchanges` is per run; each placement runs twice.
     public var workloads: [ReplayCheckRecord.Workload] {
-        let exchanges = quick ? 600 : 2_000
+        let exchanges = quick ? 300 : 1_000
         return [
             .init(
                 name: "200 B → 4 KiB", requestBytes: 200, replyBytes: 4_096, serverWorkMicroseconds: 0,
-                thinkMeanMicroseconds: 1_000, exchanges: exchanges),
+                thinkMeanMicroseconds: 1_000, exchanges: exchanges, runs: 2),
             .init(
                 name: "64 B → 64 B, 100 µs work", requestBytes: 64, replyBytes: 64, serverWorkMicroseconds: 100,
-                thinkMeanMicroseconds: 1_000, exchanges: exchanges),
+                thinkMeanMicroseconds: 1_000, exchanges: exchanges, runs: 2),
         ]
     }
 
@@ -84,21 +85,57 @@ public struct ReplayCheck {
         defer { try? FileManager.default.removeItem(at: directory) }
         var captures: [ReplayCheckRecord.Capture] = []
         for (workloadIndex, workload) in workloads.enumerated() {
-            for placement in Self.placements.indices {
-                progress("\(workload.name) in \(Self.placements[placement])")
+            var samples = [[Double]](repeating: [], count: Self.placements.count)
+            var medians = [[Double]](repeating: [], count: Self.placements.count)
+            var replays = [Replayed](
+                repeating: Replayed(placements: Self.placements.count), count: Self.placements.count)
+            // Two runs per placement, in mirrored order (one, two, three, three, two, one), so that
+            // a host drifting over the check weighs on every placement alike.
+            let order = Array(Self.placements.indices) + Self.placements.indices.reversed()
+            for (run, placement) in order.enumerated() {
+                progress("\(workload.name) in \(Self.placements[placement]) (run \(run + 1) of \(order.count))")
                 let site = site(placement, in: namespaces)
-                let port = 7_300 + workloadIndex
-                let path = directory.appendingPathComponent("w\(workloadIndex)-p\(placement).pcap").path
-                let (samples, dropped) = try capture(
-                    workload, seed: UInt64(workloadIndex + 1), at: site, port: port, path: path)
+                let port = 7_300 + 10 * workloadIndex + run
+                let path = directory.appendingPathComponent("w\(workloadIndex)-r\(run).pcap").path
+                let (times, dropped) = try capture(
+                    workload, seed: UInt64(10 * workloadIndex + run + 1), at: site, port: port, path: path)
+                samples[placement] += times
+                medians[placement].append(Self.times(times).p50)
+                replays[placement].droppedPackets += dropped
+                try replay(
+                    path, placement: placement, site: site, port: port, profile: profile, into: &replays[placement])
+            }
+            for placement in Self.placements.indices {
+                var measured = Self.times(samples[placement])
+                // The runs' own difference widens the interval: a host's state between runs varies
+                // more than the samples within one run suggest.
+                let between = (medians[placement].max()! - medians[placement].min()!) / 2
+                measured.p50HalfInterval = (measured.p50HalfInterval * measured.p50HalfInterval + between * between)
+                    .squareRoot()
+                let replayed = replays[placement]
                 captures.append(
-                    try replay(
-                        path, workload: workloadIndex, placement: placement, site: site, port: port,
-                        measured: Self.times(samples), dropped: dropped, profile: profile))
+                    ReplayCheckRecord.Capture(
+                        workload: workloadIndex, placement: placement, measured: measured,
+                        replayed: replayed.exchanges.map {
+                            ReplayCheckRecord.Times(
+                                p50: Double($0.valueAtPercentile(50)) / 1_000,
+                                p99: Double($0.valueAtPercentile(99)) / 1_000)
+                        }, negativeGaps: replayed.negativeGaps, gaps: replayed.gaps,
+                        droppedPackets: replayed.droppedPackets))
             }
         }
         return ReplayCheckRecord(
             profile: profile.name, placements: Self.placements, workloads: workloads, captures: captures)
+    }
+
+    /// What a placement's captures gave, replayed: per placement replayed through, every exchange.
+    struct Replayed {
+        var exchanges: [LatencyHistogram]
+        var negativeGaps = 0
+        var gaps = 0
+        var droppedPackets = 0
+
+        init(placements: Int) { exchanges = Array(repeating: LatencyHistogram(), count: placements) }
     }
 
     /// Runs `workload` at `site` under tcpdump; the client's times and the packets tcpdump lost.
@@ -122,11 +159,10 @@ public struct ReplayCheck {
         do { return (samples, try capture.stop()) } catch { throw Failure(description: error.description) }
     }
 
-    /// Replays the capture at `path` through every placement.
+    /// Replays the capture at `path` through every placement, adding to `replayed`.
     func replay(
-        _ path: String, workload: Int, placement: Int, site: Site, port: Int, measured: ReplayCheckRecord.Times,
-        dropped: Int, profile: CostProfile
-    ) throws(Failure) -> ReplayCheckRecord.Capture {
+        _ path: String, placement: Int, site: Site, port: Int, profile: CostProfile, into replayed: inout Replayed
+    ) throws(Failure) {
         do {
             let topology = try TopologyReader.read(topologyText, file: "replay-check.json", requireFlows: false)
             let server = site.serverAddress == site.clientAddress ? "\(site.serverAddress):\(port)" : site.serverAddress
@@ -147,15 +183,9 @@ public struct ReplayCheck {
             let result = try ReplayRunner.run(
                 plan, groupings: Array(Self.placements.indices), profile: profile, seed: 1, speed: 1, mode: .causal,
                 origin: origin)
-            let replayed = result.simulatedExchanges.map { flows in
-                ReplayCheckRecord.Times(
-                    p50: Double(flows[0].valueAtPercentile(50)) / 1_000,
-                    p99: Double(flows[0].valueAtPercentile(99)) / 1_000)
-            }
-            return ReplayCheckRecord.Capture(
-                workload: workload, placement: placement, measured: measured, replayed: replayed,
-                negativeGaps: result.negativeGaps.first ?? 0,
-                gaps: Int(result.applicationGaps.first?.first?.count ?? 0), droppedPackets: dropped)
+            for (target, flows) in result.simulatedExchanges.enumerated() { replayed.exchanges[target].merge(flows[0]) }
+            replayed.negativeGaps += result.negativeGaps.first ?? 0
+            replayed.gaps += Int(result.applicationGaps.first?.first?.count ?? 0)
         } catch let failure as Failure {
             throw failure
         } catch {

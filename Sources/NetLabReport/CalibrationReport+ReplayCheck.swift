@@ -6,7 +6,7 @@ import NetLabSpec
 /// through every placement against what the reference application measured there.
 extension CalibrationReport {
     static let replayCheckMethod =
-        "the reference application (C) in each placement, captured with tcpdump inside the client's pod, each capture replayed in causal mode through every placement; truth: the client's own timestamps"
+        "the reference application (C) run twice in each placement, in mirrored order, captured with tcpdump inside the client's pod, each capture replayed in causal mode through every placement; truth: the client's own timestamps"
 
     /// The check for people: a summary, then one row per capture and placement replayed through.
     static func replayCheckTable(_ check: ReplayCheckRecord) -> String {
@@ -97,7 +97,7 @@ extension CalibrationReport {
                             ("reply_bytes", .integer(Int64($0.replyBytes))),
                             ("server_work_us", number($0.serverWorkMicroseconds)),
                             ("think_mean_us", number($0.thinkMeanMicroseconds)),
-                            ("exchanges", .integer(Int64($0.exchanges))),
+                            ("exchanges", .integer(Int64($0.exchanges))), ("runs", .integer(Int64($0.runs))),
                         ])
                     })
             ),

@@ -34,4 +34,28 @@ struct RecordSizeTests {
         #expect(!streamHalves.isEmpty && streamHalves.allSatisfy { paced.halves[$0].pacer >= 0 })
         #expect(paced.pacers.count == streamHalves.count)
     }
+
+    /// Flows that cross the same hops share one built path: twenty flows between the same two
+    /// nodes hold no more hops than one, and flows the other way (whose calls cross the same
+    /// hops, request and reply swapped) add none.
+    @Test func flowsOnOneRouteShareTheirHops() throws {
+        func hops(_ flows: [String]) throws -> Int {
+            let named = flows.enumerated().map { index, flow in
+                flow.replacingOccurrences(
+                    of: "{ ", with: #"{ "name": "f\#(index)", "#, options: [], range: flow.range(of: "{ "))
+            }
+            let text = Fixtures.twoNodes(
+                flow: named.joined(separator: ", "), duration: "50ms", profile: "linux-default")
+            let topology = try TopologyReader.read(text, file: "two-nodes.json")
+            return GroupingRun(topology: topology, grouping: 0, profile: .linuxDefault, seed: 1).hops.count
+        }
+        let call =
+            #"{ "from": "src", "to": "dst", "pattern": "rpc", "transport": "tcp", "request": "200B", "response": "2KiB", "rate": "100/s" }"#
+        let one = try hops([call])
+        #expect(one > 0)
+        #expect(try hops(Array(repeating: call, count: 20)) == one)
+        let back = call.replacingOccurrences(of: #""from": "src", "to": "dst""#, with: #""from": "dst", "to": "src""#)
+        let both = try hops(Array(repeating: call, count: 20) + Array(repeating: back, count: 20))
+        #expect(both == one)
+    }
 }

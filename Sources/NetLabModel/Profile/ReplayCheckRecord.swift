@@ -15,11 +15,13 @@ public struct ReplayCheckRecord: Sendable, Equatable {
         public var serverWorkMicroseconds: Double
         /// The client's think time before each request, exponentially distributed with this mean.
         public var thinkMeanMicroseconds: Double
+        /// Exchanges in each run, and runs in each placement.
         public var exchanges: Int
+        public var runs: Int
 
         public init(
             name: String, requestBytes: Int, replyBytes: Int, serverWorkMicroseconds: Double,
-            thinkMeanMicroseconds: Double, exchanges: Int
+            thinkMeanMicroseconds: Double, exchanges: Int, runs: Int = 1
         ) {
             self.name = name
             self.requestBytes = requestBytes
@@ -27,6 +29,7 @@ public struct ReplayCheckRecord: Sendable, Equatable {
             self.serverWorkMicroseconds = serverWorkMicroseconds
             self.thinkMeanMicroseconds = thinkMeanMicroseconds
             self.exchanges = exchanges
+            self.runs = runs
         }
     }
 
@@ -34,8 +37,8 @@ public struct ReplayCheckRecord: Sendable, Equatable {
     public struct Times: Sendable, Equatable {
         public var p50: Double
         public var p99: Double
-        /// Half the width of the p50's 95% confidence interval (order statistics), for measured
-        /// times; 0 for replayed ones.
+        /// Half the width of the p50's 95% confidence interval, for measured times (order
+        /// statistics of every sample, widened by the runs' own difference); 0 for replayed ones.
         public var p50HalfInterval: Double
 
         public init(p50: Double, p99: Double, p50HalfInterval: Double = 0) {
@@ -45,7 +48,8 @@ public struct ReplayCheckRecord: Sendable, Equatable {
         }
     }
 
-    /// One workload captured in one placement and replayed through every placement.
+    /// One workload captured in one placement (its runs together) and replayed through every
+    /// placement.
     public struct Capture: Sendable, Equatable {
         public var workload: Int
         public var placement: Int
