@@ -44,6 +44,9 @@ public struct ReplayResult: Sendable {
     public var warnings: [String]
     /// The one capturing interface replayed (`--interface`), nil for all.
     public var interface: String?
+    /// What the profile's own replay check found (`netlab calibrate --replay`), when its file
+    /// carries one: how far a replay with it could be trusted on the host it was calibrated on.
+    public var profileReplayCheck: ReplayCheckRecord.Summary? = nil
 }
 
 /// What one grouping's replay produced.

@@ -101,19 +101,7 @@ extension CalibrationReport {
                         ])
                     })
             ),
-            (
-                "summary",
-                .object([
-                    ("predictions", .integer(Int64(summary.predictions))),
-                    ("median_abs_p50_error", number(summary.medianP50Error)),
-                    ("median_abs_p99_error", number(summary.medianP99Error)),
-                    ("median_difference_error_us", number(summary.medianDifferenceError)),
-                    ("differences_inside_interval", number(summary.differencesInside)),
-                    ("median_abs_identity_error", number(summary.medianIdentityError)),
-                    ("negative_gaps", .integer(Int64(summary.negativeGaps))),
-                    ("gaps", .integer(Int64(summary.gaps))),
-                ])
-            ),
+            ("summary", replayCheckSummaryJSON(summary)),
             (
                 "captures",
                 .array(
@@ -153,6 +141,22 @@ extension CalibrationReport {
                         ])
                     })
             ),
+        ])
+    }
+
+    /// The summary's figures as JSON: in the check itself, and quoted by every replay made with
+    /// the profile.
+    static func replayCheckSummaryJSON(_ summary: ReplayCheckRecord.Summary) -> JSONValue {
+        func number(_ value: Double) -> JSONValue { value.isFinite ? .number(SimulationReport.rounded(value)) : .null }
+        return .object([
+            ("predictions", .integer(Int64(summary.predictions))),
+            ("median_abs_p50_error", number(summary.medianP50Error)),
+            ("median_abs_p99_error", number(summary.medianP99Error)),
+            ("median_difference_error_us", number(summary.medianDifferenceError)),
+            ("differences_inside_interval", number(summary.differencesInside)),
+            ("median_abs_identity_error", number(summary.medianIdentityError)),
+            ("negative_gaps", .integer(Int64(summary.negativeGaps))),
+            ("gaps", .integer(Int64(summary.gaps))),
         ])
     }
 }

@@ -1,4 +1,5 @@
 import NetLabCore
+import NetLabModel
 import NetLabReplay
 import NetLabSpec
 import NetLabStats
@@ -56,6 +57,9 @@ public enum ReplayReport {
                     ])
                 ))
             head.append(("check_kind", .string("consistency")))
+            if let summary = result.profileReplayCheck {
+                head.append(("profile_replay_check", CalibrationReport.replayCheckSummaryJSON(summary)))
+            }
             head.append(
                 (
                     "check",
@@ -125,7 +129,8 @@ public enum ReplayReport {
             output +=
                 SimulationReport.wrap(
                     "request to reply as the client application lives it: the captured times plus the modelled host costs outside the capture point (modelled: that part at p50). The replay took this profile's costs for the captured path out of every captured gap, so this grouping gives the capture back by construction: the check shows the replay is consistent, not that the profile fits this host (netlab calibrate measures that)",
-                    width: 100) + "\n\n"
+                    width: 100) + "\n"
+            output += SimulationReport.wrap(profileReplayCheckLine(result.profileReplayCheck), width: 100) + "\n\n"
         }
         var table = TextTable(columns: [
             .init("flow"), .init("grouping"), .init("path"), .init("req→reply p50", alignment: .right),
@@ -185,5 +190,18 @@ extension ReplayReport {
         }
         let title = "netlab replay: \(trace) (\(result.mode.rawValue), request→reply times)"
         return SimulationReport.html(simulation, inputs: inputs, title: title, captured: captured)
+    }
+}
+
+extension ReplayReport {
+    /// What a user can trust instead of the consistency check: the profile's own replay check,
+    /// or how to get one.
+    static func profileReplayCheckLine(_ summary: ReplayCheckRecord.Summary?) -> String {
+        guard let summary else {
+            return
+                "This profile carries no replay check: 'netlab calibrate --replay' measures, on your host, how far a capture replayed into another placement lands from what that placement really does."
+        }
+        return
+            "This profile's replay check (netlab calibrate --replay, on the host it was calibrated on): replayed into another placement, p50 off by \(FigureText.percent(summary.medianP50Error)) and p99 by \(FigureText.percent(summary.medianP99Error)) (medians over \(summary.predictions)); the difference between placements off by \(FigureText.duration(nanoseconds: summary.medianDifferenceError * 1_000)), inside the measured interval in \(FigureText.percent(summary.differencesInside, decimals: 0)) of cases."
     }
 }

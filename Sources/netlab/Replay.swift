@@ -155,11 +155,14 @@ struct Replay: ParsableCommand {
             indices.removeAll { $0 == origin.grouping }
             indices.insert(origin.grouping, at: 0)
         }
-        let result: ReplayResult
+        var result: ReplayResult
         switch replay(map: replayMap, topology: spec, groupings: indices, profile: chosen, origin: origin) {
         case .success(let value): result = value
         case .failure(let error):
             throw InputError(error)
+        }
+        if let file = model.profile, ProfileReader.builtIn(file) == nil, let text = try? readInput(file) {
+            result.profileReplayCheck = ProfileReader.replayCheckSummary(text)
         }
         let files = [(mapPath, (try? readInput(mapPath)) ?? ""), (topologyPath, (try? readInput(topologyPath)) ?? "")]
         try report.emit(

@@ -150,6 +150,20 @@ public struct ReplayCheckRecord: Sendable, Equatable {
         public var medianIdentityError: Double
         public var negativeGaps: Int
         public var gaps: Int
+
+        public init(
+            predictions: Int, medianP50Error: Double, medianP99Error: Double, medianDifferenceError: Double,
+            differencesInside: Double, medianIdentityError: Double, negativeGaps: Int, gaps: Int
+        ) {
+            self.predictions = predictions
+            self.medianP50Error = medianP50Error
+            self.medianP99Error = medianP99Error
+            self.medianDifferenceError = medianDifferenceError
+            self.differencesInside = differencesInside
+            self.medianIdentityError = medianIdentityError
+            self.negativeGaps = negativeGaps
+            self.gaps = gaps
+        }
     }
 
     public var summary: Summary {
