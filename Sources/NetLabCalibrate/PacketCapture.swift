@@ -24,11 +24,15 @@ final class PacketCapture {
     private var status: Int32 = 0
 
     /// Starts `tcpdump -i interface` in `namespace` (a name under /run/netns) writing `path`,
-    /// keeping only `filter`'s packets; returns once it listens.
+    /// keeping only `filter`'s packets; returns once it listens. tcpdump keeps root (`-Z root`):
+    /// where it drops to a user of its own, that user may not write into the check's folder.
     init(namespace: String, interface: String, filter: String, path: String) throws(Failure) {
         self.path = path
         let arguments =
-            ["ip", "netns", "exec", namespace, "tcpdump", "-i", interface, "-n", "-s", "0", "-U", "--immediate-mode"]
+            [
+                "ip", "netns", "exec", namespace, "tcpdump", "-i", interface, "-n", "-s", "0", "-U", "--immediate-mode",
+                "-Z", "root",
+            ]
             + ["-w", path, filter]
         try spawn(arguments)
         let deadline = ContinuousClock.now + .seconds(10)
