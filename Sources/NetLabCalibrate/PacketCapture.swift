@@ -69,6 +69,13 @@ final class PacketCapture {
         if errorDescriptor >= 0 { close(errorDescriptor) }
     }
 
+    /// The tcpdump processes running, so that an interrupted check can stop them: a capture left
+    /// running would keep its deleted namespace alive.
+    private static let running = RunningProcesses()
+
+    /// Stops every capture still running (from a signal handler's queue).
+    static func stopAll() { running.interruptAll() }
+
     private func spawn(_ arguments: [String]) throws(Failure) {
         var pipeEnds: [Int32] = [0, 0]
         guard pipe(&pipeEnds) == 0 else { throw Failure(description: "pipe: \(String(cString: strerror(errno)))") }
@@ -93,6 +100,7 @@ final class PacketCapture {
         defer { argv.forEach { free($0) } }
         let result = posix_spawn(&pid, "/usr/bin/env", &actions, &attributes, argv, environ)
         close(pipeEnds[1])
+        if result == 0 { Self.running.insert(pid) }
         guard result == 0 else {
             throw Failure(description: "could not start tcpdump: \(String(cString: strerror(result)))")
         }
@@ -104,6 +112,7 @@ final class PacketCapture {
     }
 
     private func stopProcess() {
+        defer { if pid > 0 { Self.running.remove(pid) } }
         guard pid > 0, !hasExited else { return }
         kill(pid, SIGINT)
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -120,5 +129,26 @@ final class PacketCapture {
         guard count > 0 else { return false }
         errorText += String(decoding: buffer[..<count], as: UTF8.self)
         return true
+    }
+}
+
+/// Process ids behind a lock, read from a signal handler's queue.
+private final class RunningProcesses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pids: Set<pid_t> = []
+
+    func insert(_ pid: pid_t) { lock.withLock { _ = pids.insert(pid) } }
+    func remove(_ pid: pid_t) { lock.withLock { _ = pids.remove(pid) } }
+
+    /// Sends SIGINT to every process, and waits up to a second for each to finish its file.
+    func interruptAll() {
+        let all = lock.withLock { pids }
+        for pid in all { kill(pid, SIGINT) }
+        for pid in all {
+            for _ in 0..<100 {
+                if waitpid(pid, nil, WNOHANG) != 0 { break }
+                usleep(10_000)
+            }
+        }
     }
 }

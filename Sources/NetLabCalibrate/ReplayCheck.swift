@@ -68,6 +68,18 @@ public struct ReplayCheck {
         }
     }
 
+    /// Stops the captures still running and deletes the check's files: for an interrupted check,
+    /// before its namespaces go.
+    public static func abandon() {
+        PacketCapture.stopAll()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Where the captures are written while the check runs.
+    static var directory: URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("netlab-replay-check-\(getpid())")
+    }
+
     /// Runs, captures and replays every workload in every placement this host could set up;
     /// `progress` hears each step as it starts.
     /// - Throws: ``Failure`` when the namespaces are missing, tcpdump cannot capture, or a run fails.
@@ -78,7 +90,7 @@ public struct ReplayCheck {
             let why = namespaces.unavailable.first { $0.0 == .bridge || $0.0 == .routed }?.1 ?? "not set up"
             throw Failure(description: "the replay check needs the bridge and routed namespaces: \(why)")
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-replay-check-\(getpid())")
+        let directory = Self.directory
         do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
             throw Failure(description: "could not create \(directory.path): \(error)")
         }

@@ -37,10 +37,11 @@ extension Calibrate {
         let sources = signals.map { number in
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
+                ReplayCheck.abandon()
                 namespaces.tearDown()
                 var standardError = StandardError()
                 print(
-                    "netlab: calibrate: interrupted during the replay check; every namespace deleted",
+                    "netlab: calibrate: interrupted during the replay check; its captures stopped and deleted, every namespace deleted",
                     to: &standardError)
                 Glibc.exit(128 + number)
             }
