@@ -35,7 +35,7 @@ public struct ReplayCheck {
                 name: "200 B → 4 KiB", requestBytes: 200, replyBytes: 4_096, serverWorkMicroseconds: 0,
                 thinkMeanMicroseconds: 1_000, exchanges: exchanges, runs: 2),
             .init(
-                name: "64 B → 64 B, 100 µs work", requestBytes: 64, replyBytes: 64, serverWorkMicroseconds: 100,
+                name: "64 B, 100 µs work", requestBytes: 64, replyBytes: 64, serverWorkMicroseconds: 100,
                 thinkMeanMicroseconds: 1_000, exchanges: exchanges, runs: 2),
         ]
     }

@@ -8,50 +8,62 @@ extension CalibrationReport {
     static let replayCheckMethod =
         "the reference application (C) run twice in each placement, in mirrored order, captured with tcpdump inside the client's pod, each capture replayed in causal mode through every placement; truth: the client's own timestamps"
 
-    /// The check for people: a summary, then one row per capture and placement replayed through.
+    /// The check for people, within 100 columns: a summary; per capture and placement replayed
+    /// through, the p50 and p99 against those measured there; per pair of placements, the
+    /// predicted difference against the measured one.
     static func replayCheckTable(_ check: ReplayCheckRecord) -> String {
         var output =
             "\n" + SimulationReport.wrap("replay check of profile \(check.profile): \(replayCheckMethod)", width: 100)
             + "\n"
         output += replayCheckSummary(check).map { SimulationReport.wrap($0, width: 100) + "\n" }.joined()
-        var table = TextTable(columns: [
-            .init("workload"), .init("captured in"), .init("replayed through"),
-            .init("measured p50", alignment: .right), .init("replayed", alignment: .right),
-            .init("error", alignment: .right), .init("measured p99", alignment: .right),
+        let duration = { (microseconds: Double) in FigureText.duration(nanoseconds: microseconds * 1_000) }
+        func route(_ capture: ReplayCheckRecord.Capture, _ target: Int) -> String {
+            "\(shortName(check.placements[capture.placement])) → \(shortName(check.placements[target]))"
+        }
+        var times = TextTable(columns: [
+            .init("workload"), .init("captured → replayed"), .init("p50 there", alignment: .right),
             .init("replayed", alignment: .right), .init("error", alignment: .right),
-            .init("Δp50 measured", alignment: .right), .init("predicted", alignment: .right),
+            .init("p99 there", alignment: .right), .init("replayed", alignment: .right),
+            .init("error", alignment: .right),
         ])
         for capture in check.captures {
             for target in check.placements.indices {
-                let there = check.capture(workload: capture.workload, placement: target)
                 let replayed = capture.replayed[target]
-                let duration = { (microseconds: Double) in FigureText.duration(nanoseconds: microseconds * 1_000) }
-                var cells = [
-                    check.workloads[capture.workload].name, check.placements[capture.placement],
-                    check.placements[target],
-                ]
-                if let there {
-                    let home = capture.replayed[capture.placement]
-                    let measuredDifference = there.measured.p50 - capture.measured.p50
-                    let halfInterval =
-                        (there.measured.p50HalfInterval * there.measured.p50HalfInterval
-                        + capture.measured.p50HalfInterval * capture.measured.p50HalfInterval).squareRoot()
+                var cells = [check.workloads[capture.workload].name, route(capture, target)]
+                if let there = check.capture(workload: capture.workload, placement: target) {
                     cells += [
                         duration(there.measured.p50), duration(replayed.p50),
                         FigureText.percent(replayed.p50 / there.measured.p50 - 1, signed: true),
                         duration(there.measured.p99), duration(replayed.p99),
                         FigureText.percent(replayed.p99 / there.measured.p99 - 1, signed: true),
-                        target == capture.placement
-                            ? "" : signedMicroseconds(measuredDifference) + " ±" + duration(halfInterval),
-                        target == capture.placement ? "" : signedMicroseconds(replayed.p50 - home.p50),
                     ]
                 } else {
-                    cells += ["", duration(replayed.p50), "", "", duration(replayed.p99), "", "", ""]
+                    cells += ["", duration(replayed.p50), "", "", duration(replayed.p99), ""]
                 }
-                table.append(cells)
+                times.append(cells)
             }
         }
-        return output + "\n" + table.rendered()
+        var differences = TextTable(columns: [
+            .init("workload"), .init("captured → replayed"), .init("Δp50 measured", alignment: .right),
+            .init("95% interval", alignment: .right), .init("predicted", alignment: .right), .init("inside"),
+        ])
+        for prediction in check.offDiagonal {
+            guard let capture = check.capture(workload: prediction.workload, placement: prediction.capturedIn) else {
+                continue
+            }
+            differences.append([
+                check.workloads[prediction.workload].name, route(capture, prediction.replayedThrough),
+                signedMicroseconds(prediction.measuredDifference), "±" + duration(prediction.differenceHalfInterval),
+                signedMicroseconds(prediction.predictedDifference), prediction.differenceInsideInterval ? "yes" : "no",
+            ])
+        }
+        return output + "\n" + times.rendered() + "\n" + differences.rendered()
+    }
+
+    /// A placement's name in a table: what its parentheses say ("one pod (loopback)": loopback).
+    static func shortName(_ placement: String) -> String {
+        guard let open = placement.lastIndex(of: "("), placement.hasSuffix(")") else { return placement }
+        return String(placement[placement.index(after: open)..<placement.index(before: placement.endIndex)])
     }
 
     /// The figures a user trusts a replay by, one line each.

@@ -50,7 +50,10 @@ struct ReplayCheckReportTests {
         let table = CalibrationReport.replayCheckTable(Self.check)
         #expect(table.contains("replayed into another placement (2 predictions)"))
         #expect(table.contains("negative gaps: 1 of 796"))
-        // Two captures, each through two placements.
-        #expect(table.split(separator: "\n").filter { $0.hasPrefix("w ") }.count == 4)
+        // Two captures, each through two placements; then the two predicted differences.
+        let rows = table.split(separator: "\n").filter { $0.hasPrefix("w ") }
+        #expect(rows.count == 6)
+        #expect(rows.allSatisfy { $0.count <= 100 }, "\(rows)")
+        #expect(rows.contains { $0.contains("one pod → two pods") && $0.contains("+20.0us") && $0.contains("yes") })
     }
 }
