@@ -54,6 +54,7 @@ struct Netlab: ParsableCommand {
     /// Parses the arguments, runs the command, and turns every failure into netlab's one-line
     /// error and exit status 2 (help and version requests still exit 0).
     static func main() {
+        unblockSignals()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -117,5 +118,17 @@ struct StandardError: TextOutputStream {
 extension String {
     func replacingPrefix(_ prefix: String, with replacement: String) -> String {
         hasPrefix(prefix) ? replacement + dropFirst(prefix.count) : self
+    }
+}
+
+extension Netlab {
+    /// Takes every signal out of the blocked set netlab started with. A process inherits its
+    /// parent thread's blocked signals, and some launchers (test runners, supervisors, a thread
+    /// pool's worker) block SIGINT and SIGTERM: netlab would then never hear Ctrl-C or a kill, and
+    /// an interrupted calibration could not delete its namespaces.
+    static func unblockSignals() {
+        var all = sigset_t()
+        sigfillset(&all)
+        pthread_sigmask(SIG_UNBLOCK, &all, nil)
     }
 }
