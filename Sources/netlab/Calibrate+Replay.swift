@@ -61,7 +61,7 @@ extension Calibrate {
         } catch {
             throw InputError(
                 source: "--replay", location: nil, problem: error.description,
-                fix: "see docs/calibration.md (the replay check); run without --replay to calibrate only")
+                fix: "the calibration above is complete without it; see docs/calibration.md (the replay check)")
         }
     }
 }

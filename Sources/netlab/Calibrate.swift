@@ -148,13 +148,19 @@ struct Calibrate: ParsableCommand {
             record.measurements[index].predicted = predictions[index].value
             record.measurements[index].predictedTail = predictions[index].tail
         }
-        if replay { record.replayCheck = try replayCheck(profile: profile, cores: cores) }
+        // A replay check that fails does not cost the calibration: its profile and report are
+        // still written, and the failure is reported after them.
+        var replayFailure: (any Error)?
+        if replay {
+            do { record.replayCheck = try replayCheck(profile: profile, cores: cores) } catch { replayFailure = error }
+        }
         if let output {
             try writeOutput(
                 CalibrationReport.profileFile(record, base: "linux-default", overrides: overrides).rendered() + "\n",
                 to: output)
         }
         printReport(record, profileName: check ?? "calibrated (fitted now)", jsonName: check ?? "calibrated")
+        if let replayFailure { throw replayFailure }
     }
 
     /// The report in the format asked for (also when a run was interrupted): `profileName` for
