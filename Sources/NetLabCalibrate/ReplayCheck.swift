@@ -95,6 +95,10 @@ public struct ReplayCheck {
             throw Failure(description: "could not create \(directory.path): \(error)")
         }
         defer { try? FileManager.default.removeItem(at: directory) }
+        let topology: Topology
+        do { topology = try TopologyReader.read(topologyText, file: "replay-check.json", requireFlows: false) } catch {
+            throw Failure(description: "the check's own topology: \(error)")
+        }
         var captures: [ReplayCheckRecord.Capture] = []
         for (workloadIndex, workload) in workloads.enumerated() {
             var samples = [[Double]](repeating: [], count: Self.placements.count)
@@ -115,7 +119,8 @@ public struct ReplayCheck {
                 medians[placement].append(Self.times(times).p50)
                 replays[placement].droppedPackets += dropped
                 try replay(
-                    path, placement: placement, site: site, port: port, profile: profile, into: &replays[placement])
+                    path, placement: placement, site: site, port: port, topology: topology, profile: profile,
+                    into: &replays[placement])
             }
             for placement in Self.placements.indices {
                 var measured = Self.times(samples[placement])
@@ -171,12 +176,12 @@ public struct ReplayCheck {
         do { return (samples, try capture.stop()) } catch { throw Failure(description: error.description) }
     }
 
-    /// Replays the capture at `path` through every placement, adding to `replayed`.
+    /// Replays the capture at `path` through every placement of `topology`, adding to `replayed`.
     func replay(
-        _ path: String, placement: Int, site: Site, port: Int, profile: CostProfile, into replayed: inout Replayed
+        _ path: String, placement: Int, site: Site, port: Int, topology: Topology, profile: CostProfile,
+        into replayed: inout Replayed
     ) throws(Failure) {
         do {
-            let topology = try TopologyReader.read(topologyText, file: "replay-check.json", requireFlows: false)
             let server = site.serverAddress == site.clientAddress ? "\(site.serverAddress):\(port)" : site.serverAddress
             let mapText = """
                 { "endpoints": [ { "match": "\(server)", "container": "server" },

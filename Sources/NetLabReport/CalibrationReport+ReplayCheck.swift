@@ -90,12 +90,7 @@ extension CalibrationReport {
 
     /// The check as JSON, in the report and in the profile file.
     static func replayCheckJSON(_ check: ReplayCheckRecord) -> JSONValue {
-        func number(_ value: Double) -> JSONValue { value.isFinite ? .number(SimulationReport.rounded(value)) : .null }
-        func times(_ times: ReplayCheckRecord.Times, interval: Bool) -> JSONValue {
-            .object(
-                [("p50_us", number(times.p50)), ("p99_us", number(times.p99))]
-                    + (interval ? [("p50_half_interval_us", number(times.p50HalfInterval))] : []))
-        }
+        let number = replayCheckNumber
         let summary = check.summary
         return .object([
             ("profile", .string(check.profile)), ("method", .string(replayCheckMethod)),
@@ -121,7 +116,13 @@ extension CalibrationReport {
                         .object([
                             ("workload", .string(check.workloads[capture.workload].name)),
                             ("captured_in", .string(check.placements[capture.placement])),
-                            ("measured", times(capture.measured, interval: true)),
+                            (
+                                "measured",
+                                .object([
+                                    ("p50_us", number(capture.measured.p50)), ("p99_us", number(capture.measured.p99)),
+                                    ("p50_half_interval_us", number(capture.measured.p50HalfInterval)),
+                                ])
+                            ),
                             (
                                 "replayed",
                                 .array(
@@ -159,7 +160,7 @@ extension CalibrationReport {
     /// The summary's figures as JSON: in the check itself, and quoted by every replay made with
     /// the profile.
     static func replayCheckSummaryJSON(_ summary: ReplayCheckRecord.Summary) -> JSONValue {
-        func number(_ value: Double) -> JSONValue { value.isFinite ? .number(SimulationReport.rounded(value)) : .null }
+        let number = replayCheckNumber
         return .object([
             ("predictions", .integer(Int64(summary.predictions))),
             ("median_abs_p50_error", number(summary.medianP50Error)),
@@ -170,5 +171,10 @@ extension CalibrationReport {
             ("negative_gaps", .integer(Int64(summary.negativeGaps))),
             ("gaps", .integer(Int64(summary.gaps))),
         ])
+    }
+
+    /// A figure of the check, rounded as the report rounds; not-a-number (no predictions) as null.
+    private static func replayCheckNumber(_ value: Double) -> JSONValue {
+        value.isFinite ? .number(SimulationReport.rounded(value)) : .null
     }
 }

@@ -168,12 +168,7 @@ public struct ReplayCheckRecord: Sendable, Equatable {
 
     public var summary: Summary {
         let predictions = offDiagonal
-        func median(_ values: [Double]) -> Double {
-            guard !values.isEmpty else { return .nan }
-            let sorted = values.sorted()
-            let middle = sorted.count / 2
-            return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-        }
+        let median = CalibrationMeasurement.median
         let identity = captures.map { abs($0.replayed[$0.placement].p50 / $0.measured.p50 - 1) }
         return Summary(
             predictions: predictions.count,
