@@ -38,10 +38,11 @@ import Testing
         return names.filter { $0.hasPrefix("nlcal-\(pid)-") }
     }
 
-    /// Starts `netlab` with `arguments`; its output pipes and the process.
+    /// Starts `netlab` (the release build when it is current: a calibration's fit takes minutes
+    /// in a debug build) with `arguments`; its output pipes and the process.
     static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
         let process = Process()
-        process.executableURL = NetlabBinary.url
+        process.executableURL = NetlabBinary.fastest
         process.arguments = arguments
         let output = Pipe(), error = Pipe()
         process.standardOutput = output

@@ -22,6 +22,25 @@ enum NetlabBinary {
     static func run(_ arguments: [String]) throws -> CommandResult {
         try runProgram(url, arguments)
     }
+
+    /// The release `netlab` beside the debug one when it is newer than every source file (so
+    /// built from the sources under test, as CI builds it before the tests), else the debug one:
+    /// for end-to-end runs whose simulations take many minutes in a debug build (a calibration's
+    /// fit).
+    static var fastest: URL {
+        let release = url.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("release/netlab")
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources").standardized
+        func modified(_ file: URL) -> Date? {
+            (try? FileManager.default.attributesOfItem(atPath: file.path))?[.modificationDate] as? Date
+        }
+        guard FileManager.default.isExecutableFile(atPath: release.path), let built = modified(release),
+            let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)
+        else { return url }
+        for case let file as URL in files where (modified(file) ?? .distantFuture) > built { return url }
+        return release
+    }
 }
 
 /// Runs `executable` with `arguments` to its end and captures what it prints.
