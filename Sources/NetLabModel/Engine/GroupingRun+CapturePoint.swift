@@ -57,7 +57,7 @@ extension GroupingRun {
     /// are taken as full-sized, or the whole message where it fits in one.
     /// - Precondition: ``captureProblem(flow:at:)`` is nil.
     public func captureSplit(flow: Int, fromServer: Bool, bytes: Int64, at point: CapturePoint) -> CaptureSplit {
-        let connection = connections[Int(flowConnections[flow][0])]
+        let connection = connections[Int(flowConnections[flow].lowerBound)]
         let (sender, receiver) =
             fromServer ? (connection.server, connection.client) : (connection.client, connection.server)
         let place = capturePlace(point, pathClass: connection.pathClass, fromClient: !fromServer)

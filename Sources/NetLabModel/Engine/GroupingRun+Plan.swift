@@ -72,6 +72,7 @@ extension GroupingRun {
         connections.reserveCapacity(connections.count + connectionCount)
         halves.reserveCapacity(halves.count + 2 * connectionCount)
         flowConnections.reserveCapacity(topology.flows.count)
+        nextConnection.reserveCapacity(topology.flows.count)
         for (flowIndex, flow) in topology.flows.enumerated() {
             let sourcePod = grouping.pods[grouping.podIndex(of: flow.from)]
             let destinationPod = grouping.pods[grouping.podIndex(of: flow.to)]
@@ -84,18 +85,21 @@ extension GroupingRun {
                     for destination in destinationPod.replicaNodes.indices { pairs.append((source, destination)) }
                 }
             }
-            var list: [Int32] = []
+            let first = Int32(connections.count)
             for (sourceReplica, destinationReplica) in pairs {
-                list.append(Int32(connections.count))
                 addConnection(
                     flow: flowIndex, client: endpoint(container: flow.from, replica: sourceReplica),
                     server: endpoint(container: flow.to, replica: destinationReplica),
                     samePod: grouping.podIndex(of: flow.from) == grouping.podIndex(of: flow.to))
             }
-            flowConnections.append(list)
+            flowConnections.append(first..<Int32(connections.count))
             nextConnection.append(0)
         }
         builtPaths = [:]
+        // Hops and lanes grow path by path; the run keeps them to its end, so keep them at their
+        // size rather than at the next doubling (up to half again, a megabyte per 10,000 flows).
+        hops = Self.sizedToFit(hops)
+        lanes = Self.sizedToFit(lanes)
         placeThreads()
     }
 
@@ -376,6 +380,14 @@ extension GroupingRun {
                 ] + shaper(shapers.ingress) + [receiving(veth, .receiverNamespace), receiving(stack.receive)]
         }
     }
+
+    /// A copy of `elements` that holds no spare capacity.
+    static func sizedToFit<Element>(_ elements: [Element]) -> [Element] {
+        var copy: [Element] = []
+        copy.reserveCapacity(elements.count)
+        copy.append(contentsOf: elements)
+        return copy
+    }
 }
 
 /// One step of a packet's path: CPU work on a node, or a link; consecutive CPU steps on one node
@@ -414,4 +426,5 @@ struct PathStage {
     var placeAfter: Place?
     /// Its CPU cost by stage (`cost` is their sum).
     var parts = GroupingRun.HopParts()
+
 }

@@ -6,9 +6,9 @@ extension GroupingRun {
     @inline(__always)
     mutating func nextConnectionOf(flow: Int) -> Int {
         let list = flowConnections[flow]
-        let connection = list[nextConnection[flow] % list.count]
+        let connection = Int(list.lowerBound) + nextConnection[flow] % list.count
         nextConnection[flow] &+= 1
-        return Int(connection)
+        return connection
     }
 
     /// The next message (oneway) or call (rpc) of an open-loop flow, and the one after scheduled.

@@ -28,8 +28,9 @@ public struct GroupingRun: EventHandler {
     var rings = HalfConnectionRings()
     /// BBR state of the halves that run BBR (``HalfConnection/pacer``).
     var pacers: [Pacer] = []
-    /// Per flow, its connections in round-robin order.
-    var flowConnections: [[Int32]] = []
+    /// Per flow, its connections in round-robin order (a flow's connections are built one after
+    /// another: a range, not an array per flow).
+    var flowConnections: [Range<Int32>] = []
     var nextConnection: [Int] = []
     var hops: [Hop] = []
     /// While connections are built: the hops of each path built so far, shared by connections
@@ -194,7 +195,7 @@ public struct GroupingRun: EventHandler {
                 case .closed(let callers, let think):
                     guard !callsTakeNoTime(flow: flowIndex, rpc: rpc, think: think) else {
                         warnings.append(
-                            "flow \(flow.name): its calls cost nothing over \(connections[Int(flowConnections[flowIndex][0])].pathClass.rawValue) under profile \(profile.name) and its callers neither think nor wait for a server, so they would call without end at one instant; it was not simulated (give it a think time or server time, or the profile host costs)"
+                            "flow \(flow.name): its calls cost nothing over \(connections[Int(flowConnections[flowIndex].lowerBound)].pathClass.rawValue) under profile \(profile.name) and its callers neither think nor wait for a server, so they would call without end at one instant; it was not simulated (give it a think time or server time, or the profile host costs)"
                         )
                         continue
                     }

@@ -6,6 +6,9 @@ extension SpecReader {
         let items = try array(node, "flows", what: "the flows")
         guard !items.isEmpty else { throw fail(node, "flows", "no flows", fix: "list at least one flow") }
         var flows: [Flow] = []
+        // Sized once: a cluster's flows run to megabytes, which growing by doubling would hold
+        // up to twice over for the whole run.
+        flows.reserveCapacity(items.count)
         var names: Set<String> = []
         let lookup = containerLookup(containers)
         for (index, item) in items.enumerated() {
