@@ -7,7 +7,7 @@ import Testing
 /// lives apart, and only connections that run BBR have it.
 struct RecordSizeTests {
     @Test func aConnectionHalfCarriesNoBBRState() {
-        #expect(MemoryLayout<HalfConnection>.stride <= 352)
+        #expect(MemoryLayout<HalfConnection>.stride <= 320)
         // A segment in a sender's window carries no BBR delivery stamp either.
         #expect(MemoryLayout<HalfConnection.Segment>.stride == 32)
         #expect(MemoryLayout<Lane>.stride == 20)

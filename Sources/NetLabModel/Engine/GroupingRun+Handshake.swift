@@ -49,10 +49,16 @@ extension GroupingRun {
         halves[half].rttVariation = 0
         halves[half].retransmissionTimeout = SimDuration.seconds(1).picoseconds
         if halves[half].pacer >= 0 {
+            // A new model and new samples; the pacing schedule and its timer go on as they were.
             let index = Int(halves[half].pacer)
-            pacers[index] = Pacer(
+            var fresh = Pacer(
                 bbr: BBR(
                     offloadBursts: pacers[index].bbr.offloadBursts, firstCycleIndex: pacers[index].bbr.firstCycleIndex))
+            fresh.nextSendTime = pacers[index].nextSendTime
+            fresh.burstLeft = pacers[index].burstLeft
+            fresh.pacingTimerAt = pacers[index].pacingTimerAt
+            fresh.pacingTimerArmed = pacers[index].pacingTimerArmed
+            pacers[index] = fresh
         }
         halves[half].inFastRecovery = false
         halves[half].recoveringFromTimeout = false

@@ -39,29 +39,32 @@ extension GroupingRun {
     /// catching up on time a late timer lost, as Linux does not).
     mutating func pace(half: Int, payload: Int64, now: SimTime) {
         let segmentBytes = connections[half / 2].segmentPayload
-        if halves[half].burstLeft <= 0 {
-            halves[half].burstLeft = pacers[Int(halves[half].pacer)].bbr.burstSegments(segmentBytes: segmentBytes)
-            halves[half].nextSendTime = max(now, halves[half].nextSendTime)
+        let pacer = Int(halves[half].pacer)
+        if pacers[pacer].burstLeft <= 0 {
+            pacers[pacer].burstLeft = pacers[pacer].bbr.burstSegments(segmentBytes: segmentBytes)
+            pacers[pacer].nextSendTime = max(now, pacers[pacer].nextSendTime)
         }
-        halves[half].burstLeft -= 1
-        let rate = max(pacers[Int(halves[half].pacer)].bbr.pacingRate, 1)
+        pacers[pacer].burstLeft -= 1
+        let rate = max(pacers[pacer].bbr.pacingRate, 1)
         let gap = Self.clamped(Double(payload) / rate * 1e12, 0, Double(SimDuration.seconds(1).picoseconds))
-        halves[half].nextSendTime = halves[half].nextSendTime + SimDuration(picoseconds: Int64(saturating: gap))
+        pacers[pacer].nextSendTime = pacers[pacer].nextSendTime + SimDuration(picoseconds: Int64(saturating: gap))
     }
 
     /// Sets the pacing timer for the next allowed send, unless it is already set for then.
     mutating func armPacingTimer<Queue: EventQueue>(half: Int, _ simulation: inout Simulation<Queue>) {
-        let at = halves[half].nextSendTime + profile.pacingTimerDelay
-        guard !halves[half].pacingTimerArmed || halves[half].pacingTimerAt != at else { return }
-        halves[half].pacingTimerArmed = true
-        halves[half].pacingTimerAt = at
+        let pacer = Int(halves[half].pacer)
+        let at = pacers[pacer].nextSendTime + profile.pacingTimerDelay
+        guard !pacers[pacer].pacingTimerArmed || pacers[pacer].pacingTimerAt != at else { return }
+        pacers[pacer].pacingTimerArmed = true
+        pacers[pacer].pacingTimerAt = at
         simulation.schedule(EventAction(kind: EventKind.pacingTimer.rawValue, target: UInt32(half)), at: at)
     }
 
     /// The pacing timer: sending goes on (events for a superseded time are ignored).
     mutating func pacingTimerFired<Queue: EventQueue>(half: Int, _ simulation: inout Simulation<Queue>) {
-        guard halves[half].pacingTimerArmed, simulation.now == halves[half].pacingTimerAt else { return }
-        halves[half].pacingTimerArmed = false
+        let pacer = Int(halves[half].pacer)
+        guard pacer >= 0, pacers[pacer].pacingTimerArmed, simulation.now == pacers[pacer].pacingTimerAt else { return }
+        pacers[pacer].pacingTimerArmed = false
         trySend(half: half, &simulation)
     }
 }
@@ -92,4 +95,10 @@ struct Pacer {
     /// What had been delivered when each segment of the half's `segments` was last sent, offset
     /// for offset.
     var stamps = Ring<DeliveryRate.Stamp>()
+    /// Pacing: the next send allowed, segments left in the current offload burst, and the
+    /// pacing timer.
+    var nextSendTime = SimTime.zero
+    var burstLeft = 0.0
+    var pacingTimerAt = SimTime.zero
+    var pacingTimerArmed = false
 }

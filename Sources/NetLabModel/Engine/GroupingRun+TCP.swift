@@ -25,7 +25,9 @@ extension GroupingRun {
                 halves[half].throttledBySmallQueues = true
                 break
             }
-            if paced, halves[half].burstLeft <= 0, halves[half].nextSendTime > simulation.now {
+            if paced, pacers[Int(halves[half].pacer)].burstLeft <= 0,
+                pacers[Int(halves[half].pacer)].nextSendTime > simulation.now
+            {
                 armPacingTimer(half: half, &simulation)
                 break
             }
@@ -70,7 +72,7 @@ extension GroupingRun {
             send(half: half, offset: halves[half].segments.count - 1, &simulation)
         }
         // An offload burst holds what was ready at once; the next send starts a new one.
-        halves[half].burstLeft = 0
+        if halves[half].pacer >= 0 { pacers[Int(halves[half].pacer)].burstLeft = 0 }
         armTimer(half: half, &simulation)
     }
 

@@ -49,8 +49,7 @@ struct HalfConnection {
     var acknowledgedUpTo: Int64 = 0
     /// Segments in flight: the pipe of RFC 6675.
     var inFlight = 0
-    /// Segments marked lost and not yet resent; the lowest of them is at or after `lostScan`.
-    var lostCount = 0
+    /// The lowest segment marked lost (`lostCount` below) is at or after `lostScan`.
     var lostScan: Int64 = 0
     /// Transmissions in the order they were made, for time-ordered loss detection.
     var sendOrder = PooledRing()
@@ -59,11 +58,6 @@ struct HalfConnection {
     /// passes `recoveryPoint`; no second window reduction for losses in the same window.
     var recoveryPoint: Int64 = -1
     var window: CongestionWindow
-    /// BBR only: pacing (the next send allowed, segments left in the current offload burst, the
-    /// pacing timer; `pacer` below says where its model and samples are).
-    var nextSendTime = SimTime.zero
-    var burstLeft = 0.0
-    var pacingTimerAt = SimTime.zero
     var smoothedRTT: Double = -1
     var rttVariation: Double = 0
     var retransmissionTimeout: Int64
@@ -81,8 +75,7 @@ struct HalfConnection {
     var nextExpected: Int64 = 0
     /// Received flags for segments from `nextExpected` on (offset 0 is always false).
     var received = PooledRing()
-    /// Segments received and not yet acknowledged, and the delayed-ACK timer.
-    var unacknowledgedSegments = 0
+    /// The delayed-ACK timer (`unacknowledgedSegments` below).
     var delayedAckDeadline = SimTime.zero
 
     // UDP receiver: socket memory of datagrams waiting to be read.
@@ -90,13 +83,16 @@ struct HalfConnection {
 
     // The parts' flags and small fields, together so that they share two words instead of
     // padding to one each (a cluster holds hundreds of thousands of halves).
-    /// BBR only: where its model of the path and its delivery-rate samples are kept
-    /// (`GroupingRun.pacers`; -1 under reno and cubic, which need neither).
+    /// BBR only: where its model of the path, its delivery-rate samples and its pacing are kept
+    /// (`GroupingRun.pacers`; -1 under reno and cubic, which need none of them).
     var pacer: Int32 = -1
+    /// Segments marked lost and not yet resent (at most a window's worth).
+    var lostCount: Int32 = 0
+    /// Segments received and not yet acknowledged (a delayed ACK waits for two at most).
+    var unacknowledgedSegments: Int32 = 0
     var inFastRecovery = false
     /// BBR only: after a retransmission timeout, until the cumulative ACK passes `recoveryPoint`.
     var recoveringFromTimeout = false
-    var pacingTimerArmed = false
     var timerArmed = false
     /// TCP Small Queues: the writer waits for bytes below the socket to be sent.
     var throttledBySmallQueues = false
