@@ -4,8 +4,12 @@
 /// latencies stay within a few percent of each other keeps a page or two of buckets, and a rare
 /// outlier adds one page, not the octaves between).
 ///
-/// Mean, minimum and maximum are kept exactly (in picoseconds). Recording allocates only when a
-/// value lands in a page not stored yet; steady state allocates nothing.
+/// A histogram's first samples are kept as their bucket numbers, two bytes each, and counted into
+/// pages at the 33rd: most flows of a large cluster record a handful of messages in a run, whose
+/// pages (64 bytes each, one per sample when the samples spread) would cost ten times as much.
+///
+/// Mean, minimum and maximum are kept exactly (in picoseconds). Recording allocates only for the
+/// first sample and when a value lands in a page not stored yet; steady state allocates nothing.
 public struct LatencyHistogram: Sendable {
     @usableFromInline static let subBucketBits = 7
     @usableFromInline static let subBuckets = 1 << subBucketBits
@@ -26,6 +30,10 @@ public struct LatencyHistogram: Sendable {
     /// Multiples of 2³² by bucket, for the buckets whose count passed 4,294,967,295 (none, in
     /// nearly every run).
     @usableFromInline var overflows: [Int: UInt64] = [:]
+    /// The buckets of the first samples (up to ``earlySamples``), in the order recorded, not yet
+    /// counted into the pages.
+    @usableFromInline var early: [UInt16] = []
+    @usableFromInline static let earlySamples: UInt64 = 32
     @usableFromInline var recorded: UInt64 = 0
     /// Latencies recorded.
     public var count: UInt64 { recorded }
@@ -51,7 +59,29 @@ public struct LatencyHistogram: Sendable {
         maximum = max(maximum, clamped)
         let nanoseconds = UInt64(clamped / 1000)
         let (octave, slot) = Self.position(of: nanoseconds)
+        if recorded <= Self.earlySamples {
+            keepEarly(bucket: octave << Self.subBucketBits | slot)
+            return
+        }
+        if recorded == Self.earlySamples + 1 { countEarlySamples() }
         add(1, octave: octave, slot: slot)
+    }
+
+    /// Keeps an early sample's bucket (a bucket number is below 2¹⁶: 58 octaves of 128).
+    @usableFromInline
+    mutating func keepEarly(bucket: Int) {
+        if early.capacity == 0 { early.reserveCapacity(Int(Self.earlySamples)) }
+        early.append(UInt16(truncatingIfNeeded: bucket))
+    }
+
+    /// Counts the early samples into the pages.
+    @usableFromInline
+    mutating func countEarlySamples() {
+        let buckets = early
+        early = []
+        for bucket in buckets {
+            add(1, octave: Int(bucket) >> Self.subBucketBits, slot: Int(bucket) & (Self.subBuckets - 1))
+        }
     }
 
     @inlinable
@@ -89,6 +119,12 @@ public struct LatencyHistogram: Sendable {
     /// Calls `body` with each stored bucket (`octave × 128 + slot`) and its count, lowest bucket
     /// first, until it returns false.
     func forEachBucket(_ body: (_ bucket: Int, _ count: UInt64) -> Bool) {
+        guard early.isEmpty else {
+            var counted = self
+            counted.countEarlySamples()
+            counted.forEachBucket(body)
+            return
+        }
         for (index, page) in pages.enumerated() {
             for slot in 0..<Self.pageSize {
                 let bucket = Int(page) << Self.pageBits | slot
@@ -123,6 +159,8 @@ public struct LatencyHistogram: Sendable {
 
     /// Merges another histogram's samples into this one.
     public mutating func merge(_ other: LatencyHistogram) {
+        // Counted first: what is recorded after the merge counts into the pages from the first.
+        countEarlySamples()
         other.forEachBucket { bucket, number in
             if number > 0 { add(number, octave: bucket >> Self.subBucketBits, slot: bucket & (Self.subBuckets - 1)) }
             return true

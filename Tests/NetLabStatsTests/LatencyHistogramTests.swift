@@ -100,6 +100,31 @@ import Testing
         #expect(histogram.buckets.count == 2 + Set((0..<1000).map { 20_000 + $0 }.map { bucketEdge(of: $0) }).count)
     }
 
+    /// A flow that records a handful of messages keeps their buckets, two bytes each, and no
+    /// pages until its 33rd sample; every figure reads as it does from pages (the same samples
+    /// recorded twice over, which passes into pages, hold twice the count in the same buckets).
+    @Test func fewSamplesKeepNoPagesUntilTheThirtyThird() {
+        let values: [Int64] = (0..<32).map { Int64($0 * $0) * 977_000 + 3_000 }
+        var few = LatencyHistogram(), twice = LatencyHistogram()
+        for value in values { few.record(picoseconds: value) }
+        for value in values + values { twice.record(picoseconds: value) }
+        #expect(few.pages.isEmpty && few.counts.isEmpty && few.early.count == 32)
+        #expect(twice.early.isEmpty && !twice.pages.isEmpty)
+        #expect(few.buckets.map(\.upperEdgeNanoseconds) == twice.buckets.map(\.upperEdgeNanoseconds))
+        #expect(few.buckets.map { 2 * $0.count } == twice.buckets.map(\.count))
+        for percentile in [0.0, 1, 25, 50, 90, 99, 100] {
+            #expect(few.valueAtPercentile(percentile) == twice.valueAtPercentile(percentile), "p\(percentile)")
+        }
+        few.record(picoseconds: 3_000)
+        #expect(few.early.isEmpty && !few.pages.isEmpty)
+        #expect(few.buckets.first?.count == 2)
+        // Merging into a histogram that still keeps early samples counts them first.
+        var small = LatencyHistogram()
+        small.record(picoseconds: 3_000)
+        small.merge(few)
+        #expect(small.early.isEmpty && small.buckets.first?.count == 3 && small.count == 34)
+    }
+
     /// The upper edge of the bucket holding `nanoseconds`.
     private func bucketEdge(of nanoseconds: UInt64) -> UInt64 {
         let (octave, slot) = LatencyHistogram.position(of: nanoseconds)
