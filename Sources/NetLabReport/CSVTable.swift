@@ -2,35 +2,37 @@
 /// holding commas, quotes or line breaks are quoted, quotes doubled.
 public struct CSVTable: Sendable {
     /// The column names, in order.
-    public var header: [String]
-    public private(set) var rows: [[String]] = []
+    public let header: [String]
+    /// The table as text so far: each row is written as it is appended, not kept as fields (a
+    /// cluster's table has millions of fields, and kept as strings they took three times the
+    /// memory of the text).
+    private var text = ""
+    /// Rows appended so far.
+    public private(set) var rowCount = 0
 
     /// A table with these columns and no rows.
     public init(header: [String]) {
         self.header = header
+        write(header)
     }
 
     /// - Precondition: as many fields as the header.
     public mutating func append(_ fields: [String]) {
         precondition(fields.count == header.count, "CSV row has \(fields.count) fields, header has \(header.count)")
-        rows.append(fields)
+        write(fields)
+        rowCount += 1
     }
 
-    /// The table as text, appended field by field into one string (a cluster's table has millions
-    /// of fields; joining arrays of them took a tenth of its run).
-    public func rendered() -> String {
-        var text = ""
-        func append(_ row: [String]) {
-            for (index, field) in row.enumerated() {
-                if index > 0 { text += "," }
-                text += Self.escape(field)
-            }
-            text += "\n"
+    private mutating func write(_ fields: [String]) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { text += "," }
+            text += Self.escape(field)
         }
-        append(header)
-        for row in rows { append(row) }
-        return text
+        text += "\n"
     }
+
+    /// The table as text: the header line, then one line per row.
+    public func rendered() -> String { text }
 
     static func escape(_ field: String) -> String {
         // By byte: a "\r\n" in a field is one Character, neither "\r" nor "\n", but must be quoted.
