@@ -4,11 +4,9 @@ public struct CSVTable: Sendable {
     /// The column names, in order.
     public let header: [String]
     /// The table as text so far: each row is written as it is appended, not kept as fields (a
-    /// cluster's table has millions of fields, and kept as strings they took three times the
+    /// cluster's table has millions of fields, and kept as strings they took more than twice the
     /// memory of the text).
     private var text = ""
-    /// Rows appended so far.
-    public private(set) var rowCount = 0
 
     /// A table with these columns and no rows.
     public init(header: [String]) {
@@ -20,7 +18,6 @@ public struct CSVTable: Sendable {
     public mutating func append(_ fields: [String]) {
         precondition(fields.count == header.count, "CSV row has \(fields.count) fields, header has \(header.count)")
         write(fields)
-        rowCount += 1
     }
 
     private mutating func write(_ fields: [String]) {

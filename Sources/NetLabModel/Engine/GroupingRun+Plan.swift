@@ -426,5 +426,4 @@ struct PathStage {
     var placeAfter: Place?
     /// Its CPU cost by stage (`cost` is their sum).
     var parts = GroupingRun.HopParts()
-
 }
