@@ -42,12 +42,18 @@ import Testing
             // reply and the next request.
             #expect(
                 capture.gaps >= workload.runs * (2 * workload.exchanges - 2), "\(label): \(capture.gaps) gaps")
-            // The server's work is in the application's own times and carried into every replay
-            // by the captured gaps.
+            // The server's work is in the application's own times, and the captured gaps carry it
+            // into the replay through the placement captured (the model's costs of that path are
+            // taken out and put back). Through another placement the difference of the model's
+            // path costs moves it: with linux-default, which charges netfilter and interrupt
+            // delays that these paths lack, a replay from two nodes into one pod can fall below
+            // the server's work (85 µs for 100 µs, seen on a loaded CI machine), so only the
+            // order of the placements is asserted there.
             #expect(capture.measured.p50 >= workload.serverWorkMicroseconds, "\(label)")
+            let identity = capture.replayed[capture.placement]
+            #expect(identity.p50 >= workload.serverWorkMicroseconds, "\(label): \(identity)")
             for replayed in capture.replayed {
-                #expect(replayed.p50 >= workload.serverWorkMicroseconds, "\(label): \(replayed)")
-                #expect(replayed.p99 >= replayed.p50, "\(label): \(replayed)")
+                #expect(replayed.p50 > 0 && replayed.p99 >= replayed.p50, "\(label): \(replayed)")
             }
             // The model's paths: loopback costs less than a bridge, a bridge less than two nodes.
             let p50s = capture.replayed.map(\.p50)
