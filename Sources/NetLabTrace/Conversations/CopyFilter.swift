@@ -7,14 +7,18 @@
 /// later. Where the IPv4 identification is set, it alone tells a retransmission (which gets a new
 /// one) from a copy, so the window widens to `identifiedWindow`: on a loaded node the copy seen
 /// on the receiving port is stamped when the packet is queued, the one on the sending port when
-/// the stack gets round to forwarding it, and that can be milliseconds later.
+/// the stack gets round to forwarding it, and that can be tens of milliseconds later on a node
+/// whose cores are all busy (with a 20 ms window, a loaded CI machine's capture kept one copy
+/// as a packet of its own). The window
+/// stays below Linux's 200 ms minimum retransmission timeout, the earliest a retransmission
+/// could come.
 ///
 /// A direct-mapped table of recent packets' fingerprints keeps the cost per packet to one hash
 /// and one probe, with no allocation: a fingerprint evicted before its copy arrives leaves that
 /// copy counted (the table holds 16,384 packets, far more than a capture tool's batches).
 struct CopyFilter: Sendable {
     static let window: Int64 = 500_000  // 0.5 ms, in nanoseconds
-    static let identifiedWindow: Int64 = 20_000_000  // 20 ms
+    static let identifiedWindow: Int64 = 100_000_000  // 100 ms
     private static let slots = 16_384
 
     private var fingerprints = [UInt64](repeating: 0, count: slots)
