@@ -35,16 +35,8 @@ struct ReplaySession {
     var simulation = Simulation<DefaultEventQueue>(expectedPendingEvents: 4096)
     var scanner: ConversationScanner
 
-    /// The message each conversation is reading, if any, and whether its last packet ended an
-    /// application write (TCP PSH).
-    var open: [Captured?]
-    var openEndsWrite: [Bool]
-    var openConversations: Set<Int> = []
-    /// Starts (capture ns) of the messages being read that could still be injected at their
-    /// captured time: all of them in open mode, first messages in causal mode.
-    var firstOpenStarts: LazyMinimum
-    /// Starts of every message being read.
-    var allOpenStarts: LazyMinimum
+    /// The messages being read.
+    var open: OpenMessages
     /// Injections due, by time: kind 0 from A, 1 from B; target the conversation; argument the bytes.
     var due = QuaternaryHeapQueue()
     var sequence: UInt64 = 0
@@ -58,26 +50,10 @@ struct ReplaySession {
     /// The application's own timing: captured times less the captured path's costs.
     var application: ApplicationTiming
 
-    // Causal mode.
-    var started: [Bool]
-    /// Messages read but not yet due, per conversation, read from `pendingHead` on (a queue
-    /// without the O(n) cost of removing an array's first element).
-    var pending: [[Captured]]
-    var pendingHead: [Int]
-    /// The message a conversation has scheduled or in flight.
-    var current: [Captured?]
-    /// The message a conversation delivered last.
-    var lastDelivered: [Captured?]
-    var lastDelivery: [SimTime]
-    /// Captured end of the last delivered message, against which the next one's gap is measured.
-    var lastCapturedEnd: [Int64]
-    var waiting: Set<Int> = []
+    /// Causal mode: which message each conversation sends next, and when.
+    var causal: CausalSchedule
     /// Set once the whole trace is read: no conversation waits for anything after that.
     var traceEnded = false
-    /// For each waiting conversation, last delivery minus the simulated time of its last
-    /// captured message end (ps): its next message is due at this plus the simulated time of
-    /// that message's captured start.
-    var waitingOffsets: LazyMinimum
 
     var order: OrderCheck
     /// Where delivered messages are written, if anywhere.
@@ -100,21 +76,11 @@ struct ReplaySession {
         output = writer.map { DeliveredCapture(writer: $0, plan: plan) }
         scanner = ConversationScanner(linkType: linkType, format: format)
         let conversations = plan.conversationFlow.count
-        open = Array(repeating: nil, count: conversations)
-        openEndsWrite = Array(repeating: false, count: conversations)
-        firstOpenStarts = LazyMinimum(count: conversations)
-        allOpenStarts = LazyMinimum(count: conversations)
-        waitingOffsets = LazyMinimum(count: conversations)
+        open = OpenMessages(conversations: conversations)
         exchanges = ExchangeTiming(conversations: conversations, flows: topology.flows.count)
         application = ApplicationTiming(
             origin: origin, topology: topology, profile: profile, seed: seed, largestMessage: Self.largestMessage)
-        started = Array(repeating: false, count: conversations)
-        pending = Array(repeating: [], count: conversations)
-        pendingHead = Array(repeating: 0, count: conversations)
-        current = Array(repeating: nil, count: conversations)
-        lastDelivered = Array(repeating: nil, count: conversations)
-        lastDelivery = Array(repeating: .zero, count: conversations)
-        lastCapturedEnd = Array(repeating: 0, count: conversations)
+        causal = CausalSchedule(conversations: conversations)
         order = OrderCheck(conversations: conversations)
         run.start(&simulation)
     }
@@ -182,21 +148,14 @@ struct ReplaySession {
         if let message = open[conversation],
             message.fromA != fromA || message.bytes >= Self.largestMessage || time - message.start > Self.longestMessage
                 || separateWrite(
-                    after: message, endsWrite: openEndsWrite[conversation], next: bytes, at: time,
+                    after: message, endsWrite: open.endsWrite(conversation), next: bytes, at: time,
                     conversation: conversation)
         {
             close(conversation)
         }
-        openEndsWrite[conversation] = header.tcpFlags & 0x08 != 0
-        if open[conversation] != nil {
-            open[conversation]!.bytes += bytes
-            open[conversation]!.last = time
-        } else {
-            open[conversation] = Captured(fromA: fromA, bytes: bytes, start: time, last: time)
-            openConversations.insert(conversation)
-            allOpenStarts.set(conversation, to: time)
-            if mode == .open || !started[conversation] { firstOpenStarts.set(conversation, to: time) }
-        }
+        open.add(
+            bytes: bytes, fromA: fromA, at: time, endsWrite: header.tcpFlags & 0x08 != 0, conversation: conversation,
+            injectedOnTime: mode == .open || !causal.hasStarted(conversation))
     }
 
     /// With a capture origin: whether a same-direction packet starts a write of its own rather than
@@ -214,11 +173,7 @@ struct ReplaySession {
     }
 
     mutating func close(_ conversation: Int) {
-        guard let message = open[conversation] else { return }
-        open[conversation] = nil
-        openConversations.remove(conversation)
-        allOpenStarts.remove(conversation)
-        firstOpenStarts.remove(conversation)
+        guard let message = open.close(conversation) else { return }
         finish(message, conversation: conversation)
     }
 
@@ -231,14 +186,12 @@ struct ReplaySession {
         case .open:
             schedule(message, conversation: conversation, at: applicationStart(of: message, conversation: conversation))
         case .causal:
-            if !started[conversation] {
-                started[conversation] = true
-                current[conversation] = message
+            if !causal.hasStarted(conversation) {
+                causal.start(message, conversation: conversation)
                 schedule(
                     message, conversation: conversation, at: applicationStart(of: message, conversation: conversation))
-            } else {
-                pending[conversation].append(message)
-                if waiting.contains(conversation) { scheduleNext(conversation) }
+            } else if causal.hold(message, conversation: conversation) {
+                scheduleNext(conversation)
             }
         }
     }
@@ -255,34 +208,24 @@ struct ReplaySession {
     /// Causal mode: the next message of a conversation goes after the last delivery plus the gap
     /// the capture shows between the end of the previous message and its start.
     mutating func scheduleNext(_ conversation: Int) {
-        guard hasPending(conversation) else { return }
-        waiting.remove(conversation)
-        waitingOffsets.remove(conversation)
-        let next = pending[conversation][pendingHead[conversation]]
-        pendingHead[conversation] += 1
-        if pendingHead[conversation] == pending[conversation].count {
-            pending[conversation].removeAll(keepingCapacity: true)
-            pendingHead[conversation] = 0
-        }
-        current[conversation] = next
-        var gap = max(0, next.start - lastCapturedEnd[conversation]) * 1000
-        if let previous = lastDelivered[conversation] {
+        guard let next = causal.takeNext(conversation) else { return }
+        var gap = max(0, next.message.start - next.previousCapturedEnd) * 1000
+        if let previous = next.previous {
             gap = application.gap(
-                captured: gap, after: previous, before: next, flow: Int(plan.conversationFlow[conversation]))
+                captured: gap, after: previous, before: next.message, flow: Int(plan.conversationFlow[conversation]))
         }
-        schedule(next, conversation: conversation, at: lastDelivery[conversation] + simulatedSpan(picoseconds: gap))
+        schedule(
+            next.message, conversation: conversation, at: next.previousDelivery + simulatedSpan(picoseconds: gap))
     }
-
-    func hasPending(_ conversation: Int) -> Bool { pendingHead[conversation] < pending[conversation].count }
 
     /// The latest time the simulation may reach without passing an injection still unknown.
     mutating func safeTime() -> SimTime {
-        let captureBound = simulatedTime(min(firstOpenStarts.minimum() ?? readUpTo, readUpTo))
+        let captureBound = simulatedTime(min(open.earliestOnTimeStart() ?? readUpTo, readUpTo))
         var bound = captureBound
-        if mode == .causal, let offset = waitingOffsets.minimum() {
+        if mode == .causal, let offset = causal.earliestWaitingOffset() {
             // A waiting conversation's next message starts no earlier than the earliest message
             // still being read, or than the packet just read.
-            let earliestNext = simulatedTime(min(allOpenStarts.minimum() ?? readUpTo, readUpTo))
+            let earliestNext = simulatedTime(min(open.earliestStart() ?? readUpTo, readUpTo))
             bound = min(bound, SimTime(picoseconds: offset + earliestNext.picoseconds))
         }
         return SimTime(picoseconds: max(0, bound.picoseconds - 1))
@@ -346,21 +289,17 @@ struct ReplaySession {
                 delivery.bytes, conversation: conversation, fromServer: delivery.fromServer, at: delivery.time)
             if delivery.fromServer { exchanges.serverDelivered(conversation: conversation, at: delivery.time) }
             guard mode == .causal else { continue }
-            lastDelivery[conversation] = delivery.time
-            lastCapturedEnd[conversation] = current[conversation]?.last ?? lastCapturedEnd[conversation]
-            lastDelivered[conversation] = current[conversation] ?? lastDelivered[conversation]
-            current[conversation] = nil
-            if !hasPending(conversation) {
+            let capturedEnd = causal.delivered(conversation, at: delivery.time)
+            if !causal.hasPending(conversation) {
                 guard !traceEnded else { continue }
-                waiting.insert(conversation)
                 // The correction can bring the next message forward by at most this much.
                 let lead = simulatedSpan(
                     picoseconds: application.largestCorrection[Int(plan.conversationFlow[conversation])]
                 )
                 .picoseconds
-                waitingOffsets.set(
+                causal.wait(
                     conversation,
-                    to: delivery.time.picoseconds - simulatedTime(lastCapturedEnd[conversation]).picoseconds - lead)
+                    offset: delivery.time.picoseconds - simulatedTime(capturedEnd).picoseconds - lead)
             } else {
                 scheduleNext(conversation)
             }
@@ -369,10 +308,9 @@ struct ReplaySession {
 
     /// The trace has ended: every message is known; inject the rest and run to the end.
     mutating func finish() -> GroupingOutcome {
-        for conversation in openConversations.sorted() { close(conversation) }
+        for conversation in open.openConversations { close(conversation) }
         traceEnded = true
-        waiting.removeAll()
-        waitingOffsets = LazyMinimum(count: plan.conversationFlow.count)
+        causal.stopWaiting()
         advance(to: end)
         for conversation in 0..<plan.conversationFlow.count where plan.conversationFlow[conversation] >= 0 {
             let flow = Int(plan.conversationFlow[conversation])
