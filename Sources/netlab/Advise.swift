@@ -50,9 +50,10 @@ struct Advise: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @OptionGroup var output: ReportOptions<AdviceFormat>
+    @OptionGroup var output: ReportOptions<DataFormat>
 
     func run() throws {
+        try output.checkFormat()
         let (spec, _) = try loadTopology(topology, duration: duration, requireGroupings: false)
         let chosen = try model.resolvedProfile(for: spec, topologyPath: topology)
         guard (3...1000).contains(replications) else {

@@ -35,7 +35,7 @@ struct BenchHold: ParsableCommand {
     )
     var queue: QueueChoice = .radixHeap
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: ReportOptions<DataFormat>
 
     enum QueueChoice: String, ExpressibleByArgument, CaseIterable {
         case radixHeap = "radix-heap"
@@ -46,6 +46,7 @@ struct BenchHold: ParsableCommand {
     /// The options' combinations, checked before anything runs. Called from `run()`, not as
     /// ArgumentParser's `validate()`, which would wrap the error and lose its one-line form.
     func checkOptions() throws {
+        try output.checkFormat()
         guard pending.value >= 1, pending.value <= 100_000_000 else {
             throw InputError(
                 source: "--pending", location: nil, problem: "\(pending) is out of range",
@@ -66,9 +67,8 @@ struct BenchHold: ParsableCommand {
         case .adaptive: seconds = measure(AdaptiveQueue.self)
         }
         let rate = Double(events.value) / seconds
-        switch output.resolvedFormat {
-        case .json:
-            let document = JSONValue.object([
+        let json = { () -> JSONValue in
+            JSONValue.object([
                 ("pending", .integer(Int64(pending.value))),
                 ("events", .integer(Int64(events.value))),
                 ("seconds", .number(seconds)),
@@ -76,12 +76,13 @@ struct BenchHold: ParsableCommand {
                 ("queue", .string(queue.rawValue)),
                 ("seed", .integer(Int64(bitPattern: seed))),
             ])
-            print(document.rendered(), terminator: "")
-        case .csv:
+        }
+        let csv = { () -> String in
             var table = CSVTable(header: ["queue", "pending", "events", "seconds", "events_per_second"])
             table.append([queue.rawValue, "\(pending)", "\(events)", "\(seconds)", "\(rate.rounded())"])
-            print(table.rendered(), terminator: "")
-        case .table:
+            return table.rendered()
+        }
+        let text = { () -> String in
             var table = TextTable(columns: [
                 .init("queue"), .init("pending", alignment: .right), .init("events", alignment: .right),
                 .init("seconds", alignment: .right), .init("M events/s", alignment: .right),
@@ -90,8 +91,9 @@ struct BenchHold: ParsableCommand {
                 queue.rawValue, "\(pending)", "\(events)", FigureText.fixed(seconds, 3),
                 FigureText.fixed(rate / 1e6, 2),
             ])
-            print(table.rendered(), terminator: "")
+            return table.rendered()
         }
+        try output.emit(table: text, json: json, csv: csv)
     }
 
     /// Seconds taken by the timed phase on queue type `Queue`.

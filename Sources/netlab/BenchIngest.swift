@@ -37,9 +37,10 @@ struct BenchIngest: ParsableCommand {
     @Option(help: "Interleaved runs of the floor and of netlab; medians are reported (tshark runs once).")
     var runs: Int = 3
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: ReportOptions<DataFormat>
 
     func run() throws {
+        try output.checkFormat()
         let path =
             file ?? FileManager.default.temporaryDirectory.appendingPathComponent("netlab-ingest-\(getpid()).pcap").path
         let generated = !FileManager.default.fileExists(atPath: path)
@@ -87,8 +88,7 @@ struct BenchIngest: ParsableCommand {
             ("libpcap floor (C pcap_next_ex loop)", floorSeconds), ("netlab inspect", netlabSeconds),
             ("tshark -z conv,tcp", tsharkSeconds),
         ]
-        switch output.resolvedFormat {
-        case .json:
+        let json = { () -> JSONValue in
             var fields: [(String, JSONValue)] = [
                 ("file", .string(path)), ("file_bytes", .integer(Int64(fileBytes))),
                 ("packets", .integer(Int64(summary.packets))),
@@ -103,17 +103,16 @@ struct BenchIngest: ParsableCommand {
                     ("netlab_vs_tshark", .number(tsharkSeconds / netlabSeconds)),
                 ]
             }
-            print(JSONValue.object(fields).rendered(), terminator: "")
-        case .csv:
+            return JSONValue.object(fields)
+        }
+        let csv = { () -> String in
             var table = CSVTable(header: ["reader", "seconds", "packets_per_second"])
             for (name, seconds) in rows {
                 if let seconds { table.append([name, "\(seconds)", "\((count / seconds).rounded())"]) }
             }
-            print(table.rendered(), terminator: "")
-        case .table:
-            print(
-                "\(path): \(summary.packets) packets, \(fileBytes / 1_000_000) MB, \(summary.conversations.count) conversations"
-            )
+            return table.rendered()
+        }
+        let text = { () -> String in
             var table = TextTable(columns: [
                 .init("reader"), .init("seconds", alignment: .right), .init("M packets/s", alignment: .right),
                 .init("vs netlab", alignment: .right),
@@ -125,9 +124,11 @@ struct BenchIngest: ParsableCommand {
                     FigureText.fixed(seconds / netlabSeconds, 2) + "x",
                 ])
             }
-            print(table.rendered(), terminator: "")
-            print("netlab peak RSS \(FigureText.fixed(peakMegabytes, 1)) MB")
+            return
+                "\(path): \(summary.packets) packets, \(fileBytes / 1_000_000) MB, \(summary.conversations.count) conversations\n"
+                + table.rendered() + "netlab peak RSS \(FigureText.fixed(peakMegabytes, 1)) MB\n"
         }
+        try output.emit(table: text, json: json, csv: csv)
     }
 
     /// A capture of `packets` frames over 1000 conversations (800 TCP, 200 UDP), 10 µs apart.

@@ -41,11 +41,12 @@ struct BenchSimulate: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the random streams (default: the topology's).")
     var seed: UInt64?
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: ReportOptions<DataFormat>
 
     /// The options' combinations, checked before anything runs. Called from `run()`, not as
     /// ArgumentParser's `validate()`, which would wrap the error and lose its one-line form.
     func checkOptions() throws {
+        try output.checkFormat()
         guard (1...1000).contains(rounds) else {
             throw InputError(
                 source: "--rounds", location: nil, problem: "\(rounds) is out of range", fix: "give 1 to 1000 rounds")
@@ -74,7 +75,7 @@ struct BenchSimulate: ParsableCommand {
                     grouping: spec.groupings[index].name, result: result!, best: times[0],
                     median: times[times.count / 2]))
         }
-        emit(rows)
+        try emit(rows)
     }
 
     struct Row {
@@ -95,10 +96,9 @@ struct BenchSimulate: ParsableCommand {
         var largestDelay: Double { Double(result.flows.map(\.latency.maximumPicoseconds).max() ?? 0) / 1000 }
     }
 
-    private func emit(_ rows: [Row]) {
-        switch output.resolvedFormat {
-        case .json:
-            let document = JSONValue.array(
+    private func emit(_ rows: [Row]) throws {
+        let json = { () -> JSONValue in
+            JSONValue.array(
                 rows.map { row in
                     .object([
                         ("grouping", .string(row.grouping)),
@@ -113,8 +113,8 @@ struct BenchSimulate: ParsableCommand {
                         ("messages_per_second", .number((Double(row.messages) / row.best).rounded())),
                     ])
                 })
-            print(document.rendered(), terminator: "")
-        case .csv:
+        }
+        let csv = { () -> String in
             var table = CSVTable(header: [
                 "grouping", "events", "messages", "min_delay_ns", "mean_delay_ns", "max_delay_ns", "best_seconds",
                 "median_seconds",
@@ -127,8 +127,9 @@ struct BenchSimulate: ParsableCommand {
                     "\(row.median)",
                 ])
             }
-            print(table.rendered(), terminator: "")
-        case .table:
+            return table.rendered()
+        }
+        let text = { () -> String in
             var table = TextTable(columns: [
                 .init("grouping"), .init("events", alignment: .right), .init("messages", alignment: .right),
                 .init("min delay ns", alignment: .right), .init("mean ns", alignment: .right),
@@ -146,7 +147,8 @@ struct BenchSimulate: ParsableCommand {
                     FigureText.fixed(Double(row.messages) / row.best / 1e6, 2),
                 ])
             }
-            print(table.rendered(), terminator: "")
+            return table.rendered()
         }
+        try output.emit(table: text, json: json, csv: csv)
     }
 }

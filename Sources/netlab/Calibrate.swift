@@ -67,11 +67,7 @@ struct Calibrate: ParsableCommand {
             discussion: "Its figures go into the report and into the profile file's replay_check."))
     var replay = false
 
-    @Option(
-        help: ArgumentHelp(
-            "Report format: table, json or html (a self-contained page with charts).",
-            discussion: "Default: table on a terminal, json otherwise."))
-    var format: CalibrateFormat?
+    @OptionGroup var format: FormatOption<CalibrateFormat>
 
     /// The options' combinations, checked before anything runs. Called from `run()`, not as
     /// ArgumentParser's `validate()`, which would wrap the error and lose its one-line form.
@@ -166,7 +162,7 @@ struct Calibrate: ParsableCommand {
     /// The report in the format asked for (also when a run was interrupted): `profileName` for
     /// people, `jsonName` in the JSON.
     func printReport(_ record: CalibrationRecord, profileName: String, jsonName: String) {
-        switch format ?? (isatty(STDOUT_FILENO) != 0 ? .table : .json) {
+        switch format.resolvedForStandardOutput {
         case .json:
             print(CalibrationReport.json(record, profileName: jsonName).rendered())
         case .html:
@@ -236,6 +232,8 @@ private final class StopFlag: @unchecked Sendable {
 enum CalibrateFormat: String, ReportFormats {
     case table, json, html
     static let help = "Report format: table, json or html (a self-contained page with charts)."
+    /// `--output` is the fitted profile, not the report.
+    static let namedByOutputFile = false
 }
 
 extension Calibrate {

@@ -41,15 +41,14 @@ struct Inspect: ParsableCommand {
             valueName: "name"))
     var interface: String?
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: ReportOptions<DataFormat>
 
     func run() throws {
+        try output.checkFormat()
         let summary = try TraceInspector.inspect(path: trace, interface: interface)
-        switch output.resolvedFormat {
-        case .json: print(InspectReport.json(summary).rendered(), terminator: "")
-        case .csv: print(InspectReport.csv(summary), terminator: "")
-        case .table: print(InspectReport.table(summary, top: max(1, top)), terminator: "")
-        }
+        try output.emit(
+            table: { InspectReport.table(summary, top: max(1, top)) }, json: { InspectReport.json(summary) },
+            csv: { InspectReport.csv(summary) })
         if let damage = summary.damage {
             throw InputError(source: damage.location, location: nil, problem: damage.problem, fix: damage.fix)
         }

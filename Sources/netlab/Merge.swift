@@ -19,15 +19,12 @@ struct Merge: ParsableCommand {
     @Argument(help: "The shard files (from netlab sweep --shard I/N --output FILE).")
     var shards: [String] = []
 
-    @Option(help: "Output format: table, csv or jsonl (default: table on a terminal, csv otherwise).")
-    var format: SweepFormat?
-
-    @Option(name: .customLong("output"), help: "Write to this file instead of standard output.")
-    var file: String?
+    @OptionGroup var report: ReportOptions<SweepFormat>
 
     func run() throws {
+        try report.checkFormat()
         var read: [(file: String, shard: SweepShardFile.Shard)] = []
         for path in shards { read.append((path, try SweepShardFile.read(try readInput(path), file: path))) }
-        try Sweep.write(try SweepShardFile.merge(read), format: format, to: file)
+        try Sweep.write(try SweepShardFile.merge(read), with: report)
     }
 }

@@ -113,6 +113,7 @@ struct Replay: ParsableCommand {
     /// The options' combinations, checked before anything runs. Called from `run()`, not as
     /// ArgumentParser's `validate()`, which would wrap the error and lose its one-line form.
     func checkOptions() throws {
+        if !suggestMap { try report.checkFormat() }
         guard speed > 0, speed.isFinite, speed <= 1e6 else {
             throw InputError(
                 source: "--speed", location: nil, problem: "\(speed) is out of range",

@@ -6,11 +6,6 @@ import NetLabModel
 import NetLabReport
 import NetLabSweep
 
-/// How sweep results are written.
-enum SweepFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, csv, jsonl
-}
-
 /// `netlab sweep`: every grouping at every point of a parameter grid, on all cores, or one shard
 /// of it, or the Kubernetes Job that runs the shards on a cluster.
 struct Sweep: ParsableCommand {
@@ -87,11 +82,7 @@ struct Sweep: ParsableCommand {
             valueName: "duration"))
     var mergeDeadline: String?
 
-    @Option(help: "Output format: table, csv or jsonl (default: table on a terminal, csv otherwise).")
-    var format: SweepFormat?
-
-    @Option(name: .customLong("output"), help: "Write to this file instead of standard output.")
-    var file: String?
+    @OptionGroup var report: ReportOptions<SweepFormat>
 
     func run() throws {
         let text = try readInput(topology)
@@ -109,6 +100,8 @@ struct Sweep: ParsableCommand {
                 source: option, location: nil, problem: "it describes the Job that --emit kubernetes-job writes",
                 fix: "add --emit kubernetes-job, or give --shard I/N to run one shard here")
         }
+        // A shard's file has a form of its own; the whole sweep's output is refused a wrong name here.
+        if shard == nil { try report.checkFormat() }
         let (index, count) = try shard.map(Self.parseShard) ?? (0, 1)
         if count > plan.jobs {
             var standardError = StandardError()
@@ -130,9 +123,9 @@ struct Sweep: ParsableCommand {
         progress.finish()
         let result = SweepResult(plan: plan, topology: first.name, records: records)
         if shard != nil {
-            try writeOutput(SweepShardFile.render(result, shard: index, of: count, jobs: plan.jobs), to: file)
+            try writeOutput(SweepShardFile.render(result, shard: index, of: count, jobs: plan.jobs), to: report.file)
         } else {
-            try Self.write(result, format: format, to: file)
+            try Self.write(result, with: report)
         }
     }
 
@@ -174,18 +167,11 @@ struct Sweep: ParsableCommand {
         return (index, count)
     }
 
-    static func write(_ result: SweepResult, format: SweepFormat?, to file: String?) throws {
-        let chosen =
-            format
-            ?? (file?.hasSuffix(".jsonl") == true
-                ? .jsonl : file?.hasSuffix(".csv") == true ? .csv : isatty(STDOUT_FILENO) != 0 ? .table : .csv)
-        let text =
-            switch chosen {
-            case .table: SweepReport.table(result)
-            case .csv: SweepReport.csv(result)
-            case .jsonl: SweepReport.jsonLines(result)
-            }
-        try writeOutput(text, to: file)
+    /// A whole sweep's result (run here, or merged from shards) in the format asked for.
+    static func write(_ result: SweepResult, with report: ReportOptions<SweepFormat>) throws {
+        try report.emit(
+            table: { SweepReport.table(result) }, csv: { SweepReport.csv(result) },
+            jsonLines: { SweepReport.jsonLines(result) })
     }
 
     func emitJob(_ kind: String, plan: SweepPlan) throws {
@@ -244,6 +230,6 @@ struct Sweep: ParsableCommand {
             parallelism: min(parallelism ?? shards, shards), claim: resultsClaim ?? "netlab-results",
             topologyFile: URL(fileURLWithPath: topology).lastPathComponent, topologyText: plan.topologyText,
             sweepArguments: arguments, mergeArguments: ["--format", "csv"])
-        try writeOutput(try manifest.yaml(), to: file)
+        try writeOutput(try manifest.yaml(), to: report.file)
     }
 }
