@@ -124,26 +124,10 @@ struct Calibrate: ParsableCommand {
                 problem: "nothing could be measured (\(skipped.first?.why ?? "no cases"))",
                 fix: "see the reasons above; run as root for the namespace cases")
         }
-        let profile: CostProfile
-        var record: CalibrationRecord
-        var overrides: [String: Double] = [:]
-        if let checked {
-            profile = checked
-            record = CalibrationRecord(provenance: provenance, measurements: measured, skipped: skipped)
-        } else {
-            let fit = ProfileFit.fit(measured, base: .linuxDefault, cores: cores)
-            profile = fit.profile
-            overrides = fit.overrides
-            record = CalibrationRecord(
-                provenance: provenance, fittedFields: fit.fitted, undeterminedFields: fit.undetermined,
-                measurements: measured, skipped: skipped)
-        }
-        let predictions = ProfileFit.predictAll(
-            measured.map(\.calibrationCase), profile: profile, cores: cores, samples: .many)
-        for index in record.measurements.indices {
-            record.measurements[index].predicted = predictions[index].value
-            record.measurements[index].predictedTail = predictions[index].tail
-        }
+        let result = CalibrationResult(
+            measured: measured, skipped: skipped, provenance: provenance, checking: checked, cores: cores)
+        let profile = result.profile
+        var record = result.record
         // A replay check that fails does not cost the calibration: its profile and report are
         // still written, and the failure is reported after them.
         var replayFailure: (any Error)?
@@ -152,7 +136,8 @@ struct Calibrate: ParsableCommand {
         }
         if let output {
             try writeOutput(
-                CalibrationReport.profileFile(record, base: "linux-default", overrides: overrides).rendered() + "\n",
+                CalibrationReport.profileFile(record, base: "linux-default", overrides: result.overrides).rendered()
+                    + "\n",
                 to: output)
         }
         printReport(record, profileName: check ?? "calibrated (fitted now)", jsonName: check ?? "calibrated")

@@ -150,7 +150,8 @@ struct Replay: ParsableCommand {
         let chosen = try model.resolvedProfile(for: spec, topologyPath: topologyPath)
         var indices = try groupingIndices(groupings, in: spec, topologyPath: topologyPath)
         spec.seed = model.seed ?? spec.seed
-        let origin = try captureOrigin(in: spec, topologyPath: topologyPath)
+        let origin = try CaptureOrigin.named(
+            grouping: capturedIn, point: capturePoint, in: spec, topologyFile: topologyPath)
         if let origin {
             // The check against the capture comes first.
             indices.removeAll { $0 == origin.grouping }
@@ -196,37 +197,6 @@ extension Replay {
                 origin: origin, pcapDirectory: pcapOut
             ) { finished, total in progress.update("\(finished)/\(total) groupings done") }
         }
-    }
-
-    /// Where the capture was taken, from --captured-in and --capture-point.
-    func captureOrigin(in spec: Topology, topologyPath: String) throws -> CaptureOrigin? {
-        let point: CapturePoint
-        if let capturePoint {
-            guard let known = CapturePoint(rawValue: capturePoint) ?? CapturePoint.synonyms[capturePoint] else {
-                throw InputError(
-                    source: "--capture-point", location: nil, problem: "unknown capture point \"\(capturePoint)\"",
-                    fix: "use any, client, server or node (or sender, receiver, bridge)")
-            }
-            point = known
-        } else {
-            point = .any
-        }
-        guard let capturedIn else {
-            if capturePoint != nil {
-                throw InputError(
-                    source: "--capture-point", location: nil,
-                    problem: "a capture point without the grouping it was taken in",
-                    fix: "add --captured-in GROUPING (one of \(spec.groupings.map(\.name).joined(separator: ", ")))")
-            }
-            return nil
-        }
-        guard let index = spec.groupings.firstIndex(where: { $0.name == capturedIn }) else {
-            let names = spec.groupings.map(\.name)
-            throw InputError(
-                source: "--captured-in", location: nil, problem: "no grouping \"\(capturedIn)\" in \(topologyPath)",
-                fix: didYouMean(capturedIn, among: names) + "use one of \(names.joined(separator: ", "))")
-        }
-        return CaptureOrigin(grouping: index, point: point)
     }
 }
 

@@ -102,7 +102,8 @@ struct Sweep: ParsableCommand {
         }
         // A shard's file has a form of its own; the whole sweep's output is refused a wrong name here.
         if shard == nil { try report.checkFormat() }
-        let (index, count) = try shard.map(Self.parseShard) ?? (0, 1)
+        let part = try shard.map { text throws(SweepError) in try SweepShard(parsing: text) } ?? .whole
+        let (index, count) = (part.index, part.count)
         if count > plan.jobs {
             var standardError = StandardError()
             print(
@@ -111,7 +112,7 @@ struct Sweep: ParsableCommand {
         }
         let first = try plan.topology(at: 0)
         let profile = try model.resolvedProfile(for: first, topologyPath: topology)
-        let jobs = plan.jobs(inShard: index, of: count)
+        let jobs = plan.jobs(in: part)
         let progress = ProgressLine(label: "sweep")
         let start = ContinuousClock.now
         let records = try SweepRunner.run(plan, jobs: jobs, profile: profile) { finished, total in
@@ -150,21 +151,6 @@ struct Sweep: ParsableCommand {
         return try SweepPlan(
             file: topology, topologyText: text, axes: axes, fixed: fixed, groupings: groupings,
             replications: replications, seed: model.seed, profileName: model.profile ?? "topology")
-    }
-
-    /// `I/N` with 0 ≤ I < N.
-    static func parseShard(_ text: String) throws -> (Int, Int) {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, count <= 100_000
-        else {
-            throw InputError(source: "--shard", location: nil, problem: "\"\(text)\" is not I/N", fix: "write e.g. 0/4")
-        }
-        guard (0..<count).contains(index) else {
-            throw InputError(
-                source: "--shard", location: nil, problem: "shard \(index) is out of range for \(count) shards",
-                fix: "give 0 to \(count - 1)")
-        }
-        return (index, count)
     }
 
     /// A whole sweep's result (run here, or merged from shards) in the format asked for.
@@ -209,19 +195,8 @@ struct Sweep: ParsableCommand {
         _ = try plan.topology(at: plan.points - 1)
         _ = try groupingIndices(groupings, in: first, topologyPath: topology)
         _ = try model.resolvedProfile(for: first, topologyPath: topology)
-        let deadline = try mergeDeadline.map { text in
-            let value: SimDuration
-            do { value = try SimDuration(parsing: text) } catch let error as UnitParseError {
-                throw InputError(
-                    source: "--merge-deadline", location: nil, problem: "\"\(text)\" \(error.problem)", fix: error.fix,
-                    cause: error)
-            }
-            guard value >= .seconds(60), value <= .seconds(30 * 86_400) else {
-                throw InputError(
-                    source: "--merge-deadline", location: nil, problem: "\(text) is out of range",
-                    fix: "give 60s to 2592000s (30 days), e.g. 21600s for six hours")
-            }
-            return Int(value.picoseconds / 1_000_000_000_000)
+        let deadline = try mergeDeadline.map { text throws(SweepError) in
+            try SweepJobManifest.mergeDeadlineSeconds(parsing: text)
         }
         // The longest suffix added ("-topology") leaves a valid DNS-1123 label.
         let name = KubernetesNames.label("netlab-sweep-" + first.name, maxLength: 63 - 9)
