@@ -39,6 +39,12 @@ public struct Advice: Sendable {
 
     /// A candidate's display name: the written grouping's, else its pods and nodes.
     public func name(of index: Int) -> String { writtenNames[index] ?? ranked[index].grouping.name }
+
+    /// The best `count` candidates the topology does not already hold, best first: what a user
+    /// would add to it.
+    public func bestNewGroupings(_ count: Int) -> [Grouping] {
+        Array(ranked.indices.lazy.filter { writtenNames[$0] == nil }.prefix(count).map { ranked[$0].grouping })
+    }
 }
 
 public enum Advisor {

@@ -107,10 +107,9 @@ extension ImportKubernetes {
             settings: settings
         ) { done, _, alive in progress.update("\(done) runs, \(alive) candidates in the race") }
         progress.finish()
-        let picked = Array(advice.ranked.indices.filter { advice.writtenNames[$0] == nil }.prefix(count))
+        let picked = advice.bestNewGroupings(count)
         return KubernetesImport.appending(
-            picked.map { advice.ranked[$0].grouping }, named: picked.indices.map { "advised-\($0 + 1)" }, to: root,
-            topology: topology)
+            picked, named: picked.indices.map { "advised-\($0 + 1)" }, to: root, topology: topology)
     }
 }
 

@@ -90,6 +90,18 @@ import Testing
         #expect(first.ranked.map(\.scores) == second.ranked.map(\.scores))
     }
 
+    /// What `import k8s --advise N` adds: the best candidates the topology does not hold yet,
+    /// in rank order, none of them one of its written groupings.
+    @Test func bestNewGroupingsSkipTheWrittenOnes() throws {
+        let topology = try Self.example("web-log-sidecar.json", measured: .milliseconds(50))
+        let advice = Advisor.advise(topology, profile: .linuxDefault, settings: Self.settings(seed: 9, replications: 4))
+        let unwritten = advice.ranked.indices.filter { advice.writtenNames[$0] == nil }
+        #expect(unwritten.count < advice.ranked.count, "the example's own groupings are among the candidates")
+        let picked = advice.bestNewGroupings(2)
+        #expect(picked.map(\.name) == unwritten.prefix(2).map { advice.ranked[$0].grouping.name })
+        #expect(advice.bestNewGroupings(advice.ranked.count).count == unwritten.count)
+    }
+
     /// Beyond the exhaustive limit the search is heuristic, says so, and races only valid
     /// groupings, among them the merge of the pair that talks most.
     @Test func largeSpacesAreSearchedHeuristically() throws {
