@@ -50,7 +50,7 @@ struct Inspect: ParsableCommand {
             table: { InspectReport.table(summary, top: max(1, top)) }, json: { InspectReport.json(summary) },
             csv: { InspectReport.csv(summary) })
         if let damage = summary.damage {
-            throw InputError(source: damage.location, location: nil, problem: damage.problem, fix: damage.fix)
+            throw InputError(damage)
         }
     }
 }
