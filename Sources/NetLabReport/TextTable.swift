@@ -55,23 +55,29 @@ public struct TextTable: Sendable {
     }
 
     /// The table as lines joined by newlines, columns separated by two spaces, no trailing spaces.
+    /// Written into one string as it goes: a cluster's table runs to megabytes, and a list of its
+    /// lines joined at the end would hold it twice.
     public func rendered() -> String {
         let widths = columns.indices.map { column in
             rows.reduce(columns[column].title.count) { max($0, $1[column].count) }
         }
-        func line(_ cells: [String]) -> String {
-            var text = ""
+        let lineWidth = widths.reduce(0, +) + 2 * max(0, widths.count - 1) + 1
+        var text = ""
+        text.reserveCapacity(lineWidth * (rows.count + 2))
+        func append(_ cells: [String]) {
+            var line = ""
             for (column, cell) in cells.enumerated() {
                 let padding = String(repeating: " ", count: widths[column] - cell.count)
-                if column > 0 { text += "  " }
-                text += columns[column].alignment == .right ? padding + cell : cell + padding
+                if column > 0 { line += "  " }
+                line += columns[column].alignment == .right ? padding + cell : cell + padding
             }
-            while text.last == " " { text.removeLast() }
-            return text
+            while line.last == " " { line.removeLast() }
+            text += line
+            text += "\n"
         }
-        var lines = [line(columns.map(\.title))]
-        lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
-        lines += rows.map(line)
-        return lines.joined(separator: "\n") + "\n"
+        append(columns.map(\.title))
+        text += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+        for row in rows { append(row) }
+        return text
     }
 }

@@ -54,6 +54,7 @@ struct Netlab: ParsableCommand {
     /// Parses the arguments, runs the command, and turns every failure into netlab's one-line
     /// error and exit status 2 (help and version requests still exit 0).
     static func main() {
+        AllocatorPolicy.holdMemoryToWhatIsUsed()
         unblockSignals()
         do {
             var command = try parseAsRoot()

@@ -19,6 +19,8 @@ final class RadixHeapStorage {
     /// Times are non-negative, so bit 63 never differs and buckets 0...63 suffice.
     @usableFromInline static let bucketCount = 64
     @usableFromInline static let chunkBytes = 4096
+    /// Chunks (4 MiB) past which the queue grows by a quarter rather than doubling.
+    @usableFromInline static let quarterGrowthFrom = 1024
     /// Event slots per chunk (the first 32 bytes hold the link).
     @usableFromInline static let eventsPerChunk = chunkBytes / MemoryLayout<ScheduledEvent>.stride - 1
 
@@ -128,10 +130,15 @@ final class RadixHeapStorage {
     }
 
     /// Links a free chunk (allocating a block of them if none is free) to the end of `bucket` and
-    /// returns its first slot.
+    /// returns its first slot. The queue doubles up to 4 MiB, then grows by a quarter at a time: a
+    /// cluster's queue holds tens of megabytes, and a block is never returned, so what doubling
+    /// leaves unused (up to half) would be held to the end; below, doubling keeps the blocks few.
     @usableFromInline
     func addChunk(to bucket: Int) -> UnsafeMutablePointer<ScheduledEvent> {
-        if freeCount.pointee == 0 { reserve(chunks: max(16, chunkCapacity)) }
+        if freeCount.pointee == 0 {
+            let capacity = chunkCapacity
+            reserve(chunks: max(16, capacity >= Self.quarterGrowthFrom ? capacity / 4 : capacity))
+        }
         freeCount.pointee &-= 1
         let chunk = free.pointee[freeCount.pointee]
         Self.link(chunk, to: nil)

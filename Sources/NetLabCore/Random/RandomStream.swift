@@ -28,6 +28,9 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
         self.init(seed: seed, stream: Self.stableHash(of: name))
     }
 
+    /// Whether this stream is exactly where `other` is: the same numbers would follow.
+    public func isInState(of other: RandomStream) -> Bool { state == other.state }
+
     /// An independent child stream, keyed by `index`, for parts of one owner (say, the request and
     /// the response sizes of one flow).
     public func substream(_ index: UInt64) -> RandomStream {

@@ -10,7 +10,9 @@ struct CongestionWindow {
     // the time K to regrow to it, and the Reno-friendly estimate.
     var cubicMaximum: Double = 0
     var cubicLastMaximum: Double = 0
-    var epochStart: SimTime? = nil
+    /// In picoseconds; negative while no epoch runs (a sentinel, not an optional: a cluster holds
+    /// two windows per connection by the hundred thousand, and the optional's flag costs 8 bytes).
+    var epochStart: Int64 = -1
     var cubicPeriod: Double = 0
     var renoEstimate: Double = 0
 
@@ -31,8 +33,8 @@ struct CongestionWindow {
         case .reno, .bbr:  // BBR sets its window itself (``BBR``); never called for it
             segments += count / segments
         case .cubic:
-            if epochStart == nil {
-                epochStart = now
+            if epochStart < 0 {
+                epochStart = now.picoseconds
                 if segments < cubicMaximum {
                     cubicPeriod = Double.root((cubicMaximum - segments) / Self.cubicC, 3)
                 } else {
@@ -42,7 +44,7 @@ struct CongestionWindow {
                 renoEstimate = segments
             }
             let rtt = max(smoothedRTT, 0) / 1e12
-            let elapsed = Double((now - epochStart!).picoseconds) / 1e12
+            let elapsed = Double(now.picoseconds - epochStart) / 1e12
             let offset = elapsed + rtt - cubicPeriod
             let target = min(Self.cubicC * offset * offset * offset + cubicMaximum, 1.5 * segments)
             let alpha = 3 * (1 - Self.cubicBeta) / (1 + Self.cubicBeta)
@@ -67,7 +69,7 @@ struct CongestionWindow {
             cubicMaximum = segments < cubicLastMaximum ? segments * (1 + Self.cubicBeta) / 2 : segments
             cubicLastMaximum = segments
             slowStartThreshold = max(segments * Self.cubicBeta, 2)
-            epochStart = nil
+            epochStart = -1
         }
         segments = slowStartThreshold
     }

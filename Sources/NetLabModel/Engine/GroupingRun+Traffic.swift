@@ -17,7 +17,7 @@ extension GroupingRun {
         let constantGap = constantGaps[flow]
         let gap =
             constantGap >= 0
-            ? SimDuration(picoseconds: constantGap) : Self.drawDuration(interval, &arrivalStreams[flow])
+            ? SimDuration(picoseconds: constantGap) : Self.drawDuration(interval, &streams[flow, .arrivals])
         let next = simulation.now + gap
         if next < end {
             simulation.schedule(EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flow)), at: next)
@@ -26,9 +26,10 @@ extension GroupingRun {
             refuseArrival(flow: flow, now: simulation.now)
             return
         }
-        if let size = onewaySizes[flow] {
+        if onewaySizeIndex[flow] >= 0 {
+            let size = onewaySizes[Int(onewaySizeIndex[flow])]
             let constantSize = constantSizes[flow]
-            let bytes = constantSize >= 0 ? constantSize : Self.drawBytes(size, &requestStreams[flow])
+            let bytes = constantSize >= 0 ? constantSize : Self.drawBytes(size, &streams[flow, .requests])
             offer(flow: flow, bytes: bytes, now: simulation.now)
             sendMessage(
                 kind: .oneway, flow: flow, connection: nextConnectionOf(flow: flow), call: -1, bytes: bytes, &simulation
@@ -40,8 +41,8 @@ extension GroupingRun {
 
     /// An arrival past the backlog limit: offered, not sent, counted as lost.
     mutating func refuseArrival(flow: Int, now: SimTime) {
+        if tallies[flow].refusedArrivals == 0 { tallies[flow].firstRefusal = now }
         tallies[flow].refusedArrivals += 1
-        if tallies[flow].firstRefusal == nil { tallies[flow].firstRefusal = now }
         guard now >= warmupEnd else { return }
         tallies[flow].offeredMessages += 1
         tallies[flow].lostMessages += 1
@@ -56,9 +57,9 @@ extension GroupingRun {
             response = Self.drawBytes(rpc.response, &callerStreams[flow][caller])
             serverTime = Self.drawDuration(rpc.serverTime, &callerStreams[flow][caller])
         } else {
-            request = Self.drawBytes(rpc.request, &requestStreams[flow])
-            response = Self.drawBytes(rpc.response, &responseStreams[flow])
-            serverTime = Self.drawDuration(rpc.serverTime, &serverStreams[flow])
+            request = Self.drawBytes(rpc.request, &streams[flow, .requests])
+            response = Self.drawBytes(rpc.response, &streams[flow, .responses])
+            serverTime = Self.drawDuration(rpc.serverTime, &streams[flow, .serverTimes])
         }
         let connection = nextConnectionOf(flow: flow)
         offer(flow: flow, bytes: request + response, now: simulation.now)

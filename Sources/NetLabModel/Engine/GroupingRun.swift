@@ -69,19 +69,19 @@ public struct GroupingRun: EventHandler {
     var tallies: [FlowTally]
     /// Per flow: arrivals, request sizes, response sizes, server times (open loop), and one stream
     /// per closed-loop caller; keyed by flow name so that draws match in every grouping.
-    var arrivalStreams: [RandomStream] = []
-    var requestStreams: [RandomStream] = []
-    var responseStreams: [RandomStream] = []
-    var serverStreams: [RandomStream] = []
+    var streams = FlowStreams()
     var callerStreams: [[RandomStream]] = []
     /// Per connection: the timing noise of its ACK processing.
     var jitterStreams: [RandomStream] = []
     /// Per node: the variation of its host costs (``HostVariability``).
     var hostNoise: [RandomStream] = []
-    /// Per flow, the gaps between arrivals of an open-loop flow (nil for others), and the message
-    /// sizes of a oneway flow: read once, so that each arrival copies no flow description.
+    /// Per flow, the gaps between arrivals of an open-loop flow (nil for others), and for a oneway
+    /// flow the index of its message sizes in `onewaySizes` (-1 for others: a cluster's flows are
+    /// mostly rpc, and a 4-byte index per flow costs less than an optional per flow): read once,
+    /// so that each arrival copies no flow description.
     var openIntervals: [Distribution?] = []
-    var onewaySizes: [Distribution?] = []
+    var onewaySizeIndex: [Int32] = []
+    var onewaySizes: [Distribution] = []
     /// Per flow, the gap between arrivals and the oneway message size in whole picoseconds and
     /// bytes when they are constants (a constant draws no random number), else -1.
     var constantGaps: [Int64] = []
@@ -112,12 +112,9 @@ public struct GroupingRun: EventHandler {
         buildConnections()
         hostNoise = topology.cluster.nodes.map { RandomStream(seed: seed, streamName: "host " + $0.name) }
         reservePerFlowState(flows: topology.flows.count)
+        streams = FlowStreams(flows: topology.flows, seed: seed)
         for flow in topology.flows {
             let base = RandomStream(seed: seed, streamName: flow.name)
-            arrivalStreams.append(base.substream(0))
-            requestStreams.append(base.substream(1))
-            responseStreams.append(base.substream(2))
-            serverStreams.append(base.substream(3))
             var callers: [RandomStream] = []
             if case .rpc(let rpc) = flow.pattern, case .closed(let count, _) = rpc.arrivals {
                 callers = (0..<count).map { base.substream(100 + UInt64($0)) }
@@ -131,20 +128,21 @@ public struct GroupingRun: EventHandler {
             switch flow.pattern {
             case .rpc(let rpc):
                 if case .open(let gaps) = rpc.arrivals { openIntervals.append(gaps) } else { openIntervals.append(nil) }
-                onewaySizes.append(nil)
+                onewaySizeIndex.append(-1)
             case .oneway(let size, let arrivals):
                 if case .open(let gaps) = arrivals { openIntervals.append(gaps) } else { openIntervals.append(nil) }
+                onewaySizeIndex.append(Int32(onewaySizes.count))
                 onewaySizes.append(size)
             case .stream, .injected:
                 openIntervals.append(nil)
-                onewaySizes.append(nil)
+                onewaySizeIndex.append(-1)
             }
             if case .constant(let gap)? = openIntervals.last! {
                 constantGaps.append(Int64(saturating: Self.clamped(gap, 0, Self.longestDraw)))
             } else {
                 constantGaps.append(-1)
             }
-            if case .constant(let size)? = onewaySizes.last! {
+            if onewaySizeIndex.last! >= 0, case .constant(let size) = onewaySizes.last! {
                 constantSizes.append(Int64(saturating: Self.clamped(size, 1, Self.largestMessage)))
             } else {
                 constantSizes.append(-1)
@@ -162,14 +160,10 @@ public struct GroupingRun: EventHandler {
     /// Sizes the per-flow arrays once: a cluster's run to megabytes each, which growing by
     /// doubling would hold up to twice over.
     private mutating func reservePerFlowState(flows count: Int) {
-        arrivalStreams.reserveCapacity(count)
-        requestStreams.reserveCapacity(count)
-        responseStreams.reserveCapacity(count)
-        serverStreams.reserveCapacity(count)
         callerStreams.reserveCapacity(count)
         streamBytesLeft.reserveCapacity(count)
         openIntervals.reserveCapacity(count)
-        onewaySizes.reserveCapacity(count)
+        onewaySizeIndex.reserveCapacity(count)
         constantGaps.reserveCapacity(count)
         constantSizes.reserveCapacity(count)
     }
@@ -187,7 +181,7 @@ public struct GroupingRun: EventHandler {
             case .rpc(let rpc):
                 switch rpc.arrivals {
                 case .open(let interval):
-                    let gap = flow.start ?? Self.drawDuration(interval, &arrivalStreams[flowIndex])
+                    let gap = flow.start ?? Self.drawDuration(interval, &streams[flowIndex, .arrivals])
                     if gap < topology.duration {
                         simulation.schedule(
                             EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flowIndex)), at: .zero + gap)
@@ -207,7 +201,7 @@ public struct GroupingRun: EventHandler {
                     }
                 }
             case .oneway(_, .open(let interval)):
-                let gap = flow.start ?? Self.drawDuration(interval, &arrivalStreams[flowIndex])
+                let gap = flow.start ?? Self.drawDuration(interval, &streams[flowIndex, .arrivals])
                 if gap < topology.duration {
                     simulation.schedule(
                         EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flowIndex)), at: .zero + gap)
@@ -285,6 +279,8 @@ public struct GroupingRun: EventHandler {
         #if NETLAB_INTERNAL_CHECKS
             checkConservation()
             checkPacers()
+            precondition(
+                streams.unusedStreamIsUntouched, "a flow drew from the shared stream of constants (FlowStreams)")
         #endif
         for index in tallies.indices {
             let tally = tallies[index]

@@ -300,17 +300,17 @@ struct FlowTally {
     /// Messages started in the window and neither finished nor lost, at each quarter of it.
     var backlog = BacklogTrend()
     /// Arrivals refused because the run's backlog limit was reached (in the window or not),
-    /// and when the first was.
+    /// and when the first was (meaningful once one was).
     var refusedArrivals: Int64 = 0
-    var firstRefusal: SimTime?
+    var firstRefusal = SimTime.zero
 }
 
 /// A flow's backlog as sampled at the checkpoints: how many samples, the last, and whether
 /// each was larger than the one before (all a run needs to call a flow unstable, in a few
 /// bytes rather than a growing array per flow).
 struct BacklogTrend {
-    private(set) var samples = 0
     private(set) var last: Int64 = 0
+    private(set) var samples: Int32 = 0
     private(set) var rising = true
 
     mutating func sample(_ backlog: Int64) {

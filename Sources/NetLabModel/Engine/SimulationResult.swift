@@ -149,7 +149,7 @@ extension GroupingRun {
         }
         var warnings = self.warnings
         for (index, tally) in tallies.enumerated() where tally.refusedArrivals > 0 {
-            let at = SimDuration(picoseconds: (tally.firstRefusal ?? .zero).picoseconds)
+            let at = SimDuration(picoseconds: tally.firstRefusal.picoseconds)
             warnings.append(
                 "flow \"\(topology.flows[index].name)\": from \(at) on, \(topology.backlogLimit) messages and calls were in flight (backlog_limit), so \(tally.refusedArrivals) of its arrivals were refused and counted as lost: the offered load exceeds what the grouping carries"
             )
