@@ -85,6 +85,14 @@ struct Sweep: ParsableCommand {
     @OptionGroup var report: ReportOptions<SweepFormat>
 
     func run() throws {
+        if report.formatOption.format != nil, shard != nil || emit != nil {
+            throw InputError(
+                source: "--format", location: nil,
+                problem: shard != nil
+                    ? "a shard's file has a form of its own (netlab merge reads it)"
+                    : "--emit writes a Kubernetes manifest",
+                fix: "leave --format out here, or give it to netlab merge")
+        }
         let text = try readInput(topology)
         let plan = try makePlan(text: text)
         if let emit {

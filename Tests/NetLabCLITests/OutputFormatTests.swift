@@ -42,6 +42,16 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: file))
     }
 
+    /// A shard's file and the Kubernetes Job have forms of their own: `--format` is refused with
+    /// them rather than ignored.
+    @Test func aShardOrAJobTakesNoFormat() throws {
+        for extra in [["--shard", "0/2"], ["--emit", "kubernetes-job"]] {
+            let result = try NetlabBinary.run(Self.sweep + extra + ["--format", "csv"])
+            #expect(result.status == 2)
+            #expect(result.standardError.hasPrefix("netlab: --format: "), "\(result.standardError)")
+        }
+    }
+
     /// Into a pipe, without `--format`: JSON, except a sweep's tidy rows, which are CSV.
     @Test func pipesGetJSONOrASweepsCSV() throws {
         let inspect = try NetlabBinary.run(["inspect", Self.trace])
