@@ -44,11 +44,11 @@ import Testing
                 capture.gaps >= workload.runs * (2 * workload.exchanges - 2), "\(label): \(capture.gaps) gaps")
             // The server's work is in the application's own times, and the captured gaps carry it
             // into the replay through the placement captured (the model's costs of that path are
-            // taken out and put back). Through another placement the difference of the model's
-            // path costs moves it: with linux-default, which charges netfilter and interrupt
-            // delays that these paths lack, a replay from two nodes into one pod can fall below
-            // the server's work (85 µs for 100 µs, seen on a loaded CI machine), so only the
-            // order of the placements is asserted there.
+            // taken out and put back). Through another placement the difference between the
+            // model's path costs and the host's moves it (a replay from two nodes into one pod
+            // fell to 85 µs for 100 µs of work on a loaded CI machine, when the check's topology
+            // still charged linux-default's netfilter and interrupt delays), so only the order of
+            // the placements is asserted there.
             #expect(capture.measured.p50 >= workload.serverWorkMicroseconds, "\(label)")
             let identity = capture.replayed[capture.placement]
             #expect(identity.p50 >= workload.serverWorkMicroseconds, "\(label): \(identity)")
