@@ -63,7 +63,11 @@ public enum KubernetesExport {
                             (
                                 "template",
                                 SpecTree.object([
-                                    ("metadata", SpecTree.object([("labels", labels)])),
+                                    (
+                                        "metadata",
+                                        SpecTree.object(
+                                            [("labels", labels)] + bandwidthAnnotations(topology, pod: pod))
+                                    ),
                                     (
                                         "spec",
                                         SpecTree.object(
@@ -84,6 +88,7 @@ public enum KubernetesExport {
         text += "# Placement: label each real node with the simulated node it stands for, e.g.\n"
         let example = topology.cluster.nodes.first.map { KubernetesNames.label($0.name) } ?? "node-1"
         text += "#   kubectl label node <real-node> \(nodeLabel)=\(example)\n"
+        for note in nodeShaperNotes(topology, grouping: index) { text += "# Shaping: \(note)\n" }
         do {
             for (index, document) in documents.enumerated() {
                 text += (index == 0 ? "" : "---\n") + (try SpecTree.yaml(document))
@@ -92,12 +97,51 @@ public enum KubernetesExport {
         return text
     }
 
-    /// What of `grouping`'s placement Kubernetes cannot keep exactly, one line per pod.
+    /// What of `grouping`'s placement Kubernetes cannot keep exactly, one line per pod, and the
+    /// NIC shapers of the nodes it uses, which no Kubernetes object carries.
     public static func notes(_ topology: Topology, grouping index: Int) -> [String] {
         let grouping = topology.groupings[index]
         let names = KubernetesNames.uniqueLabels(grouping.pods.map(\.name))
-        return zip(grouping.pods, names).compactMap { pod, name in
-            placementNote(topology, pod: pod).map { "Deployment \(name): \($0)" }
+        return zip(grouping.pods, names).flatMap { pod, name in
+            [placementNote(topology, pod: pod), bandwidthNote(topology, pod: pod)].compactMap { note in
+                note.map { "Deployment \(name): \($0)" }
+            }
+        } + nodeShaperNotes(topology, grouping: index)
+    }
+
+    /// The bandwidth CNI plugin's annotations for `pod`'s shapers (the slowest of its containers'
+    /// limits each way, as the simulation takes them), in bits per second; none if unlimited.
+    static func bandwidthAnnotations(_ topology: Topology, pod: Pod) -> [(String, JSONNode)] {
+        let limits = BandwidthLimits.ofPod(pod.containers.map { topology.containers[$0].bandwidth })
+        let annotations = [
+            (BandwidthAnnotations.keys.ingress, limits.ingress), (BandwidthAnnotations.keys.egress, limits.egress),
+        ].compactMap { key, bucket in bucket.map { (key, SpecTree.string("\($0.rate.bitsPerSecond)")) } }
+        return annotations.isEmpty ? [] : [("annotations", SpecTree.object(annotations))]
+    }
+
+    /// For `pod`'s shapers: the burst and limit simulated, which the annotations cannot carry.
+    static func bandwidthNote(_ topology: Topology, pod: Pod) -> String? {
+        let limits = BandwidthLimits.ofPod(pod.containers.map { topology.containers[$0].bandwidth })
+        let shapers = [("ingress", limits.ingress), ("egress", limits.egress)].compactMap { direction, bucket in
+            bucket.map { "\(direction) burst \($0.burst), limit \($0.limit)" }
+        }
+        guard !shapers.isEmpty else { return nil }
+        return "its bandwidth annotations carry the rate only; the simulated "
+            + shapers.joined(separator: " and ")
+            + " are the bandwidth CNI plugin's to set (its burst and limit configuration)"
+    }
+
+    /// For each node of the grouping whose NIC is shaped (`"shaping"` on its `"nic"`): that
+    /// Kubernetes has no field for it, and the `tc` command that sets it on the real node.
+    static func nodeShaperNotes(_ topology: Topology, grouping index: Int) -> [String] {
+        let used = Set(topology.groupings[index].pods.flatMap(\.replicaNodes))
+        return topology.cluster.nodes.indices.filter(used.contains).compactMap { node in
+            guard let shaper = topology.cluster.nodes[node].nicShaping else { return nil }
+            let name = topology.cluster.nodes[node].name
+            return
+                "node \(name) shapes its NIC's egress (\(shaper.rate), burst \(shaper.burst), limit \(shaper.limit)), "
+                + "which no Kubernetes object carries; on the real node: tc qdisc replace dev <nic> root tbf "
+                + "rate \(shaper.rate.bitsPerSecond)bit burst \(shaper.burst.bytes) limit \(shaper.limit.bytes)"
         }
     }
 

@@ -150,6 +150,54 @@ import Yams
         #expect(ports.first?["port"] as? Int == 5432 && ports.first?["targetPort"] as? Int == 5432)
     }
 
+    /// A node's NIC shaper has no Kubernetes object: the export says so, in a note and in the
+    /// manifest's header, with the `tc` command for the real node; nodes the grouping does not use
+    /// are left out.
+    @Test func aShapedNodeIsNotedWithItsTCCommand() throws {
+        let topology = try TopologyReader.read(
+            """
+            { "name": "shaped", "duration": "10ms",
+              "cluster": { "nodes": [
+                { "name": "a", "nic": { "shaping": { "rate": "1Gbps", "burst": "128KiB", "limit": "256KiB" } } },
+                { "name": "b", "nic": { "shaping": "2Gbps" } }, { "name": "c" } ] },
+              "containers": ["web", "db"],
+              "groupings": [ { "name": "apart", "pods": [ { "containers": ["web"], "node": "a" },
+                                                          { "containers": ["db"], "node": "c" } ] } ] }
+            """, file: "shaped.json", requireFlows: false)
+        let notes = KubernetesExport.notes(topology, grouping: 0)
+        #expect(notes.count == 1, "\(notes)")
+        #expect(notes.first?.hasPrefix("node a shapes its NIC's egress (1Gbps, burst 128KiB, limit 256KiB)") == true)
+        #expect(
+            notes.first?.hasSuffix("tc qdisc replace dev <nic> root tbf rate 1000000000bit burst 131072 limit 262144")
+                == true)
+        let yaml = try KubernetesExport.yaml(topology, grouping: 0)
+        #expect(yaml.contains("# Shaping: node a shapes"))
+        #expect(!yaml.contains("node b"))
+    }
+
+    /// A pod's shapers leave as the bandwidth CNI plugin's annotations (the slowest container's
+    /// rate each way) and come back on import; their burst and limit, which the annotations
+    /// cannot carry, are noted.
+    @Test func bandwidthRoundTripsThroughTheAnnotations() throws {
+        let topology = try TopologyReader.read(
+            """
+            { "name": "limited", "duration": "10ms", "cluster": { "nodes": [ { "name": "a" } ] },
+              "containers": [ { "name": "web", "bandwidth": { "egress": "200Mbps", "ingress": "1Gbps" } },
+                              { "name": "log", "bandwidth": { "egress": "50Mbps" } }, "db" ],
+              "groupings": [ { "name": "g", "pods": [ { "name": "front", "containers": ["web", "log"], "node": "a" },
+                                                      { "containers": ["db"], "node": "a" } ] } ] }
+            """, file: "limited.json", requireFlows: false)
+        let exported = try Manifests.read([
+            try KubernetesImportTests.write(try KubernetesExport.yaml(topology, grouping: 0))
+        ])
+        let front = try #require(exported.workloads.first { $0.name == "front" })
+        #expect(front.bandwidth.egress == 50_000_000 && front.bandwidth.ingress == 1_000_000_000)
+        #expect(exported.workloads.filter { $0.name != "front" }.allSatisfy { $0.bandwidth.isEmpty })
+        let notes = KubernetesExport.notes(topology, grouping: 0)
+        #expect(
+            notes.count == 1 && notes[0].hasPrefix("Deployment front: its bandwidth annotations carry the rate only"))
+    }
+
     /// The shop's ports survive import and export: each container's containerPorts, and each
     /// Service's port and targetPort (the frontend's Service offers 80 for its 8080).
     @Test func portsRoundTrip() throws {
