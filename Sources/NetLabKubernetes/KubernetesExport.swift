@@ -88,7 +88,9 @@ public enum KubernetesExport {
         text += "# Placement: label each real node with the simulated node it stands for, e.g.\n"
         let example = topology.cluster.nodes.first.map { KubernetesNames.label($0.name) } ?? "node-1"
         text += "#   kubectl label node <real-node> \(nodeLabel)=\(example)\n"
-        for note in nodeShaperNotes(topology, grouping: index) { text += "# Shaping: \(note)\n" }
+        for note in nodeShaperNotes(topology, grouping: index) {
+            text += "# Shaping: \(note.escapingControlCharacters)\n"
+        }
         do {
             for (index, document) in documents.enumerated() {
                 text += (index == 0 ? "" : "---\n") + (try SpecTree.yaml(document))
