@@ -44,4 +44,25 @@ import Testing
         #expect(queue.storage.chunkCapacity == capacity)
         queue.checkInvariants()
     }
+
+    /// Past 4 MiB the queue grows by a quarter, not by doubling: just past the point where a
+    /// doubling would have left half its chunks unused, at most a fifth are free.
+    @Test(
+        .disabled(
+            if: scale > 1,
+            "with internal checks every insert checks the whole queue: 130,000 of them would take hours"))
+    func largeQueuesGrowByAQuarter() {
+        var queue = RadixHeapQueue()
+        var sequence: UInt64 = 0
+        var inUse: Int { queue.storage.chunkCapacity - queue.storage.freeChunkCount }
+        // All at one time past the first: every event lands in one bucket, one chunk after another.
+        while inUse <= RadixHeapStorage.quarterGrowthFrom + 64 {
+            queue.insert(
+                ScheduledEvent(time: SimTime(picoseconds: 1_000), sequence: sequence, action: EventAction(kind: 0)))
+            sequence += 1
+        }
+        let capacity = queue.storage.chunkCapacity
+        #expect(capacity > RadixHeapStorage.quarterGrowthFrom)
+        #expect(queue.storage.freeChunkCount * 5 <= capacity, "\(queue.storage.freeChunkCount) of \(capacity) free")
+    }
 }
