@@ -5,13 +5,26 @@ import NetLabStats
 
 /// `netlab calibrate --replay`: how far a replay on this host can be trusted with a profile.
 /// The reference application runs in each placement (one pod over loopback, two pods on a
-/// bridge, two routed nodes), captured with tcpdump where a user would capture (inside the
-/// client's pod); each capture is replayed, in causal mode and corrected for the capture point,
-/// through every placement, and compared with what the application measured there.
+/// bridge, two nodes routed and over VXLAN), captured with tcpdump where a user would capture
+/// (inside the client's pod); each capture is replayed, in causal mode and corrected for the
+/// capture point, through every placement, and compared with what the application measured there.
 public struct ReplayCheck {
-    /// The placements, in the order of the record's `replayed` lists.
-    public static let placements = ["one pod (loopback)", "two pods, one node (bridge)", "two nodes (routed)"]
-    static let groupingNames = ["one-pod", "two-pods", "two-nodes"]
+    /// Where the reference application runs: a name for people, the check topology's grouping
+    /// and the namespaces it needs.
+    struct Placement {
+        var name: String
+        var grouping: String
+        var path: CalibrationCase.Path
+    }
+
+    /// Every placement, in the order of the record's `replayed` lists; a host that cannot make
+    /// VXLAN devices checks the first three.
+    static let allPlacements = [
+        Placement(name: "one pod (loopback)", grouping: "one-pod", path: .inPod),
+        Placement(name: "two pods, one node (bridge)", grouping: "two-pods", path: .bridge),
+        Placement(name: "two nodes (routed)", grouping: "two-nodes", path: .routed),
+        Placement(name: "two nodes (VXLAN)", grouping: "two-nodes-vxlan", path: .vxlan),
+    ]
 
     public var quick: Bool
     public var cores: Int
@@ -50,21 +63,25 @@ public struct ReplayCheck {
         var point: CapturePoint
     }
 
-    func site(_ placement: Int, in namespaces: CalibrationNamespaces) -> Site {
+    func site(_ placement: Placement, in namespaces: CalibrationNamespaces) -> Site {
         let prefix = namespaces.prefix
-        switch placement {
-        case 0:
+        switch placement.path {
+        case .inPod:
             return Site(
                 clientNamespace: "\(prefix)-pa", serverNamespace: "\(prefix)-pa", serverAddress: "127.0.0.1",
                 clientAddress: "127.0.0.1", captureInterface: "lo", point: .any)
-        case 1:
+        case .bridge:
             return Site(
                 clientNamespace: "\(prefix)-pa", serverNamespace: "\(prefix)-pb", serverAddress: "198.18.0.2",
                 clientAddress: "198.18.0.1", captureInterface: "eth0", point: .client)
-        default:
+        case .routed:
             return Site(
                 clientNamespace: "\(prefix)-ra", serverNamespace: "\(prefix)-rb", serverAddress: "198.18.4.2",
                 clientAddress: "198.18.3.2", captureInterface: "eth0", point: .client)
+        case .vxlan:
+            return Site(
+                clientNamespace: "\(prefix)-xa", serverNamespace: "\(prefix)-xb", serverAddress: "198.18.6.2",
+                clientAddress: "198.18.5.2", captureInterface: "eth0", point: .client)
         }
     }
 
@@ -80,8 +97,8 @@ public struct ReplayCheck {
         FileManager.default.temporaryDirectory.appendingPathComponent("netlab-replay-check-\(getpid())")
     }
 
-    /// Runs, captures and replays every workload in every placement this host could set up;
-    /// `progress` hears each step as it starts.
+    /// Runs, captures and replays every workload in every placement this host could set up (all
+    /// but VXLAN are needed); `progress` hears each step as it starts.
     /// - Throws: ``Failure`` when the namespaces are missing, tcpdump cannot capture, or a run fails.
     public func run(
         profile: CostProfile, namespaces: CalibrationNamespaces, progress: (String) -> Void = { _ in }
@@ -90,27 +107,30 @@ public struct ReplayCheck {
             let why = namespaces.unavailable.first { $0.0 == .bridge || $0.0 == .routed }?.1 ?? "not set up"
             throw Failure(description: "the replay check needs the bridge and routed namespaces: \(why)")
         }
+        let placements = Self.allPlacements.filter { namespaces.available.contains($0.path) }
         let directory = Self.directory
         do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
             throw Failure(description: "could not create \(directory.path): \(error)")
         }
         defer { try? FileManager.default.removeItem(at: directory) }
         let topology: Topology
-        do { topology = try TopologyReader.read(topologyText, file: "replay-check.json", requireFlows: false) } catch {
+        do {
+            topology = try TopologyReader.read(
+                topologyText(placements), file: "replay-check.json", requireFlows: false)
+        } catch {
             throw Failure(description: "the check's own topology: \(error)")
         }
         var captures: [ReplayCheckRecord.Capture] = []
         for (workloadIndex, workload) in workloads.enumerated() {
-            var samples = [[Double]](repeating: [], count: Self.placements.count)
-            var medians = [[Double]](repeating: [], count: Self.placements.count)
-            var replays = [Replayed](
-                repeating: Replayed(placements: Self.placements.count), count: Self.placements.count)
+            var samples = [[Double]](repeating: [], count: placements.count)
+            var medians = [[Double]](repeating: [], count: placements.count)
+            var replays = [Replayed](repeating: Replayed(placements: placements.count), count: placements.count)
             // Two runs per placement, in mirrored order (one, two, three, three, two, one), so that
             // a host drifting over the check weighs on every placement alike.
-            let order = Array(Self.placements.indices) + Self.placements.indices.reversed()
+            let order = Array(placements.indices) + placements.indices.reversed()
             for (run, placement) in order.enumerated() {
-                progress("\(workload.name) in \(Self.placements[placement]) (run \(run + 1) of \(order.count))")
-                let site = site(placement, in: namespaces)
+                progress("\(workload.name) in \(placements[placement].name) (run \(run + 1) of \(order.count))")
+                let site = site(placements[placement], in: namespaces)
                 let port = 7_300 + 10 * workloadIndex + run
                 let path = directory.appendingPathComponent("w\(workloadIndex)-r\(run).pcap").path
                 let (times, dropped) = try capture(
@@ -119,10 +139,10 @@ public struct ReplayCheck {
                 medians[placement].append(Self.times(times).p50)
                 replays[placement].droppedPackets += dropped
                 try replay(
-                    path, placement: placement, site: site, port: port, topology: topology, profile: profile,
-                    into: &replays[placement])
+                    path, placements: placements, from: placement, site: site, port: port, topology: topology,
+                    profile: profile, into: &replays[placement])
             }
-            for placement in Self.placements.indices {
+            for placement in placements.indices {
                 var measured = Self.times(samples[placement])
                 // The runs' own difference widens the interval: a host's state between runs varies
                 // more than the samples within one run suggest.
@@ -142,7 +162,7 @@ public struct ReplayCheck {
             }
         }
         return ReplayCheckRecord(
-            profile: profile.name, placements: Self.placements, workloads: workloads, captures: captures)
+            profile: profile.name, placements: placements.map(\.name), workloads: workloads, captures: captures)
     }
 
     /// What a placement's captures gave, replayed: per placement replayed through, every exchange.
@@ -176,10 +196,11 @@ public struct ReplayCheck {
         do { return (samples, try capture.stop()) } catch { throw Failure(description: error.description) }
     }
 
-    /// Replays the capture at `path` through every placement of `topology`, adding to `replayed`.
+    /// Replays the capture at `path`, made in `placements[placement]`, through every placement
+    /// (the groupings of `topology`), adding to `replayed`.
     func replay(
-        _ path: String, placement: Int, site: Site, port: Int, topology: Topology, profile: CostProfile,
-        into replayed: inout Replayed
+        _ path: String, placements: [Placement], from placement: Int, site: Site, port: Int, topology: Topology,
+        profile: CostProfile, into replayed: inout Replayed
     ) throws(Failure) {
         do {
             let server = site.serverAddress == site.clientAddress ? "\(site.serverAddress):\(port)" : site.serverAddress
@@ -192,13 +213,13 @@ public struct ReplayCheck {
             guard plan.topology.flows.count == 1 else {
                 throw Failure(
                     description:
-                        "the capture of \(Self.placements[placement]) holds \(plan.topology.flows.count) conversations, not one"
+                        "the capture of \(placements[placement].name) holds \(plan.topology.flows.count) conversations, not one"
                 )
             }
             let origin = CaptureOrigin(grouping: placement, point: site.point)
             try plan.checkCapturePoint(origin, profile: profile)
             let result = try ReplayRunner.run(
-                plan, groupings: Array(Self.placements.indices), profile: profile, seed: 1, speed: 1, mode: .causal,
+                plan, groupings: Array(placements.indices), profile: profile, seed: 1, speed: 1, mode: .causal,
                 origin: origin)
             for (target, flows) in result.simulatedExchanges.enumerated() { replayed.exchanges[target].merge(flows[0]) }
             replayed.negativeGaps += result.negativeGaps.first ?? 0
@@ -206,28 +227,38 @@ public struct ReplayCheck {
         } catch let failure as Failure {
             throw failure
         } catch {
-            throw Failure(description: "replaying the capture of \(Self.placements[placement]): \(error)")
+            throw Failure(description: "replaying the capture of \(placements[placement].name): \(error)")
         }
     }
 
-    /// The placements as groupings of one topology: the host as two nodes of its cores, joined
-    /// as calibration's own cross-node cases are (no wire delay, a link far faster than the host).
+    /// The placements as groupings of one topology: the host as nodes of its cores, joined as
+    /// calibration's own cross-node cases are (no wire delay, a link far faster than the host).
+    /// Nodes a and b share a zone and c is in another, under a VXLAN overlay between zones: a to b
+    /// is the routed pair, a to c the VXLAN one, as the namespaces join them.
     /// The check's namespaces have what its nodes say: no iptables rules on their bridge and
     /// veth pairs without interrupt coalescing, so a profile's netfilter and NIC interrupt costs
     /// (linux-default's 12 µs a packet and 10 µs) are not charged to paths that have neither.
-    var topologyText: String {
+    func topologyText(_ placements: [Placement]) -> String {
         let cpusets = cores >= 2 ? ("[0]", "[1]") : ("[0]", "[0]")
         let node =
             #""cores": \#(max(cores, 2)), "netfilter": false, "nic": { "rate": "1Tbps", "buffer": "64MiB", "interrupt_delay": "0ns" }"#
+        func pods(_ placement: Placement) -> String {
+            switch placement.path {
+            case .inPod: #"{ "containers": ["client", "server"], "node": "a" }"#
+            case .bridge: #"{ "containers": ["client"], "node": "a" }, { "containers": ["server"], "node": "a" }"#
+            case .routed: #"{ "containers": ["client"], "node": "a" }, { "containers": ["server"], "node": "b" }"#
+            case .vxlan: #"{ "containers": ["client"], "node": "a" }, { "containers": ["server"], "node": "c" }"#
+            }
+        }
+        let groupings = placements.map { #"{ "name": "\#($0.grouping)", "pods": [ \#(pods($0)) ] }"# }
         return """
             { "name": "replay-check", "duration": "1s",
-              "cluster": { "nodes": [ { "name": "a", \(node) }, { "name": "b", \(node) } ],
-                           "fabric": { "rate": "1Tbps", "latency": "0ns", "buffer": "64MiB" } },
+              "cluster": { "nodes": [ { "name": "a", "zone": "one", \(node) }, { "name": "b", "zone": "one", \(node) },
+                                      { "name": "c", "zone": "two", \(node) } ],
+                           "fabric": { "rate": "1Tbps", "latency": "0ns", "buffer": "64MiB", "zone_latency": "0ns" },
+                           "overlay": { "kind": "vxlan", "between": "zones" } },
               "containers": [ { "name": "client", "cpuset": \(cpusets.0) }, { "name": "server", "cpuset": \(cpusets.1) } ],
-              "groupings": [
-                { "name": "\(Self.groupingNames[0])", "pods": [ { "containers": ["client", "server"], "node": "a" } ] },
-                { "name": "\(Self.groupingNames[1])", "pods": [ { "containers": ["client"], "node": "a" }, { "containers": ["server"], "node": "a" } ] },
-                { "name": "\(Self.groupingNames[2])", "pods": [ { "containers": ["client"], "node": "a" }, { "containers": ["server"], "node": "b" } ] } ] }
+              "groupings": [ \(groupings.joined(separator: ",\n    ")) ] }
             """
     }
 

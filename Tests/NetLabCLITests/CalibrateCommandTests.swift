@@ -90,8 +90,12 @@ import Testing
         #expect(cases.count >= 30)
         if replay {
             let check = try #require(profile["replay_check"] as? [String: Any])
-            #expect((check["captures"] as? [[String: Any]])?.count == 6)
-            #expect((check["predictions"] as? [[String: Any]])?.count == 12)
+            // Two workloads in each placement (three, and VXLAN where the host makes VXLAN
+            // devices), each replayed through every other.
+            let placements = try #require(check["placements"] as? [String])
+            #expect(placements.count == 3 || placements.count == 4, "\(placements)")
+            #expect((check["captures"] as? [[String: Any]])?.count == 2 * placements.count)
+            #expect((check["predictions"] as? [[String: Any]])?.count == 2 * placements.count * (placements.count - 1))
             let summary = try #require(check["summary"] as? [String: Any])
             #expect(summary["median_abs_p50_error"] as? Double != nil)
             let shown = try #require(try JSONSerialization.jsonObject(with: report) as? [String: Any])

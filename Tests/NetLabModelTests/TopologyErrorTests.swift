@@ -159,6 +159,10 @@ import Testing
                 #""name": "t", "profile": { "base": "linux-default", "overrides": { "affine_wakeups": "tcp, smtp" } },"#,
             path: "profile.overrides.affine_wakeups", mentions: ["not a list of transports", "uds-dgram", "\"none\""]),
         Case(
+            name: "unknown overlay scope", replace: #""cores": 2 } ] },"#,
+            with: #""cores": 2 } ], "overlay": { "kind": "vxlan", "between": "regions" } },"#,
+            path: "cluster.overlay.between", mentions: ["unknown scope \"regions\"", "\"zones\""]),
+        Case(
             name: "wrong type", replace: #""cores": 2 }, { "name": "b""#, with: #""cores": "two" }, { "name": "b""#,
             path: "cluster.nodes[0].cores", mentions: ["whole number"]),
     ]

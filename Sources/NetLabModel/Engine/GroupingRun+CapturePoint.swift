@@ -63,7 +63,8 @@ extension GroupingRun {
         let place = capturePlace(point, pathClass: connection.pathClass, fromClient: !fromServer)
         let overlay =
             connection.pathClass == .crossNode
-            ? topology.cluster.overlay : Overlay(kind: .none, headerBytes: 0, cpuPerPacket: nil)
+            ? topology.cluster.overlay(from: endpoints[sender].node, to: endpoints[receiver].node)
+            : Overlay(kind: .none, headerBytes: 0, cpuPerPacket: nil)
         let stages = pathStages(
             connection.pathClass, transport: connection.transport, from: endpoints[sender].node,
             to: endpoints[receiver].node, overlay: overlay,

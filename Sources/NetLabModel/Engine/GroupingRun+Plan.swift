@@ -194,7 +194,9 @@ extension GroupingRun {
             pathClass = clientNode == serverNode ? .sameNode : .crossNode
         }
         let overlay =
-            pathClass == .crossNode ? topology.cluster.overlay : Overlay(kind: .none, headerBytes: 0, cpuPerPacket: nil)
+            pathClass == .crossNode
+            ? topology.cluster.overlay(from: clientNode, to: serverNode)
+            : Overlay(kind: .none, headerBytes: 0, cpuPerPacket: nil)
         let headers = Int64(Headers.ipv4 + (transport == .udp ? Headers.udp : Headers.tcp))
         let segmentPayload: Int64
         switch pathClass {
@@ -262,7 +264,7 @@ extension GroupingRun {
         _ pathClass: PathClass, transport: Transport, from source: Int, to destination: Int, overlay: Overlay,
         shapers: (egress: Int32, ingress: Int32)
     ) -> (start: Int32, count: Int16) {
-        // The overlay follows from the class: the cluster's across nodes, none elsewhere.
+        // The overlay follows from the class and the two nodes (``Cluster/overlay(from:to:)``).
         let key = PathKey(
             pathClass: pathClass, transport: transport, source: source, destination: destination,
             egressShaper: shapers.egress, ingressShaper: shapers.ingress)

@@ -306,7 +306,7 @@ extension SpecReader {
             return defaults(kind)
         }
         let fields = try object(node, "cluster.overlay", what: "an overlay")
-        try fields.rejectUnknownKeys(["kind", "bytes", "cpu"])
+        try fields.rejectUnknownKeys(["kind", "bytes", "cpu", "between"])
         let kindText = try string(
             try fields.required("kind", fix: "add \"kind\": one of \(kinds)"), "cluster.overlay.kind",
             what: "the overlay kind")
@@ -332,6 +332,17 @@ extension SpecReader {
                     fix: "give at most 1s (VXLAN costs about 1us)")
             }
             overlay.cpuPerPacket = cost
+        }
+        if let value = fields.optional("between") {
+            let text = try string(value, "cluster.overlay.between", what: "\"nodes\" or \"zones\"")
+            guard let scope = Overlay.Scope(rawValue: text) else {
+                throw fail(
+                    value, "cluster.overlay.between", "unknown scope \"\(text)\"",
+                    fix:
+                        "use \"nodes\" (every packet between nodes is encapsulated) or \"zones\" (only between nodes of different zones)"
+                )
+            }
+            overlay.between = scope
         }
         return overlay
     }

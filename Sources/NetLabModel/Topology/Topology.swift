@@ -30,6 +30,14 @@ public struct Cluster: Sendable {
     public var overlay: Overlay
     /// The largest IP packet a pod interface carries (Ethernet payload).
     public var mtu: Int64
+
+    /// The encapsulation of packets between nodes `source` and `destination`: the cluster's
+    /// overlay, or none within one node and, for an overlay between zones, within one zone.
+    public func overlay(from source: Int, to destination: Int) -> Overlay {
+        guard source != destination, overlay.between == .nodes || nodes[source].zone != nodes[destination].zone
+        else { return Overlay(kind: .none, headerBytes: 0, cpuPerPacket: nil) }
+        return overlay
+    }
 }
 
 public struct Node: Sendable {
@@ -75,7 +83,12 @@ public struct Fabric: Sendable {
 
 public struct Overlay: Sendable {
     public enum Kind: String, Sendable, CaseIterable { case none, vxlan, geneve }
+    /// Which node pairs the overlay encapsulates: every pair, or only nodes of different zones
+    /// (routed natively within a zone, as Calico's `CrossSubnet` mode or Cilium's native routing
+    /// within a subnet do).
+    public enum Scope: String, Sendable, CaseIterable { case nodes, zones }
     public var kind: Kind
+    public var between = Scope.nodes
     /// Encapsulation bytes added to each packet between nodes.
     public var headerBytes: Int64
     /// CPU time to encapsulate (sender) and to decapsulate (receiver), per packet, when the
