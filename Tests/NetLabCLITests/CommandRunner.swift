@@ -23,6 +23,11 @@ enum NetlabBinary {
         try runProgram(url, arguments)
     }
 
+    /// Runs ``fastest``: for end-to-end runs whose simulations take minutes in a debug build.
+    static func runFastest(_ arguments: [String]) throws -> CommandResult {
+        try runProgram(fastest, arguments)
+    }
+
     /// The release `netlab` beside the debug one when it is newer than every source file (so
     /// built from the sources under test, as CI builds it before the tests), else the debug one:
     /// for end-to-end runs whose simulations take many minutes in a debug build (a calibration's
