@@ -44,7 +44,7 @@ import Testing
 
     static func write(_ arguments: [String], to name: String) throws -> URL {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-\(name)-\(getpid()).html")
-        let result = try NetlabBinary.run(arguments + ["--output", file.path])
+        let result = try NetlabBinary.runFastest(arguments + ["--output", file.path])
         #expect(result.status == 0, "\(result.standardError)")
         return file
     }
@@ -57,7 +57,7 @@ import Testing
         ])
     func simulateReportOpensWithEveryChart(example: String) throws {
         let path = repositoryRoot.appendingPathComponent("Examples/\(example)").path
-        let json = try NetlabBinary.run(["simulate", path, "--duration", "300ms", "--format", "json"])
+        let json = try NetlabBinary.runFastest(["simulate", path, "--duration", "300ms", "--format", "json"])
         let root = try #require(
             try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
         let groupings = try #require(root["groupings"] as? [[String: Any]])

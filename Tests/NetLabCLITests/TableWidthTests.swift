@@ -3,7 +3,9 @@ import Testing
 
 /// Every line a command prints for people fits a 100-column terminal: every bundled example (one
 /// run and replicated), the imported 13-container shop with its long grouping names, advise,
-/// sweep, compare, inspect (IPv6 endpoints) and replay. Characters are counted, not bytes.
+/// sweep, compare, inspect (IPv6 endpoints) and replay. Characters are counted, not bytes. The
+/// release build runs them where it is current (its output is the debug build's, byte for byte,
+/// and its simulations take seconds instead of a minute).
 @Suite(.serialized) struct TableWidthTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -15,7 +17,7 @@ import Testing
 
     /// The lines of `arguments`' standard output wider than 100 characters.
     func wideLines(_ arguments: [String]) throws -> [String] {
-        let result = try NetlabBinary.run(arguments)
+        let result = try NetlabBinary.runFastest(arguments)
         #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.standardError)")
         return result.standardOutput.split(separator: "\n").filter { $0.count > 100 }.map {
             "\(arguments.prefix(2).joined(separator: " ")) (\($0.count)): " + String($0)
@@ -26,7 +28,7 @@ import Testing
         let folder = try SweepCommandTests.directory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let shop = folder.appendingPathComponent("shop.yaml").path
-        let imported = try NetlabBinary.run([
+        let imported = try NetlabBinary.runFastest([
             "import", "k8s", Self.path("Examples/k8s/online-boutique.yaml"), "--traffic",
             Self.path("Examples/k8s/traffic.yaml"), "--output", shop,
         ])
@@ -51,11 +53,11 @@ import Testing
         let baseline = folder.appendingPathComponent("a.json").path
         let current = folder.appendingPathComponent("b.json").path
         for (file, seed) in [(baseline, "1"), (current, "2")] {
-            _ = try NetlabBinary.run([
+            _ = try NetlabBinary.runFastest([
                 "simulate", shop, "--duration", "120ms", "--seed", seed, "--format", "json", "--output", file,
             ])
         }
-        let compared = try NetlabBinary.run(["compare", baseline, current])
+        let compared = try NetlabBinary.runFastest(["compare", baseline, current])
         wide += compared.standardOutput.split(separator: "\n").filter { $0.count > 100 }.map {
             "compare: " + String($0)
         }
