@@ -125,8 +125,8 @@ public struct ReplayCheck {
             var samples = [[Double]](repeating: [], count: placements.count)
             var medians = [[Double]](repeating: [], count: placements.count)
             var replays = [Replayed](repeating: Replayed(placements: placements.count), count: placements.count)
-            // Two runs per placement, in mirrored order (one, two, three, three, two, one), so that
-            // a host drifting over the check weighs on every placement alike.
+            // Two runs per placement, in mirrored order (first to last, then last to first), so
+            // that a host drifting over the check weighs on every placement alike.
             let order = Array(placements.indices) + placements.indices.reversed()
             for (run, placement) in order.enumerated() {
                 progress("\(workload.name) in \(placements[placement].name) (run \(run + 1) of \(order.count))")

@@ -163,6 +163,10 @@ import Testing
             with: #""cores": 2 } ], "overlay": { "kind": "vxlan", "between": "regions" } },"#,
             path: "cluster.overlay.between", mentions: ["unknown scope \"regions\"", "\"zones\""]),
         Case(
+            name: "overlay between zones without zones", replace: #""cores": 2 } ] },"#,
+            with: #""cores": 2 } ], "overlay": { "kind": "vxlan", "between": "zones" } },"#,
+            path: "cluster.overlay.between", mentions: ["fewer than two zones", "\"zone\""]),
+        Case(
             name: "wrong type", replace: #""cores": 2 }, { "name": "b""#, with: #""cores": "two" }, { "name": "b""#,
             path: "cluster.nodes[0].cores", mentions: ["whole number"]),
     ]

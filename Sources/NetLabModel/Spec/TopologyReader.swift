@@ -283,11 +283,13 @@ extension SpecReader {
                     fix: "give at least the MTU plus headers")
             }
         }
-        let overlay = try overlay(fields.optional("overlay"))
+        let overlay = try overlay(fields.optional("overlay"), zones: Set(nodes.compactMap(\.zone)).count)
         return Cluster(nodes: nodes, fabric: fabric, overlay: overlay, mtu: mtu)
     }
 
-    func overlay(_ node: JSONNode?) throws(SpecError) -> Overlay {
+    /// The cluster's overlay; `zones` is how many zones its nodes name (an overlay between zones
+    /// needs two).
+    func overlay(_ node: JSONNode?, zones: Int) throws(SpecError) -> Overlay {
         func defaults(_ kind: Overlay.Kind) -> Overlay {
             switch kind {
             case .none: Overlay(kind: .none, headerBytes: 0, cpuPerPacket: nil)
@@ -341,6 +343,11 @@ extension SpecReader {
                     fix:
                         "use \"nodes\" (every packet between nodes is encapsulated) or \"zones\" (only between nodes of different zones)"
                 )
+            }
+            guard scope == .nodes || zones >= 2 else {
+                throw fail(
+                    value, "cluster.overlay.between", "an overlay between zones, but fewer than two zones",
+                    fix: "give nodes a \"zone\" (two zones at least), or drop \"between\" to encapsulate between nodes")
             }
             overlay.between = scope
         }
