@@ -61,9 +61,13 @@ import Testing
                 #expect(replayed.p50 > 0 && replayed.p99 >= replayed.p50, "\(label): \(replayed)")
             }
             // The model's paths: loopback costs less than a bridge, a bridge less than two nodes,
-            // routed less than over VXLAN (encapsulation on each side).
+            // routed less than over VXLAN (encapsulation on each side). A p50 is read from a
+            // histogram bucket (0.8% wide): two placements whose model differs by less than a
+            // bucket (loopback and bridge, 2 µs apart, at 270 µs on a loaded CI machine) can read
+            // the same, so neighbours are compared as not above, the ends strictly.
             let p50s = capture.replayed.map(\.p50)
-            #expect(zip(p50s, p50s.dropFirst()).allSatisfy { $0 < $1 }, "\(label): \(p50s)")
+            #expect(zip(p50s, p50s.dropFirst()).allSatisfy { $0 <= $1 }, "\(label): \(p50s)")
+            #expect(p50s[0] < p50s[p50s.count - 1], "\(label): \(p50s)")
         }
         #expect(record.offDiagonal.count == record.captures.count * (placements - 1))
     }
