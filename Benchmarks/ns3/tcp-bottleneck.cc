@@ -2,7 +2,8 @@
 // N bulk TCP streams, each from its own node, through one switch into a receiver behind a
 // 1 Gb/s port with a drop-tail buffer of B bytes; NewReno with SACK, minimum RTO 200 ms, no
 // delayed ACKs, no timestamps (1460-byte segments), 2 s; or BBR (TcpBbr with pacing) with
-// --congestionControl=bbr. Prints the goodput of each stream.
+// --congestionControl=bbr. Stream i starts i * --stagger microseconds after stream 0 (0: all
+// together). Prints the goodput of each stream.
 //
 // Build and run (Debian's libns3-dev 3.37): Benchmarks/ns3/run-tcp-bottleneck.sh
 #include "ns3/applications-module.h"
@@ -22,11 +23,13 @@ int main(int argc, char *argv[]) {
     std::string senderRate = "10Gbps";
     double seconds = 2.0;
     std::string congestionControl = "reno";
+    uint32_t stagger = 0;
     CommandLine cmd;
     cmd.AddValue("streams", "bulk streams, one per sender node", streams);
     cmd.AddValue("buffer", "the switch port's buffer, e.g. 65536B", buffer);
     cmd.AddValue("senderRate", "each sender's link rate", senderRate);
     cmd.AddValue("seconds", "simulated time", seconds);
+    cmd.AddValue("stagger", "microseconds between the starts of consecutive streams", stagger);
     cmd.AddValue("congestionControl", "reno (NewReno with SACK) or bbr (TcpBbr, paced)", congestionControl);
     cmd.Parse(argc, argv);
 
@@ -88,7 +91,7 @@ int main(int argc, char *argv[]) {
         source.SetAttribute("MaxBytes", UintegerValue(0));
         source.SetAttribute("SendSize", UintegerValue(65536));
         ApplicationContainer sourceApp = source.Install(senders.Get(i));
-        sourceApp.Start(Seconds(0));
+        sourceApp.Start(MicroSeconds(i * stagger));
     }
     Simulator::Stop(Seconds(seconds));
     Simulator::Run();

@@ -85,16 +85,40 @@ import Testing
         #expect(cubic.retransmissions > 0, "CUBIC grows until the buffer overflows")
     }
 
-    /// BBR streams sharing a port each get a real share (ns-3's TcpBbr shares 2 and 4 streams
-    /// evenly; netlab's BBR is less even, Jain ≥ 0.95, see Benchmarks/README.md).
+    /// BBR streams that start together share a port within 10% of an equal share each: they
+    /// start from the same minimum RTT, their handshakes', and keep room for ACKs that come in
+    /// bursts (ns-3 3.37's TcpBbr: within 0.1% when the streams start together, 7% when one
+    /// starts 37 µs later; see Benchmarks/README.md). Without the handshake's RTT the stream
+    /// whose first segment queued behind another's kept a third more (0.84× to 1.29×).
     @Test(arguments: [2, 4])
     func bbrStreamsShareThePort(streams: Int) throws {
         let flows = try Fixtures.run(
             Self.bottleneck(streams: streams, buffer: "1MiB", senderRate: "1Gbps", congestionControl: "bbr")
         ).groupings[0].flows
         let rates = flows.map(\.throughputBitsPerSecond)
-        #expect(Self.jain(rates) >= 0.95, "\(rates)")
+        let equalShare = rates.reduce(0, +) / Double(streams)
+        for rate in rates { #expect(abs(rate / equalShare - 1) <= 0.10, "\(rates)") }
         #expect(rates.reduce(0, +) >= 0.95 * Self.ceiling, "\(rates)")
+    }
+
+    /// A stream with a `start` begins writing then: on a path of its own, a stream that starts
+    /// halfway through the run moves half the bytes of one that starts at zero.
+    @Test func aStreamStartsAtItsStartTime() throws {
+        let topology = """
+            { "name": "late", "duration": "1s", "profile": "ideal",
+              "cluster": { "nodes": [ { "name": "a", "nic": { "rate": "1Gbps" } }, { "name": "b", "nic": { "rate": "1Gbps" } },
+                                      { "name": "c", "nic": { "rate": "1Gbps" } }, { "name": "d", "nic": { "rate": "1Gbps" } } ],
+                           "fabric": { "rate": "10Gbps", "latency": "5us" } },
+              "containers": ["early-src", "early-dst", "late-src", "late-dst"],
+              "flows": [ { "name": "early", "from": "early-src", "to": "early-dst", "pattern": "stream" },
+                         { "name": "late", "from": "late-src", "to": "late-dst", "pattern": "stream", "start": "500ms" } ],
+              "groupings": [ { "name": "g", "pods": [ { "containers": ["early-src"], "node": "a" }, { "containers": ["early-dst"], "node": "b" },
+                                                      { "containers": ["late-src"], "node": "c" }, { "containers": ["late-dst"], "node": "d" } ] } ] }
+            """
+        let flows = try Fixtures.run(topology).groupings[0].flows
+        let early = try #require(flows.first { $0.name == "early" })
+        let late = try #require(flows.first { $0.name == "late" })
+        #expect(abs(Double(late.bytes) / Double(early.bytes) - 0.5) < 0.02, "\(late.bytes) of \(early.bytes) bytes")
     }
 
     /// Paced BBR under a host profile: the pacing timer's lateness slows a stream whose pacing

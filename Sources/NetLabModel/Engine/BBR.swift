@@ -57,11 +57,29 @@ struct BBR {
     var seenRTT = false
     /// Bytes per second; 0 until the first send sets it from the initial window.
     var pacingRate = 0.0
+    /// ACK aggregation (Linux's `bbr_update_ack_aggregation`, since 5.1; ns-3's TcpBbr too):
+    /// the most data acknowledged beyond what the bandwidth estimate explains, in each of two
+    /// windows of five rounds, which the window keeps room for.
+    var extraAcked = (0.0, 0.0)
+    var extraAckedIndex = 0
+    var extraAckedRounds = 0
+    /// The current aggregation epoch: when it began and the segments acknowledged since.
+    var ackEpochStamp = SimTime.zero
+    var ackEpochAcked = 0.0
 
-    /// A connection's BBR before its first acknowledgement.
-    init(offloadBursts: Bool = true, firstCycleIndex: Int = 2) {
+    /// A connection's BBR before its first acknowledgement. Its minimum RTT starts as the
+    /// handshake's round trip where there is one (`handshakeRTT`, ps, taken at `now`): Linux's
+    /// `bbr_init` takes the connection's smallest RTT so far, which is the SYN's, and ns-3's TcpBbr
+    /// its last one, the same. A SYN is small, so it measures the path without a full segment's
+    /// serialisation or the queue that data builds; connections that share a bottleneck from the
+    /// start so begin with the same estimate instead of one that includes the other's first packet.
+    init(offloadBursts: Bool = true, firstCycleIndex: Int = 2, handshakeRTT: Int64 = 0, now: SimTime = .zero) {
         self.offloadBursts = offloadBursts
         self.firstCycleIndex = firstCycleIndex
+        if handshakeRTT > 0 {
+            minimumRTT = handshakeRTT
+            minimumRTTStamp = now
+        }
     }
 
     /// The bandwidth estimate in segments per second.
@@ -96,6 +114,7 @@ struct BBR {
         smoothedRTT: Double
     ) {
         updateBandwidth(sample, delivered: delivered)
+        updateAckAggregation(sample, now: now, window: window)
         updateCycle(sample, inFlight: inFlight, now: now, initialWindow: initialWindow)
         checkFullBandwidth(sample)
         checkDrain(inFlight: inFlight, now: now, initialWindow: initialWindow)
@@ -132,6 +151,44 @@ struct BBR {
         if !sample.stamp.appLimited || rate >= bandwidthEstimate {
             bandwidth.update(rate, at: roundCount, window: Self.bandwidthWindowRounds)
         }
+    }
+
+    /// Linux's constants: the aggregation window in rounds, the epoch's reset threshold in
+    /// segments, and the most the allowance may be, in time at the bandwidth estimate.
+    static let extraAckedWindowRounds = 5
+    static let ackEpochResetSegments = Double(1 << 20)
+    static let extraAckedMaximum = 0.1
+
+    private mutating func updateAckAggregation(_ sample: DeliveryRate.Sample, now: SimTime, window: Double) {
+        let acknowledged = Double(sample.acknowledged)
+        guard acknowledged > 0, sample.interval > 0 else { return }
+        if roundStart {
+            extraAckedRounds = min(31, extraAckedRounds + 1)
+            if extraAckedRounds >= Self.extraAckedWindowRounds {
+                extraAckedRounds = 0
+                extraAckedIndex ^= 1
+                if extraAckedIndex == 0 { extraAcked.0 = 0 } else { extraAcked.1 = 0 }
+            }
+        }
+        var expected = bandwidthEstimate * Double((now - ackEpochStamp).picoseconds) / 1e12
+        if ackEpochAcked <= expected || ackEpochAcked + acknowledged >= Self.ackEpochResetSegments {
+            ackEpochAcked = 0
+            ackEpochStamp = now
+            expected = 0
+        }
+        ackEpochAcked += acknowledged
+        let extra = min(ackEpochAcked - expected, window)
+        if extraAckedIndex == 0 {
+            extraAcked.0 = max(extraAcked.0, extra)
+        } else {
+            extraAcked.1 = max(extraAcked.1, extra)
+        }
+    }
+
+    /// The room the window keeps for acknowledgements that come in bursts, once the pipe is full.
+    var aggregationAllowance: Double {
+        guard filledPipe else { return 0 }
+        return min(max(extraAcked.0, extraAcked.1), bandwidthEstimate * Self.extraAckedMaximum)
     }
 
     private mutating func updateCycle(
@@ -256,7 +313,7 @@ struct BBR {
         }
         // Room for the offload bursts the pacing makes, and for the probing phase's extra data.
         var target =
-            bandwidthDelayProduct(gain: windowGain, initialWindow: initialWindow) + 3
+            bandwidthDelayProduct(gain: windowGain, initialWindow: initialWindow) + aggregationAllowance + 3
             * burstSegments(segmentBytes: segmentBytes)
         if mode == .probeBandwidth, cycleIndex == 0 { target += 2 }
         if filledPipe {

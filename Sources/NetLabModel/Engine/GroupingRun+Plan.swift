@@ -241,15 +241,18 @@ extension GroupingRun {
         connections[connections.count - 1].instant = pathHops.allSatisfy { $0.kind == .cpu && $0.cost == 0 }
         connections[connections.count - 1].perCall = transport == .tcp && flow.tuning.perCallConnection
         lanes.append(contentsOf: Array(repeating: Lane(), count: Int(forward.count) + Int(backward.count)))
+        let isBBR = connections[connections.count - 1].congestionControl == .bbr
+        let handshakeRTT = isBBR ? handshakeRoundTrip(connection: connections.count - 1) : 0
         for _ in 0..<2 {
             var half = HalfConnection(initialWindow: profile.tcpInitialWindow)
-            if connections[connections.count - 1].congestionControl == .bbr {
+            if isBBR {
                 half.pacer = Int32(pacers.count)
                 pacers.append(
                     Pacer(
                         bbr: BBR(
                             offloadBursts: profile.offloadBursts,
-                            firstCycleIndex: (2 + (connections.count - 1) * 5 % 7) % BBR.cycleLength)))
+                            firstCycleIndex: (2 + (connections.count - 1) * 5 % 7) % BBR.cycleLength,
+                            handshakeRTT: handshakeRTT)))
             }
             halves.append(half)
         }

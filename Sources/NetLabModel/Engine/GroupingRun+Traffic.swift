@@ -13,7 +13,11 @@ extension GroupingRun {
 
     /// The next message (oneway) or call (rpc) of an open-loop flow, and the one after scheduled.
     mutating func openArrival<Queue: EventQueue>(flow: Int, _ simulation: inout Simulation<Queue>) {
-        guard let interval = openIntervals[flow] else { return }
+        guard let interval = openIntervals[flow] else {
+            // A stream with a start time: this is its start.
+            if case .stream = topology.flows[flow].pattern { startStream(flow: flow, &simulation) }
+            return
+        }
         let constantGap = constantGaps[flow]
         let gap =
             constantGap >= 0
@@ -461,6 +465,21 @@ extension GroupingRun {
 
     mutating func freeMessage(_ handle: Int32) {
         messages.remove(handle)
+    }
+
+    /// A stream's connections start writing. Their handshakes are taken to have been made just
+    /// before, so a BBR connection's minimum RTT is the handshake's round trip through the queues
+    /// of this moment, and dates from now.
+    mutating func startStream<Queue: EventQueue>(flow: Int, _ simulation: inout Simulation<Queue>) {
+        for connection in flowConnections[flow] {
+            for half in [Int(connection) * 2, Int(connection) * 2 + 1] where halves[half].pacer >= 0 {
+                let handshake = handshakeRoundTrip(connection: Int(connection), now: simulation.now)
+                let pacer = Int(halves[half].pacer)
+                if handshake > 0 { pacers[pacer].bbr.minimumRTT = handshake }
+                pacers[pacer].bbr.minimumRTTStamp = simulation.now
+            }
+            refillStream(connection: Int(connection), &simulation)
+        }
     }
 
     /// Keeps a stream's writer writing 64 KiB chunks until its send buffer is full (one write

@@ -209,7 +209,14 @@ public struct GroupingRun: EventHandler {
             case .oneway(_, .closed):
                 preconditionFailure("one-way flows are open loop")
             case .stream:
-                for connection in flowConnections[flowIndex] { refillStream(connection: Int(connection), &simulation) }
+                guard let start = flow.start, start > .zero else {
+                    startStream(flow: flowIndex, &simulation)
+                    continue
+                }
+                if start < topology.duration {
+                    simulation.schedule(
+                        EventAction(kind: EventKind.arrival.rawValue, target: UInt32(flowIndex)), at: .zero + start)
+                }
             case .injected:
                 break  // driven from outside through inject(...)
             }

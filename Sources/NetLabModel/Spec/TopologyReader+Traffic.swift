@@ -1,6 +1,23 @@
 import NetLabCore
 import NetLabSpec
 
+extension TopologyReader {
+    /// The keys a flow of each pattern may have (docs/topology.schema.json lists the same).
+    package static let flowKeys: [String: [String]] = {
+        let common = [
+            "name", "from", "to", "pattern", "transport", "fallback", "congestion_control", "send_buffer",
+            "receive_buffer", "nagle", "slo",
+        ]
+        return [
+            "rpc": common + [
+                "request", "response", "rate", "interval", "callers", "think", "server_time", "start", "connection",
+            ],
+            "oneway": common + ["size", "rate", "interval", "start"],
+            "stream": common + ["bytes", "start"],
+        ]
+    }()
+}
+
 extension SpecReader {
     func flows(_ node: JSONNode, containers: [Container]) throws(SpecError) -> [Flow] {
         let items = try array(node, "flows", what: "the flows")
@@ -17,20 +34,9 @@ extension SpecReader {
             let patternText = try string(
                 try fields.required("pattern", fix: "add \"pattern\": \"rpc\", \"oneway\" or \"stream\""),
                 fields.child("pattern"), what: "the pattern")
-            let common = [
-                "name", "from", "to", "pattern", "transport", "fallback", "congestion_control", "send_buffer",
-                "receive_buffer", "nagle", "slo",
-            ]
-            switch patternText {
-            case "rpc":
-                try fields.rejectUnknownKeys(
-                    common + [
-                        "request", "response", "rate", "interval", "callers", "think", "server_time", "start",
-                        "connection",
-                    ])
-            case "oneway": try fields.rejectUnknownKeys(common + ["size", "rate", "interval", "start"])
-            case "stream": try fields.rejectUnknownKeys(common + ["bytes"])
-            default:
+            switch TopologyReader.flowKeys[patternText] {
+            case let keys?: try fields.rejectUnknownKeys(keys)
+            case nil:
                 throw fail(
                     fields.optional("pattern"), fields.child("pattern"), "unknown pattern \"\(patternText)\"",
                     fix: "use rpc, oneway or stream")
