@@ -6,7 +6,7 @@
 ///
 /// A histogram's first samples are kept as their bucket numbers, two bytes each, and counted into
 /// pages at the 33rd: most flows of a large cluster record a handful of messages in a run, whose
-/// pages (64 bytes each, one per sample when the samples spread) would cost ten times as much.
+/// pages (32 bytes each, one per sample when the samples spread) would cost five times as much.
 ///
 /// Mean, minimum and maximum are kept exactly (in picoseconds). Recording allocates only for the
 /// first sample and when a value lands in a page not stored yet; steady state allocates nothing.
@@ -16,19 +16,20 @@ public struct LatencyHistogram: Sendable {
 
     /// Buckets (bucket `octave × 128 + slot`; octave 0 holds 0..<128) are kept in pages of 16,
     /// and only pages that hold samples are stored: a flow's latencies fill a few pages, and an
-    /// outlier far above them (a retransmission timeout) adds one page of 64 bytes, not the
+    /// outlier far above them (a retransmission timeout) adds one page of 32 bytes, not the
     /// thousand buckets between. `pages` lists the stored pages' numbers (bucket / 16) in
     /// increasing order, and page `pages[i]` is `counts[16 i ..< 16 i + 16]`. Each count keeps its
-    /// low 32 bits here (half the memory of 64-bit counts, for the hundreds of thousands of
-    /// histograms a cluster keeps) and anything above in `overflows`.
+    /// low 16 bits here (a quarter of the memory of 64-bit counts, for the hundreds of thousands
+    /// of histograms a cluster keeps, whose buckets hold tens or hundreds of samples each) and
+    /// anything above in `overflows`.
     @usableFromInline static let pageBits = 4
     @usableFromInline static let pageSize = 1 << pageBits
-    @usableFromInline var counts: [UInt32] = []
+    @usableFromInline var counts: [UInt16] = []
     @usableFromInline var pages: [UInt16] = []
     /// The position in `pages` of the page last recorded into: most samples land there again.
     @usableFromInline var lastPage = 0
-    /// Multiples of 2³² by bucket, for the buckets whose count passed 4,294,967,295 (none, in
-    /// nearly every run).
+    /// Multiples of 2¹⁶ by bucket, for the buckets whose count passed 65,535 (a busy stream's or
+    /// a long replay's commonest latencies; none in most flows).
     @usableFromInline var overflows: [Int: UInt64] = [:]
     /// The buckets of the first samples (up to ``earlySamples``), in the order recorded, not yet
     /// counted into the pages.
@@ -90,10 +91,10 @@ public struct LatencyHistogram: Sendable {
         let page = UInt16(truncatingIfNeeded: bucket >> Self.pageBits)
         if lastPage >= pages.count || pages[lastPage] != page { lastPage = position(ofPage: page) }
         let offset = lastPage << Self.pageBits | bucket & (Self.pageSize - 1)
-        let (low, carried) = counts[offset].addingReportingOverflow(UInt32(truncatingIfNeeded: number))
+        let (low, carried) = counts[offset].addingReportingOverflow(UInt16(truncatingIfNeeded: number))
         counts[offset] = low
-        let high = number >> 32 &+ (carried ? 1 : 0)
-        if high > 0 { overflows[bucket, default: 0] &+= high << 32 }
+        let high = number >> 16 &+ (carried ? 1 : 0)
+        if high > 0 { overflows[bucket, default: 0] &+= high << 16 }
     }
 
     /// The position of `page` in `pages`, stored empty where it is missing. Storage grows by a

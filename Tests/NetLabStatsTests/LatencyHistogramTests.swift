@@ -26,8 +26,23 @@ import Testing
         #expect(histogram.minimumPicoseconds == 1000 && histogram.maximumPicoseconds == 100_000_000)
     }
 
-    /// Counts are kept in 32 bits with the excess beside them: a bucket past 2³² samples (a long
-    /// run of a fast flow) still counts every one, through merging and percentiles.
+    /// Counts are kept in 16 bits with the excess beside them: a bucket that one sample at a time
+    /// passes 2¹⁶ several times (a busy stream's commonest latency) counts every sample.
+    @Test func bucketsCountPastSixteenBitsOneSampleAtATime() {
+        var histogram = LatencyHistogram()
+        for _ in 0..<200_000 { histogram.record(picoseconds: 2_000_000) }  // 2 µs
+        histogram.record(picoseconds: 9_000_000)
+        #expect(histogram.buckets.map(\.count) == [200_000, 1])
+        let (octave, slot) = LatencyHistogram.position(of: 2_000)
+        #expect(histogram.valueAtPercentile(99.9995) == LatencyHistogram.upperEdge(octave: octave, slot: slot))
+        #expect(histogram.valueAtPercentile(100) == 9_000)
+        var merged = histogram
+        merged.merge(histogram)
+        #expect(merged.buckets.map(\.count) == [400_000, 2])
+    }
+
+    /// A bucket past 2³² samples (a long run of a fast flow) still counts every one, through
+    /// merging and percentiles.
     @Test func bucketsCountPastThirtyTwoBits() {
         var histogram = LatencyHistogram()
         histogram.record(picoseconds: 1_000_000)  // 1 µs
