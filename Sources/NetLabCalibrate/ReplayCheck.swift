@@ -28,10 +28,14 @@ public struct ReplayCheck {
 
     public var quick: Bool
     public var cores: Int
+    /// Where to keep the check's captures for the user, each with the map and the topology that
+    /// replay it (`netlab replay`), or nil to delete them with the check.
+    public var keptCaptures: URL?
 
-    public init(quick: Bool, cores: Int) {
+    public init(quick: Bool, cores: Int, keepingCapturesIn keptCaptures: URL? = nil) {
         self.quick = quick
         self.cores = cores
+        self.keptCaptures = keptCaptures
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -120,6 +124,9 @@ public struct ReplayCheck {
         } catch {
             throw Failure(description: "the check's own topology: \(error)")
         }
+        var keeper = try keptCaptures.map { (directory) throws(Failure) in
+            try CaptureKeeper(directory: directory, topologyText: topologyText(placements))
+        }
         var captures: [ReplayCheckRecord.Capture] = []
         for (workloadIndex, workload) in workloads.enumerated() {
             var samples = [[Double]](repeating: [], count: placements.count)
@@ -141,6 +148,9 @@ public struct ReplayCheck {
                 try replay(
                     path, placements: placements, from: placement, site: site, port: port, topology: topology,
                     profile: profile, into: &replays[placement])
+                try keeper?.keep(
+                    path, workload: workloadIndex, named: workload.name, placement: placements[placement],
+                    run: run / placements.count + 1, map: mapText(site, port: port), point: site.point)
             }
             for placement in placements.indices {
                 var measured = Self.times(samples[placement])
@@ -161,6 +171,7 @@ public struct ReplayCheck {
                         droppedPackets: replayed.droppedPackets))
             }
         }
+        try keeper?.finish(profile: profile.name)
         return ReplayCheckRecord(
             profile: profile.name, placements: placements.map(\.name), workloads: workloads, captures: captures)
     }
@@ -203,12 +214,7 @@ public struct ReplayCheck {
         profile: CostProfile, into replayed: inout Replayed
     ) throws(Failure) {
         do {
-            let server = site.serverAddress == site.clientAddress ? "\(site.serverAddress):\(port)" : site.serverAddress
-            let mapText = """
-                { "endpoints": [ { "match": "\(server)", "container": "server" },
-                                 { "match": "\(site.clientAddress)", "container": "client" } ] }
-                """
-            let map = try ReplayMap.read(mapText, file: "replay-check.map.json")
+            let map = try ReplayMap.read(mapText(site, port: port), file: "replay-check.map.json")
             let plan = try ReplayPlan.prepare(trace: path, map: map, topology: topology, unmapped: .error)
             guard plan.topology.flows.count == 1 else {
                 throw Failure(
@@ -229,6 +235,16 @@ public struct ReplayCheck {
         } catch {
             throw Failure(description: "replaying the capture of \(placements[placement].name): \(error)")
         }
+    }
+
+    /// The map of a capture made at `site` with the server on `port`: which address is the client
+    /// and which the server (with the port where both share one address, over loopback).
+    func mapText(_ site: Site, port: Int) -> String {
+        let server = site.serverAddress == site.clientAddress ? "\(site.serverAddress):\(port)" : site.serverAddress
+        return """
+            { "endpoints": [ { "match": "\(server)", "container": "server" },
+                             { "match": "\(site.clientAddress)", "container": "client" } ] }
+            """
     }
 
     /// The placements as groupings of one topology: the host as nodes of its cores, joined as

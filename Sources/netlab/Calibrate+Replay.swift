@@ -46,8 +46,9 @@ extension Calibrate {
                 ReplayCheck.abandon()
                 namespaces.tearDown()
                 var standardError = StandardError()
+                let kept = keptCaptures.map { "; those kept so far are in \($0), without a README" } ?? ""
                 print(
-                    "netlab: calibrate: interrupted during the replay check; its captures stopped and deleted, every namespace deleted",
+                    "netlab: calibrate: interrupted during the replay check; its captures stopped and deleted, every namespace deleted\(kept)",
                     to: &standardError)
                 Glibc.exit(128 + number)
             }
@@ -61,9 +62,18 @@ extension Calibrate {
         let progress = ProgressLine(label: "calibrate --replay")
         defer { progress.finish() }
         do {
-            return try ReplayCheck(quick: quick, cores: cores).run(profile: profile, namespaces: namespaces) {
-                progress.update($0)
+            let kept = keptCaptures.map { URL(fileURLWithPath: $0) }
+            let record = try ReplayCheck(quick: quick, cores: cores, keepingCapturesIn: kept).run(
+                profile: profile, namespaces: namespaces
+            ) { progress.update($0) }
+            if let keptCaptures {
+                progress.finish()
+                var standardError = StandardError()
+                print(
+                    "netlab: note: the replay check's captures are in \(keptCaptures); its README.txt has the command that replays each",
+                    to: &standardError)
             }
+            return record
         } catch {
             throw InputError(
                 source: "--replay", location: nil, problem: error.description,

@@ -67,6 +67,13 @@ struct Calibrate: ParsableCommand {
             discussion: "Its figures go into the report and into the profile file's replay_check."))
     var replay = false
 
+    @Option(
+        name: .customLong("keep-captures"),
+        help: ArgumentHelp(
+            "With --replay: keep the check's captures in this directory, each with its map, the check's topology and a README of the netlab replay commands.",
+            valueName: "directory"))
+    var keptCaptures: String?
+
     @OptionGroup var format: FormatOption<CalibrateFormat>
 
     /// The options' combinations, checked before anything runs. Called from `run()`, not as
@@ -76,6 +83,20 @@ struct Calibrate: ParsableCommand {
             throw InputError(
                 source: "--output", location: nil, problem: "writes a fitted profile, and --check does not fit",
                 fix: "drop one of them")
+        }
+        if keptCaptures != nil, !replay {
+            throw InputError(
+                source: "--keep-captures", location: nil,
+                problem: "keeps the replay check's captures, and there is no check",
+                fix: "add --replay, or drop --keep-captures")
+        }
+        var isDirectory: ObjCBool = false
+        if let keptCaptures, FileManager.default.fileExists(atPath: keptCaptures, isDirectory: &isDirectory),
+            !isDirectory.boolValue
+        {
+            throw InputError(
+                source: "--keep-captures", location: nil, problem: "\(keptCaptures) is a file, not a directory",
+                fix: "name a directory (made if missing)")
         }
         if replay { try Self.checkReplayRequirements() }
     }

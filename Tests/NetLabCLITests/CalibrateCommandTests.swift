@@ -169,6 +169,8 @@ import Testing
     @Test(arguments: [
         (["calibrate", "--format", "csv"], "Please provide one of 'table', 'json' or 'html'"),
         (["calibrate", "--check", "linux-default", "--output", "x.json"], "drop one of them"),
+        (["calibrate", "--keep-captures", "kept"], "add --replay, or drop --keep-captures"),
+        (["calibrate", "--replay", "--keep-captures", "/etc/passwd"], "is a file, not a directory"),
         (["calibrate", "--measurements", "/nonexistent/m.json"], "no such file"),
         (["calibrate", "--check", "/nonexistent/p.json"], "neither a built-in profile nor a file"),
     ])

@@ -1,6 +1,7 @@
 import Foundation
 import NetLabCalibrate
 import NetLabModel
+import NetLabReplay
 import Testing
 
 #if canImport(Glibc)
@@ -26,7 +27,10 @@ import Testing
         try #require(
             namespaces.available.contains(.bridge) && namespaces.available.contains(.routed),
             "namespaces: \(namespaces.unavailable)")
-        let check = ReplayCheck(quick: true, cores: ProcessInfo.processInfo.activeProcessorCount)
+        let kept = FileManager.default.temporaryDirectory.appendingPathComponent("netlab-kept-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: kept) }
+        let check = ReplayCheck(
+            quick: true, cores: ProcessInfo.processInfo.activeProcessorCount, keepingCapturesIn: kept)
         let record = try check.run(profile: .linuxDefault, namespaces: namespaces)
         namespaces.tearDown()
         let left = ((try? FileManager.default.contentsOfDirectory(atPath: "/run/netns")) ?? []).filter(made.contains)
@@ -70,5 +74,25 @@ import Testing
             #expect(p50s[0] < p50s[p50s.count - 1], "\(label): \(p50s)")
         }
         #expect(record.offDiagonal.count == record.captures.count * (placements - 1))
+
+        // The captures kept: each with its map, the topology and a README of the commands, and a
+        // kept capture replays with them as one conversation of the reference application.
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: kept.path))
+        let runs = check.workloads.count * placements * 2
+        #expect(files.filter { $0.hasSuffix(".pcap") }.count == runs, "\(files.sorted())")
+        #expect(files.filter { $0.hasSuffix(".map.json") }.count == runs, "\(files.sorted())")
+        #expect(files.contains("topology.json") && files.contains("README.txt"), "\(files.sorted())")
+        let readme = try String(contentsOf: kept.appendingPathComponent("README.txt"), encoding: .utf8)
+        #expect(readme.components(separatedBy: "netlab replay ").count - 1 == runs, "\(readme)")
+        let topology = try TopologyReader.read(
+            try String(contentsOf: kept.appendingPathComponent("topology.json"), encoding: .utf8),
+            file: "topology.json", requireFlows: false)
+        let map = try ReplayMap.read(
+            try String(contentsOf: kept.appendingPathComponent("w1-two-pods-run1.map.json"), encoding: .utf8),
+            file: "w1-two-pods-run1.map.json")
+        let plan = try ReplayPlan.prepare(
+            trace: kept.appendingPathComponent("w1-two-pods-run1.pcap").path, map: map, topology: topology,
+            unmapped: .error)
+        #expect(plan.topology.flows.count == 1)
     }
 }

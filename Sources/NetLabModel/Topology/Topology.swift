@@ -204,8 +204,9 @@ public struct Flow: Sendable {
     public var tuning = Tuning()
     /// What the flow must achieve in a grouping (its service-level objective), if anything.
     public var objective = ServiceLevelObjective()
-    /// Open-loop flows: when the first message leaves. Nil: one drawn interval after time zero.
+    /// Open-loop flows: when the first message leaves (nil: one drawn interval after time zero).
     /// Staggered starts keep constant-rate flows from all colliding at the same instants.
+    /// Streams: when writing begins (nil: time zero).
     public var start: SimDuration?
 
     /// Limits a flow must meet: a p99 latency, a throughput, a loss ratio. Nil: no limit.
