@@ -2,8 +2,8 @@ import NetLabCore
 import NetLabModel
 
 /// What netlab predicts for a calibration case: the case as a topology (the host as a node of its
-/// cores, or two such nodes for the routed and VXLAN stand-ins, joined without wire delay and with
-/// a link far faster than any host path), simulated under a profile.
+/// cores, or two nodes sharing them for the routed and VXLAN stand-ins, joined without wire delay
+/// and with a link far faster than any host path), simulated under a profile.
 public enum CasePrediction {
     /// How many round trips a prediction simulates: a hundred or so, enough where every round trip
     /// is alike (the fit of the figures, with nothing varying); two thousand for the fit of the
@@ -92,7 +92,8 @@ public enum CasePrediction {
             nodes = #"[ { "name": "host", \#(node) } ]"#
             pods = #"[ { "containers": ["client"], "node": "host" }, { "containers": ["server"], "node": "host" } ]"#
         case .routed, .vxlan:
-            nodes = #"[ { "name": "a", \#(node) }, { "name": "b", \#(node) } ]"#
+            // Both namespaces are on this host: the two nodes share its cores.
+            nodes = #"[ { "name": "a", "host": "host", \#(node) }, { "name": "b", "host": "host", \#(node) } ]"#
             pods = #"[ { "containers": ["client"], "node": "a" }, { "containers": ["server"], "node": "b" } ]"#
         }
         let overlay = item.path == .vxlan ? #", "overlay": "vxlan""# : ""

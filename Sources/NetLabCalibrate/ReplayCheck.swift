@@ -247,7 +247,7 @@ public struct ReplayCheck {
             """
     }
 
-    /// The placements as groupings of one topology: the host as nodes of its cores, joined as
+    /// The placements as groupings of one topology: the host as nodes sharing its cores, joined as
     /// calibration's own cross-node cases are (no wire delay, a link far faster than the host).
     /// Nodes a and b share a zone and c is in another, under a VXLAN overlay between zones: a to b
     /// is the routed pair, a to c the VXLAN one, as the namespaces join them.
@@ -257,7 +257,7 @@ public struct ReplayCheck {
     func topologyText(_ placements: [Placement]) -> String {
         let cpusets = cores >= 2 ? ("[0]", "[1]") : ("[0]", "[0]")
         let node =
-            #""cores": \#(max(cores, 2)), "netfilter": false, "nic": { "rate": "1Tbps", "buffer": "64MiB", "interrupt_delay": "0ns" }"#
+            #""cores": \#(max(cores, 2)), "host": "host", "netfilter": false, "nic": { "rate": "1Tbps", "buffer": "64MiB", "interrupt_delay": "0ns" }"#
         func pods(_ placement: Placement) -> String {
             switch placement.path {
             case .inPod: #"{ "containers": ["client", "server"], "node": "a" }"#

@@ -122,6 +122,11 @@ import Testing
             with: #""cluster": { "fabric": { "zone_latency": "1ms" }, "nodes": [ { "name": "a", "cores": 2 }"#,
             path: "cluster.fabric.zone_latency", mentions: ["fewer than two zones", "give nodes a \"zone\""]),
         Case(
+            name: "nodes on one host with different core counts",
+            replace: #"{ "name": "a", "cores": 2 }, { "name": "b", "cores": 2 }"#,
+            with: #"{ "name": "a", "cores": 2, "host": "h" }, { "name": "b", "cores": 4, "host": "h" }"#,
+            path: "cluster.nodes[1].cores", mentions: ["shares host \"h\" with node \"a\"", "the host's core count"]),
+        Case(
             name: "absurd uplink latency", replace: #"{ "name": "a", "cores": 2 }"#,
             with: #"{ "name": "a", "cores": 2, "latency": "2s" }"#,
             path: "cluster.nodes[0].latency", mentions: ["absurd", "at most 1s"]),

@@ -36,11 +36,11 @@ extension GroupingRun {
             currentCore = outer
             return
         }
-        var work = Work(node: Int32(node), endpoint: Int32(endpoint), duration: duration, then: then)
+        var work = Work(pool: Int32(poolOfNode[node]), endpoint: Int32(endpoint), duration: duration, then: then)
         work.dataCore = dataCore
         work.remoteCopy = remoteCopy
         if endpoint < 0 {
-            let pool = pools[node]
+            let pool = pools[Int(work.pool)]
             let current = currentCore
             let hash = (UInt64(truncatingIfNeeded: steering) &* 0x9E37_79B9_7F4A_7C15) >> 32
             work.core =
@@ -79,7 +79,7 @@ extension GroupingRun {
         if core >= 0 {
             start(handle, on: core, &simulation)
         } else if endpoints[endpoint].allowedCores != 0 {
-            let pool = pools[endpoints[endpoint].node]
+            let pool = pools[poolOfNode[endpoints[endpoint].node]]
             var best = -1
             var mask = endpoints[endpoint].allowedCores
             while mask != 0 {
@@ -89,15 +89,15 @@ extension GroupingRun {
             }
             cores[best].queue.append(handle)
         } else {
-            pools[endpoints[endpoint].node].shared.append(handle)
+            pools[poolOfNode[endpoints[endpoint].node]].shared.append(handle)
         }
     }
 
     /// An idle core `endpoint` may run on now (absolute index), or -1 if all of them are busy.
     mutating func idleCore(for endpoint: Int) -> Int {
         let home = Int(endpoints[endpoint].homeCore)
-        let node = endpoints[endpoint].node
-        let first = Int(pools[node].first)
+        let pool = poolOfNode[endpoints[endpoint].node]
+        let first = Int(pools[pool].first)
         let mask = endpoints[endpoint].allowedCores
         if mask != 0 {
             if home >= first, home - first < 64, mask & (1 << UInt64(home - first)) != 0, !cores[home].busy {
@@ -112,9 +112,9 @@ extension GroupingRun {
             return -1
         }
         if !cores[home].busy, takesSharedWork(home) { return home }
-        while let candidate = pools[node].idle.last {
+        while let candidate = pools[pool].idle.last {
             if !cores[Int(candidate)].busy, takesSharedWork(Int(candidate)) { return Int(candidate) }
-            pools[node].idle.removeLast()
+            pools[pool].idle.removeLast()
             cores[Int(candidate)].listedIdle = false
         }
         return -1
@@ -124,7 +124,7 @@ extension GroupingRun {
     /// polling threads hold every core of the node.
     @inline(__always)
     func takesSharedWork(_ core: Int) -> Bool {
-        !cores[core].dedicated || pools[nodeOfCore[core]].freeCores == 0
+        !cores[core].dedicated || pools[poolOfNode[nodeOfCore[core]]].freeCores == 0
     }
 
     mutating func start<Queue: EventQueue>(_ handle: Int32, on core: Int, _ simulation: inout Simulation<Queue>) {
@@ -175,11 +175,11 @@ extension GroupingRun {
         if !cores[core].busy {
             if !cores[core].queue.isEmpty {
                 start(cores[core].queue.removeFirst(), on: core, &simulation)
-            } else if takesSharedWork(core), !pools[Int(work.node)].shared.isEmpty {
-                start(pools[Int(work.node)].shared.removeFirst(), on: core, &simulation)
+            } else if takesSharedWork(core), !pools[Int(work.pool)].shared.isEmpty {
+                start(pools[Int(work.pool)].shared.removeFirst(), on: core, &simulation)
             } else if takesSharedWork(core), !cores[core].listedIdle {
                 cores[core].listedIdle = true
-                pools[Int(work.node)].idle.append(Int32(core))
+                pools[Int(work.pool)].idle.append(Int32(core))
             }
             if !cores[core].busy { cores[core].idleSince = simulation.now }
         }
@@ -194,7 +194,8 @@ extension GroupingRun {
     func allows(_ endpoint: Int, core: Int) -> Bool {
         let mask = endpoints[endpoint].allowedCores
         return mask == 0
-            ? takesSharedWork(core) : mask & (1 << UInt64(core - Int(pools[endpoints[endpoint].node].first))) != 0
+            ? takesSharedWork(core)
+            : mask & (1 << UInt64(core - Int(pools[poolOfNode[endpoints[endpoint].node]].first))) != 0
     }
 
     /// The core a synchronous wake-up of `endpoint` puts it on, or -1: the waker's own core, when it
@@ -206,7 +207,8 @@ extension GroupingRun {
     /// are not synchronous.
     func affineCore(for endpoint: Int) -> Int {
         let core = Int(currentCore)
-        guard core >= 0, nodeOfCore[core] == endpoints[endpoint].node, !cores[core].busy || cores[core].runsKernelWork,
+        guard core >= 0, poolOfNode[nodeOfCore[core]] == poolOfNode[endpoints[endpoint].node],
+            !cores[core].busy || cores[core].runsKernelWork,
             !endpoints[endpoint].polls, allows(endpoint, core: core)
         else { return -1 }
         return core

@@ -5,14 +5,22 @@ extension GroupingRun {
     /// serialising at the slower of its two ends, and the shaper on the NIC's egress if it has one.
     mutating func buildCoresAndLinks() {
         let cluster = topology.cluster
+        var poolOfHost: [String: Int] = [:]
         for (index, node) in cluster.nodes.enumerated() {
+            if let host = node.host, let shared = poolOfHost[host] {
+                poolOfNode.append(shared)
+                continue
+            }
+            let pool = pools.count
+            if let host = node.host { poolOfHost[host] = pool }
+            poolOfNode.append(pool)
             pools.append(CorePool(first: Int32(cores.count), count: Int32(node.cores), freeCores: Int32(node.cores)))
             for _ in 0..<node.cores {
-                pools[index].idle.append(Int32(cores.count))
+                pools[pool].idle.append(Int32(cores.count))
                 nodeOfCore.append(index)
                 cores.append(Core(listedIdle: true))
             }
-            pools[index].idle.reverse()
+            pools[pool].idle.reverse()
         }
         for (index, node) in cluster.nodes.enumerated() {
             let portRate = cluster.fabric.portRate
@@ -56,7 +64,7 @@ extension GroupingRun {
                         Endpoint(
                             container: container, replica: replica, node: node, threads: spec.threads,
                             allowedCores: mask,
-                            homeCore: pools[node].first + Int32(spec.cpuset.first ?? 0)))
+                            homeCore: pools[poolOfNode[node]].first + Int32(spec.cpuset.first ?? 0)))
                 }
             }
         }
@@ -147,7 +155,8 @@ extension GroupingRun {
         for index in endpoints.indices {
             let spec = topology.containers[endpoints[index].container]
             let node = endpoints[index].node
-            let first = Int(pools[node].first), count = Int(pools[node].count)
+            let pool = poolOfNode[node]
+            let first = Int(pools[pool].first), count = Int(pools[pool].count)
             let wantsPoll =
                 spec.wait.map { $0 == .poll } ?? (pollingTransports[index].any && pollingTransports[index].all)
             if wantsPoll {
@@ -158,7 +167,7 @@ extension GroupingRun {
                     for core in free {
                         cores[first + core].dedicated = true
                         if core < 64 { mask |= 1 << UInt64(core) }
-                        pools[node].freeCores -= 1
+                        pools[pool].freeCores -= 1
                     }
                     endpoints[index].polls = true
                     endpoints[index].allowedCores = mask
@@ -170,10 +179,10 @@ extension GroupingRun {
                 )
             }
             if spec.cpuset.isEmpty {
-                var home = nextHome[node] % count
+                var home = nextHome[pool] % count
                 for _ in 0..<count where cores[first + home].dedicated { home = (home + 1) % count }
                 endpoints[index].homeCore = Int32(first + home)
-                nextHome[node] = home + 1
+                nextHome[pool] = home + 1
             }
         }
     }

@@ -39,8 +39,11 @@ public struct GroupingRun: EventHandler {
     var lanes: [Lane] = []
     /// The packets waiting at each lane.
     var laneQueues = RingPool<Int32>()
+    /// The cores of each host: one per node, except that nodes on one host (``Node/host``) share
+    /// one pool; `poolOfNode` says which.
     var pools: [CorePool] = []
-    /// Every node's cores, node after node; `nodeOfCore` maps back.
+    var poolOfNode: [Int] = []
+    /// Every host's cores, host after host; `nodeOfCore` maps back (to the host's first node).
     var cores: [Core] = []
     var nodeOfCore: [Int] = []
     /// The core whose finished work is being followed up now (kernel work it raises stays

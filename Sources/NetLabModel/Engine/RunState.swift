@@ -70,7 +70,8 @@ struct Call {
 
 /// Work waiting for or running on a core.
 struct Work {
-    var node: Int32
+    /// The core pool (host) it runs in.
+    var pool: Int32
     /// Endpoint this work is done for (one of its threads runs it), or -1 for kernel work.
     var endpoint: Int32
     var duration: Int64

@@ -161,7 +161,8 @@ extension GroupingRun {
             )
         }
         let nodes = topology.cluster.nodes.enumerated().map { index, node in
-            let range = Int(pools[index].first)..<Int(pools[index].first + pools[index].count)
+            let pool = pools[poolOfNode[index]]
+            let range = Int(pool.first)..<Int(pool.first + pool.count)
             // A polling thread keeps its core busy the whole time.
             let busy = cores[range].reduce(0.0) { $0 + ($1.dedicated ? Double(window) : Double($1.busyPicoseconds)) }
             var result = GroupingResult.NodeResult(

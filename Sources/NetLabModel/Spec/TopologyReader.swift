@@ -182,7 +182,7 @@ extension SpecReader {
         for (index, item) in nodeItems.enumerated() {
             let path = "cluster.nodes[\(index)]"
             let nodeFields = try object(item, path, what: "a node")
-            try nodeFields.rejectUnknownKeys(["name", "cores", "nic", "zone", "latency", "netfilter"])
+            try nodeFields.rejectUnknownKeys(["name", "cores", "nic", "zone", "latency", "netfilter", "host"])
             let name = try name(
                 try nodeFields.required("name", fix: "add \"name\""), nodeFields.child("name"), what: "the node name")
             if nodes.contains(where: { $0.name == name }) {
@@ -241,6 +241,16 @@ extension SpecReader {
             }
             if let value = nodeFields.optional("zone") {
                 node.zone = try self.name(value, nodeFields.child("zone"), what: "a zone name")
+            }
+            if let value = nodeFields.optional("host") {
+                let host = try self.name(value, nodeFields.child("host"), what: "a host name")
+                if let other = nodes.first(where: { $0.host == host }), other.cores != cores {
+                    throw fail(
+                        nodeFields.optional("cores") ?? value, nodeFields.child("cores"),
+                        "node \"\(name)\" has \(cores) cores but shares host \"\(host)\" with node \"\(other.name)\", which has \(other.cores)",
+                        fix: "give every node on host \"\(host)\" the host's core count")
+                }
+                node.host = host
             }
             nodes.append(node)
         }

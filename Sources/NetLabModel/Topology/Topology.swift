@@ -51,6 +51,10 @@ public struct Node: Sendable {
     /// Its zone (a failure domain: an availability zone, a site); nodes in different zones are
     /// `Fabric.interZoneLatency` further apart.
     public var zone: String?
+    /// The machine it runs on when nodes share one (a kind or k3d cluster, whose nodes are
+    /// containers of one host; VMs pinned to the same cores), or nil for a machine of its own.
+    /// Nodes on one host share its cores: their processes and kernel work compete for them.
+    public var host: String?
     /// A token-bucket shaper on its NIC's egress (`tc qdisc add dev eth0 root tbf …`): traffic
     /// leaving the node waits in it before the NIC's queue.
     public var nicShaping: TokenBucket?
