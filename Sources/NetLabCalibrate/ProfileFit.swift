@@ -21,6 +21,9 @@ public enum ProfileFit {
 
     static let parameters: [Parameter] = [
         Parameter(name: "wakeup", fields: [(.wakeup, 1)], why: "round trips with the processes on two cores, blocking"),
+        Parameter(
+            name: "uds_wakeup", fields: [(.udsWakeup, 1)],
+            why: "Unix stream socket round trips with the processes on two cores, blocking"),
         Parameter(name: "context_switch", fields: [(.contextSwitch, 1)], why: "round trips on one core"),
         Parameter(
             name: "tcp (socket calls, stack 1.2× each)",
@@ -312,6 +315,7 @@ public enum ProfileFit {
     static func value(of field: CostProfile.Field, in profile: CostProfile) -> Int64 {
         switch field {
         case .wakeup: profile.wakeup.picoseconds
+        case .udsWakeup: (profile.udsWakeup ?? profile.wakeup).picoseconds
         case .contextSwitch: profile.contextSwitch.picoseconds
         case .socketSend: profile.socketSend.picoseconds
         case .copyPerByte: profile.copyPerByte.picoseconds

@@ -93,13 +93,20 @@ public enum ReplayRunner {
         let scaled = SimDuration(picoseconds: Int64(saturating: picoseconds))
         extended.duration = (mode == .causal ? scaled * 2 : scaled) + .seconds(1)
         let topology = extended
-        let outcomes = parallelMap(count: groupings.count, progress: { progress?($0, $1) }) { slot in
-            Result { () throws(ReplayError) in
-                try replay(
-                    plan, topology: topology, grouping: groupings[slot], profile: profile, seed: seed, speed: speed,
-                    mode: mode,
-                    origin: origin,
-                    pcapPath: pcapDirectory.map { "\($0)/\(topology.groupings[groupings[slot]].name).pcap" })
+        // A do-catch rather than `Result { () throws(ReplayError) in … }`: with that closure, some
+        // debug builds of the tests (Swift 6.3.1) saw the plan's trace path empty here and could
+        // not reopen the capture, then crashed capturing the error's backtrace; the address and
+        // thread sanitizers found nothing, so we suspect the typed-throws closure's codegen.
+        let outcomes = parallelMap(count: groupings.count, progress: { progress?($0, $1) }) {
+            slot -> Result<GroupingOutcome, ReplayError> in
+            do throws(ReplayError) {
+                return .success(
+                    try replay(
+                        plan, topology: topology, grouping: groupings[slot], profile: profile, seed: seed,
+                        speed: speed, mode: mode, origin: origin,
+                        pcapPath: pcapDirectory.map { "\($0)/\(topology.groupings[groupings[slot]].name).pcap" }))
+            } catch {
+                return .failure(error)
             }
         }
         var results: [GroupingResult] = []

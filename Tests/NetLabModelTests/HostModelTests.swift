@@ -101,6 +101,29 @@ import Testing
         #expect(polling == 0, "polling \(polling) µs")
     }
 
+    /// A thread blocked on a Unix stream socket is woken in `uds_wakeup` where the profile sets it;
+    /// every other transport's, and the Unix socket's where it is unset, in `wakeup`. Processes
+    /// pinned to two cores, 30 µs and 12 µs wake-ups, nothing else charged.
+    @Test func aUnixStreamSocketHasItsOwnWakeUp() throws {
+        func roundTrip(_ transport: String, udsWakeup: String?) throws -> Double {
+            let own = udsWakeup.map { #", "uds_wakeup": "\#($0)""# } ?? ""
+            let profile =
+                #"{"base": "ideal", "overrides": {"wakeup": "30us", "socket_wait": "block", "shm_wait": "block"\#(own)}}"#
+            let containers = #"[{ "name": "src", "cpuset": [0] }, { "name": "dst", "cpuset": [1] }]"#
+            let flow =
+                #"{ "from": "src", "to": "dst", "pattern": "rpc", "transport": "\#(transport)", "request": "64B", "response": "64B", "interval": "1ms" }"#
+            let flows = try Fixtures.run(Self.onePod(cores: 2, containers: containers, flows: flow, profile: profile))
+                .groupings[0].flows[0]
+            return Double(flows.latency.valueAtPercentile(50)) / 1000
+        }
+        #expect(try abs(roundTrip("uds", udsWakeup: nil) - 60) < 0.01)
+        #expect(try abs(roundTrip("uds", udsWakeup: "12us") - 24) < 0.01)
+        for transport in ["uds-dgram", "pipe", "shm", "tcp"] {
+            let rtt = try roundTrip(transport, udsWakeup: "12us")
+            #expect(abs(rtt - 60) < 0.01, "\(transport): \(rtt) µs")
+        }
+    }
+
     /// docs/model.md's worked example, to the picosecond: a 64 B loopback TCP rpc in one pod under
     /// `linux-default` with its variability off. Each way: send 1 µs + 64 × 100 ps, stack
     /// transmit and receive 1.2 µs each, a context switch 1.5 µs (or, pinned apart, a wake-up

@@ -125,6 +125,7 @@ public enum Stage: Int, CaseIterable, Sendable {
         case (.devices, _): ["veth_per_packet", "bridge_per_packet"]
         case (.netfilter, _): ["netfilter_per_packet"]
         case (.overlay, _): ["vxlan_per_packet", "geneve_per_packet"]
+        case (.wakeup, .uds): ["uds_wakeup", "wakeup", "context_switch"]
         case (.wakeup, _): ["wakeup", "context_switch"]
         case (.queueing, _), (.coreWait, _), (.serialization, _), (.propagation, _), (.transport, _),
             (.recovery, _), (.server, _):

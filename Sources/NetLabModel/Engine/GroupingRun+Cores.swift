@@ -218,11 +218,13 @@ extension GroupingRun {
     /// awake; a context switch if it will run on the core that wakes it or must wait for a busy
     /// one; an idle-core wake-up (IPI and idle exit) if it will run on another, idle core.
     /// A deeper idle state costs more to leave (``HostVariability``).
-    mutating func wakeupCost(of endpoint: Int, now: SimTime) -> Int64 {
+    mutating func wakeupCost(of endpoint: Int, on transport: Transport, now: SimTime) -> Int64 {
         guard !endpoints[endpoint].polls, endpoints[endpoint].running == 0 else { return 0 }
         let node = endpoints[endpoint].node
         let core = idleCore(for: endpoint)
         if core < 0 || Int32(core) == currentCore { return contextSwitch(on: node) }
-        return idleWakeup(core: core, now: now)
+        var base = profile.wakeup
+        if transport == .uds, let own = profile.udsWakeup { base = own }
+        return idleWakeup(core: core, now: now, base: base)
     }
 }

@@ -159,7 +159,7 @@ extension GroupingRun {
         let sender = message.fromServer ? link.server : link.client
         let cold = coldCopyCost(half: Int(message.connection) * 2 + (message.fromServer ? 1 : 0), bytes: message.bytes)
         let cost = sendCallCost(link.transport, bytes: message.bytes)
-        let wakeup = wokenFromBlock ? wakeupCost(of: sender, now: simulation.now) : 0
+        let wakeup = wokenFromBlock ? wakeupCost(of: sender, on: link.transport, now: simulation.now) : 0
         messageTimes[Int(handle)].plan(work: wakeup + cost + cold, wakeup: wakeup)
         submitWork(
             node: endpoints[sender].node, duration: wakeup + cost + cold, endpoint: sender,
@@ -344,7 +344,7 @@ extension GroupingRun {
         if link.transport == .tcp { messageTimes[Int(handle)].charge(.recovery, until: simulation.now) }
         let cost = receiveCallCost(link.transport, bytes: message.bytes)
         let cold = coldCopyCost(half: Int(message.connection) * 2 + (message.fromServer ? 1 : 0), bytes: message.bytes)
-        var wakeup = wakeupCost(of: receiver, now: simulation.now)
+        var wakeup = wakeupCost(of: receiver, on: link.transport, now: simulation.now)
         var preferred = -1
         if wakeup > 0, link.pathClass.wakesSynchronously, profile.wakesOnWakerCore(link.transport) {
             preferred = affineCore(for: receiver)

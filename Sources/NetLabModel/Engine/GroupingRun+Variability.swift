@@ -17,12 +17,12 @@ extension GroupingRun {
         Self.scaled(profile.contextSwitch.picoseconds, sigma: profile.variability.contextSwitchSigma, &hostNoise[node])
     }
 
-    /// Waking a thread on `core`, idle since `idleSince`, at `now`: the wake-up, and the extra of
-    /// leaving a deeper idle state.
-    mutating func idleWakeup(core: Int, now: SimTime) -> Int64 {
+    /// Waking a thread on `core`, idle since `idleSince`, at `now`: the wake-up (`base`), and the
+    /// extra of leaving a deeper idle state.
+    mutating func idleWakeup(core: Int, now: SimTime, base: SimDuration) -> Int64 {
         let node = nodeOfCore[core]
-        let base = Self.scaled(profile.wakeup.picoseconds, sigma: profile.variability.wakeupSigma, &hostNoise[node])
-        return base + profile.variability.idleExtra(after: (now - cores[core].idleSince).picoseconds)
+        let wakeup = Self.scaled(base.picoseconds, sigma: profile.variability.wakeupSigma, &hostNoise[node])
+        return wakeup + profile.variability.idleExtra(after: (now - cores[core].idleSince).picoseconds)
     }
 
     /// `value` times a lognormal factor of median 1 and `sigma`, at most 100 times `value` (a

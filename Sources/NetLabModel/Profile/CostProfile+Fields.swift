@@ -13,7 +13,8 @@ extension CostProfile {
         case shmWrite = "shm_write", shmRead = "shm_read", shmCopyPerByte = "shm_copy_per_byte"
         case coldCopyPerByte = "cold_copy_per_byte", cacheBytes = "cache_bytes"
         case remoteCopyPerByte = "remote_copy_per_byte"
-        case wakeup, contextSwitch = "context_switch", socketWait = "socket_wait", shmWait = "shm_wait"
+        case wakeup, udsWakeup = "uds_wakeup", contextSwitch = "context_switch", socketWait = "socket_wait", shmWait =
+            "shm_wait"
         case vethPerPacket = "veth_per_packet", bridgePerPacket = "bridge_per_packet", netfilterPerPacket =
             "netfilter_per_packet"
         case vxlanPerPacket = "vxlan_per_packet", genevePerPacket = "geneve_per_packet"
@@ -192,6 +193,7 @@ extension CostProfile {
         case .cacheBytes: cacheBytes = Int64(saturating: value)
         case .remoteCopyPerByte: remoteCopyPerByte = duration
         case .wakeup: wakeup = duration
+        case .udsWakeup: udsWakeup = duration
         case .contextSwitch: contextSwitch = duration
         case .socketWait: socketsPoll = value == 1
         case .shmWait: shmPolls = value == 1

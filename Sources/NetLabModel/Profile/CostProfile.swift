@@ -39,6 +39,9 @@ public struct CostProfile: Sendable, Equatable {
     public var remoteCopyPerByte: SimDuration = .zero
     /// Waking a blocked thread whose core is idle: the inter-processor interrupt and the idle exit.
     public var wakeup: SimDuration
+    /// The same for a thread blocked on a Unix stream socket, where a host wakes it faster or
+    /// slower than other waiters (nil: `wakeup`).
+    public var udsWakeup: SimDuration?
     /// Switching a core from one thread to another: a thread woken on a core that is busy, or on
     /// the core of the thread that woke it.
     public var contextSwitch: SimDuration
@@ -155,6 +158,8 @@ public struct CostProfile: Sendable, Equatable {
         for field in Field.allCases where field.isHostCost {
             profile.set(field, to: 0)
         }
+        // Unset, as in linux-default: it follows `wakeup` when an override sets that.
+        profile.udsWakeup = nil
         profile.socketsPoll = true
         profile.shmPolls = true
         profile.tcpAckCost = 0
