@@ -53,11 +53,22 @@ struct ApplicationTiming {
     /// from the captured gap between them: less what the path charged after the capture point
     /// for the one and before it for the other, never below zero. Recorded with a capture origin;
     /// without one the captured gap is the application's.
+    ///
+    /// `receiverIdle` (ps, or nil if unknown) is how long the receiver of `previous` had been
+    /// idle when it arrived, as the capture shows it (since the end of the last message that
+    /// side sent): a receiver woken on an idle core paid the profile's extra for that idle
+    /// spell, as the simulation charges it again.
     mutating func gap(
-        captured gap: Int64, after previous: ReplaySession.Captured, before next: ReplaySession.Captured, flow: Int
+        captured gap: Int64, after previous: ReplaySession.Captured, before next: ReplaySession.Captured, flow: Int,
+        receiverIdle: Int64? = nil
     ) -> Int64 {
         guard corrects else { return gap }
-        let after = costAfterCapture(flow: flow, fromServer: !previous.fromA, bytes: previous.bytes)
+        var after = costAfterCapture(flow: flow, fromServer: !previous.fromA, bytes: previous.bytes)
+        if let receiverIdle,
+            correction?.split(flow: flow, fromServer: !previous.fromA, bytes: previous.bytes).wakesIdleCore == true
+        {
+            after += correction?.idleWakeupExtra(afterIdle: receiverIdle) ?? 0
+        }
         let before = costBeforeCapture(flow: flow, fromServer: !next.fromA, bytes: next.bytes)
         let corrected = gap - after - before
         // Back-to-back writes of one side may overlap their own delivery; only a turn in the

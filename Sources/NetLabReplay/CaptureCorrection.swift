@@ -39,6 +39,9 @@ struct CaptureCorrection {
         run = GroupingRun(topology: topology, grouping: origin.grouping, profile: profile, seed: seed)
     }
 
+    /// The extra a receiver woken on an idle core pays after `idle` picoseconds idle.
+    func idleWakeupExtra(afterIdle idle: Int64) -> Int64 { run.idleWakeupExtra(afterIdle: idle) }
+
     /// Why the capture point does not fit `flow`'s path in the captured grouping, if it does not.
     func problem(flow: Int) -> String? { run.captureProblem(flow: flow, at: origin.point) }
 

@@ -13,6 +13,9 @@ struct CausalSchedule {
         /// When that one was delivered (simulated), and where it ended in the capture (ns).
         var previousDelivery: SimTime
         var previousCapturedEnd: Int64
+        /// Where the last message the receiver of `previous` sent before it ended in the capture
+        /// (ns), or nil if that side had sent nothing: its idle spell is from there.
+        var receiverLastSentEnd: Int64?
     }
 
     /// Whether each conversation's first message has been scheduled.
@@ -27,6 +30,10 @@ struct CausalSchedule {
     private var lastDelivered: [ReplaySession.Captured?]
     private var lastDelivery: [SimTime]
     private var lastCapturedEnd: [Int64]
+    /// Per conversation, the captured end of the last delivered message from each side (ns),
+    /// or -1 before the first.
+    private var lastEndFromA: [Int64]
+    private var lastEndFromB: [Int64]
     private var waiting: Set<Int> = []
     /// For each waiting conversation, last delivery minus the simulated time of its last
     /// captured message end (ps): its next message is due at this plus the simulated time of
@@ -41,6 +48,8 @@ struct CausalSchedule {
         lastDelivered = Array(repeating: nil, count: conversations)
         lastDelivery = Array(repeating: .zero, count: conversations)
         lastCapturedEnd = Array(repeating: 0, count: conversations)
+        lastEndFromA = Array(repeating: -1, count: conversations)
+        lastEndFromB = Array(repeating: -1, count: conversations)
         waitingOffsets = LazyMinimum(count: conversations)
     }
 
@@ -73,15 +82,25 @@ struct CausalSchedule {
             pendingHead[conversation] = 0
         }
         current[conversation] = next
+        let previous = lastDelivered[conversation]
+        let receiverEnd = previous.map { $0.fromA ? lastEndFromB[conversation] : lastEndFromA[conversation] } ?? -1
         return Next(
-            message: next, previous: lastDelivered[conversation], previousDelivery: lastDelivery[conversation],
-            previousCapturedEnd: lastCapturedEnd[conversation])
+            message: next, previous: previous, previousDelivery: lastDelivery[conversation],
+            previousCapturedEnd: lastCapturedEnd[conversation],
+            receiverLastSentEnd: receiverEnd >= 0 ? receiverEnd : nil)
     }
 
     /// The conversation's message in flight was delivered at `time`; returns the captured end
     /// of the last message delivered.
     mutating func delivered(_ conversation: Int, at time: SimTime) -> Int64 {
         lastDelivery[conversation] = time
+        if let message = current[conversation] {
+            if message.fromA {
+                lastEndFromA[conversation] = message.last
+            } else {
+                lastEndFromB[conversation] = message.last
+            }
+        }
         lastCapturedEnd[conversation] = current[conversation]?.last ?? lastCapturedEnd[conversation]
         lastDelivered[conversation] = current[conversation] ?? lastDelivered[conversation]
         current[conversation] = nil

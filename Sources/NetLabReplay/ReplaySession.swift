@@ -211,8 +211,10 @@ struct ReplaySession {
         guard let next = causal.takeNext(conversation) else { return }
         var gap = max(0, next.message.start - next.previousCapturedEnd) * 1000
         if let previous = next.previous {
+            let idle = next.receiverLastSentEnd.map { max(0, previous.start - $0) * 1000 }
             gap = application.gap(
-                captured: gap, after: previous, before: next.message, flow: Int(plan.conversationFlow[conversation]))
+                captured: gap, after: previous, before: next.message, flow: Int(plan.conversationFlow[conversation]),
+                receiverIdle: idle)
         }
         schedule(
             next.message, conversation: conversation, at: next.previousDelivery + simulatedSpan(picoseconds: gap))

@@ -82,6 +82,27 @@ import Testing
         }
     }
 
+    /// A receiver woken on an idle core paid the profile's extra for how long the core idled, and
+    /// the simulation charges it again: the correction takes it out of the captured gap too.
+    /// UDP ping-pong at 200/s (the server idles about 5 ms before each request, the client at
+    /// least the round trip): with a 10 µs extra after any idle spell of 100 µs or more, every
+    /// gap after a request loses 10 µs more, and none loses more than that.
+    @Test func anIdleReceiversExtraWakeUpComesOutOfTheGap() throws {
+        var plain = CostProfile.linuxDefault
+        plain.affineWakeups = 0
+        plain.variability.idleWakeup = (.zero, .zero, .zero)
+        var idling = plain
+        idling.variability.idleWakeup = (.microseconds(10), .microseconds(10), .microseconds(10))
+        let origin = CaptureOrigin(grouping: 1, point: .node)
+        let without = try Self.replay("pod-to-pod-sockperf", origin: origin, profile: plain).applicationGaps[0][0]
+        let with = try Self.replay("pod-to-pod-sockperf", origin: origin, profile: idling).applicationGaps[0][0]
+        #expect(with.count == without.count)
+        #expect(without.minimumPicoseconds > 10_000_000, "no gap is clamped")
+        let taken = without.sumPicoseconds - with.sumPicoseconds
+        #expect(taken >= 200 * 10e6, "\(taken) ps over \(with.count) gaps")
+        #expect(taken <= Double(with.count) * 10e6, "\(taken) ps over \(with.count) gaps")
+    }
+
     /// A profile far slower than the host that made the capture leaves gaps below zero: they are
     /// taken as zero, counted, and the user is pointed at calibration.
     @Test func aProfileSlowerThanTheCapturingHostIsReported() throws {

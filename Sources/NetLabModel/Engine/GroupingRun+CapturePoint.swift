@@ -28,6 +28,10 @@ public struct CaptureSplit: Sendable, Equatable {
     /// Both sides together, by stage: what the correction of a captured gap takes away, and so
     /// which profile figures decide it (``Stage/profileFields(for:)``).
     public var stages = StageTimes()
+    /// Whether the receiver is woken on an idle core (an interrupt, not a context switch or a
+    /// poll): then it also pays the profile's extra for how long that core was idle, which
+    /// `afterCapture` leaves out (``GroupingRun/idleWakeupExtra(afterIdle:)``).
+    public var wakesIdleCore = false
 }
 
 extension GroupingRun {
@@ -102,18 +106,26 @@ extension GroupingRun {
         }
         // A lone message finds the receiver asleep: woken on the sender's core where the wake-up is
         // synchronous (``affineCore(for:)``), else by an interrupt to its own.
+        let switchesContext =
+            connection.pathClass.wakesSynchronously && profile.wakesOnWakerCore(connection.transport)
+            && endpoints[receiver].allowedCores == 0
+        var idleWakeup = profile.wakeup
+        if connection.transport == .uds, let own = profile.udsWakeup { idleWakeup = own }
         let wakeup =
-            endpoints[receiver].polls
-            ? 0
-            : connection.pathClass.wakesSynchronously && profile.wakesOnWakerCore(connection.transport)
-                && endpoints[receiver].allowedCores == 0
-                ? profile.contextSwitch.picoseconds
-                : profile.wakeup.picoseconds
+            endpoints[receiver].polls ? 0 : switchesContext ? profile.contextSwitch.picoseconds : idleWakeup.picoseconds
         let receive = receiveCallCost(connection.transport, bytes: bytes)
         after += wakeup + receive
         byStage[.wakeup] = wakeup
         byStage[.receive] = receive
-        return CaptureSplit(beforeCapture: before, afterCapture: after, stages: byStage)
+        return CaptureSplit(
+            beforeCapture: before, afterCapture: after, stages: byStage,
+            wakesIdleCore: !endpoints[receiver].polls && !switchesContext)
+    }
+
+    /// What waking a thread on a core idle for `idle` picoseconds costs beyond the wake-up: the
+    /// profile's extra for leaving a deeper idle state (``HostVariability/idleExtra(after:)``).
+    public func idleWakeupExtra(afterIdle idle: Int64) -> Int64 {
+        profile.variability.idleExtra(after: idle)
     }
 
     /// The place on a path where a capture at `point` sees a message sent by the client
