@@ -206,6 +206,14 @@ extension ReplayRunner {
                         + named.map { stage, picoseconds in
                             "\(stage.label) \(FigureText.duration(nanoseconds: Double(picoseconds) / 1000)) (\(stage.profileFields(for: spec.transport, on: path).joined(separator: ", ")))"
                         }.joined(separator: ", ")
+                    let extras = profile.variability.idleWakeup
+                    if split.wakesIdleCore, extras.0 != .zero || extras.1 != .zero || extras.2 != .zero {
+                        let figures = [extras.0, extras.1, extras.2].map {
+                            FigureText.duration(nanoseconds: Double($0.picoseconds) / 1000)
+                        }
+                        charged +=
+                            ", and a receiver woken on a core idle since it last sent \(figures.joined(separator: " / ")) more after 100 µs / 1 ms / 10 ms (idle_wakeup_100us, idle_wakeup_1ms, idle_wakeup_10ms)"
+                    }
                 }
                 warnings.append(
                     "flow \(spec.name): \(negativeGaps[flow]) of \(total) captured gaps were shorter than the host costs the profile charges on the captured path and were taken as 0\(charged): the profile is slower than the host that made the capture; lower those figures, or measure this host with netlab calibrate"

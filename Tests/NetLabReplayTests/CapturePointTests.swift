@@ -103,6 +103,22 @@ import Testing
         #expect(taken <= Double(with.count) * 10e6, "\(taken) ps over \(with.count) gaps")
     }
 
+    /// An idle extra too large for the host that made the capture leaves gaps below zero, and the
+    /// warning names the idle-extra figures with the others.
+    @Test func aTooLargeIdleExtraIsNamedInTheWarning() throws {
+        var profile = CostProfile.linuxDefault
+        profile.affineWakeups = 0
+        profile.variability.idleWakeup = (.milliseconds(1), .milliseconds(1), .milliseconds(1))
+        let result = try Self.replay(
+            "pod-to-pod-sockperf", origin: CaptureOrigin(grouping: 1, point: .node), profile: profile)
+        #expect(result.negativeGaps[0] > 0)
+        #expect(
+            result.warnings.contains {
+                $0.contains("taken as 0") && $0.contains("1.00ms / 1.00ms / 1.00ms more")
+                    && $0.contains("idle_wakeup_1ms")
+            }, "\(result.warnings)")
+    }
+
     /// A profile far slower than the host that made the capture leaves gaps below zero: they are
     /// taken as zero, counted, and the user is pointed at calibration.
     @Test func aProfileSlowerThanTheCapturingHostIsReported() throws {
