@@ -315,7 +315,7 @@ public enum ProfileFit {
     static func value(of field: CostProfile.Field, in profile: CostProfile) -> Int64 {
         switch field {
         case .wakeup: profile.wakeup.picoseconds
-        case .udsWakeup: (profile.udsWakeup ?? profile.wakeup).picoseconds
+        case .udsWakeup: profile.wakeup(on: .uds).picoseconds
         case .contextSwitch: profile.contextSwitch.picoseconds
         case .socketSend: profile.socketSend.picoseconds
         case .copyPerByte: profile.copyPerByte.picoseconds

@@ -60,13 +60,13 @@ struct ApplicationTiming {
     /// spell, as the simulation charges it again.
     mutating func gap(
         captured gap: Int64, after previous: ReplaySession.Captured, before next: ReplaySession.Captured, flow: Int,
-        receiverIdle: Int64? = nil
+        receiverIdle: Int64?
     ) -> Int64 {
-        guard corrects else { return gap }
-        var after = costAfterCapture(flow: flow, fromServer: !previous.fromA, bytes: previous.bytes)
-        if let receiverIdle,
-            correction?.split(flow: flow, fromServer: !previous.fromA, bytes: previous.bytes).wakesIdleCore == true
-        {
+        guard let split = correction?.split(flow: flow, fromServer: !previous.fromA, bytes: previous.bytes) else {
+            return gap
+        }
+        var after = split.afterCapture
+        if split.wakesIdleCore, let receiverIdle {
             after += correction?.idleWakeupExtra(afterIdle: receiverIdle) ?? 0
         }
         let before = costBeforeCapture(flow: flow, fromServer: !next.fromA, bytes: next.bytes)

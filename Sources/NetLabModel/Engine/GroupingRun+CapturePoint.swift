@@ -109,10 +109,10 @@ extension GroupingRun {
         let switchesContext =
             connection.pathClass.wakesSynchronously && profile.wakesOnWakerCore(connection.transport)
             && endpoints[receiver].allowedCores == 0
-        var idleWakeup = profile.wakeup
-        if connection.transport == .uds, let own = profile.udsWakeup { idleWakeup = own }
         let wakeup =
-            endpoints[receiver].polls ? 0 : switchesContext ? profile.contextSwitch.picoseconds : idleWakeup.picoseconds
+            endpoints[receiver].polls
+            ? 0
+            : switchesContext ? profile.contextSwitch.picoseconds : profile.wakeup(on: connection.transport).picoseconds
         let receive = receiveCallCost(connection.transport, bytes: bytes)
         after += wakeup + receive
         byStage[.wakeup] = wakeup

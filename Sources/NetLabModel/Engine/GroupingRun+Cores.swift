@@ -223,8 +223,6 @@ extension GroupingRun {
         let node = endpoints[endpoint].node
         let core = idleCore(for: endpoint)
         if core < 0 || Int32(core) == currentCore { return contextSwitch(on: node) }
-        var base = profile.wakeup
-        if transport == .uds, let own = profile.udsWakeup { base = own }
-        return idleWakeup(core: core, now: now, base: base)
+        return idleWakeup(core: core, now: now, base: profile.wakeup(on: transport))
     }
 }

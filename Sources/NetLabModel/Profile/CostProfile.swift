@@ -42,6 +42,13 @@ public struct CostProfile: Sendable, Equatable {
     /// The same for a thread blocked on a Unix stream socket, where a host wakes it faster or
     /// slower than other waiters (nil: `wakeup`).
     public var udsWakeup: SimDuration?
+
+    /// Waking a thread blocked on `transport` on an idle core: `udsWakeup` for a Unix stream
+    /// socket where set, else `wakeup`.
+    public func wakeup(on transport: Transport) -> SimDuration {
+        if transport == .uds, let own = udsWakeup { return own }
+        return wakeup
+    }
     /// Switching a core from one thread to another: a thread woken on a core that is busy, or on
     /// the core of the thread that woke it.
     public var contextSwitch: SimDuration
