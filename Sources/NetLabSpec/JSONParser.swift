@@ -140,8 +140,26 @@ public struct JSONParser {
 
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         index += 1
-        var scalars = String.UnicodeScalarView()
-        var start = index
+        let start = index
+        // Most strings have no escape: they are decoded straight from the document's bytes.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                guard let text = String(validating: bytes[start..<index - 1], as: UTF8.self) else {
+                    throw error("string is not valid UTF-8")
+                }
+                return text
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            index += 1
+        }
+        return try parseEscapedString(from: start)
+    }
+
+    /// The rest of a string that has an escape (or a fault) at `index`, begun at `start`.
+    private mutating func parseEscapedString(from start: Int) throws(JSONSyntaxError) -> String {
+        var start = start
         var raw: [UInt8] = []
         while true {
             guard index < bytes.count else { throw error("unterminated string") }
@@ -190,8 +208,7 @@ public struct JSONParser {
             index += 1
         }
         guard let text = String(validating: raw, as: UTF8.self) else { throw error("string is not valid UTF-8") }
-        scalars.append(contentsOf: text.unicodeScalars)
-        return String(scalars)
+        return text
     }
 
     private mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {

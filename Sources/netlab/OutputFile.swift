@@ -101,6 +101,12 @@ struct DescriptorOutput: TextOutputStream {
         if buffer.count >= Self.pieceSize { flush() }
     }
 
+    /// Writes UTF-8 text already encoded, such as a JSON report's pieces.
+    mutating func write(utf8 bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.pieceSize { flush() }
+    }
+
     /// Writes out what is buffered.
     mutating func flush() {
         defer { buffer.removeAll(keepingCapacity: true) }

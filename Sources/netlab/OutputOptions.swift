@@ -130,7 +130,7 @@ struct ReportOptions<Format: ReportFormats>: ParsableArguments {
         let format = try resolvedFormat()
         if format == .json, let json {
             let document = json()
-            try writeOutput(to: file) { document.write(to: &$0) }
+            try writeOutput(to: file) { output in document.writeUTF8 { output.write(utf8: $0) } }
             return
         }
         let text: String? =

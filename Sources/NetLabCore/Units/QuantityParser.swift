@@ -44,8 +44,10 @@ enum QuantityParser {
     private static func split(
         _ text: String, quantity: String, units: [String], examples: String
     ) throws(UnitParseError) -> (DecimalText, String) {
-        let unitList = units.joined(separator: ", ")
-        let fix = "write \(quantity) as a number and a unit, e.g. \(examples) (units: \(unitList))"
+        // Built only for an error: quantities are parsed by the hundred thousand in a cluster's file.
+        var fix: String {
+            "write \(quantity) as a number and a unit, e.g. \(examples) (units: \(units.joined(separator: ", ")))"
+        }
         let trimmed = text.trimmingSpaces
         if trimmed.first == "-" {
             throw UnitParseError(input: text, problem: "is negative", fix: "use a non-negative value, e.g. \(examples)")
