@@ -12,15 +12,20 @@ extension GroupingResult {
     /// The objectives of `topology`'s flows this grouping misses (a flow with nothing delivered
     /// misses a p99 or throughput objective).
     public func violations(of topology: Topology) -> [ObjectiveViolation] {
-        var violations: [ObjectiveViolation] = []
-        for (index, flow) in flows.enumerated() {
-            let reasons = topology.flows[index].objective.misses(
-                p99: flow.messages > 0 ? Double(flow.latency.valueAtPercentile(99)) * 1000 : nil,
-                throughput: flow.throughputBitsPerSecond,
-                loss: flow.offeredMessages > 0 ? Double(flow.lostMessages) / Double(flow.offeredMessages) : nil)
-            violations += reasons.map { ObjectiveViolation(grouping: name, flow: flow.name, reason: $0) }
+        flows.indices.flatMap { index in
+            objectiveMisses(ofFlow: index, in: topology).map {
+                ObjectiveViolation(grouping: name, flow: flows[index].name, reason: $0)
+            }
         }
-        return violations
+    }
+
+    /// What the flow at `index` misses of its objective, in words (empty when it meets it).
+    func objectiveMisses(ofFlow index: Int, in topology: Topology) -> [String] {
+        let flow = flows[index]
+        return topology.flows[index].objective.misses(
+            p99: flow.messages > 0 ? Double(flow.latency.valueAtPercentile(99)) * 1000 : nil,
+            throughput: flow.throughputBitsPerSecond,
+            loss: flow.offeredMessages > 0 ? Double(flow.lostMessages) / Double(flow.offeredMessages) : nil)
     }
 }
 

@@ -179,9 +179,10 @@ extension GroupingRun {
         var result = GroupingResult(
             name: grouping.name, flows: flows, nodes: nodes, links: links, events: events, warnings: warnings)
         result.containers = topology.containers.indices.map { container in
-            let replicas = endpoints.indices.filter { endpoints[$0].container == container }
             let busiest =
-                replicas.map { Double(endpoints[$0].busyPicoseconds) / Double(endpoints[$0].threads) }.max() ?? 0
+                endpointsOfContainer[container].map {
+                    Double(endpoints[$0].busyPicoseconds) / Double(endpoints[$0].threads)
+                }.max() ?? 0
             return GroupingResult.ContainerLoad(
                 name: topology.containers[container].name, threads: topology.containers[container].threads,
                 threadUtilization: busiest / Double(window))
@@ -191,9 +192,8 @@ extension GroupingRun {
         result.pods = grouping.pods.count
         result.nodesUsed = usedNodes.count
         result.coresUsed = usedNodes.reduce(0) { $0 + topology.cluster.nodes[$1].cores }
-        let misses = result.violations(of: topology)
         for (index, flow) in topology.flows.enumerated() where !flow.objective.isEmpty {
-            result.flows[index].objectiveMisses = misses.filter { $0.flow == result.flows[index].name }.map(\.reason)
+            result.flows[index].objectiveMisses = result.objectiveMisses(ofFlow: index, in: topology)
             result.flows[index].objective = flow.objective
         }
         return result
