@@ -36,8 +36,9 @@ public enum BreakdownReport {
     static func nanoseconds(_ picoseconds: Double) -> Double { picoseconds.rounded() / 1000 }
 
     /// With replications: per stage, the mean over replications of each one's mean and tail
-    /// breakdown, with the 95% half-width.
-    static func replicationsJSON(_ flows: [GroupingResult.FlowResult]) -> JSONValue {
+    /// breakdown, with the 95% half-width, over the replications that completed a message of the
+    /// flow; nil when none did (as a single run's breakdown is absent then).
+    static func replicationsJSON(_ flows: [GroupingResult.FlowResult]) -> JSONValue? {
         func intervals(_ means: [[Stage: Double]]) -> JSONValue {
             .object(
                 Stage.lifeOrder.map { stage in
@@ -52,6 +53,7 @@ public enum BreakdownReport {
                 })
         }
         let completed = flows.filter { $0.messages > 0 }
+        guard !completed.isEmpty else { return nil }
         return .object([
             ("mean_ns", intervals(completed.map(\.breakdown.mean))),
             ("tail_mean_ns", intervals(completed.compactMap { tail(of: $0)?.mean })),

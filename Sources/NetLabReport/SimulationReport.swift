@@ -27,20 +27,19 @@ public enum SimulationReport {
                 return [
                     (
                         "replications",
-                        .object([
-                            ("count", .integer(Int64(replicated.replications.count))),
-                            ("latency_mean_ns", interval(statistics.meanLatencyNanoseconds)),
-                            ("latency_p50_ns", interval(statistics.p50Nanoseconds)),
-                            ("latency_p99_ns", interval(statistics.p99Nanoseconds)),
-                            ("throughput_bps", interval(statistics.throughputBitsPerSecond)),
-                            ("p99_minus_best_ns", interval(statistics.p99MinusBestNanoseconds)),
-                            ("best_p99_grouping", .string(first.groupings[statistics.best].name)),
-                            (
-                                "breakdown",
-                                BreakdownReport.replicationsJSON(
-                                    replicated.replications.map { $0.groupings[grouping].flows[flow] })
-                            ),
-                        ])
+                        .object(
+                            [
+                                ("count", .integer(Int64(replicated.replications.count))),
+                                ("latency_mean_ns", interval(statistics.meanLatencyNanoseconds)),
+                                ("latency_p50_ns", interval(statistics.p50Nanoseconds)),
+                                ("latency_p99_ns", interval(statistics.p99Nanoseconds)),
+                                ("throughput_bps", interval(statistics.throughputBitsPerSecond)),
+                                ("p99_minus_best_ns", interval(statistics.p99MinusBestNanoseconds)),
+                                ("best_p99_grouping", .string(first.groupings[statistics.best].name)),
+                            ]
+                                + (BreakdownReport.replicationsJSON(
+                                    replicated.replications.map { $0.groupings[grouping].flows[flow] }
+                                ).map { [("breakdown", $0)] } ?? []))
                     )
                 ]
             })

@@ -73,6 +73,34 @@ import Testing
         #expect(send["mean"]! > 0 && send["ci95"]! >= 0)
     }
 
+    /// A flow that completes nothing in any replication (its first call falls after the run)
+    /// has no breakdown block, as a single run's flow has none, and every format still reports it.
+    @Test func aFlowThatNeverCompletesIsReportedInEveryFormat() throws {
+        let text = Self.topology.replacingOccurrences(
+            of: #""pattern": "oneway", "transport": "uds", "fallback": "tcp", "size": "1KiB", "interval": "200us""#,
+            with: #""pattern": "oneway", "transport": "uds", "fallback": "tcp", "size": "1KiB", "interval": "10s""#)
+        let topology = try TopologyReader.read(text, file: "pair.json")
+        let profile = ProfileReader.builtIn("linux-default", overrides: [:])!
+        let replicated = ReplicatedResult(
+            Experiment.replicate(topology, groupings: [0, 1], profile: profile, seed: 5, replications: 3))
+        let json = SimulationReport.json(replicated).rendered()
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        for grouping in try #require(document["groupings"] as? [[String: Any]]) {
+            let flows = try #require(grouping["flows"] as? [[String: Any]])
+            let blocks = try flows.map { try #require($0["replications"] as? [String: Any]) }
+            #expect(blocks[0]["breakdown"] != nil)
+            #expect(blocks[1]["breakdown"] == nil && blocks[1]["count"] as? Int == 3)
+        }
+        #expect(SimulationReport.csv(replicated).split(separator: "\n").count == 5)
+        #expect(SimulationReport.table(replicated).contains("logs"))
+        #expect(SimulationReport.markdown(replicated).contains("logs"))
+        #expect(
+            SimulationReport.html(
+                replicated.replications[0], replicated: replicated,
+                inputs: ReportInputs(command: "test", netlabVersion: "test", files: [])
+            ).contains("logs"))
+    }
+
     @Test func theHTMLDrawsStagesPerFlow() throws {
         let replicated = try Self.result()
         let page = SimulationReport.html(
