@@ -23,6 +23,15 @@ public enum KubernetesExport {
     public static func yaml(_ topology: Topology, grouping index: Int) throws(KubernetesError) -> String {
         let grouping = topology.groupings[index]
         let names = KubernetesNames.uniqueLabels(grouping.pods.map(\.name))
+        // Each container's flows and the pods called from another pod, in one pass over the flows:
+        // a cluster has a hundred thousand of them, and a pass per container took minutes.
+        var flowsFrom = Array(repeating: [Int](), count: topology.containers.count)
+        var calledPods = Set<Int>()
+        for (flowIndex, flow) in topology.flows.enumerated() {
+            flowsFrom[flow.from].append(flowIndex)
+            let target = grouping.podIndex(of: flow.to)
+            if target != grouping.podIndex(of: flow.from) { calledPods.insert(target) }
+        }
         var documents: [JSONNode] = []
         for (podIndex, pod) in grouping.pods.enumerated() {
             let labels = SpecTree.object([("app.kubernetes.io/name", SpecTree.string(names[podIndex]))])
@@ -32,8 +41,8 @@ public enum KubernetesExport {
             for (slot, member) in pod.containers.enumerated() {
                 written.append(
                     container(
-                        topology, member: member, name: containerNames[slot], grouping: grouping, podIndex: podIndex,
-                        podNames: names))
+                        topology, member: member, flows: flowsFrom[member], name: containerNames[slot],
+                        grouping: grouping, podIndex: podIndex, podNames: names))
             }
             var annotations: [(String, JSONNode)] = [
                 ("netlab.io/grouping", SpecTree.string(grouping.name)),
@@ -79,10 +88,9 @@ public enum KubernetesExport {
                         ])
                     ),
                 ]))
-            let called = topology.flows.contains { flow in
-                grouping.podIndex(of: flow.to) == podIndex && grouping.podIndex(of: flow.from) != podIndex
+            if calledPods.contains(podIndex) {
+                documents.append(service(named: names[podIndex], labels: labels, containers: containers))
             }
-            if called { documents.append(service(named: names[podIndex], labels: labels, containers: containers)) }
         }
         var text = "# netlab export k8s: grouping \(grouping.name) of topology \(topology.name)\n"
         text += "# Placement: label each real node with the simulated node it stands for, e.g.\n"
@@ -159,9 +167,11 @@ public enum KubernetesExport {
         return deployment + "/" + names[pod.containers.firstIndex(of: container) ?? 0]
     }
 
-    /// One container: name, image, ports, CPU request and the addresses of its peers.
+    /// One container: name, image, ports, CPU request and the addresses of its peers (`flows`: the
+    /// indices of the flows it sends).
     static func container(
-        _ topology: Topology, member: Int, name: String, grouping: Grouping, podIndex: Int, podNames: [String]
+        _ topology: Topology, member: Int, flows: [Int], name: String, grouping: Grouping, podIndex: Int,
+        podNames: [String]
     ) -> JSONNode {
         let container = topology.containers[member]
         var fields: [(String, JSONNode)] = [
@@ -187,7 +197,7 @@ public enum KubernetesExport {
         }
         var environment: [JSONNode] = []
         var variables: Set<String> = []
-        for flow in topology.flows where flow.from == member && flow.to != member {
+        for flow in flows.lazy.map({ topology.flows[$0] }) where flow.to != member {
             let peer = grouping.podIndex(of: flow.to)
             var variable = "NETLAB_PEER_" + KubernetesNames.environmentVariable(topology.containers[flow.to].name)
             if variables.contains(variable) {
