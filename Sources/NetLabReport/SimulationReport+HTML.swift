@@ -46,10 +46,17 @@ extension SimulationReport {
                     ? "\(count) replications: the verdict and the p99 figures beside it are means over all of them with 95% intervals; the charts show replication 1."
                     : "One run: differences between groupings are those of one seed (use --replications for intervals)."),
             className: "meta")
-        verdict(runs, into: &page)
+        let judged = verdict(runs)
+        verdict(runs, judged: judged, into: &page)
         let flowCount = result.groupings.first?.flows.count ?? 0
+        let shown = flowsShown(runs, judged: judged.verdict)
         page.heading("Flows")
-        for index in 0..<flowCount {
+        if shown.count < flowCount {
+            page.paragraph(
+                "This page draws \(shown.count) of the \(flowCount) flows: those that miss an objective, then those whose p99 differs most between the groupings\(result.groupings.count > 1 ? "" : " (with one grouping: the slowest)"). JSON and CSV (--format json or csv) carry every flow.",
+                className: "meta")
+        }
+        for index in shown {
             let flows = result.groupings.map { $0.flows[index] }
             page.heading("\(flows[0].name): \(flows[0].from) → \(flows[0].to)", level: 3)
             var series = zip(result.groupings, flows).map { grouping, flow in
@@ -126,7 +133,7 @@ extension SimulationReport {
         }
         page.heading("Paths")
         var paths = [["flow"] + result.groupings.map(\.name)]
-        for index in 0..<flowCount {
+        for index in shown {
             paths.append(
                 [result.groupings[0].flows[index].name] + result.groupings.map { $0.flows[index].path.rawValue })
         }
@@ -141,8 +148,10 @@ extension SimulationReport {
 
     /// The verdict (as every output states it), per flow each grouping's p99 (with replications,
     /// mean and 95% interval), the flows no grouping moves, missed objectives and warnings.
-    static func verdict(_ replicated: ReplicatedResult, into page: inout HTMLPage) {
-        let judged = verdict(replicated)
+    static func verdict(
+        _ replicated: ReplicatedResult, judged: (verdict: Verdict, ranking: [String], text: String),
+        into page: inout HTMLPage
+    ) {
         let result = replicated.replications[0]
         let count = replicated.replications.count
         page.heading("Verdict")
@@ -164,19 +173,24 @@ extension SimulationReport {
             for (flow, path) in judged.verdict.unaffectedFlows {
                 lines.append("\(judged.verdict.flowNames[flow]): unaffected (\(path.rawValue) in every grouping)")
             }
-            page.list(lines)
+            page.list(htmlCapped(lines, more: "flows"))
             page.raw("</div>")
         }
         page.list(
-            judged.verdict.standings.flatMap { standing in
-                standing.misses.map { "SLO missed in \($0.grouping): \($0.flow): \($0.reason)" }
-            }, className: "warning")
+            htmlCapped(
+                judged.verdict.standings.flatMap { standing in
+                    standing.misses.map { "SLO missed in \($0.grouping): \($0.flow): \($0.reason)" }
+                }, more: "missed objectives"), className: "warning")
         page.list(
-            result.groupings.flatMap { grouping in grouping.limits.map { "limit: \(grouping.name): \($0.description)" }
-            },
+            htmlCapped(
+                result.groupings.flatMap { grouping in
+                    grouping.limits.map { "limit: \(grouping.name): \($0.description)" }
+                }, more: "limits"),
             className: "warning")
         page.list(
-            result.groupings.flatMap { grouping in grouping.warnings.map { "\(grouping.name): \($0)" } },
+            htmlCapped(
+                result.groupings.flatMap { grouping in grouping.warnings.map { "\(grouping.name): \($0)" } },
+                more: "warnings"),
             className: "warning")
     }
 

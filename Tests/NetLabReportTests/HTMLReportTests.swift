@@ -62,4 +62,40 @@ import Testing
     @Test func escapingCoversTheFiveCharacters() {
         #expect(HTMLPage.escape("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
     }
+
+    /// A cluster's page draws at most 100 flows: the one that misses its objective, then those
+    /// whose p99 differs most between the groupings; it says so, and embeds the first 256 KiB of
+    /// a large input.
+    @Test func aClustersPageDrawsTheFlowsThatMatter() throws {
+        let flows = (0..<150).map { index in
+            // Flow 7 crosses to the other node in g2 only; it alone has an objective, which it misses.
+            let (from, to) = index == 7 ? ("src", "dst") : ("src", "mid")
+            let slo = index == 7 ? #", "slo": { "p99": "1ns" }"# : ""
+            return
+                #"{ "name": "f\#(index)", "from": "\#(from)", "to": "\#(to)", "pattern": "oneway", "size": "100B", "interval": "1ms"\#(slo) }"#
+        }
+        let text = """
+            { "name": "wide", "duration": "20ms", "profile": "linux-default",
+              "cluster": { "nodes": [ { "name": "n1" }, { "name": "n2" } ] },
+              "containers": ["src", "mid", "dst"],
+              "flows": [ \(flows.joined(separator: ",\n")) ],
+              "groupings": [
+                { "name": "g1", "pods": [ { "containers": ["src", "mid", "dst"], "node": "n1" } ] },
+                { "name": "g2", "pods": [ { "containers": ["src", "mid"], "node": "n1" }, { "containers": ["dst"], "node": "n2" } ] } ] }
+            """
+        let topology = try TopologyReader.read(text, file: "wide.json")
+        let result = Experiment.run(topology, groupings: [0, 1], profile: .linuxDefault, seed: 1)
+        let large = String(repeating: "0123456789abcdef\n", count: 20_000)
+        let page = SimulationReport.html(
+            result,
+            inputs: ReportInputs(
+                command: "netlab simulate wide.json", netlabVersion: "test",
+                files: [("wide.json", large)]))
+        #expect(page.components(separatedBy: "<h3").count - 1 == SimulationReport.htmlFlowLimit)
+        #expect(page.contains("This page draws 100 of the 150 flows"))
+        #expect(page.contains("<h3>f7: src → dst</h3>"), "the flow that misses its objective is drawn")
+        #expect(page.contains("wide.json (its first 262140 of 340000 bytes)"), "cut at the last line break")
+        let (embedded, whole) = ReportInputs.embeddable(large)
+        #expect(!whole && embedded.hasSuffix("\n") && large.hasPrefix(embedded))
+    }
 }
