@@ -9,9 +9,15 @@ struct ApplicationTiming {
     /// With a capture origin: the captured path's own costs, per flow and message.
     private var correction: CaptureCorrection?
     /// Per flow, the application's gaps between messages after the correction (causal mode), and
-    /// how many came out negative and were taken as zero.
+    /// how many came out negative beyond what the profile's own variation explains (every
+    /// negative gap is taken as zero).
     private(set) var gaps: [LatencyHistogram]
     private(set) var negativeGaps: [Int]
+    /// The share of a gap's correction that the host's variation may take off
+    /// (``HostVariability/lowEndShare``): a correction at its typical figure leaves a gap of no
+    /// application time negative about half the time, which says nothing about the profile; a
+    /// gap shorter than the costs at the low end of their variation does.
+    private let variationAllowance: Double
     /// Per flow, the most the correction can take off a gap: the path after the capture point
     /// for the message before it and before the point for the next (of the largest size).
     private(set) var largestCorrection: [Int64]
@@ -23,6 +29,7 @@ struct ApplicationTiming {
         gaps = Array(repeating: LatencyHistogram(), count: topology.flows.count)
         negativeGaps = Array(repeating: 0, count: topology.flows.count)
         largestCorrection = Array(repeating: 0, count: topology.flows.count)
+        variationAllowance = profile.variability.lowEndShare
         guard let origin else { return }
         var correction = CaptureCorrection(origin: origin, topology: topology, profile: profile, seed: seed)
         for flow in topology.flows.indices where correction.problem(flow: flow) == nil {
@@ -72,8 +79,10 @@ struct ApplicationTiming {
         let before = costBeforeCapture(flow: flow, fromServer: !next.fromA, bytes: next.bytes)
         let corrected = gap - after - before
         // Back-to-back writes of one side may overlap their own delivery; only a turn in the
-        // conversation says the host was faster than the profile.
-        if corrected < 0, previous.fromA != next.fromA { negativeGaps[flow] += 1 }
+        // conversation says the host was faster than the profile, and only by more than the
+        // profile lets its costs vary.
+        let allowance = Int64(saturating: (Double(after + before) * variationAllowance).rounded())
+        if corrected < -allowance, previous.fromA != next.fromA { negativeGaps[flow] += 1 }
         gaps[flow].record(picoseconds: max(0, corrected))
         return max(0, corrected)
     }

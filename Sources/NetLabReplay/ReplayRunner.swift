@@ -215,8 +215,13 @@ extension ReplayRunner {
                             ", and a receiver woken on a core idle since it last sent \(figures.joined(separator: " / ")) more after 100 µs / 1 ms / 10 ms (idle_wakeup_100us, idle_wakeup_1ms, idle_wakeup_10ms)"
                     }
                 }
+                let share = profile.variability.lowEndShare
+                let variation =
+                    share > 0
+                    ? ", even at the low end of their variation (each cost \(Int(saturating: (share * 100).rounded()))% below its figure: two of the larger of work_sigma and wakeup_sigma),"
+                    : ""
                 warnings.append(
-                    "flow \(spec.name): \(negativeGaps[flow]) of \(total) captured gaps were shorter than the host costs the profile charges on the captured path and were taken as 0\(charged): the profile is slower than the host that made the capture; lower those figures, or measure this host with netlab calibrate"
+                    "flow \(spec.name): \(negativeGaps[flow]) of \(total) captured gaps were shorter than the host costs the profile charges on the captured path\(variation) and were taken as 0\(charged): the profile is slower than the host that made the capture; lower those figures, or measure this host with netlab calibrate"
                 )
             }
         }

@@ -76,7 +76,7 @@ extension CalibrationReport {
         ]
         if summary.negativeGaps > 0 {
             lines.append(
-                "negative gaps: \(summary.negativeGaps) of \(summary.gaps) captured gaps came out negative after the profile's correction and were taken as zero: the profile charges more on the captured path than this host spends"
+                "negative gaps: \(summary.negativeGaps) of \(summary.gaps) captured gaps came out negative after the profile's correction by more than its costs vary (work_sigma, wakeup_sigma) and were taken as zero: the profile charges more on the captured path than this host spends"
             )
         }
         let dropped = check.captures.reduce(0) { $0 + $1.droppedPackets }

@@ -119,6 +119,30 @@ import Testing
             }, "\(result.warnings)")
     }
 
+    /// A correction at the profile's typical figures leaves a gap of little application time
+    /// negative whenever the host happened to be fast; only a gap shorter than the costs at the
+    /// low end of their variation (each 2σ below its figure) says the profile is too slow. Here
+    /// an idle extra of 20 µs leaves gaps below zero: counted when costs do not vary, not when
+    /// they vary as linux-default's do (σ 0.35), and counted again at 80 µs. Every negative gap
+    /// is taken as zero either way.
+    @Test func onlyGapsBeyondTheProfilesVariationCountAsNegative() throws {
+        func negatives(extra: Int64, sigma: Double) throws -> (counted: Int, smallest: Int64) {
+            var profile = CostProfile.linuxDefault
+            profile.affineWakeups = 0
+            profile.variability.wakeupSigma = sigma
+            profile.variability.workSigma = sigma
+            profile.variability.idleWakeup = (.microseconds(extra), .microseconds(extra), .microseconds(extra))
+            let result = try Self.replay(
+                "pod-to-pod-sockperf", origin: CaptureOrigin(grouping: 1, point: .node), profile: profile)
+            return (result.negativeGaps[0], result.applicationGaps[0][0].minimumPicoseconds)
+        }
+        let fixed = try negatives(extra: 20, sigma: 0)
+        let varying = try negatives(extra: 20, sigma: 0.35)
+        #expect(fixed.counted > 0 && varying.counted == 0, "\(fixed) \(varying)")
+        #expect(fixed.smallest == 0 && varying.smallest == 0)
+        #expect(try negatives(extra: 80, sigma: 0.35).counted > 0)
+    }
+
     /// A profile far slower than the host that made the capture leaves gaps below zero: they are
     /// taken as zero, counted, and the user is pointed at calibration.
     @Test func aProfileSlowerThanTheCapturingHostIsReported() throws {

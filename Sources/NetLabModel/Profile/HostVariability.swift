@@ -42,6 +42,11 @@ public struct HostVariability: Sendable, Equatable {
             && lhs.idleWakeup.1 == rhs.idleWakeup.1 && lhs.idleWakeup.2 == rhs.idleWakeup.2
     }
 
+    /// How far below its figure a wake-up or a piece of work falls at the low end of its
+    /// variation (two sigmas down, its 2.3rd percentile, for the wider of the two spreads), as a
+    /// share of the figure: 0 when costs do not vary.
+    public var lowEndShare: Double { 1 - .exp(-2 * max(workSigma, wakeupSigma)) }
+
     /// The extra wake-up, in picoseconds, of a core idle for `idle` picoseconds. Charged at every
     /// wake-up of an idle core, so it allocates nothing.
     public func idleExtra(after idle: Int64) -> Int64 {
