@@ -38,9 +38,7 @@ public indirect enum JSONValue: Equatable, Sendable {
     /// in pieces of about `pieceSize` bytes (each ends between two characters): the fast way to
     /// stream a large report out to a file.
     public func writeUTF8(indent: Int? = 2, pieceSize: Int = 1 << 16, to deliver: ([UInt8]) -> Void) {
-        withoutActuallyEscaping(deliver) { deliver in
-            var writer = JSONWriter(indent: indent, pieceSize: pieceSize, deliver: deliver)
-            writer.writeDocument(self)
-        }
+        var writer = JSONWriter(indent: indent, pieceSize: pieceSize)
+        writer.writeDocument(self, to: deliver)
     }
 }

@@ -6,26 +6,24 @@ import NetLabCore
 struct JSONWriter {
     private let indent: Int?
     private let pieceSize: Int
-    private let deliver: ([UInt8]) -> Void
     private var bytes: [UInt8] = []
 
-    init(indent: Int?, pieceSize: Int, deliver: @escaping ([UInt8]) -> Void) {
+    init(indent: Int?, pieceSize: Int) {
         self.indent = indent
         self.pieceSize = pieceSize
-        self.deliver = deliver
         bytes.reserveCapacity(pieceSize + 4096)
     }
 
-    /// Writes `value` as a whole document (ending in a newline when indented), then hands on
-    /// what is left in the buffer.
-    mutating func writeDocument(_ value: JSONValue) {
-        write(value, depth: 0)
+    /// Writes `value` as a whole document (ending in a newline when indented), handing the bytes
+    /// to `deliver` whenever the buffer fills and what is left at the end.
+    mutating func writeDocument(_ value: JSONValue, to deliver: ([UInt8]) -> Void) {
+        write(value, depth: 0, to: deliver)
         if indent != nil { bytes.append(UInt8(ascii: "\n")) }
         if !bytes.isEmpty { deliver(bytes) }
         bytes.removeAll(keepingCapacity: true)
     }
 
-    private mutating func write(_ value: JSONValue, depth: Int) {
+    private mutating func write(_ value: JSONValue, depth: Int, to deliver: ([UInt8]) -> Void) {
         switch value {
         case .null: append("null")
         case .bool(let flag): append(flag ? "true" : "false")
@@ -37,7 +35,7 @@ struct JSONWriter {
             append("[")
             for (index, item) in items.enumerated() {
                 beginItem(index, depth: depth)
-                write(item, depth: depth + 1)
+                write(item, depth: depth + 1, to: deliver)
             }
             endContainer("]", depth: depth)
         case .items(let count, let item):
@@ -45,7 +43,7 @@ struct JSONWriter {
             append("[")
             for index in 0..<count {
                 beginItem(index, depth: depth)
-                write(item(index), depth: depth + 1)
+                write(item(index), depth: depth + 1, to: deliver)
             }
             endContainer("]", depth: depth)
         case .object(let fields):
@@ -55,7 +53,7 @@ struct JSONWriter {
                 beginItem(index, depth: depth)
                 appendQuoted(key)
                 append(indent == nil ? ":" : ": ")
-                write(field, depth: depth + 1)
+                write(field, depth: depth + 1, to: deliver)
             }
             endContainer("}", depth: depth)
         }

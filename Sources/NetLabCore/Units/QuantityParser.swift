@@ -44,10 +44,6 @@ enum QuantityParser {
     private static func split(
         _ text: String, quantity: String, units: [String], examples: String
     ) throws(UnitParseError) -> (DecimalText, String) {
-        // Built only for an error: quantities are parsed by the hundred thousand in a cluster's file.
-        var fix: String {
-            "write \(quantity) as a number and a unit, e.g. \(examples) (units: \(units.joined(separator: ", ")))"
-        }
         let trimmed = text.trimmingSpaces
         if trimmed.first == "-" {
             throw UnitParseError(input: text, problem: "is negative", fix: "use a non-negative value, e.g. \(examples)")
@@ -61,15 +57,25 @@ enum QuantityParser {
             if !numberText.isEmpty, digitsOnly, numberText.filter({ $0 == "." }).count <= 1 {
                 throw UnitParseError(input: text, problem: "is too large for \(quantity)", fix: "use e.g. \(examples)")
             }
-            throw UnitParseError(input: text, problem: "is not \(quantity)", fix: fix)
+            throw UnitParseError(
+                input: text, problem: "is not \(quantity)", fix: formFix(quantity, units: units, examples: examples))
         }
         if unitText.isEmpty {
-            throw UnitParseError(input: text, problem: "has no unit", fix: fix)
+            throw UnitParseError(
+                input: text, problem: "has no unit", fix: formFix(quantity, units: units, examples: examples))
         }
         guard let unit = units.first(where: { $0 == unitText }) else {
-            throw UnitParseError(input: text, problem: "has an unknown unit \"\(unitText)\"", fix: fix)
+            throw UnitParseError(
+                input: text, problem: "has an unknown unit \"\(unitText)\"",
+                fix: formFix(quantity, units: units, examples: examples))
         }
         return (number, unit)
+    }
+
+    /// The fix for text that is not a number and a unit, built only for an error: quantities are
+    /// parsed by the hundred thousand in a cluster's file.
+    private static func formFix(_ quantity: String, units: [String], examples: String) -> String {
+        "write \(quantity) as a number and a unit, e.g. \(examples) (units: \(units.joined(separator: ", ")))"
     }
 
     /// Where the number ends: after digits and one decimal point, and an `e` exponent only when a
