@@ -218,7 +218,7 @@ extension ReplayRunner {
                 let share = profile.variability.lowEndShare
                 let variation =
                     share > 0
-                    ? ", even at the low end of their variation (each cost \(Int(saturating: (share * 100).rounded()))% below its figure: two of the larger of work_sigma and wakeup_sigma),"
+                    ? ", even at the low end of their variation (each cost \(Int(saturating: (share * 100).rounded()))% below its figure: two standard deviations, σ the larger of work_sigma and wakeup_sigma),"
                     : ""
                 warnings.append(
                     "flow \(spec.name): \(negativeGaps[flow]) of \(total) captured gaps were shorter than the host costs the profile charges on the captured path\(variation) and were taken as 0\(charged): the profile is slower than the host that made the capture; lower those figures, or measure this host with netlab calibrate"

@@ -49,6 +49,7 @@ public struct CostProfile: Sendable, Equatable {
         if transport == .uds, let own = udsWakeup { return own }
         return wakeup
     }
+
     /// Switching a core from one thread to another: a thread woken on a core that is busy, or on
     /// the core of the thread that woke it.
     public var contextSwitch: SimDuration
