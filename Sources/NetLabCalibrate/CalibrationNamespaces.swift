@@ -118,21 +118,42 @@ public final class CalibrationNamespaces: @unchecked Sendable {
 
     /// Where client and server run for `path`, or nil for one pod (this namespace, loopback).
     func ends(for path: CalibrationCase.Path) -> Ends? {
+        guard let names = namespaceNames(of: path) else { return nil }
+        let address =
+            switch path {
+            case .inPod, .bridge: "198.18.0.2"
+            case .routed: "198.18.4.2"
+            case .vxlan: "198.18.6.2"
+            }
+        return Ends(
+            clientNamespace: "/var/run/netns/\(names.client)", serverNamespace: "/var/run/netns/\(names.server)",
+            serverAddress: address)
+    }
+
+    /// The client's and the server's namespace for `path`, or nil for one pod.
+    private func namespaceNames(of path: CalibrationCase.Path) -> (client: String, server: String)? {
         switch path {
         case .inPod: nil
-        case .bridge:
-            Ends(
-                clientNamespace: "/var/run/netns/\(prefix)-pa", serverNamespace: "/var/run/netns/\(prefix)-pb",
-                serverAddress: "198.18.0.2")
-        case .routed:
-            Ends(
-                clientNamespace: "/var/run/netns/\(prefix)-ra", serverNamespace: "/var/run/netns/\(prefix)-rb",
-                serverAddress: "198.18.4.2")
-        case .vxlan:
-            Ends(
-                clientNamespace: "/var/run/netns/\(prefix)-xa", serverNamespace: "/var/run/netns/\(prefix)-xb",
-                serverAddress: "198.18.6.2")
+        case .bridge: ("\(prefix)-pa", "\(prefix)-pb")
+        case .routed: ("\(prefix)-ra", "\(prefix)-rb")
+        case .vxlan: ("\(prefix)-xa", "\(prefix)-xb")
         }
+    }
+
+    /// Puts `shaper` on the client's interface of `path`, out of it, with `tc qdisc replace … tbf`
+    /// (nil takes it off again); nil on success, else why it could not.
+    func shapeClient(of path: CalibrationCase.Path, with shaper: TokenBucket?) -> String? {
+        guard let names = namespaceNames(of: path) else {
+            return "a token bucket needs the pod's interface; one pod talks over loopback"
+        }
+        let command = ["ip", "netns", "exec", names.client, "tc", "qdisc"]
+        guard let shaper else { return Self.run(command + ["del", "dev", "eth0", "root"]) }
+        let failure = Self.run(
+            command + [
+                "replace", "dev", "eth0", "root", "tbf", "rate", "\(shaper.rate.bitsPerSecond)bit", "burst",
+                "\(shaper.burst.bytes)b", "limit", "\(shaper.limit.bytes)b",
+            ])
+        return failure.map { "'tc qdisc replace dev eth0 root tbf' failed: \($0)" }
     }
 
     /// Deletes every namespace made (their links go with them). Safe to call more than once.

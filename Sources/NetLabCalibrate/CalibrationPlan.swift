@@ -5,7 +5,9 @@ import NetLabModel
 /// namespace paths, round trips after think times and the streams.
 public enum CalibrationPlan {
     /// TCP streams are measured under CUBIC and under the host's default congestion control
-    /// (`hostCongestionControl`, when netlab models it and it is not CUBIC).
+    /// (`hostCongestionControl`, when netlab models it and it is not CUBIC); between pods on the
+    /// bridge, each also through a 10 Gbit token bucket on the client's interface
+    /// (``CalibrationCase/podShaper``), as the Kubernetes bandwidth plugin shapes a pod.
     public static func cases(quick: Bool, cores: Int, hostCongestionControl: CongestionControl? = nil) -> (
         cases: [CalibrationCase], skipped: [(name: String, why: String)]
     ) {
@@ -30,11 +32,16 @@ public enum CalibrationPlan {
                 algorithms = [.cubic]
                 if let host = hostCongestionControl, host != .cubic { algorithms.append(host) }
             }
-            for algorithm in algorithms {
-                cases.append(
-                    CalibrationCase(
-                        kind: .bulk, path: path, transport: transport, size: 65_536,
-                        placement: cores < 2 ? .sameCore : .twoCores, poll: false, congestionControl: algorithm))
+            let shapers: [TokenBucket?] =
+                path == .bridge && transport == .tcp ? [nil, CalibrationCase.podShaper] : [nil]
+            for shaper in shapers {
+                for algorithm in algorithms {
+                    cases.append(
+                        CalibrationCase(
+                            kind: .bulk, path: path, transport: transport, size: 65_536,
+                            placement: cores < 2 ? .sameCore : .twoCores, poll: false, congestionControl: algorithm,
+                            shaper: shaper))
+                }
             }
         }
         if quick {

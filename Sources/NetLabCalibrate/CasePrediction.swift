@@ -3,7 +3,8 @@ import NetLabModel
 
 /// What netlab predicts for a calibration case: the case as a topology (the host as a node of its
 /// cores, or two nodes sharing them for the routed and VXLAN stand-ins, joined without wire delay
-/// and with a link far faster than any host path), simulated under a profile.
+/// and with a link far faster than any host path; a shaped case's client with its token bucket as
+/// `bandwidth`), simulated under a profile.
 public enum CasePrediction {
     /// How many round trips a prediction simulates: a hundred or so, enough where every round trip
     /// is alike (the fit of the figures, with nothing varying); two thousand for the fit of the
@@ -62,8 +63,11 @@ public enum CasePrediction {
         case .twoCores: cpusets = (#", "cpuset": [0]"#, #", "cpuset": [1]"#)
         case .unpinned: cpusets = ("", "")
         }
+        let shaper = item.shaper.map {
+            #", "bandwidth": { "egress": { "rate": "\#($0.rate)", "burst": "\#($0.burst)", "limit": "\#($0.limit)" } }"#
+        }
         let containers =
-            #"[ { "name": "client"\#(cpusets.client), "wait": "\#(wait)" }, { "name": "server"\#(cpusets.server), "wait": "\#(wait)" } ]"#
+            #"[ { "name": "client"\#(cpusets.client)\#(shaper ?? ""), "wait": "\#(wait)" }, { "name": "server"\#(cpusets.server), "wait": "\#(wait)" } ]"#
         let flow: String
         let duration: String
         switch item.kind {

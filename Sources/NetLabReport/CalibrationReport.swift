@@ -236,6 +236,17 @@ public enum CalibrationReport {
                         if let algorithm = item.congestionControl {
                             entry.append(("congestion_control", .string(algorithm.rawValue)))
                         }
+                        if let shaper = item.shaper {
+                            entry.append(
+                                (
+                                    "shaper",
+                                    .object([
+                                        ("rate", .string(shaper.rate.description)),
+                                        ("burst", .string(shaper.burst.description)),
+                                        ("limit", .string(shaper.limit.description)),
+                                    ])
+                                ))
+                        }
                         entry += [
                             ("set", .string(item.isTraining ? "training" : "held-out")),
                             ("unit", .string(item.kind == .bulk ? "bps" : "us")),

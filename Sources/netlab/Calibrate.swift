@@ -20,7 +20,9 @@ struct Calibrate: ParsableCommand {
             on one core and on two, blocking and busy-polling; between two network namespaces on a \
             Linux bridge (pods on one node); between two namespaces joined by a veth pair, routed \
             and over VXLAN (a stand-in for two nodes: the NIC and switch figures stay yours to set); \
-            and bulk streams. Each case runs 3 times, interleaved.
+            and bulk streams (TCP under CUBIC and under the host's default; between pods also \
+            through a 10 Gbit token bucket on the client's interface, as `tc tbf` and the \
+            Kubernetes bandwidth plugin shape a pod). Each case runs 3 times, interleaved.
 
             The fit chooses the profile's host figures to minimise the squared log error of the \
             64 B and 16 KiB round trips (the training set); 1 KiB, 64 KiB and the streams are held \

@@ -103,6 +103,10 @@ import Testing
         }
         #expect(Set(cases.compactMap { $0["path"] as? String }) == ["in-pod", "bridge", "routed"])
         #expect(Set(cases.compactMap { $0["set"] as? String }) == ["training", "held-out"])
+        // The bridge streams ran through the pod's token bucket too (tc tbf in the client's namespace).
+        let shaped = cases.filter { $0["shaper"] != nil }
+        #expect(shaped.count >= 1 && shaped.allSatisfy { $0["path"] as? String == "bridge" }, "\(shaped)")
+        #expect(shaped.allSatisfy { ($0["measured"] as? Double ?? .infinity) < 10.5e9 }, "\(shaped)")
         for item in cases {
             #expect((item["repetitions"] as? [Double])?.count == 3, "\(item["case"] ?? "?")")
             if item["kind"] as? String == "round-trip" {

@@ -1,3 +1,5 @@
+import NetLabCore
+
 /// One measurement `netlab calibrate` makes on the host, described well enough to be predicted by
 /// the simulator: a ping-pong round trip or a bulk stream, over one transport, on one path.
 public struct CalibrationCase: Sendable, Hashable {
@@ -39,10 +41,13 @@ public struct CalibrationCase: Sendable, Hashable {
     public var thinkMicroseconds: Int
     /// A TCP stream's congestion control (nil: the host's default, and for every other case).
     public var congestionControl: CongestionControl?
+    /// A token bucket on the client's interface, out of it, as `tc tbf` (and the Kubernetes
+    /// bandwidth plugin) puts one there; nil for none.
+    public var shaper: TokenBucket?
 
     public init(
         kind: Kind, path: Path, transport: Transport, size: Int, placement: Placement, poll: Bool,
-        thinkMicroseconds: Int = 0, congestionControl: CongestionControl? = nil
+        thinkMicroseconds: Int = 0, congestionControl: CongestionControl? = nil, shaper: TokenBucket? = nil
     ) {
         self.kind = kind
         self.path = path
@@ -52,7 +57,15 @@ public struct CalibrationCase: Sendable, Hashable {
         self.poll = poll
         self.thinkMicroseconds = thinkMicroseconds
         self.congestionControl = congestionControl
+        self.shaper = shaper
     }
+
+    /// The shaper the shaped streams are measured through: what a pod annotated with
+    /// `kubernetes.io/egress-bandwidth: 10G` gets, with the burst and queue of
+    /// `tc qdisc add dev eth0 root tbf rate 10gbit burst 128kb limit 1mb`.
+    public static let podShaper = TokenBucket(
+        rate: BitRate(bitsPerSecond: 10_000_000_000), burst: ByteCount(bytes: 128 << 10),
+        limit: ByteCount(bytes: 1 << 20))
 
     /// The think times whose round trips fit the wake-up's growth with idleness (the knots of
     /// ``HostVariability``).
@@ -66,6 +79,7 @@ public struct CalibrationCase: Sendable, Hashable {
                 + (thinkMicroseconds > 0 ? " think \(Self.thinkText(thinkMicroseconds))" : "")
         case .bulk:
             "\(path.rawValue) \(transport.rawValue) bulk \(congestionControl.map { "\($0.rawValue) " } ?? "")\(placement.rawValue)"
+                + (shaper.map { " tbf \($0.rate)" } ?? "")
         }
     }
 
@@ -75,7 +89,7 @@ public struct CalibrationCase: Sendable, Hashable {
 
     /// The fit sees round trips of 64 B and 16 KiB and the in-pod TCP stream under CUBIC (the one
     /// case that shows what copying costs from memory rather than cache); 1 KiB, 64 KiB and every
-    /// other stream, BBR's included, are held out. Of the round trips with think time, the in-pod TCP ones at the idle
+    /// other stream, BBR's and the shaped ones included, are held out. Of the round trips with think time, the in-pod TCP ones at the idle
     /// knots train; the others are held out.
     public var isTraining: Bool {
         switch kind {
@@ -84,7 +98,7 @@ public struct CalibrationCase: Sendable, Hashable {
         case .roundTrip where thinkMicroseconds > 0:
             isIdleKnotCase
         case .roundTrip: size == 64 || size == 16_384
-        case .bulk: path == .inPod && transport == .tcp && congestionControl != .bbr
+        case .bulk: path == .inPod && transport == .tcp && congestionControl != .bbr && shaper == nil
         }
     }
 }

@@ -81,6 +81,9 @@ extension ProfileReader {
                 } ?? 0,
                 congestionControl: try fields.optional("congestion_control").map { _ throws(SpecError) in
                     try choice("congestion_control", CongestionControl.self)
+                },
+                shaper: try fields.optional("shaper").map { node throws(SpecError) in
+                    try reader.tokenBucket(node, fields.child("shaper"))
                 })
             let repetitionItems = try reader.array(
                 try fields.required("repetitions", fix: fix), fields.child("repetitions"), what: "the repetitions")

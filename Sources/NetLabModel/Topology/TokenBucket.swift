@@ -3,7 +3,7 @@ import NetLabCore
 /// A token-bucket shaper, as Linux's `tc tbf` (and the Kubernetes bandwidth CNI plugin, which
 /// installs one per direction on a pod's interface): data leaves at `rate` on average, up to
 /// `burst` bytes at once after a quiet spell, and at most `limit` bytes wait; more is dropped.
-public struct TokenBucket: Sendable, Equatable {
+public struct TokenBucket: Sendable, Hashable {
     public var rate: BitRate
     public var burst: ByteCount
     public var limit: ByteCount
