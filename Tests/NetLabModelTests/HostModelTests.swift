@@ -327,7 +327,7 @@ import Testing
         #expect(run.connections[0].sendBuffer == 212_992)
         #expect(run.halves[0].bufferedBytes > 212_992 - memory && run.halves[0].bufferedBytes < 212_992 + memory)
         // 40 ms × 100 k/s offered, about 2,000 sent (20 µs each): the rest wait in the writer.
-        #expect(run.halves[0].blockedWrites.count > 1_500, "\(run.halves[0].blockedWrites.count)")
+        #expect(run.queues(ofHalf: 0).blockedWrites.count > 1_500, "\(run.queues(ofHalf: 0).blockedWrites.count)")
         let stackQueue = run.lanes[Int(run.connections[0].laneBase)].waiting.count
         #expect(stackQueue <= 212_992 / Int(memory) + 1, "\(stackQueue) datagrams wait in the sending stack")
 

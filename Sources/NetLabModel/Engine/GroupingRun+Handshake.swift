@@ -43,7 +43,7 @@ extension GroupingRun {
     /// timeout), BBR from startup. Calls of one flow between one pair of replicas share the
     /// model's connection, so a direction that still has data under way keeps its state.
     mutating func startAfresh(half: Int, now: SimTime) {
-        guard halves[half].segments.isEmpty, halves[half].unsent.isEmpty else { return }
+        guard halves[half].segments.isEmpty, queues(ofHalf: half).unsent.isEmpty else { return }
         halves[half].window = CongestionWindow(initial: Double(profile.tcpInitialWindow))
         halves[half].smoothedRTT = -1
         halves[half].rttVariation = 0

@@ -32,7 +32,7 @@ extension GroupingRun {
             if !warnings.contains(warning) { warnings.append(warning) }
             return
         }
-        while halves[connection * 2].blockedWrites.isEmpty, streamBytesLeft[flow] > 0, simulation.now < end {
+        while queues(ofHalf: connection * 2).blockedWrites.isEmpty, streamBytesLeft[flow] > 0, simulation.now < end {
             let chunk = min(Self.streamChunk, streamBytesLeft[flow])
             streamBytesLeft[flow] -= chunk
             offer(flow: flow, bytes: chunk, now: simulation.now)

@@ -38,7 +38,7 @@ extension GroupingRun {
                 send(half: half, offset: offset, &simulation)
                 continue
             }
-            guard let head = rings.unsent.first(of: halves[half].unsent) else {
+            guard let head = rings.unsent.first(of: queues(ofHalf: half).unsent) else {
                 // Less to send than the window allows: BBR's samples from now on are
                 // application-limited.
                 if paced, halves[half].lostCount == 0 {
@@ -52,10 +52,10 @@ extension GroupingRun {
             if link.nagle, payload < segmentPayload, halves[half].nextSegment > halves[half].acknowledgedUpTo { break }
             var endsMessage: Int32 = -1
             if payload == head.bytesLeft {
-                _ = rings.unsent.removeFirst(from: &halves[half].unsent)
+                _ = rings.unsent.removeFirst(from: &halfQueues.sets[Int(halves[half].queues)].unsent)
                 endsMessage = head.message
             } else {
-                rings.unsent[halves[half].unsent, 0] = (head.message, head.bytesLeft - payload)
+                rings.unsent[queues(ofHalf: half).unsent, 0] = (head.message, head.bytesLeft - payload)
             }
             halves[half].nextSegment += 1
             // Until its last segment is first sent, a message waits in the transport; any time
@@ -136,19 +136,21 @@ extension GroupingRun {
     ) {
         let link = connections[half / 2]
         let outOfOrder = segment != halves[half].nextExpected
-        let fillsHole = !outOfOrder && halves[half].received.count > 1
+        let fillsHole = !outOfOrder && queues(ofHalf: half).received.count > 1
         if segment >= halves[half].nextExpected {
             let offset = Int(segment - halves[half].nextExpected)
-            while halves[half].received.count <= offset { rings.received.append(false, to: &halves[half].received) }
-            if packet >= 0, !rings.received[halves[half].received, offset] {
+            while queues(ofHalf: half).received.count <= offset {
+                rings.received.append(false, to: &halfQueues.sets[queueSlot(ofHalf: half)].received)
+            }
+            if packet >= 0, !rings.received[queues(ofHalf: half).received, offset] {
                 // The first copy of a message's last segment to arrive is its critical packet.
                 let message = rings.segments[halves[half].segments, Int(segment - halves[half].acknowledgedUpTo)]
                     .endsMessage
                 absorb(journeyOf: packet, intoMessage: message, waitedAs: .recovery, now: simulation.now)
             }
-            rings.received[halves[half].received, offset] = true
-            while rings.received.first(of: halves[half].received) == true {
-                _ = rings.received.removeFirst(from: &halves[half].received)
+            rings.received[queues(ofHalf: half).received, offset] = true
+            while rings.received.first(of: queues(ofHalf: half).received) == true {
+                _ = rings.received.removeFirst(from: &halfQueues.sets[Int(halves[half].queues)].received)
                 let delivered = halves[half].nextExpected
                 halves[half].nextExpected += 1
                 let record = rings.segments[halves[half].segments, Int(delivered - halves[half].acknowledgedUpTo)]
@@ -171,6 +173,7 @@ extension GroupingRun {
         if piggybacked >= 0 {
             acknowledgementArrived(half: half ^ 1, segment: -1, cumulative: piggybacked, &simulation)
         }
+        releaseQueuesIfIdle(half: half)
     }
 
     /// Sends a pure ACK for `half`'s data: the cumulative point and the segment it reports (SACK).
@@ -217,12 +220,12 @@ extension GroupingRun {
         let delay = Int64(saturating: jitterStreams[half / 2].nextOpenUnit() * Double(jitter))
         let at = max(halves[half].lastAckProcessing, simulation.now + SimDuration(picoseconds: delay))
         halves[half].lastAckProcessing = at
-        rings.arrivedAcks.append((segment, cumulative), to: &halves[half].arrivedAcks)
+        rings.arrivedAcks.append((segment, cumulative), to: &halfQueues.sets[queueSlot(ofHalf: half)].arrivedAcks)
         simulation.schedule(EventAction(kind: EventKind.ackProcessed.rawValue, target: UInt32(half)), at: at)
     }
 
     mutating func processArrivedAck<Queue: EventQueue>(half: Int, _ simulation: inout Simulation<Queue>) {
-        let ack = rings.arrivedAcks.removeFirst(from: &halves[half].arrivedAcks)
+        let ack = rings.arrivedAcks.removeFirst(from: &halfQueues.sets[Int(halves[half].queues)].arrivedAcks)
         acknowledgementArrived(half: half, segment: ack.segment, cumulative: ack.cumulative, &simulation)
     }
 
@@ -325,6 +328,7 @@ extension GroupingRun {
         }
         trySend(half: half, &simulation)
         if advanced, half % 2 == 0 { refillStream(connection: half / 2, &simulation) }
+        releaseQueuesIfIdle(half: half)
     }
 
     /// Starts the retransmission timer if data is outstanding and it is not running.

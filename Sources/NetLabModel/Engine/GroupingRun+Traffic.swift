@@ -95,8 +95,8 @@ extension GroupingRun {
                 start: simulation.now, bytes: bytes, remainingPackets: 0, lost: false, receiver: Int32(receiver)))
         beginTimes(ofMessage: handle, at: simulation.now, call: kind == .request || kind == .response ? call : -1)
         let half = connection * 2 + (reverse ? 1 : 0)
-        guard halves[half].blockedWrites.isEmpty, sendBufferHasRoom(half: half, for: bytes) else {
-            rings.blockedWrites.append(handle, to: &halves[half].blockedWrites)
+        guard queues(ofHalf: half).blockedWrites.isEmpty, sendBufferHasRoom(half: half, for: bytes) else {
+            rings.blockedWrites.append(handle, to: &halfQueues.sets[queueSlot(ofHalf: half)].blockedWrites)
             return
         }
         chargeSendBuffer(half: half, bytes: bytes)
@@ -138,13 +138,14 @@ extension GroupingRun {
 
     /// Writes that waited for room in `half`'s send buffer go ahead, in order, while room lasts.
     mutating func admitBlockedWrites<Queue: EventQueue>(half: Int, _ simulation: inout Simulation<Queue>) {
-        while let handle = rings.blockedWrites.first(of: halves[half].blockedWrites) {
+        while let handle = rings.blockedWrites.first(of: queues(ofHalf: half).blockedWrites) {
             let bytes = messages[handle].bytes
             guard sendBufferHasRoom(half: half, for: bytes) else { return }
-            _ = rings.blockedWrites.removeFirst(from: &halves[half].blockedWrites)
+            _ = rings.blockedWrites.removeFirst(from: &halfQueues.sets[Int(halves[half].queues)].blockedWrites)
             chargeSendBuffer(half: half, bytes: bytes)
             startWrite(handle, wokenFromBlock: true, &simulation)
         }
+        releaseQueuesIfIdle(half: half)
     }
 
     /// The send system call and the copy, on a thread of the sender; a writer that slept waiting
@@ -220,7 +221,7 @@ extension GroupingRun {
         switch link.transport {
         case .tcp:
             let half = connection * 2 + direction
-            rings.unsent.append((handle, message.bytes), to: &halves[half].unsent)
+            rings.unsent.append((handle, message.bytes), to: &halfQueues.sets[queueSlot(ofHalf: half)].unsent)
             trySend(half: half, &simulation)
         case .udp:
             sendDatagrams(handle, link, connection: connection, direction: direction, &simulation)

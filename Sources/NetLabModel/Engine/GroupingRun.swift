@@ -24,7 +24,9 @@ public struct GroupingRun: EventHandler {
     var endpointsOfContainer: [[Int]] = []
     var connections: [Connection] = []
     var halves: [HalfConnection] = []
-    /// The halves' queues.
+    /// The queue sets of the halves whose seldom-filled queues hold something (``HalfQueues``).
+    var halfQueues = HalfQueuePool()
+    /// The elements of every half's queues.
     var rings = HalfConnectionRings()
     /// BBR state of the halves that run BBR (``HalfConnection/pacer``).
     var pacers: [Pacer] = []

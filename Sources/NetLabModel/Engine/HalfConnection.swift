@@ -1,7 +1,9 @@
 import NetLabCore
 
 /// One direction of a connection: the writer's buffer and, for TCP, the sender's segments and the
-/// receiver's reassembly. Its queues are handles into the run's ``HalfConnectionRings``.
+/// receiver's reassembly. Its queues are handles into the run's ``HalfConnectionRings``: the
+/// sender's segments and send order here, the rest in a ``HalfQueues`` set held only while one of
+/// them holds something (`queues`).
 ///
 /// TCP here follows Linux in the parts that decide throughput and latency: SACK loss recovery with
 /// RFC 6675 pipe accounting (every hole in a window is repaired per round trip), loss detected by
@@ -37,13 +39,11 @@ struct HalfConnection {
     /// Bytes written and not yet acknowledged (TCP) or read (IPC), or the socket memory of UDP
     /// datagrams still in the sender's stack: what the send buffer holds.
     var bufferedBytes: Int64 = 0
-    /// Messages whose write waits for room in the send buffer, in order.
-    var blockedWrites = PooledRing()
 
     // TCP sender.
-    /// Messages handed to TCP, not yet cut into segments: (handle, bytes left).
-    var unsent = PooledRing()
-    /// Segments from `acknowledgedUpTo` to `nextSegment` − 1.
+    /// Segments from `acknowledgedUpTo` to `nextSegment` − 1: outstanding from the first send
+    /// until acknowledged, which under delayed ACKs is most of the time (so kept here, not in the
+    /// queue set).
     var segments = PooledRing()
     var nextSegment: Int64 = 0
     var acknowledgedUpTo: Int64 = 0
@@ -51,7 +51,8 @@ struct HalfConnection {
     var inFlight = 0
     /// The lowest segment marked lost (`lostCount` below) is at or after `lostScan`.
     var lostScan: Int64 = 0
-    /// Transmissions in the order they were made, for time-ordered loss detection.
+    /// Transmissions in the order they were made, for time-ordered loss detection (outstanding
+    /// as long as `segments`).
     var sendOrder = PooledRing()
     var transmissions: Int64 = 0
     /// Fast recovery (`inFastRecovery`, with the flags below) lasts until the cumulative ACK
@@ -64,17 +65,13 @@ struct HalfConnection {
     var timerDeadline = SimTime.zero
     /// When the timer's live event fires; events at other times are stale.
     var timerEventAt = SimTime.zero
-    /// ACKs that reached the sender and wait out their processing jitter, and when the last of
-    /// them will be processed (ACKs stay in order).
-    var arrivedAcks = PooledRing()
+    /// When the last ACK waiting out its processing jitter will be processed (ACKs stay in order).
     var lastAckProcessing = SimTime.zero
     /// TCP Small Queues: bytes handed below the socket and not yet sent by the NIC.
     var queuedBelowSocket: Int64 = 0
 
     // TCP receiver.
     var nextExpected: Int64 = 0
-    /// Received flags for segments from `nextExpected` on (offset 0 is always false).
-    var received = PooledRing()
     /// The delayed-ACK timer (`unacknowledgedSegments` below).
     var delayedAckDeadline = SimTime.zero
 
@@ -86,6 +83,8 @@ struct HalfConnection {
     /// BBR only: where its model of the path, its delivery-rate samples and its pacing are kept
     /// (`GroupingRun.pacers`; -1 under reno and cubic, which need none of them).
     var pacer: Int32 = -1
+    /// Its queue set's slot in `GroupingRun.halfQueues`, or -1 while every queue is empty.
+    var queues: Int32 = -1
     /// Segments marked lost and not yet resent (at most a window's worth).
     var lostCount: Int32 = 0
     /// Segments received and not yet acknowledged (a delayed ACK waits for two at most).
