@@ -21,6 +21,9 @@ struct ApplicationTiming {
     /// Per flow, the most the correction can take off a gap: the path after the capture point
     /// for the message before it and before the point for the next (of the largest size).
     private(set) var largestCorrection: [Int64]
+    /// Per flow and answering side (index `2 × flow`, +1 for the server), what its corrected
+    /// turns came out below zero and has not yet been taken off a later turn.
+    private var carries: [TurnCarry]
 
     /// `largestMessage`: the largest message a replay injects in one piece.
     init(
@@ -29,6 +32,7 @@ struct ApplicationTiming {
         gaps = Array(repeating: LatencyHistogram(), count: topology.flows.count)
         negativeGaps = Array(repeating: 0, count: topology.flows.count)
         largestCorrection = Array(repeating: 0, count: topology.flows.count)
+        carries = Array(repeating: TurnCarry(), count: topology.flows.count * 2)
         variationAllowance = profile.variability.lowEndShare
         guard let origin else { return }
         var correction = CaptureCorrection(origin: origin, topology: topology, profile: profile, seed: seed)
@@ -61,6 +65,15 @@ struct ApplicationTiming {
     /// for the one and before it for the other, never below zero. Recorded with a capture origin;
     /// without one the captured gap is the application's.
     ///
+    /// The correction takes out the path's typical costs, while the host's varied from turn to
+    /// turn: where the application itself took little time (a server that answers at once), a
+    /// turn comes out below zero as often as above. Taking each such turn as zero and keeping the
+    /// others would add the host's variation to the application's time, on top of the variation
+    /// the simulation draws again, and push the replayed latencies up (their p99 most). So what a
+    /// turn comes out below zero is carried and taken off that side's next turns, down to zero:
+    /// the side's application time summed over the capture stays what the corrected capture
+    /// shows.
+    ///
     /// `receiverIdle` (ps, or nil if unknown) is how long the receiver of `previous` had been
     /// idle when it arrived, as the capture shows it (since the end of the last message that
     /// side sent): a receiver woken on an idle core paid the profile's extra for that idle
@@ -82,8 +95,27 @@ struct ApplicationTiming {
         // conversation says the host was faster than the profile, and only by more than the
         // profile lets its costs vary.
         let allowance = Int64(saturating: (Double(after + before) * variationAllowance).rounded())
-        if corrected < -allowance, previous.fromA != next.fromA { negativeGaps[flow] += 1 }
-        gaps[flow].record(picoseconds: max(0, corrected))
-        return max(0, corrected)
+        var application = max(0, corrected)
+        if previous.fromA != next.fromA {
+            if corrected < -allowance { negativeGaps[flow] += 1 }
+            application = carries[flow * 2 + (next.fromA ? 0 : 1)].application(corrected: corrected)
+        }
+        gaps[flow].record(picoseconds: application)
+        return application
+    }
+}
+
+/// One side's corrected turns, taken as its application's time: a turn below zero counts as
+/// zero, and what it lacked comes off the side's next turns, so that the times handed out, less
+/// what is still carried, add up to the corrected turns.
+struct TurnCarry {
+    /// What turns came out below zero and has not yet been taken off a later turn (ps, ≥ 0).
+    private(set) var carried: Int64 = 0
+
+    /// The application's time for a turn that came out `corrected` (ps, any sign).
+    mutating func application(corrected: Int64) -> Int64 {
+        let owed = carried - corrected
+        carried = max(0, owed)
+        return max(0, -owed)
     }
 }

@@ -221,7 +221,7 @@ extension ReplayRunner {
                     ? ", even at the low end of their variation (each cost \(Int(saturating: (share * 100).rounded()))% below its figure: two standard deviations, σ the larger of work_sigma and wakeup_sigma),"
                     : ""
                 warnings.append(
-                    "flow \(spec.name): \(negativeGaps[flow]) of \(total) captured gaps were shorter than the host costs the profile charges on the captured path\(variation) and were taken as 0\(charged): the profile is slower than the host that made the capture; lower those figures, or measure this host with netlab calibrate"
+                    "flow \(spec.name): \(negativeGaps[flow]) of \(total) captured gaps were shorter than the host costs the profile charges on the captured path\(variation) and were taken as 0, what they lacked coming off that side's next gaps\(charged): the profile is slower than the host that made the capture; lower those figures, or measure this host with netlab calibrate"
                 )
             }
         }

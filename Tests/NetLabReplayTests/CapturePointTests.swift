@@ -143,6 +143,34 @@ import Testing
         #expect(try negatives(extra: 80, sigma: 0.35).counted > 0)
     }
 
+    /// Turns the correction leaves below zero count as zero and what they lacked comes off the
+    /// side's next turns: never a negative time, and the times handed out, less what is still
+    /// carried, add up to the corrected turns (clamping each alone would hand out their positive
+    /// part, inflated by the host's variation).
+    @Test func turnsBelowZeroAreTakenOffTheNextTurns() {
+        var carry = TurnCarry()
+        #expect([-5, 3, 4, -2, 1, 10].map { carry.application(corrected: $0) } == [0, 0, 2, 0, 0, 9])
+        #expect(carry.carried == 0)
+        var random = RandomStream(seed: 7, streamName: "turns")
+        for _ in 0..<20 {
+            var side = TurnCarry()
+            var corrected: Int64 = 0
+            var handedOut: Int64 = 0
+            var clamped: Int64 = 0
+            for _ in 0..<200 {
+                let turn = Int64(random.nextOpenUnit() * 2_000_000) - 1_000_000
+                let time = side.application(corrected: turn)
+                #expect(time >= 0)
+                #expect(time <= max(0, turn))
+                corrected += turn
+                handedOut += time
+                clamped += max(0, turn)
+            }
+            #expect(handedOut - side.carried == corrected)
+            #expect(handedOut < clamped)
+        }
+    }
+
     /// A profile far slower than the host that made the capture leaves gaps below zero: they are
     /// taken as zero, counted, and the user is pointed at calibration.
     @Test func aProfileSlowerThanTheCapturingHostIsReported() throws {
