@@ -103,10 +103,22 @@ import Testing
         }
         #expect(Set(cases.compactMap { $0["path"] as? String }) == ["in-pod", "bridge", "routed"])
         #expect(Set(cases.compactMap { $0["set"] as? String }) == ["training", "held-out"])
-        // The bridge streams ran through the pod's token bucket too (tc tbf in the client's namespace).
+        // The bridge streams ran through the pod's token bucket too (tc tbf in the client's
+        // namespace), unless this kernel has no tbf qdisc, which the run names as the reason.
         let shaped = cases.filter { $0["shaper"] != nil }
-        #expect(shaped.count >= 1 && shaped.allSatisfy { $0["path"] as? String == "bridge" }, "\(shaped)")
-        #expect(shaped.allSatisfy { ($0["measured"] as? Double ?? .infinity) < 10.5e9 }, "\(shaped)")
+        let skipped = ((profile["fit"] as? [String: Any])?["skipped"] as? [[String: String]]) ?? []
+        let kernelLacksTBF = skipped.first { entry in
+            entry["case"]?.hasSuffix("tbf 10Gbps") == true
+                && ["qdisc kind is unknown", "Unknown qdisc", "No such file or directory"].contains { kind in
+                    entry["why"]?.contains(kind) == true
+                }
+        }
+        if let tbfMissing = kernelLacksTBF, shaped.isEmpty {
+            print("CalibrateCommandTests: the shaped streams are not checked: \(tbfMissing["why"] ?? "skipped")")
+        } else {
+            #expect(shaped.count >= 1 && shaped.allSatisfy { $0["path"] as? String == "bridge" }, "\(shaped)")
+            #expect(shaped.allSatisfy { ($0["measured"] as? Double ?? .infinity) < 10.5e9 }, "\(shaped)")
+        }
         for item in cases {
             #expect((item["repetitions"] as? [Double])?.count == 3, "\(item["case"] ?? "?")")
             if item["kind"] as? String == "round-trip" {
