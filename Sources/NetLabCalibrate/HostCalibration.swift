@@ -41,19 +41,12 @@ public struct HostCalibration {
                 if shouldStop() {
                     return (collect(runnable, values, tails, failed), skipped + failures(runnable, failed), true)
                 }
-                if let shaper = item.shaper, let failure = namespaces.shapeClient(of: item.path, with: shaper) {
-                    failed[index] = failure
-                } else {
-                    do {
-                        let measured = try probe.measure(item, namespaces: namespaces)
-                        values[index].append(measured.value)
-                        if let tail = measured.tail { tails[index].append(tail) }
-                    } catch {
-                        failed[index] = error.description
-                    }
-                    if item.shaper != nil, let failure = namespaces.shapeClient(of: item.path, with: nil) {
-                        failed[index] = "the token bucket could not be taken off again: \(failure)"
-                    }
+                do {
+                    let measured = try probe.measure(item, namespaces: namespaces)
+                    values[index].append(measured.value)
+                    if let tail = measured.tail { tails[index].append(tail) }
+                } catch {
+                    failed[index] = error.description
                 }
                 done += 1
                 progress(done, runnable.count * repetitions)

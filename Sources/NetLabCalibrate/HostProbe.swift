@@ -13,7 +13,25 @@ struct HostProbe {
         var description: String
     }
 
+    /// Runs `calibrationCase` once; a shaped case with its token bucket put on the client's
+    /// interface for the run and taken off again.
     func measure(_ calibrationCase: CalibrationCase, namespaces: CalibrationNamespaces?) throws(Failure) -> (
+        value: Double, tail: RoundTripTail?
+    ) {
+        guard let shaper = calibrationCase.shaper else { return try run(calibrationCase, namespaces: namespaces) }
+        guard let namespaces else { throw Failure(description: "a token bucket needs the pods' namespaces") }
+        if let failure = namespaces.shapeClient(of: calibrationCase.path, with: shaper) {
+            throw Failure(description: failure)
+        }
+        let outcome: Result<(value: Double, tail: RoundTripTail?), Failure>
+        do { outcome = .success(try run(calibrationCase, namespaces: namespaces)) } catch { outcome = .failure(error) }
+        if let failure = namespaces.shapeClient(of: calibrationCase.path, with: nil) {
+            throw Failure(description: "the token bucket could not be taken off again: \(failure)")
+        }
+        return try outcome.get()
+    }
+
+    private func run(_ calibrationCase: CalibrationCase, namespaces: CalibrationNamespaces?) throws(Failure) -> (
         value: Double, tail: RoundTripTail?
     ) {
         var spec = nl_spec()

@@ -89,8 +89,8 @@ public struct CalibrationCase: Sendable, Hashable {
 
     /// The fit sees round trips of 64 B and 16 KiB and the in-pod TCP stream under CUBIC (the one
     /// case that shows what copying costs from memory rather than cache); 1 KiB, 64 KiB and every
-    /// other stream, BBR's and the shaped ones included, are held out. Of the round trips with think time, the in-pod TCP ones at the idle
-    /// knots train; the others are held out.
+    /// other stream, BBR's and the shaped ones included, are held out. Of the round trips with
+    /// think time, the in-pod TCP ones at the idle knots train; the others are held out.
     public var isTraining: Bool {
         switch kind {
         case .roundTrip where placement == .unpinned:
